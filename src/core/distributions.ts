@@ -1,0 +1,61 @@
+/**
+ * Probability distributions used for inference: CDFs, survival functions and quantiles of the
+ * normal, Student t, F and χ² laws. Thin wrappers over @stdlib (well-kept, tested special
+ * functions); survival functions go through the regularised incomplete beta/gamma functions so
+ * that tiny p-values keep full relative precision (1 − cdf would round them to 0).
+ */
+import normalCdfLib from '@stdlib/stats-base-dists-normal-cdf';
+import normalQuantileLib from '@stdlib/stats-base-dists-normal-quantile';
+import tQuantileLib from '@stdlib/stats-base-dists-t-quantile';
+import chisqQuantileLib from '@stdlib/stats-base-dists-chisquare-quantile';
+import betainc from '@stdlib/math-base-special-betainc';
+import gammainc from '@stdlib/math-base-special-gammainc';
+
+/** Standard normal CDF Φ(x). */
+export function normalCdf(x: number): number {
+  return normalCdfLib(x, 0, 1);
+}
+
+/** Standard normal upper tail 1 − Φ(x), accurate for large x. */
+export function normalSf(x: number): number {
+  return normalCdfLib(-x, 0, 1);
+}
+
+/** Standard normal quantile Φ⁻¹(p). */
+export function normalQuantile(p: number): number {
+  return normalQuantileLib(p, 0, 1);
+}
+
+/** Student t CDF with `df` degrees of freedom. */
+export function tCdf(x: number, df: number): number {
+  const tail = 0.5 * betainc(df / (df + x * x), df / 2, 0.5);
+  return x >= 0 ? 1 - tail : tail;
+}
+
+/** Two-sided p-value P(|T| > |t|) for Student t with `df` degrees of freedom. */
+export function tTwoSidedP(t: number, df: number): number {
+  if (!Number.isFinite(t)) return Number.isNaN(t) ? NaN : 0;
+  return betainc(df / (df + t * t), df / 2, 0.5);
+}
+
+/** Student t quantile. */
+export function tQuantile(p: number, df: number): number {
+  return tQuantileLib(p, df);
+}
+
+/** Upper tail P(F > f) of the F(d1, d2) distribution. */
+export function fSf(f: number, d1: number, d2: number): number {
+  if (!(f > 0)) return 1;
+  return betainc(d2 / (d2 + d1 * f), d2 / 2, d1 / 2);
+}
+
+/** Upper tail P(X > x) of χ²(k). */
+export function chisqSf(x: number, k: number): number {
+  if (!(x > 0)) return 1;
+  return gammainc(x / 2, k / 2, true, true);
+}
+
+/** χ²(k) quantile. */
+export function chisqQuantile(p: number, k: number): number {
+  return chisqQuantileLib(p, k);
+}

@@ -1,0 +1,393 @@
+/**
+ * Small dense linear algebra on `number[][]` (row-major, rows are plain arrays).
+ *
+ * Hand-written rather than a library: the matrices here are small (k ≲ 50), the hot loops
+ * (Kalman filter, Hessians) need allocation-free code on plain arrays, and every routine is a
+ * textbook algorithm (Golub & Van Loan, "Matrix Computations", 4th ed.) tested against fixtures.
+ */
+import { SingularMatrixError } from './errors.js';
+
+export type Matrix = number[][];
+
+/** A new `rows × cols` matrix of zeros. */
+export function zeros(rows: number, cols: number): Matrix {
+  const m: Matrix = new Array(rows);
+  for (let i = 0; i < rows; i++) m[i] = new Array<number>(cols).fill(0);
+  return m;
+}
+
+/** Identity matrix of size n. */
+export function identity(n: number): Matrix {
+  const m = zeros(n, n);
+  for (let i = 0; i < n; i++) m[i][i] = 1;
+  return m;
+}
+
+export function transpose(a: Matrix): Matrix {
+  const r = a.length, c = r ? a[0].length : 0;
+  const t = zeros(c, r);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) t[j][i] = a[i][j];
+  return t;
+}
+
+/** Matrix product a·b. */
+export function matmul(a: Matrix, b: Matrix): Matrix {
+  const n = a.length, k = b.length, m = k ? b[0].length : 0;
+  const out = zeros(n, m);
+  for (let i = 0; i < n; i++) {
+    const ai = a[i], oi = out[i];
+    for (let l = 0; l < k; l++) {
+      const v = ai[l];
+      if (v === 0) continue;
+      const bl = b[l];
+      for (let j = 0; j < m; j++) oi[j] += v * bl[j];
+    }
+  }
+  return out;
+}
+
+/** Matrix–vector product a·x. */
+export function matvec(a: Matrix, x: ArrayLike<number>): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) {
+    let s = 0;
+    const ai = a[i];
+    for (let j = 0; j < ai.length; j++) s += ai[j] * x[j];
+    out[i] = s;
+  }
+  return out;
+}
+
+/** X'X for an n×k matrix X. */
+export function crossprod(x: Matrix): Matrix {
+  const k = x.length ? x[0].length : 0;
+  const out = zeros(k, k);
+  for (const row of x) {
+    for (let i = 0; i < k; i++) {
+      const v = row[i];
+      if (v === 0) continue;
+      const oi = out[i];
+      for (let j = i; j < k; j++) oi[j] += v * row[j];
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) out[i][j] = out[j][i];
+  return out;
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+/**
+ * Cholesky factor L (lower) with A = L L'. Throws {@link SingularMatrixError} if A is not
+ * positive definite.
+ */
+export function cholesky(a: Matrix): Matrix {
+  const n = a.length;
+  const l = zeros(n, n);
+  for (let j = 0; j < n; j++) {
+    let d = a[j][j];
+    for (let k = 0; k < j; k++) d -= l[j][k] * l[j][k];
+    if (!(d > 0)) throw new SingularMatrixError(`cholesky: matrix is not positive definite (pivot ${j} = ${d})`);
+    const ljj = Math.sqrt(d);
+    l[j][j] = ljj;
+    for (let i = j + 1; i < n; i++) {
+      let s = a[i][j];
+      for (let k = 0; k < j; k++) s -= l[i][k] * l[j][k];
+      l[i][j] = s / ljj;
+    }
+  }
+  return l;
+}
+
+/** Inverse of a symmetric positive definite matrix through its Cholesky factor. */
+export function invertSPD(a: Matrix): Matrix {
+  const n = a.length;
+  const l = cholesky(a);
+  // Linv by forward substitution, then A^-1 = Linv' Linv.
+  const li = zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    li[i][i] = 1 / l[i][i];
+    for (let j = 0; j < i; j++) {
+      let s = 0;
+      for (let k = j; k < i; k++) s -= l[i][k] * li[k][j];
+      li[i][j] = s / l[i][i];
+    }
+  }
+  const out = zeros(n, n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let s = 0;
+      for (let k = i; k < n; k++) s += li[k][i] * li[k][j];
+      out[i][j] = s;
+      out[j][i] = s;
+    }
+  }
+  return out;
+}
+
+/** LU factorisation with partial pivoting (in a copy). */
+export function lu(a: Matrix): { lu: Matrix; perm: number[]; sign: number } {
+  const n = a.length;
+  const m = a.map((r) => r.slice());
+  const perm = Array.from({ length: n }, (_, i) => i);
+  let sign = 1;
+  const scale = Math.max(1e-300, ...m.map((r) => Math.max(...r.map(Math.abs))));
+  for (let k = 0; k < n; k++) {
+    let p = k, best = Math.abs(m[k][k]);
+    for (let i = k + 1; i < n; i++) if (Math.abs(m[i][k]) > best) { best = Math.abs(m[i][k]); p = i; }
+    if (best <= 1e-14 * scale) throw new SingularMatrixError(`lu: matrix is singular (column ${k})`);
+    if (p !== k) {
+      [m[p], m[k]] = [m[k], m[p]];
+      [perm[p], perm[k]] = [perm[k], perm[p]];
+      sign = -sign;
+    }
+    const pivot = m[k][k];
+    for (let i = k + 1; i < n; i++) {
+      const f = (m[i][k] /= pivot);
+      if (f === 0) continue;
+      for (let j = k + 1; j < n; j++) m[i][j] -= f * m[k][j];
+    }
+  }
+  return { lu: m, perm, sign };
+}
+
+/** Solves A x = b for square A by LU with partial pivoting. */
+export function solve(a: Matrix, b: ArrayLike<number>): number[] {
+  const { lu: m, perm } = lu(a);
+  return luSolve(m, perm, b);
+}
+
+function luSolve(m: Matrix, perm: number[], b: ArrayLike<number>): number[] {
+  const n = m.length;
+  const x = perm.map((p) => b[p]);
+  for (let i = 0; i < n; i++) for (let k = 0; k < i; k++) x[i] -= m[i][k] * x[k];
+  for (let i = n - 1; i >= 0; i--) {
+    for (let k = i + 1; k < n; k++) x[i] -= m[i][k] * x[k];
+    x[i] /= m[i][i];
+  }
+  return x;
+}
+
+/** Inverse of a square matrix by LU. */
+export function inverse(a: Matrix): Matrix {
+  const n = a.length;
+  const { lu: m, perm } = lu(a);
+  const cols: number[][] = [];
+  for (let j = 0; j < n; j++) {
+    const e = new Array<number>(n).fill(0);
+    e[j] = 1;
+    cols.push(luSolve(m, perm, e));
+  }
+  return transpose(cols);
+}
+
+/**
+ * Householder QR with column pivoting (Golub & Van Loan §5.4.2) of an n×k matrix, n ≥ k.
+ * `rank` counts the pivots above `tol·|R11|`; `perm[j]` is the original column at position j.
+ */
+export interface QR {
+  readonly qr: Matrix;
+  readonly rdiag: number[];
+  readonly beta: number[];
+  readonly perm: number[];
+  readonly rank: number;
+  /** Original indices of columns found (numerically) in the span of the other columns. */
+  readonly dependent: number[];
+  readonly n: number;
+  readonly k: number;
+}
+
+export function qrPivoted(x: Matrix, tol = 1e-10): QR {
+  const n = x.length, k = n ? x[0].length : 0;
+  const a = x.map((r) => r.slice());
+  const perm = Array.from({ length: k }, (_, i) => i);
+  const norms0 = new Array<number>(k).fill(0);
+  for (let j = 0; j < k; j++) for (let i = 0; i < n; i++) norms0[j] += a[i][j] * a[i][j];
+  const rdiag = new Array<number>(k).fill(0);
+  const beta = new Array<number>(k).fill(0);
+  let rank = 0;
+  const dependent: number[] = [];
+  for (let j = 0; j < Math.min(n, k); j++) {
+    // Pivot: the remaining column with the largest remaining norm (recomputed for accuracy).
+    let p = j, best = -1;
+    for (let c = j; c < k; c++) {
+      let s = 0;
+      for (let i = j; i < n; i++) s += a[i][c] * a[i][c];
+      if (s > best) { best = s; p = c; }
+    }
+    if (p !== j) {
+      for (let i = 0; i < n; i++) { const t = a[i][p]; a[i][p] = a[i][j]; a[i][j] = t; }
+      [perm[p], perm[j]] = [perm[j], perm[p]];
+    }
+    const alpha = Math.sqrt(best);
+    // Scale-free rank test: the part of the pivot column not explained by earlier columns,
+    // relative to the column's own norm (a column in the span of the others leaves ~1e-16).
+    if (alpha > tol * Math.sqrt(norms0[perm[j]])) rank++;
+    else dependent.push(perm[j]);
+    if (alpha === 0) { rdiag[j] = 0; beta[j] = 0; continue; }
+    const sign = a[j][j] >= 0 ? 1 : -1;
+    const v0 = a[j][j] + sign * alpha;
+    // Householder vector v = [v0, a[j+1..n][j]], H = I - beta v v'.
+    a[j][j] = v0;
+    beta[j] = 1 / (alpha * Math.abs(v0)); // 2/‖v‖² with ‖v‖² = 2·alpha·|v0|
+    for (let c = j + 1; c < k; c++) {
+      let s = 0;
+      for (let i = j; i < n; i++) s += a[i][j] * a[i][c];
+      s *= beta[j];
+      for (let i = j; i < n; i++) a[i][c] -= s * a[i][j];
+    }
+    rdiag[j] = -sign * alpha;
+  }
+  return { qr: a, rdiag, beta, perm, rank, dependent, n, k };
+}
+
+/** Applies Q' (from {@link qrPivoted}) to a vector. */
+export function qrQtVec(f: QR, y: ArrayLike<number>): number[] {
+  const b = Array.from(y);
+  for (let j = 0; j < Math.min(f.n, f.k); j++) {
+    if (f.beta[j] === 0) continue;
+    let s = 0;
+    for (let i = j; i < f.n; i++) s += f.qr[i][j] * b[i];
+    s *= f.beta[j];
+    for (let i = j; i < f.n; i++) b[i] -= s * f.qr[i][j];
+  }
+  return b;
+}
+
+/** R (k×k upper triangular, in pivoted column order) from a full-rank {@link QR}. */
+export function qrR(f: QR): Matrix {
+  const r = zeros(f.k, f.k);
+  for (let i = 0; i < f.k; i++) {
+    r[i][i] = f.rdiag[i];
+    for (let j = i + 1; j < f.k; j++) r[i][j] = f.qr[i][j];
+  }
+  return r;
+}
+
+/** Inverse of an upper-triangular matrix. */
+export function invertUpper(r: Matrix): Matrix {
+  const k = r.length;
+  const inv = zeros(k, k);
+  for (let i = k - 1; i >= 0; i--) {
+    inv[i][i] = 1 / r[i][i];
+    for (let j = i + 1; j < k; j++) {
+      let s = 0;
+      for (let l = i + 1; l <= j; l++) s += r[i][l] * inv[l][j];
+      inv[i][j] = -s / r[i][i];
+    }
+  }
+  return inv;
+}
+
+/**
+ * Least squares min ‖y − Xb‖ by pivoted QR. Throws {@link SingularMatrixError} when X has
+ * deficient rank, naming the dependent columns (by `names` when given).
+ * Returns the coefficients and (X'X)⁻¹ in the original column order.
+ */
+export function leastSquares(
+  x: Matrix,
+  y: ArrayLike<number>,
+  names?: readonly string[],
+): { coef: number[]; xtxInv: Matrix; rank: number } {
+  const f = qrPivoted(x);
+  const k = f.k;
+  if (f.rank < k) throw new SingularMatrixError(describeCollinearity(x, f, names), 'x');
+  const qty = qrQtVec(f, y);
+  const rinv = invertUpper(qrR(f));
+  const bp = new Array<number>(k).fill(0);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = i; j < k; j++) s += rinv[i][j] * qty[j];
+    bp[i] = s;
+  }
+  const coef = new Array<number>(k);
+  const xtxInv = zeros(k, k);
+  for (let i = 0; i < k; i++) coef[f.perm[i]] = bp[i];
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j < k; j++) {
+      let s = 0;
+      for (let l = Math.max(i, j); l < k; l++) s += rinv[i][l] * rinv[j][l];
+      xtxInv[f.perm[i]][f.perm[j]] = s;
+    }
+  }
+  return { coef, xtxInv, rank: f.rank };
+}
+
+function describeCollinearity(x: Matrix, f: QR, names?: readonly string[]): string {
+  const label = (j: number) => (names && names[j] !== undefined ? names[j] : `column ${j}`);
+  const independent = f.perm.filter((j) => !f.dependent.includes(j));
+  const parts: string[] = [];
+  for (const dep of f.dependent) {
+    // Express the dependent column through the independent ones to name the relation.
+    const sub = x.map((row) => independent.map((j) => row[j]));
+    const target = x.map((row) => row[dep]);
+    let relation = '';
+    try {
+      const g = qrPivoted(sub);
+      const qty = qrQtVec(g, target);
+      const rinv = invertUpper(qrR(g));
+      const c = new Array<number>(independent.length).fill(0);
+      for (let i = 0; i < independent.length; i++) {
+        let s = 0;
+        for (let j = i; j < independent.length; j++) s += rinv[i][j] * qty[j];
+        c[g.perm[i]] = s;
+      }
+      const terms = c
+        .map((v, i) => ({ v, name: label(independent[i]) }))
+        .filter((t) => Math.abs(t.v) > 1e-8)
+        .map((t) => `${+t.v.toPrecision(6)}·${t.name}`);
+      relation = ` (${label(dep)} = ${terms.join(' + ') || '0'})`;
+    } catch {
+      relation = '';
+    }
+    parts.push(`${label(dep)}${relation}`);
+  }
+  return `design matrix is singular (rank ${f.rank} < ${f.k} columns): collinear column(s) ${parts.join('; ')}. Drop or combine the collinear columns.`;
+}
+
+/**
+ * Eigen-decomposition of a symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan §8.5).
+ * Eigenvalues in descending order; `vectors[:, i]` belongs to `values[i]`.
+ */
+export function symmetricEigen(a: Matrix): { values: number[]; vectors: Matrix } {
+  const n = a.length;
+  const m = a.map((r) => r.slice());
+  const v = identity(n);
+  for (let sweep = 0; sweep < 100; sweep++) {
+    let off = 0;
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i][j] * m[i][j];
+    if (off < 1e-300) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p][q];
+        if (Math.abs(apq) < 1e-300) continue;
+        const theta = (m[q][q] - m[p][p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        for (let k = 0; k < n; k++) {
+          const mkp = m[k][p], mkq = m[k][q];
+          m[k][p] = c * mkp - s * mkq;
+          m[k][q] = s * mkp + c * mkq;
+        }
+        for (let k = 0; k < n; k++) {
+          const mpk = m[p][k], mqk = m[q][k];
+          m[p][k] = c * mpk - s * mqk;
+          m[q][k] = s * mpk + c * mqk;
+        }
+        for (let k = 0; k < n; k++) {
+          const vkp = v[k][p], vkq = v[k][q];
+          v[k][p] = c * vkp - s * vkq;
+          v[k][q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const order = Array.from({ length: n }, (_, i) => i).sort((i, j) => m[j][j] - m[i][i]);
+  return {
+    values: order.map((i) => m[i][i]),
+    vectors: v.map((row) => order.map((i) => row[i])),
+  };
+}

@@ -1,0 +1,51 @@
+// Test helpers: iterate the fixture files of one kind and compare numbers at stated tolerances.
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { readTable, columnExpression, applyTransform, type Transform } from '../src/core/series.js';
+
+export const ROOT = fileURLToPath(new URL('../', import.meta.url));
+export const FIXTURE_DIR = `${ROOT}test/fixtures/classical/`;
+
+// Fixtures are JSON documents of varying shape; tests read fields by name.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Fixture = any;
+
+/** All fixture files whose `kind` is one of `kinds`, sorted by id. */
+export function fixturesOfKind(...kinds: string[]): Fixture[] {
+  return readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.json') && f !== 'INDEX.json')
+    .map((f) => JSON.parse(readFileSync(FIXTURE_DIR + f, 'utf8')))
+    .filter((d) => kinds.includes(d.kind))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+}
+
+/** Loads `column` (or an expression such as log(x)) from a fixture's data file (data/...). */
+export function loadColumn(file: string, column: string, transform: Transform | string = 'none'): Float64Array {
+  const table = readTable(ROOT + file);
+  return applyTransform(columnExpression(table, column), (transform || 'none') as Transform);
+}
+
+/** Asserts |a − e| ≤ tol·|e| elementwise (relative), with a floor `abs` for values near zero. */
+export function expectRel(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, rel: number, abs = 0, label = ''): void {
+  const a = typeof actual === 'number' ? [actual] : Array.from(actual);
+  const e = typeof expected === 'number' ? [expected] : Array.from(expected);
+  expect(a.length, `${label} length`).toBe(e.length);
+  for (let i = 0; i < e.length; i++) {
+    const err = Math.abs(a[i] - e[i]);
+    const ok = err <= rel * Math.abs(e[i]) || err <= abs;
+    if (!ok) expect.fail(`${label}[${i}]: got ${a[i]}, expected ${e[i]} (rel err ${(err / Math.abs(e[i])).toExponential(2)} > ${rel})`);
+  }
+}
+
+/** Asserts |a − e| ≤ tol elementwise (absolute). */
+export function expectAbs(actual: ArrayLike<number> | number, expected: ArrayLike<number> | number, tol: number, label = ''): void {
+  expectRel(actual, expected, 0, tol, label);
+}
+
+/** Parses the leading 'rel 1e-9' / 'abs 1e-4' of a fixture tolerance string. */
+export function parseTol(s: string): { kind: 'rel' | 'abs'; value: number } {
+  const m = /(rel|abs)\s*([0-9.eE+-]+)/.exec(s);
+  if (!m) throw new Error(`cannot parse tolerance '${s}'`);
+  return { kind: m[1] as 'rel' | 'abs', value: Number(m[2]) };
+}
