@@ -1,0 +1,817 @@
+/**
+ * ARIMA(p,d,q) and seasonal ARIMA(p,d,q)(P,D,Q)_s with regression effects (regression with
+ * SARIMA errors): y_t = x_t'β + u_t,  φ(L)Φ(L^s)(1−L)^d(1−L^s)^D u_t = θ(L)Θ(L^s) ε_t,
+ * ε_t ~ N(0, σ²). Box, Jenkins, Reinsel & Ljung (2015) ch. 4–9; Durbin & Koopman (2012) §3.4.
+ *
+ * Estimation is exact Gaussian maximum likelihood by the Kalman filter
+ * (see `estimators/kalman.ts`): the differencing states get an exact diffuse prior, so the
+ * log-likelihood is that of the differenced data — R `arima(method = "ML")` convention — and
+ * missing values in y are skipped by the filter. σ² and β are concentrated out (β by GLS on the
+ * filtered innovations), so the optimiser only sees the ARMA coefficients, which are mapped to the
+ * stationary/invertible region by the PACF (tanh + Durbin–Levinson) reparametrisation.
+ * Start values come from conditional sum of squares (CSS); the ML search is restarted from
+ * zero coefficients when it did not converge cleanly, and the better optimum is kept.
+ *
+ * @example
+ * const fit = fitArima(logAir, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
+ * fit.params; fit.llf; fit.forecast(24).interval(95);
+ */
+import { ArgumentError, DataError } from '../core/errors.js';
+import { GaussianForecast } from '../core/forecast.js';
+import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from '../core/model.js';
+import type { Rng } from '../core/rng.js';
+import { lbfgs, numericHessian } from '../core/optimize.js';
+import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { normalSf, normalQuantile } from '../core/distributions.js';
+import { ljungBox, jarqueBera } from '../core/stats.js';
+import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import {
+  expandAR, expandMA, difference, differencingPolynomial,
+  toStationary, toInvertible, isStationary, isInvertible, polyRoots,
+} from './estimators/polynomial.js';
+import {
+  armaFilter, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows,
+} from './estimators/kalman.js';
+
+export type Trend = 'n' | 'c' | 't' | 'ct';
+export type ArimaMethod = 'ml' | 'css-ml' | 'css';
+
+export interface SeasonalOrder {
+  order: readonly [number, number, number];
+  period: number;
+}
+
+export interface ArimaOptions {
+  /** Non-seasonal order (p, d, q). */
+  order: readonly [number, number, number];
+  /** Seasonal order (P, D, Q) and period s. Default none. */
+  seasonal?: SeasonalOrder;
+  /**
+   * Deterministic terms in the regression: 'c' a constant (the process mean when d + D = 0),
+   * 't' a linear time trend t = 1..n named 'drift' (the drift of the differenced series),
+   * 'ct' both, 'n' none. Default 'c' when d + D = 0, else 'n' (R's default).
+   */
+  trend?: Trend;
+  /** Exogenous regressors by name, each of length n (complete). */
+  exog?: Readonly<Record<string, ArrayLike<number>>>;
+  /**
+   * 'ml' (default): exact ML from CSS start values, restarted from zeros if needed;
+   * 'css-ml': exact ML from CSS start values only (R's default); 'css': conditional sum of squares.
+   */
+  method?: ArimaMethod;
+}
+
+/** Plain-data parameters of a (S)ARIMA model with regression. */
+export interface ArimaParams {
+  order: [number, number, number];
+  seasonalOrder: [number, number, number, number];
+  trend: Trend;
+  exogNames: string[];
+  /** Regression coefficients, trend terms first then exog, in {@link ArimaParams.regressionNames} order. */
+  beta: number[];
+  ar: number[];
+  ma: number[];
+  seasonalAr: number[];
+  seasonalMa: number[];
+  sigma2: number;
+}
+
+/** Names of the deterministic and exogenous regressors in parameter order. */
+function regressionNames(trend: Trend, exogNames: readonly string[]): string[] {
+  const out: string[] = [];
+  if (trend === 'c' || trend === 'ct') out.push('const');
+  if (trend === 't' || trend === 'ct') out.push('drift');
+  return out.concat(exogNames);
+}
+
+/** Parameter names in statsmodels' convention (sigma2 last). */
+export function arimaParamNames(p: ArimaParams): string[] {
+  const s = p.seasonalOrder[3];
+  return [
+    ...regressionNames(p.trend, p.exogNames),
+    ...p.ar.map((_, i) => `ar.L${i + 1}`),
+    ...p.ma.map((_, i) => `ma.L${i + 1}`),
+    ...p.seasonalAr.map((_, i) => `ar.S.L${s * (i + 1)}`),
+    ...p.seasonalMa.map((_, i) => `ma.S.L${s * (i + 1)}`),
+    'sigma2',
+  ];
+}
+
+/** Regressor columns for time points t = start+1 … start+len (1-based time index). */
+function regressionColumns(
+  trend: Trend, exogNames: readonly string[], exog: FutureRegressors | undefined, start: number, len: number, argument: string,
+): Float64Array[] {
+  const cols: Float64Array[] = [];
+  if (trend === 'c' || trend === 'ct') cols.push(new Float64Array(len).fill(1));
+  if (trend === 't' || trend === 'ct') cols.push(Float64Array.from({ length: len }, (_, i) => start + i + 1));
+  for (const name of exogNames) {
+    const x = exog?.[name];
+    if (!x) throw new ArgumentError(`${argument} is missing regressor '${name}'; give ${len} values for it`, argument);
+    if (x.length !== len) {
+      throw new DataError(`${argument} '${name}' has ${x.length} values; expected ${len}`, argument);
+    }
+    const col = Float64Array.from(x);
+    col.forEach((v, i) => {
+      if (!Number.isFinite(v)) throw new DataError(`${argument} '${name}' has a missing or non-finite value at row ${i + 1}; regressors must be complete`, argument);
+    });
+    cols.push(col);
+  }
+  return cols;
+}
+
+const MAX_ORDER = 50;
+
+function checkOrder(o: readonly number[] | undefined, len: number, argument: string): void {
+  if (!Array.isArray(o) || o.length !== len || !o.every((v) => Number.isInteger(v) && v >= 0)) {
+    throw new ArgumentError(`${argument} must be ${len} non-negative integers; got ${JSON.stringify(o)}`, argument);
+  }
+  if (o.some((v) => v > MAX_ORDER)) {
+    throw new ArgumentError(`${argument} ${JSON.stringify(o)} is absurdly large (each order must be at most ${MAX_ORDER})`, argument);
+  }
+}
+
+/** Layout of the ARMA part of a model: how a flat coefficient vector splits into polynomials. */
+interface Layout {
+  p: number; q: number; P: number; Q: number; s: number; d: number; D: number;
+}
+
+function splitArma(L: Layout, v: readonly number[]) {
+  let o = 0;
+  const take = (k: number) => { const r = v.slice(o, o + k); o += k; return r; };
+  const ar = take(L.p), ma = take(L.q), sar = take(L.P), sma = take(L.Q);
+  return { ar, ma, sar, sma };
+}
+
+/** Unconstrained → constrained (stationary AR, invertible MA) coefficients, per polynomial. */
+function transformArma(L: Layout, x: readonly number[]): number[] {
+  const { ar, ma, sar, sma } = splitArma(L, x);
+  return [...toStationary(ar), ...toInvertible(ma), ...toStationary(sar), ...toInvertible(sma)];
+}
+
+function polynomials(L: Layout, c: readonly number[]): { phi: number[]; theta: number[] } {
+  const { ar, ma, sar, sma } = splitArma(L, c);
+  return { phi: expandAR(ar, sar, L.s), theta: expandMA(ma, sma, L.s) };
+}
+
+/** Data prepared for the likelihood: either differenced (fast path) or raw with a diffuse prior. */
+interface Prepared {
+  /** ys[0] = y, ys[1..] = regressors; differenced when `differenced`. */
+  ys: Float64Array[];
+  differenced: boolean;
+  delta: number[];
+}
+
+function prepare(y: Float64Array, X: Float64Array[], L: Layout): Prepared {
+  const nd = L.d + L.D * L.s;
+  const delta = differencingPolynomial(L.d, L.D, L.s);
+  const hasNaN = y.some(Number.isNaN);
+  if (nd > 0 && !hasNaN) {
+    return { ys: [y, ...X].map((c) => difference(c, L.d, L.D, L.s)), differenced: true, delta };
+  }
+  return { ys: [y, ...X], differenced: nd === 0, delta };
+}
+
+function runFilter(prep: Prepared, L: Layout, c: readonly number[], keepState = false) {
+  const { phi, theta } = polynomials(L, c);
+  if (prep.differenced) return armaFilter(phi, theta, prep.ys, keepState);
+  return diffuseFilter(sarimaStateSpace(phi, theta, prep.delta), prep.ys, keepState);
+}
+
+/** GLS of the standardised y-innovations on the regressor innovations: β̂, weighted SSR. */
+function profileBeta(f: FilterResult): { beta: number[]; ssr: number } {
+  const k = f.v.length - 1;
+  const n = f.nUsed;
+  const w = new Float64Array(n);
+  for (let i = 0; i < n; i++) w[i] = 1 / Math.sqrt(f.F[i]);
+  if (k === 0) {
+    let ssr = 0;
+    for (let i = 0; i < n; i++) ssr += (f.v[0][i] * w[i]) ** 2;
+    return { beta: [], ssr };
+  }
+  const X: Matrix = new Array(n);
+  const yv = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(k);
+    for (let j = 0; j < k; j++) row[j] = f.v[j + 1][i] * w[i];
+    X[i] = row;
+    yv[i] = f.v[0][i] * w[i];
+  }
+  const qr = qrPivoted(X);
+  if (qr.rank < k) return { beta: new Array<number>(k).fill(NaN), ssr: NaN };
+  const qty = qrQtVec(qr, yv);
+  const rinv = invertUpper(qrR(qr));
+  const beta = new Array<number>(k);
+  for (let i = 0; i < k; i++) {
+    let s = 0;
+    for (let j = i; j < k; j++) s += rinv[i][j] * qty[j];
+    beta[qr.perm[i]] = s;
+  }
+  let ssr = 0;
+  for (let i = k; i < n; i++) ssr += qty[i] * qty[i];
+  return { beta, ssr };
+}
+
+/** Weighted SSR Σ (v_y − v_X β)²/F at a given β. */
+function ssrAt(f: FilterResult, beta: readonly number[]): number {
+  let ssr = 0;
+  for (let i = 0; i < f.nUsed; i++) {
+    let e = f.v[0][i];
+    for (let j = 0; j < beta.length; j++) e -= beta[j] * f.v[j + 1][i];
+    ssr += (e * e) / f.F[i];
+  }
+  return ssr;
+}
+
+const LOG2PI = Math.log(2 * Math.PI);
+
+/** Concentrated log-likelihood (σ², β profiled) and the profiled values. */
+function concentrated(prep: Prepared, L: Layout, c: readonly number[]) {
+  const f = runFilter(prep, L, c);
+  const { beta, ssr } = profileBeta(f);
+  const n = f.nUsed;
+  const sigma2 = ssr / n;
+  const llf = -0.5 * (n * (LOG2PI + Math.log(sigma2) + 1) + f.sumLogF);
+  return { llf, sigma2, beta, nUsed: n };
+}
+
+/** Conditional sum of squares of the ARMA recursion on (differenced, demeaned) w. */
+function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number } {
+  const pp = phi.length, qq = theta.length;
+  const e = new Float64Array(w.length);
+  let ssr = 0, nu = 0;
+  for (let t = pp; t < w.length; t++) {
+    let v = w[t];
+    for (let i = 0; i < pp; i++) v -= phi[i] * w[t - 1 - i];
+    for (let j = 0; j < Math.min(qq, t); j++) v -= theta[j] * e[t - 1 - j];
+    if (Number.isNaN(v)) { e[t] = 0; continue; }
+    e[t] = v;
+    ssr += v * v;
+    nu++;
+  }
+  return { ssr, nu };
+}
+
+/** Fits an ARIMA/SARIMA model with optional trend and exogenous regressors. */
+export function fitArima(data: ArrayLike<number>, options: ArimaOptions): FittedArima {
+  checkOrder(options?.order, 3, 'order');
+  const [p, d, q] = options.order;
+  const seasonal = options.seasonal;
+  let P = 0, D = 0, Q = 0, s = 0;
+  if (seasonal) {
+    checkOrder(seasonal.order, 3, 'seasonal');
+    [P, D, Q] = seasonal.order;
+    s = seasonal.period;
+    if (!Number.isInteger(s) || s < 2) {
+      if (P + D + Q > 0 || s !== 0) {
+        throw new ArgumentError(`seasonal period must be an integer of at least 2; got ${s}`, 'seasonal');
+      }
+    }
+    if (P + D + Q === 0) s = 0;
+  }
+  const L: Layout = { p, q, P, Q, s: s || 1, d, D };
+  const method = options.method ?? 'ml';
+  if (!['ml', 'css-ml', 'css'].includes(method)) throw new ArgumentError(`method must be ml, css-ml or css; got '${method}'`, 'method');
+  const nd = d + D * (s || 0);
+  const trend: Trend = options.trend ?? (nd === 0 ? 'c' : 'n');
+  if (!['n', 'c', 't', 'ct'].includes(trend)) throw new ArgumentError(`trend must be n, c, t or ct; got '${trend as string}'`, 'trend');
+  if ((trend === 'c' || trend === 'ct') && nd > 0) {
+    throw new ArgumentError(`trend '${trend}' includes a constant, which differencing (d + D = ${d + D}) removes; use trend 't' for a drift or 'n'`, 'trend');
+  }
+  if ((trend === 't' || trend === 'ct') && nd > 0 && d + D > 1) {
+    throw new ArgumentError(`a linear trend vanishes under ${d + D} differences; use trend 'n'`, 'trend');
+  }
+  const y = Float64Array.from(data);
+  const n = y.length;
+  const observed = y.filter((v) => !Number.isNaN(v));
+  if (y.some((v) => !Number.isNaN(v) && !Number.isFinite(v))) throw new DataError('y contains infinite values', 'y');
+  if (observed.length === 0) throw new DataError('y has no observed values (all missing)', 'y');
+  if (nd >= n) throw new DataError(`differencing d + D·s = ${nd} needs more than ${nd} observations; got ${n}`, 'order');
+  const exogNames = options.exog ? Object.keys(options.exog) : [];
+  const regNames = regressionNames(trend, exogNames);
+  const X = regressionColumns(trend, exogNames, options.exog, 0, n, 'exog');
+  const nArma = p + q + P + Q;
+  const k = nArma + regNames.length + 1;
+  const nEff = observed.length - nd;
+  if (nEff < k + 1) {
+    throw new DataError(
+      `the series is too short for this model: ${observed.length} observations, ${nd} lost to differencing, ${k} parameters; it needs at least ${k + 1 + nd} observations`,
+      'y',
+    );
+  }
+  if (Math.min(...observed) === Math.max(...observed)) {
+    throw new DataError('y is constant; an ARIMA model needs variation in the series', 'y');
+  }
+  const prep = prepare(y, X, L);
+  // Regressors that differencing wipes out cannot be estimated.
+  if (prep.differenced && nd > 0) {
+    prep.ys.slice(1).forEach((c, j) => {
+      if (c.every((v) => Math.abs(v) < 1e-12)) {
+        throw new ArgumentError(`regressor '${regNames[j]}' is constant after differencing and cannot be estimated; drop it`, regNames[j] === 'drift' ? 'trend' : 'exog');
+      }
+    });
+  }
+  return estimate(y, X, prep, L, { trend, exogNames, method });
+}
+
+function estimate(
+  y: Float64Array, X: Float64Array[], prep: Prepared, L: Layout,
+  o: { trend: Trend; exogNames: string[]; method: ArimaMethod },
+): FittedArima {
+  const nArma = L.p + L.q + L.P + L.Q;
+  // 1. Start values: OLS of the (differenced) data on the regressors, CSS on the residuals.
+  const wData = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
+  const beta0 = olsIgnoringNaN(wData[0], wData.slice(1));
+  const w = wData[0].map((v, t) => v - beta0.reduce((acc, b, j) => acc + b * wData[j + 1][t], 0));
+  const cssObjective = (x: readonly number[]) => {
+    const { phi, theta } = polynomials(L, transformArma(L, x));
+    const { ssr, nu } = cssResiduals(w, phi, theta);
+    return 0.5 * Math.log(ssr / nu);
+  };
+  const zeros = new Array<number>(nArma).fill(0);
+  const css = nArma > 0 ? lbfgs(cssObjective, zeros, { gtol: 1e-8, maxIter: 200 }) : null;
+  const cssStart = css ? css.x : zeros;
+
+  if (o.method === 'css') {
+    const c = transformArma(L, cssStart);
+    const { phi, theta } = polynomials(L, c);
+    const { ssr, nu } = cssResiduals(w, phi, theta);
+    const sigma2 = ssr / nu;
+    const llf = -0.5 * nu * (LOG2PI + Math.log(sigma2) + 1);
+    const params = makeParams(L, o, beta0, c, sigma2);
+    return new FittedArima(params, y, X, { llf, nUsed: nu, method: 'css', converged: css ? css.converged : true });
+  }
+
+  // 2. Exact ML on the concentrated likelihood in the unconstrained coordinates.
+  const objective = (x: readonly number[]) => {
+    const r = concentrated(prep, L, transformArma(L, x));
+    return -r.llf / Math.max(1, r.nUsed);
+  };
+  const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: 1e-14, maxIter: 400 });
+  let best = run(cssStart);
+  if (o.method === 'ml' && nArma > 0) {
+    // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors): search again
+    // from a pure-AR CSS fit (MA terms zero) and from zero coefficients (R's start for
+    // method "ML"), and keep the best optimum.
+    const starts: number[][] = [];
+    if (L.p + L.P > 0 && L.q + L.Q > 0) {
+      const arIdx = [...Array(L.p).keys(), ...Array.from({ length: L.P }, (_, i) => L.p + L.q + i)];
+      const embed = (a: readonly number[]) => { const x = zeros.slice(); arIdx.forEach((k, i) => { x[k] = a[i]; }); return x; };
+      starts.push(embed(lbfgs((a) => cssObjective(embed(a)), arIdx.map(() => 0), { gtol: 1e-6, maxIter: 100 }).x));
+    }
+    starts.push(zeros);
+    for (const x0 of starts) {
+      if (x0.every((v, i) => Math.abs(v - cssStart[i]) < 1e-8)) continue;
+      const alt = run(x0);
+      if (alt.fx < best.fx - 1e-12) best = alt;
+    }
+  }
+  const c = transformArma(L, best.x);
+  const r = concentrated(prep, L, c);
+  const params = makeParams(L, o, r.beta, c, r.sigma2);
+  return new FittedArima(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
+}
+
+function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: number[], c: number[], sigma2: number): ArimaParams {
+  const { ar, ma, sar, sma } = splitArma(L, c);
+  return {
+    order: [L.p, L.d, L.q],
+    seasonalOrder: [L.P, L.D, L.Q, L.P + L.D + L.Q > 0 ? L.s : 0],
+    trend: o.trend,
+    exogNames: o.exogNames.slice(),
+    beta: beta.slice(),
+    ar, ma, seasonalAr: sar, seasonalMa: sma,
+    sigma2,
+  };
+}
+
+function olsIgnoringNaN(y: Float64Array, X: Float64Array[]): number[] {
+  if (!X.length) return [];
+  const rows: number[][] = [], yy: number[] = [];
+  for (let t = 0; t < y.length; t++) {
+    if (Number.isNaN(y[t])) continue;
+    rows.push(X.map((c) => c[t]));
+    yy.push(y[t]);
+  }
+  const qr = qrPivoted(rows);
+  if (qr.rank < X.length) return new Array<number>(X.length).fill(0);
+  const qty = qrQtVec(qr, yy);
+  const rinv = invertUpper(qrR(qr));
+  const b = new Array<number>(X.length);
+  for (let i = 0; i < X.length; i++) {
+    let s = 0;
+    for (let j = i; j < X.length; j++) s += rinv[i][j] * qty[j];
+    b[qr.perm[i]] = s;
+  }
+  return b;
+}
+
+function layoutOf(p: ArimaParams): Layout {
+  const [P, D, Q, s] = p.seasonalOrder;
+  return { p: p.order[0], d: p.order[1], q: p.order[2], P, D, Q, s: s || 1 };
+}
+
+interface FitInfo {
+  llf: number;
+  nUsed: number;
+  method: ArimaMethod;
+  converged: boolean;
+  prep?: Prepared;
+  layout?: Layout;
+}
+
+/** JSON form of a fitted ARIMA (parameters plus the data it conditions on). */
+export interface ArimaJSON {
+  kind: 'arima';
+  params: ArimaParams;
+  y: (number | null)[];
+  exog: Record<string, number[]>;
+  fit: { llf: number; nUsed: number; method: ArimaMethod; converged: boolean };
+}
+
+/**
+ * A fitted (S)ARIMA model: parameters, evidence (log-likelihood, information criteria, standard
+ * errors) and the data it conditions forecasts on.
+ */
+export class FittedArima implements Forecaster {
+  readonly kind = 'arima';
+  /** Log-likelihood in R's convention (differenced data, n_used observations). */
+  readonly llf: number;
+  /** Observations in the likelihood: non-missing values minus d + D·s. */
+  readonly nobs: number;
+  readonly method: ArimaMethod;
+  readonly converged: boolean;
+  private readonly prep: Prepared;
+  private readonly layout: Layout;
+  private cache: { cov?: Matrix | null; filter?: ReturnType<typeof runFilter>; resid?: Float64Array } = {};
+
+  constructor(
+    readonly params: ArimaParams,
+    readonly y: Float64Array,
+    private readonly X: Float64Array[],
+    info: FitInfo,
+  ) {
+    this.llf = info.llf;
+    this.nobs = info.nUsed;
+    this.method = info.method;
+    this.converged = info.converged;
+    this.layout = info.layout ?? layoutOf(params);
+    this.prep = info.prep ?? prepare(y, X, this.layout);
+  }
+
+  /** Parameter names, statsmodels style (`const`, `drift`, exog, `ar.L1`, …, `sigma2`). */
+  get names(): string[] {
+    return arimaParamNames(this.params);
+  }
+
+  /** Parameter values in {@link FittedArima.names} order. */
+  get values(): number[] {
+    const p = this.params;
+    return [...p.beta, ...p.ar, ...p.ma, ...p.seasonalAr, ...p.seasonalMa, p.sigma2];
+  }
+
+  get sigma2(): number {
+    return this.params.sigma2;
+  }
+
+  /** Number of estimated parameters including σ². */
+  get nParams(): number {
+    return this.values.length;
+  }
+
+  get aic(): number {
+    return -2 * this.llf + 2 * this.nParams;
+  }
+
+  /** AICc = AIC + 2k(k+1)/(n − k − 1) (R forecast convention, k counts σ²). */
+  get aicc(): number {
+    const k = this.nParams, n = this.nobs;
+    return n - k - 1 > 0 ? this.aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
+  }
+
+  get bic(): number {
+    return -2 * this.llf + this.nParams * Math.log(this.nobs);
+  }
+
+  get hqic(): number {
+    return -2 * this.llf + 2 * this.nParams * Math.log(Math.log(this.nobs));
+  }
+
+  /** Full (non-concentrated) log-likelihood at natural parameters [β, ARMA, σ²]. */
+  private fullLlf(v: readonly number[]): number {
+    const nb = this.params.beta.length;
+    const beta = v.slice(0, nb);
+    const c = v.slice(nb, v.length - 1);
+    const sigma2 = v[v.length - 1];
+    if (!(sigma2 > 0)) return -Infinity;
+    const { ar, ma, sar, sma } = splitArma(this.layout, c);
+    if (!isStationary(ar) || !isStationary(sar) || !isInvertible(ma) || !isInvertible(sma)) return -Infinity;
+    const f = runFilter(this.prep, this.layout, c);
+    const ssr = ssrAt(f, beta);
+    return -0.5 * (f.nUsed * (LOG2PI + Math.log(sigma2)) + f.sumLogF + ssr / sigma2);
+  }
+
+  /**
+   * Covariance of the estimates from the numerical Hessian of the log-likelihood in the natural
+   * parameters (what R reports as var.coef, extended to σ²). null when the Hessian is not
+   * positive definite (an optimum on the boundary).
+   */
+  cov(): Matrix | null {
+    if (this.cache.cov !== undefined) return this.cache.cov;
+    const v = this.values;
+    const H = numericHessian((x) => -this.fullLlf(x), v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2)));
+    let cov: Matrix | null = null;
+    try {
+      cov = invertSPD(H);
+    } catch {
+      cov = null;
+    }
+    this.cache.cov = cov;
+    return cov;
+  }
+
+  /** Standard errors from the observed information (numerical Hessian); NaN where unavailable. */
+  get stdErrors(): number[] {
+    const cov = this.method === 'css' ? null : this.cov();
+    return cov ? cov.map((r, i) => Math.sqrt(r[i])) : this.values.map(() => NaN);
+  }
+
+  /**
+   * Standard errors from the outer product of per-observation scores (statsmodels' default
+   * cov_type='opg'), by central differences of each observation's log-density.
+   */
+  stdErrorsOPG(): number[] {
+    const v = this.values;
+    const k = v.length;
+    const contributions = (x: readonly number[]): Float64Array | null => {
+      const nb = this.params.beta.length;
+      const sigma2 = x[k - 1];
+      const c = x.slice(nb, k - 1);
+      const { ar, ma, sar, sma } = splitArma(this.layout, c);
+      if (!(sigma2 > 0) || !isStationary(ar) || !isStationary(sar) || !isInvertible(ma) || !isInvertible(sma)) return null;
+      const f = runFilter(this.prep, this.layout, c);
+      const out = new Float64Array(f.nUsed);
+      for (let i = 0; i < f.nUsed; i++) {
+        let e = f.v[0][i];
+        for (let j = 0; j < nb; j++) e -= x[j] * f.v[j + 1][i];
+        out[i] = -0.5 * (LOG2PI + Math.log(sigma2 * f.F[i]) + (e * e) / (sigma2 * f.F[i]));
+      }
+      return out;
+    };
+    const scores: Float64Array[] = [];
+    for (let j = 0; j < k; j++) {
+      const h = 1e-5 * Math.max(Math.abs(v[j]), 1e-2);
+      const xp = v.slice(), xm = v.slice();
+      xp[j] += h; xm[j] -= h;
+      const lp = contributions(xp), lm = contributions(xm);
+      if (!lp || !lm) return v.map(() => NaN);
+      scores.push(lp.map((a, i) => (a - lm[i]) / (2 * h)));
+    }
+    const opg: Matrix = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => {
+      let s = 0;
+      for (let i = 0; i < scores[a].length; i++) s += scores[a][i] * scores[b][i];
+      return s;
+    }));
+    try {
+      const cov = invertSPD(opg);
+      return cov.map((r, i) => Math.sqrt(r[i]));
+    } catch {
+      return v.map(() => NaN);
+    }
+  }
+
+  /** Standardised one-step prediction errors e_t/√F_t (variance σ²) at the used time points. */
+  get residuals(): Float64Array {
+    if (!this.cache.resid) {
+      const f = this.filter();
+      const b = this.params.beta;
+      const out = new Float64Array(f.nUsed);
+      for (let i = 0; i < f.nUsed; i++) {
+        let e = f.v[0][i];
+        for (let j = 0; j < b.length; j++) e -= b[j] * f.v[j + 1][i];
+        out[i] = e / Math.sqrt(f.F[i]);
+      }
+      this.cache.resid = out;
+    }
+    return this.cache.resid;
+  }
+
+  private filter() {
+    if (!this.cache.filter) this.cache.filter = runFilter(this.prep, this.layout, this.armaCoefficients());
+    return this.cache.filter;
+  }
+
+  private armaCoefficients(): number[] {
+    const p = this.params;
+    return [...p.ar, ...p.ma, ...p.seasonalAr, ...p.seasonalMa];
+  }
+
+  /** Ljung–Box test on the residuals (df reduced by the number of ARMA coefficients, as R's tsdiag/checkresiduals). */
+  ljungBox(lags = 10): { statistic: number; df: number; pValue: number } {
+    const fitdf = this.armaCoefficients().length;
+    return ljungBox(this.residuals, lags, Math.min(fitdf, lags - 1));
+  }
+
+  /** Roots of the AR and MA polynomials (full, with seasonal factors), as [re, im] pairs. */
+  roots(): { ar: [number, number][]; ma: [number, number][] } {
+    const L = this.layout;
+    const { phi, theta } = polynomials(L, this.armaCoefficients());
+    return { ar: polyRoots(phi.map((v) => -v)), ma: polyRoots(theta) };
+  }
+
+  /**
+   * State-space system and the predicted state after the last observation, for forecasting
+   * and simulation: [u_n, …, u_{n−nd+1}, ARMA state] with covariance in σ² units.
+   */
+  private finalState(): { T: SparseRows; Z: Float64Array; R: Float64Array; m: number; x: Float64Array; P: Float64Array } {
+    const L = this.layout;
+    const { phi, theta } = polynomials(L, this.armaCoefficients());
+    const delta = differencingPolynomial(L.d, L.D, L.s);
+    const ss = sarimaStateSpace(phi, theta, delta);
+    const n = this.y.length;
+    const u = this.y.map((v, t) => v - this.params.beta.reduce((acc, b, j) => acc + b * this.X[j][t], 0));
+    const nd = delta.length;
+    if (this.prep.differenced) {
+      const w = nd > 0 ? difference(u, L.d, L.D, L.s) : u;
+      const f = armaFilter(phi, theta, [w], true);
+      const st = f.state!;
+      const x = new Float64Array(ss.m);
+      for (let k = 0; k < nd; k++) x[k] = u[n - 1 - k];
+      for (let i = 0; i < st.r; i++) x[nd + i] = st.a[i];
+      const P = new Float64Array(ss.m * ss.m);
+      for (let i = 0; i < st.r; i++) for (let j = 0; j < st.r; j++) P[(nd + i) * ss.m + nd + j] = st.P[i * st.r + j];
+      return { T: sparseRows(ss.T, ss.m), Z: ss.Z, R: ss.R, m: ss.m, x, P };
+    }
+    const f = diffuseFilter(ss, [u], true);
+    return { T: sparseRows(ss.T, ss.m), Z: ss.Z, R: ss.R, m: ss.m, x: f.state!.a[0], P: f.state!.P };
+  }
+
+  private futureRegression(h: number, exog: FutureRegressors | undefined): Float64Array {
+    const cols = regressionColumns(this.params.trend, this.params.exogNames, exog, this.y.length, h, 'exog-future');
+    const out = new Float64Array(h);
+    cols.forEach((c, j) => { for (let i = 0; i < h; i++) out[i] += this.params.beta[j] * c[i]; });
+    return out;
+  }
+
+  /** Forecasts h steps ahead with Gaussian prediction intervals (innovation uncertainty only). */
+  forecast(h: number, options: ForecastOptions = {}): GaussianForecast {
+    checkHorizon(h);
+    const reg = this.futureRegression(h, options.exog);
+    const { T, Z, R, m, x: x0, P: P0 } = this.finalState();
+    let x = x0, P = P0;
+    const mean = new Float64Array(h), se = new Float64Array(h);
+    for (let i = 0; i < h; i++) {
+      let mu = 0, v = 0;
+      for (let a = 0; a < m; a++) {
+        mu += Z[a] * x[a];
+        let s = 0;
+        for (let b = 0; b < m; b++) s += P[a * m + b] * Z[b];
+        v += Z[a] * s;
+      }
+      mean[i] = mu + reg[i];
+      se[i] = Math.sqrt(Math.max(0, v) * this.params.sigma2);
+      x = sparseMatVec(T, x);
+      P = sparsePredictCov(T, P, R);
+    }
+    return new GaussianForecast(mean, se);
+  }
+
+  /** Sample paths from the predictive distribution given the data (state drawn from its filtered law). */
+  sample(h: number, options: SampleOptions): Float64Array[] {
+    checkHorizon(h);
+    const paths = options.paths ?? 1000;
+    if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
+    const rng = options.rng;
+    if (!rng) throw new ArgumentError('sample needs a seeded rng (createRng(seed))', 'rng');
+    const reg = this.futureRegression(h, options.exog);
+    const { T, Z, R, m, x, P } = this.finalState();
+    const factor = psdFactor(P, m);
+    const sd = Math.sqrt(this.params.sigma2);
+    const out: Float64Array[] = [];
+    const z = new Float64Array(m);
+    for (let k = 0; k < paths; k++) {
+      for (let i = 0; i < m; i++) z[i] = rng.normal();
+      let st: Float64Array = new Float64Array(m);
+      for (let i = 0; i < m; i++) {
+        let s = x[i];
+        for (let j = 0; j < m; j++) s += factor[i * m + j] * z[j] * sd;
+        st[i] = s;
+      }
+      const path = new Float64Array(h);
+      for (let i = 0; i < h; i++) {
+        // y_{n+i} = Z x_{n+i}; the shock ε_{n+i} is already part of the state's law at i = 0
+        // and is added by the transition afterwards.
+        let yv = 0;
+        for (let a = 0; a < m; a++) yv += Z[a] * st[a];
+        path[i] = yv + reg[i];
+        st = sparseMatVec(T, st);
+        const e = rng.normal() * sd;
+        for (let a = 0; a < m; a++) st[a] += R[a] * e;
+      }
+      out.push(path);
+    }
+    return out;
+  }
+
+  /** A statsmodels-style SARIMAX results table. */
+  summary(): string {
+    const p = this.params;
+    const names = this.names, vals = this.values, se = this.stdErrors;
+    const [P, D, Q, s] = p.seasonalOrder;
+    const model = s ? `SARIMA(${p.order.join(', ')})x(${[P, D, Q, s].join(', ')})` : `ARIMA(${p.order.join(', ')})`;
+    const lb = this.ljungBox(Math.min(10, Math.max(1, this.residuals.length - 1)));
+    const jb = jarqueBera(this.residuals);
+    const head = keyValueBlock(
+      [['Model:', model + (p.beta.length ? ' + regression' : '')], ['Method:', this.method.toUpperCase()], ['No. Observations:', String(this.y.length)], ['Used (n - d - sD):', String(this.nobs)], ['Converged:', String(this.converged)]],
+      [['Log Likelihood', fmt(this.llf, 3)], ['AIC', fmt(this.aic, 3)], ['AICc', fmt(this.aicc, 3)], ['BIC', fmt(this.bic, 3)], ['HQIC', fmt(this.hqic, 3)]],
+    );
+    const z = normalQuantile(0.975);
+    const rows = names.map((nm, i) => {
+      const zval = vals[i] / se[i];
+      return [nm, fmt(vals[i]), fmtOpt(se[i]), fmtOpt(zval, 3), fmtOpt(2 * normalSf(Math.abs(zval)), 3), fmtOpt(vals[i] - z * se[i]), fmtOpt(vals[i] + z * se[i])];
+    });
+    const coef = table(['', 'coef', 'std err', 'z', 'P>|z|', '[0.025', '0.975]'], rows, 12);
+    const tail = keyValueBlock(
+      [[`Ljung-Box (L${lb.df + this.armaCoefficients().length}) (Q):`, fmt(lb.statistic, 3)], ['Prob(Q):', fmtOpt(lb.pValue, 3)]],
+      [['Jarque-Bera (JB):', fmt(jb.statistic, 3)], ['Prob(JB):', fmt(jb.pValue, 3)], ['Skew:', fmt(jb.skew, 3)], ['Kurtosis:', fmt(jb.kurtosis, 3)]],
+    );
+    return [rule(), '                               SARIMAX Results', rule(), head, rule(), coef, rule(), tail, rule(),
+      'Standard errors from the numerical Hessian of the exact log-likelihood.'].join('\n');
+  }
+
+  toJSON(): ArimaJSON {
+    const exog: Record<string, number[]> = {};
+    const offset = regressionNames(this.params.trend, []).length;
+    this.params.exogNames.forEach((nm, j) => { exog[nm] = Array.from(this.X[offset + j]); });
+    return {
+      kind: 'arima',
+      params: structuredClone(this.params),
+      y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)),
+      exog,
+      fit: { llf: this.llf, nUsed: this.nobs, method: this.method, converged: this.converged },
+    };
+  }
+
+  /** Restores a fitted model saved with {@link FittedArima.toJSON}. */
+  static fromJSON(json: ArimaJSON): FittedArima {
+    if (json?.kind !== 'arima') throw new ArgumentError(`fromJSON: expected kind 'arima'; got '${json?.kind}'`, 'json');
+    const y = Float64Array.from(json.y, (v) => (v === null ? NaN : v));
+    const X = regressionColumns(json.params.trend, json.params.exogNames, json.exog, 0, y.length, 'exog');
+    return new FittedArima(json.params, y, X, json.fit);
+  }
+}
+
+function fmtOpt(v: number, digits = 4): string {
+  return Number.isFinite(v) ? fmt(v, digits) : '-';
+}
+
+function checkHorizon(h: number): void {
+  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
+}
+
+/** A factor F with F F' = P for a positive semi-definite P (eigen-decomposition, negatives clipped). */
+function psdFactor(P: Float64Array, m: number): Float64Array {
+  const A: Matrix = Array.from({ length: m }, (_, i) => Array.from(P.subarray(i * m, (i + 1) * m)));
+  const { values, vectors } = symmetricEigen(A);
+  const F = new Float64Array(m * m);
+  for (let j = 0; j < m; j++) {
+    const s = Math.sqrt(Math.max(0, values[j]));
+    for (let i = 0; i < m; i++) F[i * m + j] = vectors[i][j] * s;
+  }
+  return F;
+}
+
+/** Validates a natural-parameter ARMA set (stationary AR, invertible MA); used by simulation. */
+export function checkArmaParams(p: Pick<ArimaParams, 'ar' | 'ma' | 'seasonalAr' | 'seasonalMa'>): void {
+  if (!isStationary(p.ar) || !isStationary(p.seasonalAr)) throw new ArgumentError('AR coefficients are not stationary (a root of the AR polynomial lies on or inside the unit circle)', 'ar');
+  if (!isInvertible(p.ma) || !isInvertible(p.seasonalMa)) throw new ArgumentError('MA coefficients are not invertible (a root of the MA polynomial lies on or inside the unit circle)', 'ma');
+}
+
+/**
+ * Simulates n values of a (S)ARIMA process with known parameters (no regression), starting the
+ * integration at zero after a burn-in of the stationary ARMA part.
+ */
+export function simulateArima(params: Omit<ArimaParams, 'beta' | 'exogNames' | 'trend'> & { mean?: number }, n: number, rng: Rng, burn = 100): Float64Array {
+  checkArmaParams(params);
+  const [, D, , s] = params.seasonalOrder;
+  const phi = expandAR(params.ar, params.seasonalAr, s || 1);
+  const theta = expandMA(params.ma, params.seasonalMa, s || 1);
+  const sd = Math.sqrt(params.sigma2);
+  const total = n + burn;
+  const e = new Float64Array(total), w = new Float64Array(total);
+  for (let t = 0; t < total; t++) {
+    e[t] = rng.normal() * sd;
+    let v = e[t];
+    for (let i = 0; i < phi.length && i < t; i++) v += phi[i] * w[t - 1 - i];
+    for (let j = 0; j < theta.length && j < t; j++) v += theta[j] * e[t - 1 - j];
+    w[t] = v;
+  }
+  const delta = differencingPolynomial(params.order[1], D, s || 1);
+  const out = new Float64Array(n);
+  for (let t = 0; t < n; t++) {
+    // A mean only makes sense for the undifferenced process.
+    let v = w[burn + t] + (delta.length ? 0 : params.mean ?? 0);
+    for (let k = 0; k < delta.length && k < t; k++) v += delta[k] * out[t - 1 - k];
+    out[t] = v;
+  }
+  return out;
+}
