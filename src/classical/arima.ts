@@ -16,18 +16,19 @@
  * const fit = fitArima(logAir, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
  * fit.params; fit.llf; fit.forecast(24).interval(95);
  */
-import { ArgumentError, DataError } from '../core/errors.js';
+import { ArgumentError, DataError, ConvergenceError } from '../core/errors.js';
 import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from '../core/model.js';
 import type { Rng } from '../core/rng.js';
+import type { AutoArimaSelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
-import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, inverse, crossprod, symmetricEigen, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile } from '../core/distributions.js';
 import { ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import {
   expandAR, expandMA, difference, differencingPolynomial,
-  toStationary, toInvertible, isStationary, isInvertible, polyRoots,
+  toStationary, toInvertible, fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
 } from './estimators/polynomial.js';
 import {
   armaFilter, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows,
@@ -313,50 +314,97 @@ export function fitArima(data: ArrayLike<number>, options: ArimaOptions): Fitted
   return estimate(y, X, prep, L, { trend, exogNames, method });
 }
 
+/**
+ * Conditional sum of squares fit as R's `arima(method = "CSS")`: regression coefficients and
+ * ARMA coefficients jointly, unconstrained (no stationarity transform), started at the OLS
+ * regression on the differenced data and zero ARMA coefficients. Returns the raw coefficients,
+ * σ²_CSS = SSR / (n − d − D·s − p − P·s) and R's CSS log-likelihood over n_used = n − d − D·s.
+ */
+function fitCss(wData: Float64Array[], L: Layout) {
+  const nArma = L.p + L.q + L.P + L.Q;
+  const regs = wData.slice(1);
+  const nb = regs.length;
+  const beta0 = olsIgnoringNaN(wData[0], regs);
+  // Scale the regression coordinates by their OLS standard errors (R: parscale = 10·se).
+  const scale = olsScales(wData[0], regs, beta0);
+  const w = new Float64Array(wData[0].length);
+  const resid = (x: readonly number[]) => {
+    for (let t = 0; t < w.length; t++) {
+      let v = wData[0][t];
+      for (let j = 0; j < nb; j++) v -= (beta0[j] + scale[j] * x[nArma + j]) * regs[j][t];
+      w[t] = v;
+    }
+    const { phi, theta } = polynomials(L, x.slice(0, nArma));
+    return cssResiduals(w, phi, theta);
+  };
+  const objective = (x: readonly number[]) => {
+    const { ssr, nu } = resid(x);
+    return 0.5 * Math.log(ssr / nu);
+  };
+  const x0 = new Array<number>(nArma + nb).fill(0);
+  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-8, maxIter: 300 }) : { x: x0, converged: true };
+  const { ssr, nu } = resid(opt.x);
+  const sigma2 = ssr / nu;
+  const nUsed = wData[0].filter((v) => !Number.isNaN(v)).length;
+  return {
+    coef: opt.x.slice(0, nArma),
+    beta: beta0.map((b, j) => b + scale[j] * opt.x[nArma + j]),
+    sigma2,
+    nUsed,
+    llf: -0.5 * nUsed * (LOG2PI + 1 + Math.log(sigma2)),
+    converged: opt.converged,
+  };
+}
+
 function estimate(
   y: Float64Array, X: Float64Array[], prep: Prepared, L: Layout,
   o: { trend: Trend; exogNames: string[]; method: ArimaMethod },
 ): FittedArima {
   const nArma = L.p + L.q + L.P + L.Q;
-  // 1. Start values: OLS of the (differenced) data on the regressors, CSS on the residuals.
   const wData = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
-  const beta0 = olsIgnoringNaN(wData[0], wData.slice(1));
-  const w = wData[0].map((v, t) => v - beta0.reduce((acc, b, j) => acc + b * wData[j + 1][t], 0));
-  const cssObjective = (x: readonly number[]) => {
-    const { phi, theta } = polynomials(L, transformArma(L, x));
-    const { ssr, nu } = cssResiduals(w, phi, theta);
-    return 0.5 * Math.log(ssr / nu);
-  };
-  const zeros = new Array<number>(nArma).fill(0);
-  const css = nArma > 0 ? lbfgs(cssObjective, zeros, { gtol: 1e-8, maxIter: 200 }) : null;
-  const cssStart = css ? css.x : zeros;
-
+  // 1. CSS (R's first stage): the fit itself for method 'css', start values otherwise.
+  const css = fitCss(wData, L);
   if (o.method === 'css') {
-    const c = transformArma(L, cssStart);
-    const { phi, theta } = polynomials(L, c);
-    const { ssr, nu } = cssResiduals(w, phi, theta);
-    const sigma2 = ssr / nu;
-    const llf = -0.5 * nu * (LOG2PI + Math.log(sigma2) + 1);
-    const params = makeParams(L, o, beta0, c, sigma2);
-    return new FittedArima(params, y, X, { llf, nUsed: nu, method: 'css', converged: css ? css.converged : true });
+    const params = makeParams(L, o, css.beta, css.coef, css.sigma2);
+    return new FittedArima(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
   }
+  const { ar, ma, sar, sma } = splitArma(L, css.coef);
+  const cssStationary = isStationary(ar) && isStationary(sar);
+  if (o.method === 'css-ml' && !cssStationary) {
+    throw new ConvergenceError(
+      `the CSS estimates have a non-stationary ${isStationary(ar) ? 'seasonal ' : ''}AR part, so CSS-ML cannot start; use method 'ml'`,
+      'method',
+    );
+  }
+  const zeros = new Array<number>(nArma).fill(0);
+  // CSS estimates as ML start: AR mapped to PACF coordinates, MA reflected to invertibility.
+  const cssStart = cssStationary
+    ? [...fromStationary(ar), ...fromInvertible(invertMA(ma)), ...fromStationary(sar), ...fromInvertible(invertMA(sma))]
+    : zeros;
 
   // 2. Exact ML on the concentrated likelihood in the unconstrained coordinates.
   const objective = (x: readonly number[]) => {
-    const r = concentrated(prep, L, transformArma(L, x));
-    return -r.llf / Math.max(1, r.nUsed);
+    try {
+      const r = concentrated(prep, L, transformArma(L, x));
+      return -r.llf / Math.max(1, r.nUsed);
+    } catch {
+      return Infinity; // numerically on the stationarity boundary: reject the step
+    }
   };
   const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: 1e-14, maxIter: 400 });
-  let best = run(cssStart);
+  let best = run(cssStart.map((v) => (Number.isFinite(v) ? v : 0)));
   if (o.method === 'ml' && nArma > 0) {
     // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors): search again
     // from a pure-AR CSS fit (MA terms zero) and from zero coefficients (R's start for
     // method "ML"), and keep the best optimum.
     const starts: number[][] = [];
     if (L.p + L.P > 0 && L.q + L.Q > 0) {
-      const arIdx = [...Array(L.p).keys(), ...Array.from({ length: L.P }, (_, i) => L.p + L.q + i)];
-      const embed = (a: readonly number[]) => { const x = zeros.slice(); arIdx.forEach((k, i) => { x[k] = a[i]; }); return x; };
-      starts.push(embed(lbfgs((a) => cssObjective(embed(a)), arIdx.map(() => 0), { gtol: 1e-6, maxIter: 100 }).x));
+      const arL: Layout = { ...L, q: 0, Q: 0 };
+      const arCss = fitCss(wData, arL);
+      const a = splitArma(arL, arCss.coef);
+      if (isStationary(a.ar) && isStationary(a.sar)) {
+        starts.push([...fromStationary(a.ar), ...new Array<number>(L.q).fill(0), ...fromStationary(a.sar), ...new Array<number>(L.Q).fill(0)]);
+      }
     }
     starts.push(zeros);
     for (const x0 of starts) {
@@ -405,6 +453,28 @@ function olsIgnoringNaN(y: Float64Array, X: Float64Array[]): number[] {
   return b;
 }
 
+/** Standard errors of the OLS coefficients (floored, for scaling optimiser coordinates). */
+function olsScales(y: Float64Array, X: Float64Array[], beta: readonly number[]): number[] {
+  if (!X.length) return [];
+  const rows: number[][] = [];
+  let ssr = 0, n = 0;
+  for (let t = 0; t < y.length; t++) {
+    if (Number.isNaN(y[t])) continue;
+    const row = X.map((c) => c[t]);
+    rows.push(row);
+    const e = y[t] - row.reduce((acc, v, j) => acc + v * beta[j], 0);
+    ssr += e * e;
+    n++;
+  }
+  const s2 = ssr / Math.max(1, n - X.length);
+  try {
+    const inv = invertSPD(crossprod(rows));
+    return inv.map((r, i) => Math.max(Math.sqrt(Math.max(0, s2 * r[i])), 1e-8 * Math.max(1, Math.abs(beta[i]))));
+  } catch {
+    return beta.map((b) => Math.max(1, Math.abs(b)));
+  }
+}
+
 function layoutOf(p: ArimaParams): Layout {
   const [P, D, Q, s] = p.seasonalOrder;
   return { p: p.order[0], d: p.order[1], q: p.order[2], P, D, Q, s: s || 1 };
@@ -440,6 +510,8 @@ export class FittedArima implements Forecaster {
   readonly nobs: number;
   readonly method: ArimaMethod;
   readonly converged: boolean;
+  /** How the orders were chosen, when the model came from {@link autoArima}. */
+  selection?: AutoArimaSelection;
   private readonly prep: Prepared;
   private readonly layout: Layout;
   private cache: { cov?: Matrix | null; filter?: ReturnType<typeof runFilter>; resid?: Float64Array } = {};
@@ -517,11 +589,24 @@ export class FittedArima implements Forecaster {
    */
   cov(): Matrix | null {
     if (this.cache.cov !== undefined) return this.cache.cov;
-    const v = this.values;
-    const H = numericHessian((x) => -this.fullLlf(x), v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2)));
     let cov: Matrix | null = null;
     try {
-      cov = invertSPD(H);
+      if (this.method === 'css') {
+        // R's var.coef for CSS: inverse Hessian of n_used · ½log(SSR/ν) in [β, ARMA]; no σ² row.
+        const v = this.values.slice(0, -1);
+        const wData = this.prep.differenced ? this.prep.ys : this.prep.ys.map((c) => difference(c, this.layout.d, this.layout.D, this.layout.s));
+        const nb = this.params.beta.length;
+        const f = (x: readonly number[]) => {
+          const w = wData[0].map((yv, t) => yv - x.slice(0, nb).reduce((acc, b, j) => acc + b * wData[j + 1][t], 0));
+          const { phi, theta } = polynomials(this.layout, x.slice(nb));
+          const { ssr, nu } = cssResiduals(w, phi, theta);
+          return 0.5 * this.nobs * Math.log(ssr / nu);
+        };
+        cov = inverse(numericHessian(f, v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2))));
+      } else {
+        const v = this.values;
+        cov = inverse(numericHessian((x) => -this.fullLlf(x), v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2))));
+      }
     } catch {
       cov = null;
     }
@@ -529,10 +614,21 @@ export class FittedArima implements Forecaster {
     return cov;
   }
 
-  /** Standard errors from the observed information (numerical Hessian); NaN where unavailable. */
+  /**
+   * Standard errors from the observed information (numerical Hessian, inverted like R's
+   * `solve`). An entry is NaN when the Hessian is singular or its inverse has a negative
+   * diagonal there (an optimum on the boundary); the CLI prints those as null.
+   */
   get stdErrors(): number[] {
-    const cov = this.method === 'css' ? null : this.cov();
-    return cov ? cov.map((r, i) => Math.sqrt(r[i])) : this.values.map(() => NaN);
+    const cov = this.cov();
+    const out = this.values.map(() => NaN);
+    if (cov) cov.forEach((r, i) => { out[i] = r[i] >= 0 ? Math.sqrt(r[i]) : NaN; });
+    return out;
+  }
+
+  /** Expanded AR and MA polynomials: φ(L)Φ(L^s) = 1 − Σ phi_k L^k, θ(L)Θ(L^s) = 1 + Σ theta_k L^k. */
+  polynomials(): { phi: number[]; theta: number[] } {
+    return polynomials(this.layout, this.armaCoefficients());
   }
 
   /**

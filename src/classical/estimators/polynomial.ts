@@ -192,3 +192,32 @@ export function minRootModulus(a: readonly number[]): number {
   const roots = polyRoots(a);
   return roots.length ? Math.min(...roots.map(([r, i]) => Math.hypot(r, i))) : Infinity;
 }
+
+/**
+ * Reflects the roots of 1 + Σ θ_k z^k that lie inside the unit circle to 1/z̄, giving the
+ * invertible MA polynomial with the same autocovariances (R's `maInvert`, used after CSS).
+ */
+export function invertMA(theta: readonly number[]): number[] {
+  let q = theta.length;
+  while (q > 0 && theta[q - 1] === 0) q--;
+  if (q === 0) return theta.slice();
+  const roots = polyRoots(theta.slice(0, q));
+  if (roots.every(([r, i]) => Math.hypot(r, i) >= 1)) return theta.slice();
+  if (q === 1) return [1 / theta[0], ...new Array<number>(theta.length - 1).fill(0)];
+  // Rebuild Π (1 − z/r_k) with the reflected roots (complex arithmetic on [re, im] pairs).
+  let re = [1], im = [0];
+  for (const [rr, ri] of roots) {
+    let zr = rr, zi = ri;
+    const mod2 = zr * zr + zi * zi;
+    if (mod2 < 1) { zr = zr / mod2; zi = zi / mod2; } // 1/conj(z) = z/|z|²
+    const d = zr * zr + zi * zi;
+    const ir = zr / d, ii = -zi / d; // 1/z
+    const nr = [...re, 0], ni = [...im, 0];
+    for (let k = 1; k < nr.length; k++) {
+      nr[k] -= re[k - 1] * ir - im[k - 1] * ii;
+      ni[k] -= re[k - 1] * ii + im[k - 1] * ir;
+    }
+    re = nr; im = ni;
+  }
+  return [...re.slice(1), ...new Array<number>(theta.length - q).fill(0)];
+}

@@ -1,0 +1,387 @@
+/**
+ * Automatic ARIMA order selection — the Hyndman–Khandakar algorithm as R `forecast::auto.arima`
+ * (forecast 8.20) runs it (Hyndman & Khandakar 2008, "Automatic time series forecasting: the
+ * forecast package for R", J. Stat. Softw. 27(3)). Every rule, default and tie-break follows
+ * docs/auto-arima-spec.md, which cites the R sources line by line:
+ *
+ * 1. d by repeated KPSS tests (α = 0.05), D by the STL seasonal-strength heuristic (> 0.64).
+ * 2. Stepwise search from four (five) initial models over the neighbourhood moves of the spec,
+ *    minimising AICc (or AIC/BIC); exhaustive search over p + q + P + Q ≤ maxOrder on request.
+ * 3. Long or high-frequency series (n > 150 or s > 12) are searched with CSS fits and an IC
+ *    offset, then the best models are refitted by exact ML in CSS-IC order.
+ * 4. Candidates whose AR or MA polynomial has a root with modulus < 1.01, or whose coefficient
+ *    variances are not positive, are rejected.
+ *
+ * The chosen orders are finally fitted by {@link fitArima}'s exact ML with restarts.
+ *
+ * @example
+ * const fit = autoArima(logAir, { period: 12 });
+ * fit.params.order; fit.selection?.tried.length; fit.forecast(24);
+ */
+import { ArgumentError, DataError } from '../core/errors.js';
+import { fitArima, type FittedArima, type Trend, type ArimaMethod } from './arima.js';
+import { autoArimaDiffs, isConstant, diffLag } from './unit-root.js';
+import { polyRoots } from './estimators/polynomial.js';
+
+export type InformationCriterion = 'aicc' | 'aic' | 'bic';
+
+export interface AutoArimaOptions {
+  /** Seasonal period (observations per cycle). Default 1 (non-seasonal). */
+  period?: number;
+  /** Fix d instead of testing. */
+  d?: number;
+  /** Fix D instead of testing. */
+  D?: number;
+  maxP?: number;
+  maxQ?: number;
+  maxSeasonalP?: number;
+  maxSeasonalQ?: number;
+  /** Bound on p + q + P + Q in the exhaustive search. Default 5. */
+  maxOrder?: number;
+  maxD?: number;
+  maxSeasonalD?: number;
+  /** Only stationary models (d = D = 0). */
+  stationary?: boolean;
+  /** Consider seasonal models. Default true. */
+  seasonal?: boolean;
+  /** Criterion to minimise. Default 'aicc'. */
+  ic?: InformationCriterion;
+  /** Stepwise (default) or exhaustive search. */
+  stepwise?: boolean;
+  /** Maximum number of models the stepwise search fits. Default 94. */
+  nmodels?: number;
+  /** Search with CSS fits. Default n > 150 or period > 12. */
+  approximation?: boolean;
+  allowDrift?: boolean;
+  allowMean?: boolean;
+  /** Receives one line per fitted candidate, like R's trace = TRUE. */
+  trace?: (line: string) => void;
+}
+
+/** One model tried during the search. */
+export interface Candidate {
+  order: [number, number, number];
+  seasonal: [number, number, number, number];
+  constant: boolean;
+  /** The criterion value used in the search (CSS-based while approximating); Infinity if rejected or failed. */
+  ic: number;
+}
+
+/** What the search did, attached to the returned model as `selection`. */
+export interface AutoArimaSelection {
+  d: number;
+  D: number;
+  period: number;
+  ic: InformationCriterion;
+  stepwise: boolean;
+  approximation: boolean;
+  tried: Candidate[];
+}
+
+interface Orders { p: number; q: number; P: number; Q: number }
+
+interface Context {
+  y: Float64Array;
+  n: number;
+  m: number;
+  d: number;
+  D: number;
+  ic: InformationCriterion;
+  trace?: (line: string) => void;
+}
+
+interface Scored {
+  fit: FittedArima | null;
+  ic: number;
+  aicc: number;
+}
+
+function label(o: Orders, c: Context, constant: boolean): string {
+  const base = `ARIMA(${o.p},${c.d},${o.q})` + (c.m > 1 && o.P + c.D + o.Q > 0 ? `(${o.P},${c.D},${o.Q})[${c.m}]` : '');
+  const diffs = c.d + c.D;
+  return base + (constant ? (diffs === 0 ? ' with non-zero mean' : diffs === 1 ? ' with drift' : '') : '');
+}
+
+/** Fits one candidate and scores it as forecast's `myarima` (spec §5–6). */
+function fitCandidate(c: Context, o: Orders, constant: boolean, approximation: boolean, offset: number): Scored {
+  const diffs = c.d + c.D;
+  const trend: Trend = constant ? (diffs === 0 ? 'c' : diffs === 1 ? 't' : 'n') : 'n';
+  const seasonal = c.m > 1 && o.P + c.D + o.Q > 0 ? { order: [o.P, c.D, o.Q] as [number, number, number], period: c.m } : undefined;
+  const method: ArimaMethod = approximation ? 'css' : 'css-ml';
+  let fit: FittedArima;
+  try {
+    fit = fitArima(c.y, { order: [o.p, c.d, o.q], seasonal, trend, method });
+  } catch {
+    c.trace?.(`${label(o, c, constant)} : Inf`);
+    return { fit: null, ic: Infinity, aicc: Infinity };
+  }
+  const nstar = c.n - c.d - c.D * c.m;
+  const npar = fit.nParams; // coefficients + σ²
+  const aic = method === 'css' ? offset + nstar * Math.log(fit.sigma2) + 2 * npar : -2 * fit.llf + 2 * npar;
+  const bic = aic + npar * (Math.log(nstar) - 2);
+  const aicc = aic + (2 * npar * (npar + 1)) / (nstar - npar - 1);
+  let ic = c.ic === 'aic' ? aic : c.ic === 'bic' ? bic : aicc;
+  if (!Number.isFinite(aic)) ic = Infinity;
+  // Rejection checks (spec §6.5): roots near the unit circle, non-positive coefficient variances.
+  const { phi, theta } = fit.polynomials();
+  let minRoot = 2;
+  if (o.p + o.P > 0) minRoot = Math.min(minRoot, minModulus(phi.map((v) => -v)));
+  if (o.q + o.Q > 0 && ic < Infinity) minRoot = Math.min(minRoot, minModulus(theta));
+  if (minRoot < 1.01 || badVariances(fit)) ic = Infinity;
+  c.trace?.(`${label(o, c, constant)} : ${Number.isFinite(ic) ? ic.toFixed(4) : 'Inf'}`);
+  return { fit, ic, aicc };
+}
+
+/** Smallest root modulus of 1 + Σ a_k z^k after dropping trailing |a_k| ≤ 1e-8. */
+function minModulus(a: number[]): number {
+  let k = a.length;
+  while (k > 0 && Math.abs(a[k - 1]) <= 1e-8) k--;
+  if (k === 0) return Infinity;
+  return Math.min(...polyRoots(a.slice(0, k)).map(([r, i]) => Math.hypot(r, i)));
+}
+
+/** forecast's checkarima: some coefficient variance is negative or undefined. */
+function badVariances(fit: FittedArima): boolean {
+  const nCoef = fit.nParams - 1;
+  if (nCoef === 0) return false;
+  const cov = fit.cov();
+  if (!cov) return true;
+  for (let i = 0; i < nCoef; i++) if (!(cov[i][i] >= 0)) return true;
+  return false;
+}
+
+/** Selects and fits an ARIMA model automatically (see the module comment). */
+export function autoArima(data: ArrayLike<number>, options: AutoArimaOptions = {}): FittedArima {
+  const y = Float64Array.from(data);
+  const period = options.period ?? 1;
+  if (!(Number.isFinite(period) && period >= 1)) {
+    throw new ArgumentError(`period must be at least 1 (1 = non-seasonal); got ${period}`, 'period');
+  }
+  if (options.period !== undefined && period !== 1 && period < 2) {
+    throw new ArgumentError(`seasonal period must be at least 2; got ${period}`, 'period');
+  }
+  for (const [name, v] of Object.entries({ d: options.d, D: options.D, maxP: options.maxP, maxQ: options.maxQ, maxSeasonalP: options.maxSeasonalP, maxSeasonalQ: options.maxSeasonalQ, maxOrder: options.maxOrder, maxD: options.maxD, maxSeasonalD: options.maxSeasonalD })) {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 0 && v <= 50)) {
+      throw new ArgumentError(`${name} must be an integer between 0 and 50; got ${v}`, name);
+    }
+  }
+  const ic: InformationCriterion = options.ic ?? 'aicc';
+  if (!['aicc', 'aic', 'bic'].includes(ic)) throw new ArgumentError(`ic must be aicc, aic or bic; got '${ic}'`, 'ic');
+  // Leading and trailing missing values are not part of the series (spec §2).
+  let first = 0, last = y.length - 1;
+  while (first < y.length && Number.isNaN(y[first])) first++;
+  while (last >= first && Number.isNaN(y[last])) last--;
+  if (first > last) throw new DataError('y has no observed values (all missing)', 'y');
+  const x = y.subarray(first, last + 1);
+  const observed = Array.from(x).filter((v) => !Number.isNaN(v));
+  if (observed.some((v) => !Number.isFinite(v))) throw new DataError('y contains infinite values', 'y');
+  if (isConstant(observed)) {
+    throw new DataError('y is constant; there is nothing for an ARIMA model to fit (the forecast is the constant itself)', 'y');
+  }
+  const serieslength = observed.length;
+
+  // 1. Orders of differencing (spec §3). The tests need complete data; with gaps they see the
+  //    observed values only, as R's na.omit-based tests do.
+  const diffs = autoArimaDiffs(observed, period, {
+    d: options.d, D: options.D, maxD: options.maxD, maxSeasonalD: options.maxSeasonalD,
+    seasonal: options.seasonal, stationary: options.stationary,
+  });
+  const { d, D, m } = diffs;
+  let dx = D > 0 ? diffLag(observed, m, D) : observed.slice();
+  if (d > 0) dx = diffLag(dx, 1, d);
+  if (dx.length === 0) throw new DataError(`not enough data: ${serieslength} observations leave nothing after d = ${d}, D = ${D} differences`, 'y');
+  if (isConstant(dx)) {
+    throw new DataError(
+      `y follows a deterministic ${D > 0 ? 'seasonal ' : ''}polynomial exactly after differencing (d = ${d}, D = ${D}); there is no noise for an ARIMA model to describe`,
+      'y',
+    );
+  }
+
+  // 2. Bounds (spec §2.5, §3.2, §4.1).
+  let maxP = Math.min(options.maxP ?? 5, Math.floor(serieslength / 3));
+  let maxQ = Math.min(options.maxQ ?? 5, Math.floor(serieslength / 3));
+  let maxSP = Math.min(options.maxSeasonalP ?? 2, Math.floor(serieslength / 3 / m));
+  let maxSQ = Math.min(options.maxSeasonalQ ?? 2, Math.floor(serieslength / 3 / m));
+  if (m === 1) { maxSP = 0; maxSQ = 0; }
+  const icUsed: InformationCriterion = serieslength <= 3 ? 'aic' : ic;
+  if (m > 1) {
+    if (maxSP > 0) maxP = Math.min(maxP, m - 1);
+    if (maxSQ > 0) maxQ = Math.min(maxQ, m - 1);
+  }
+  const approximation = options.approximation ?? (x.length > 150 || period > 12);
+  const ctx: Context = { y: Float64Array.from(x), n: serieslength, m, d, D, ic: icUsed, trace: options.trace };
+
+  // 3. IC offset for CSS fits: from the exact likelihood of the (0,d,0)(0,D,0) model (spec §4.2).
+  let offset = 0;
+  if (approximation) {
+    try {
+      const fit0 = fitArima(ctx.y, {
+        order: [0, d, 0],
+        seasonal: D > 0 ? { order: [0, D, 0], period: m } : undefined,
+        trend: d + D === 0 ? 'c' : 'n',
+        method: 'css-ml',
+      });
+      offset = -2 * fit0.llf - serieslength * Math.log(fit0.sigma2);
+    } catch {
+      offset = 0;
+    }
+  }
+  const allowDrift = (options.allowDrift ?? true) && d + D === 1;
+  const allowMean = (options.allowMean ?? true) && d + D === 0;
+  const tried: Candidate[] = [];
+  const record = (o: Orders, constant: boolean, s: Scored) => {
+    tried.push({ order: [o.p, d, o.q], seasonal: [o.P, D, o.Q, m], constant, ic: s.ic });
+  };
+
+  let chosen: { o: Orders; constant: boolean } | null = null;
+  const stepwise = options.stepwise ?? true;
+  if (stepwise) {
+    chosen = stepwiseSearch(ctx, { maxP, maxQ, maxSP, maxSQ }, allowDrift || allowMean, approximation, offset, options.nmodels ?? 94, record);
+  } else {
+    chosen = exhaustiveSearch(ctx, { maxP, maxQ, maxSP, maxSQ }, options.maxOrder ?? 5, allowDrift || allowMean, approximation, offset, record);
+  }
+  if (!chosen) throw new DataError('no suitable ARIMA model found: every candidate failed or was rejected', 'y');
+
+  // 4. Final model: exact ML with restarts at the chosen orders.
+  const { o, constant } = chosen;
+  const trend: Trend = constant ? (d + D === 0 ? 'c' : 't') : 'n';
+  const fit = fitArima(y, {
+    order: [o.p, d, o.q],
+    seasonal: m > 1 && o.P + D + o.Q > 0 ? { order: [o.P, D, o.Q], period: m } : undefined,
+    trend,
+    method: 'ml',
+  });
+  fit.selection = { d, D, period: m, ic: icUsed, stepwise, approximation, tried };
+  return fit;
+}
+
+interface Bounds { maxP: number; maxQ: number; maxSP: number; maxSQ: number }
+
+/** Refits candidates with exact ML in order of their CSS criterion until one succeeds (spec §7.4). */
+function refitApproximated(ctx: Context, rows: { o: Orders; constant: boolean; ic: number }[]): { o: Orders; constant: boolean } | null {
+  const order = rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.ic === b.r.ic ? a.i - b.i : a.r.ic < b.r.ic ? -1 : 1));
+  for (const { r } of order) {
+    const s = fitCandidate(ctx, r.o, r.constant, false, 0);
+    if (s.ic < Infinity) return { o: r.o, constant: r.constant };
+  }
+  return null;
+}
+
+function stepwiseSearch(
+  ctx: Context, b: Bounds, allowConstant: boolean, approximation: boolean, offset: number, nmodels: number,
+  record: (o: Orders, constant: boolean, s: Scored) => void,
+): { o: Orders; constant: boolean } | null {
+  let constant = allowConstant;
+  // 7.1 Start values.
+  let sp = 2, sq = 2, sP = 1, sQ = 1;
+  if (ctx.n < 10) { sp = Math.min(sp, 1); sq = Math.min(sq, 1); sP = 0; sQ = 0; }
+  let p = Math.min(sp, b.maxP), q = Math.min(sq, b.maxQ), P = Math.min(sP, b.maxSP), Q = Math.min(sQ, b.maxSQ);
+  const rows: { o: Orders; constant: boolean; ic: number }[] = [];
+  let best: { o: Orders; constant: boolean; ic: number; ok: boolean } | null = null;
+  const fitRow = (o: Orders, c: boolean): Scored => {
+    const s = fitCandidate(ctx, o, c, approximation, offset);
+    rows.push({ o, constant: c, ic: s.ic });
+    record(o, c, s);
+    return s;
+  };
+  const isNew = (o: Orders, c: boolean) => !rows.some((r) => r.o.p === o.p && r.o.q === o.q && r.o.P === o.P && r.o.Q === o.Q && r.constant === c);
+
+  // 7.2 Initial models.
+  let s = fitRow({ p, q, P, Q }, constant);
+  best = { o: { p, q, P, Q }, constant, ic: s.ic, ok: s.fit !== null };
+  s = fitRow({ p: 0, q: 0, P: 0, Q: 0 }, constant);
+  if (s.ic < best.ic) { best = { o: { p: 0, q: 0, P: 0, Q: 0 }, constant, ic: s.ic, ok: true }; p = q = P = Q = 0; }
+  if (b.maxP > 0 || b.maxSP > 0) {
+    const o = { p: b.maxP > 0 ? 1 : 0, q: 0, P: ctx.m > 1 && b.maxSP > 0 ? 1 : 0, Q: 0 };
+    s = fitRow(o, constant);
+    if (s.ic < best.ic) { best = { o, constant, ic: s.ic, ok: true }; ({ p, q, P, Q } = o); }
+  }
+  if (b.maxQ > 0 || b.maxSQ > 0) {
+    const o = { p: 0, q: b.maxQ > 0 ? 1 : 0, P: 0, Q: ctx.m > 1 && b.maxSQ > 0 ? 1 : 0 };
+    s = fitRow(o, constant);
+    if (s.ic < best.ic) { best = { o, constant, ic: s.ic, ok: true }; ({ p, q, P, Q } = o); }
+  }
+  if (constant) {
+    const o = { p: 0, q: 0, P: 0, Q: 0 };
+    s = fitRow(o, false);
+    // The best model changes but the search keeps the constant flag (spec §7.2 step 5).
+    if (s.ic < best.ic) { best = { o, constant: false, ic: s.ic, ok: true }; p = q = P = Q = 0; }
+  }
+
+  // 7.3 Neighbourhood moves.
+  let k = rows.length;
+  let startk = 0;
+  outer: while (startk < k && k < nmodels) {
+    startk = k;
+    const moves: [boolean, Orders][] = [
+      [P > 0, { p, q, P: P - 1, Q }],
+      [Q > 0, { p, q, P, Q: Q - 1 }],
+      [P < b.maxSP, { p, q, P: P + 1, Q }],
+      [Q < b.maxSQ, { p, q, P, Q: Q + 1 }],
+      [Q > 0 && P > 0, { p, q, P: P - 1, Q: Q - 1 }],
+      [Q < b.maxSQ && P > 0, { p, q, P: P - 1, Q: Q + 1 }],
+      [Q > 0 && P < b.maxSP, { p, q, P: P + 1, Q: Q - 1 }],
+      [Q < b.maxSQ && P < b.maxSP, { p, q, P: P + 1, Q: Q + 1 }],
+      [p > 0, { p: p - 1, q, P, Q }],
+      [q > 0, { p, q: q - 1, P, Q }],
+      [p < b.maxP, { p: p + 1, q, P, Q }],
+      [q < b.maxQ, { p, q: q + 1, P, Q }],
+      [q > 0 && p > 0, { p: p - 1, q: q - 1, P, Q }],
+      [q < b.maxQ && p > 0, { p: p - 1, q: q + 1, P, Q }],
+      [q > 0 && p < b.maxP, { p: p + 1, q: q - 1, P, Q }],
+      [q < b.maxQ && p < b.maxP, { p: p + 1, q: q + 1, P, Q }],
+    ];
+    for (const [ok, o] of moves) {
+      if (!ok || !isNew(o, constant)) continue;
+      k++;
+      if (k > nmodels) continue;
+      const r = fitRow(o, constant);
+      if (r.ic < best.ic) {
+        best = { o, constant, ic: r.ic, ok: true };
+        ({ p, q, P, Q } = o);
+        continue outer;
+      }
+    }
+    if (allowConstant) {
+      const o = { p, q, P, Q };
+      if (isNew(o, !constant)) {
+        k++;
+        if (k > nmodels) continue;
+        const r = fitRow(o, !constant);
+        if (r.ic < best.ic) {
+          best = { o, constant: !constant, ic: r.ic, ok: true };
+          constant = !constant;
+        }
+      }
+    }
+  }
+  if (approximation && best.ok) {
+    const refit = refitApproximated(ctx, rows);
+    if (refit) return refit;
+    return best.ic < Infinity ? { o: best.o, constant: best.constant } : null;
+  }
+  return best.ic < Infinity ? { o: best.o, constant: best.constant } : null;
+}
+
+function exhaustiveSearch(
+  ctx: Context, b: Bounds, maxOrder: number, allowConstant: boolean, approximation: boolean, offset: number,
+  record: (o: Orders, constant: boolean, s: Scored) => void,
+): { o: Orders; constant: boolean } | null {
+  const maxK = allowConstant ? 1 : 0;
+  let best: { o: Orders; constant: boolean; ic: number } | null = null;
+  for (let p = 0; p <= b.maxP; p++) for (let q = 0; q <= b.maxQ; q++) for (let P = 0; P <= b.maxSP; P++) for (let Q = 0; Q <= b.maxSQ; Q++) {
+    if (p + q + P + Q > maxOrder) continue;
+    for (let K = 0; K <= maxK; K++) {
+      const o = { p, q, P, Q };
+      const s = fitCandidate(ctx, o, K === 1, approximation, offset);
+      record(o, K === 1, s);
+      if (s.ic < (best?.ic ?? Infinity)) best = { o, constant: K === 1, ic: s.ic };
+    }
+  }
+  if (!best) return null;
+  if (approximation) {
+    const refit = fitCandidate(ctx, best.o, best.constant, false, 0);
+    if (refit.ic === Infinity) return exhaustiveSearch(ctx, b, maxOrder, allowConstant, false, 0, record);
+  }
+  return { o: best.o, constant: best.constant };
+}
