@@ -620,7 +620,7 @@ export class FittedAR implements Forecaster {
     const opt = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(3));
     const sampleStart = this.method === 'ols' ? p : 0;
     const head = keyValueBlock(
-      [['Dep. Variable:', 'y'], ['Model:', `AutoReg(${p})`], ['Method:', label[this.method]], ['Trend:', this.trend === 'c' ? 'constant' : 'none'], ['Sample:', String(sampleStart)], ['', String(n)]],
+      [['Dep. Variable:', 'y'], ['Model:', this.method === 'ols' ? `AutoReg(${p})` : `AR(${p})`], ['Method:', label[this.method]], ['Trend:', this.trend === 'c' ? 'constant' : 'none'], ['Sample:', String(sampleStart)], ['', String(n)]],
       [['No. Observations:', String(n)], ['Log Likelihood', opt(this.llf)], ['S.D. of innovations', Math.sqrt(this.sigma2).toFixed(3)], ['AIC', opt(this.aic)], ['BIC', opt(this.bic)], ['HQIC', opt(this.hqic)]],
     );
     const se = this.params.stdErrors;

@@ -60,6 +60,16 @@ export interface ArimaOptions {
    * 'css-ml': exact ML from CSS start values only (R's default); 'css': conditional sum of squares.
    */
   method?: ArimaMethod;
+  /**
+   * Relative decrease of the objective below which the optimiser stops. Default 1e-14 (tight);
+   * auto-ARIMA's search uses 1e-10, still stricter than R's optim reltol of 1e-8.
+   */
+  ftol?: number;
+  /**
+   * Restart the ML search from further start values (a pure-AR CSS fit and zero coefficients)
+   * and keep the best optimum. Default true for 'ml', false for 'css-ml' (R's single start).
+   */
+  restarts?: boolean;
 }
 
 /** Plain-data parameters of a (S)ARIMA model with regression. */
@@ -235,10 +245,15 @@ function concentrated(prep: Prepared, L: Layout, c: readonly number[]) {
   return { llf, sigma2, beta, nUsed: n };
 }
 
-/** Conditional sum of squares of the ARMA recursion on (differenced, demeaned) w. */
-function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number } {
+/**
+ * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
+ * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
+ * `resid` holds the ν counted residuals (missing values contribute nothing).
+ */
+function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number; resid: Float64Array } {
   const pp = phi.length, qq = theta.length;
   const e = new Float64Array(w.length);
+  const resid = new Float64Array(Math.max(0, w.length - pp));
   let ssr = 0, nu = 0;
   for (let t = pp; t < w.length; t++) {
     let v = w[t];
@@ -246,10 +261,10 @@ function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly n
     for (let j = 0; j < Math.min(qq, t); j++) v -= theta[j] * e[t - 1 - j];
     if (Number.isNaN(v)) { e[t] = 0; continue; }
     e[t] = v;
+    resid[nu++] = v;
     ssr += v * v;
-    nu++;
   }
-  return { ssr, nu };
+  return { ssr, nu, resid: resid.subarray(0, nu) };
 }
 
 /** Fits an ARIMA/SARIMA model with optional trend and exogenous regressors. */
@@ -311,7 +326,9 @@ export function fitArima(data: ArrayLike<number>, options: ArimaOptions): Fitted
       }
     });
   }
-  return estimate(y, X, prep, L, { trend, exogNames, method });
+  const ftol = options.ftol ?? 1e-14;
+  if (!(ftol > 0 && ftol < 1)) throw new ArgumentError(`ftol must lie in (0, 1); got ${ftol}`, 'ftol');
+  return estimate(y, X, prep, L, { trend, exogNames, method, ftol, restarts: options.restarts ?? method === 'ml' });
 }
 
 /**
@@ -320,7 +337,7 @@ export function fitArima(data: ArrayLike<number>, options: ArimaOptions): Fitted
  * regression on the differenced data and zero ARMA coefficients. Returns the raw coefficients,
  * σ²_CSS = SSR / (n − d − D·s − p − P·s) and R's CSS log-likelihood over n_used = n − d − D·s.
  */
-function fitCss(wData: Float64Array[], L: Layout) {
+function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
   const nArma = L.p + L.q + L.P + L.Q;
   const regs = wData.slice(1);
   const nb = regs.length;
@@ -337,12 +354,14 @@ function fitCss(wData: Float64Array[], L: Layout) {
     const { phi, theta } = polynomials(L, x.slice(0, nArma));
     return cssResiduals(w, phi, theta);
   };
+  const x0 = new Array<number>(nArma + nb).fill(0);
+  // Quasi-Newton from zero ARMA coefficients, like R's BFGS: which CSS minimum is found matters
+  // to auto-ARIMA's search path, so the search mirrors R's rather than a different method's.
   const objective = (x: readonly number[]) => {
     const { ssr, nu } = resid(x);
     return 0.5 * Math.log(ssr / nu);
   };
-  const x0 = new Array<number>(nArma + nb).fill(0);
-  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-8, maxIter: 300 }) : { x: x0, converged: true };
+  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-8, ftol, maxIter: 300 }) : { x: x0, converged: true };
   const { ssr, nu } = resid(opt.x);
   const sigma2 = ssr / nu;
   const nUsed = wData[0].filter((v) => !Number.isNaN(v)).length;
@@ -358,12 +377,12 @@ function fitCss(wData: Float64Array[], L: Layout) {
 
 function estimate(
   y: Float64Array, X: Float64Array[], prep: Prepared, L: Layout,
-  o: { trend: Trend; exogNames: string[]; method: ArimaMethod },
+  o: { trend: Trend; exogNames: string[]; method: ArimaMethod; ftol: number; restarts: boolean },
 ): FittedArima {
   const nArma = L.p + L.q + L.P + L.Q;
   const wData = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
   // 1. CSS (R's first stage): the fit itself for method 'css', start values otherwise.
-  const css = fitCss(wData, L);
+  const css = fitCss(wData, L, Math.max(o.ftol, 1e-12));
   if (o.method === 'css') {
     const params = makeParams(L, o, css.beta, css.coef, css.sigma2);
     return new FittedArima(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
@@ -391,16 +410,16 @@ function estimate(
       return Infinity; // numerically on the stationarity boundary: reject the step
     }
   };
-  const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: 1e-14, maxIter: 400 });
+  const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: o.ftol, maxIter: 400 });
   let best = run(cssStart.map((v) => (Number.isFinite(v) ? v : 0)));
-  if (o.method === 'ml' && nArma > 0) {
+  if (o.restarts && nArma > 0) {
     // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors): search again
     // from a pure-AR CSS fit (MA terms zero) and from zero coefficients (R's start for
     // method "ML"), and keep the best optimum.
     const starts: number[][] = [];
     if (L.p + L.P > 0 && L.q + L.Q > 0) {
       const arL: Layout = { ...L, q: 0, Q: 0 };
-      const arCss = fitCss(wData, arL);
+      const arCss = fitCss(wData, arL, Math.max(o.ftol, 1e-12));
       const a = splitArma(arL, arCss.coef);
       if (isStationary(a.ar) && isStationary(a.sar)) {
         starts.push([...fromStationary(a.ar), ...new Array<number>(L.q).fill(0), ...fromStationary(a.sar), ...new Array<number>(L.Q).fill(0)]);

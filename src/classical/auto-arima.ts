@@ -103,14 +103,14 @@ function label(o: Orders, c: Context, constant: boolean): string {
 }
 
 /** Fits one candidate and scores it as forecast's `myarima` (spec §5–6). */
-function fitCandidate(c: Context, o: Orders, constant: boolean, approximation: boolean, offset: number): Scored {
+function fitCandidate(c: Context, o: Orders, constant: boolean, approximation: boolean, offset: number, bestIc = -Infinity): Scored {
   const diffs = c.d + c.D;
   const trend: Trend = constant ? (diffs === 0 ? 'c' : diffs === 1 ? 't' : 'n') : 'n';
   const seasonal = c.m > 1 && o.P + c.D + o.Q > 0 ? { order: [o.P, c.D, o.Q] as [number, number, number], period: c.m } : undefined;
   const method: ArimaMethod = approximation ? 'css' : 'css-ml';
   let fit: FittedArima;
   try {
-    fit = fitArima(c.y, { order: [o.p, c.d, o.q], seasonal, trend, method });
+    fit = fitArima(c.y, { order: [o.p, c.d, o.q], seasonal, trend, method, ftol: 1e-10 });
   } catch {
     c.trace?.(`${label(o, c, constant)} : Inf`);
     return { fit: null, ic: Infinity, aicc: Infinity };
@@ -127,7 +127,9 @@ function fitCandidate(c: Context, o: Orders, constant: boolean, approximation: b
   let minRoot = 2;
   if (o.p + o.P > 0) minRoot = Math.min(minRoot, minModulus(phi.map((v) => -v)));
   if (o.q + o.Q > 0 && ic < Infinity) minRoot = Math.min(minRoot, minModulus(theta));
-  if (minRoot < 1.01 || badVariances(fit)) ic = Infinity;
+  // The variance check needs a numerical Hessian; a model that does not beat the incumbent
+  // cannot change the search path whether it is rejected or not, so only contenders pay for it.
+  if (minRoot < 1.01 || (ic < bestIc && badVariances(fit))) ic = Infinity;
   c.trace?.(`${label(o, c, constant)} : ${Number.isFinite(ic) ? ic.toFixed(4) : 'Inf'}`);
   return { fit, ic, aicc };
 }
@@ -261,7 +263,7 @@ interface Bounds { maxP: number; maxQ: number; maxSP: number; maxSQ: number }
 function refitApproximated(ctx: Context, rows: { o: Orders; constant: boolean; ic: number }[]): { o: Orders; constant: boolean } | null {
   const order = rows.map((r, i) => ({ r, i })).sort((a, b) => (a.r.ic === b.r.ic ? a.i - b.i : a.r.ic < b.r.ic ? -1 : 1));
   for (const { r } of order) {
-    const s = fitCandidate(ctx, r.o, r.constant, false, 0);
+    const s = fitCandidate(ctx, r.o, r.constant, false, 0, Infinity);
     if (s.ic < Infinity) return { o: r.o, constant: r.constant };
   }
   return null;
@@ -279,7 +281,7 @@ function stepwiseSearch(
   const rows: { o: Orders; constant: boolean; ic: number }[] = [];
   let best: { o: Orders; constant: boolean; ic: number; ok: boolean } | null = null;
   const fitRow = (o: Orders, c: boolean): Scored => {
-    const s = fitCandidate(ctx, o, c, approximation, offset);
+    const s = fitCandidate(ctx, o, c, approximation, offset, best ? best.ic : Infinity);
     rows.push({ o, constant: c, ic: s.ic });
     record(o, c, s);
     return s;
@@ -373,14 +375,14 @@ function exhaustiveSearch(
     if (p + q + P + Q > maxOrder) continue;
     for (let K = 0; K <= maxK; K++) {
       const o = { p, q, P, Q };
-      const s = fitCandidate(ctx, o, K === 1, approximation, offset);
+      const s = fitCandidate(ctx, o, K === 1, approximation, offset, best?.ic ?? Infinity);
       record(o, K === 1, s);
       if (s.ic < (best?.ic ?? Infinity)) best = { o, constant: K === 1, ic: s.ic };
     }
   }
   if (!best) return null;
   if (approximation) {
-    const refit = fitCandidate(ctx, best.o, best.constant, false, 0);
+    const refit = fitCandidate(ctx, best.o, best.constant, false, 0, Infinity);
     if (refit.ic === Infinity) return exhaustiveSearch(ctx, b, maxOrder, allowConstant, false, 0, record);
   }
   return { o: best.o, constant: best.constant };
