@@ -19,29 +19,29 @@ export interface Table {
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NULL', 'null', '.']);
 
 /** Parses CSV text with a header row. */
-export function parseCsv(text: string, source = 'CSV'): Table {
+export function parseCsv(text: string, source = 'CSV', argument = 'data'): Table {
   let records: string[][];
   try {
     records = parse(text, { skip_empty_lines: true, trim: true, relax_column_count: false, bom: true });
   } catch (e) {
-    throw new DataError(`${source}: cannot parse CSV (${(e as Error).message})`, 'data');
+    throw new DataError(`${source}: cannot parse CSV (${(e as Error).message})`, argument);
   }
-  if (records.length === 0) throw new DataError(`${source}: the file is empty; it needs a header row and data rows`, 'data');
+  if (records.length < 2) throw new DataError(`${source}: the file has no data rows; it needs a header row and data rows`, argument);
   const [columns, ...rows] = records;
   return { columns, rows, source };
 }
 
 /** Reads a CSV file, or a bundled data set when `fileOrName` names one (see {@link DATASETS}). */
-export function readTable(fileOrName: string): Table {
+export function readTable(fileOrName: string, argument = 'data'): Table {
   const ds = DATASETS.find((d) => d.name === fileOrName);
   const path = ds ? dataPath(ds.file) : fileOrName;
   if (!existsSync(path)) {
     throw new DataError(
       `data file '${fileOrName}' does not exist; give a CSV path or a bundled data set name (${DATASETS.map((d) => d.name).join(', ')})`,
-      'data',
+      argument,
     );
   }
-  return parseCsv(readFileSync(path, 'utf8'), ds ? ds.name : fileOrName);
+  return parseCsv(readFileSync(path, 'utf8'), ds ? ds.name : fileOrName, argument);
 }
 
 /**

@@ -1,0 +1,7 @@
+/** `ardiff/classical`: least squares and the univariate autoregressive family. */
+export * from './ols.js';
+export * from './ar.js';
+export * from './arima.js';
+export * from './auto-arima.js';
+export { stl, mstl, type StlOptions, type StlResult, type MstlResult } from './stl.js';
+export { kpssTest, ndiffs, nsdiffs, seasonalStrength, type KpssResult } from './unit-root.js';

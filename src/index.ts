@@ -1,0 +1,13 @@
+/**
+ * ardiff — autoregressive and diffusion generative models for TypeScript.
+ * This entry exports the core (errors, RNG, forecasts, data loading) and the classical models;
+ * `ardiff/classical` exports the classical family alone.
+ */
+export * from './core/errors.js';
+export { createRng, type Rng, type RngState } from './core/rng.js';
+export { GaussianForecast, SampleForecast, type Forecast, type Interval, type ForecastJSON } from './core/forecast.js';
+export type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from './core/model.js';
+export { readTable, parseCsv, numericColumn, columnExpression, applyTransform, DATASETS, findDataset, type Table, type DatasetInfo, type Transform } from './core/series.js';
+export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
+export * from './classical/index.js';
+export { MODELS, fromJSON, type ModelEntry, type ModelJSON } from './registry.js';

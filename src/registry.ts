@@ -1,0 +1,62 @@
+/**
+ * The model registry: every forecasting model registers how to fit it, how to restore it from
+ * JSON, and a small example the shared contract test runs (shapes, save/load round trip, seed
+ * determinism, sample mean ≈ analytic mean). A model that is not registered is not finished.
+ */
+import type { Forecaster } from './core/model.js';
+import { fitAR, arFromJSON, type AROptions, type ARJSON } from './classical/ar.js';
+import { fitArima, FittedArima, type ArimaOptions, type ArimaJSON } from './classical/arima.js';
+import { autoArima, type AutoArimaOptions } from './classical/auto-arima.js';
+import { ArgumentError } from './core/errors.js';
+
+/** A registered model: fit, restore, and the example the contract test uses. */
+export interface ModelEntry<O> {
+  /** Name used by the CLI and `toJSON().kind` of what `fit` returns (see `producesKind`). */
+  readonly name: string;
+  readonly description: string;
+  /** `kind` of the fitted object (auto-arima produces an 'arima' model). */
+  readonly producesKind: string;
+  fit(y: ArrayLike<number>, options: O): Forecaster;
+  /** Bundled data set and options for the contract test and documentation. */
+  readonly example: { dataset: string; transform?: 'log' | 'log10'; options: O };
+}
+
+const arEntry: ModelEntry<AROptions> = {
+  name: 'ar',
+  description: 'AR(p) by conditional OLS, Yule-Walker, Burg or exact ML',
+  producesKind: 'ar',
+  fit: fitAR,
+  example: { dataset: 'lynx', transform: 'log10', options: { order: 2 } },
+};
+
+const arimaEntry: ModelEntry<ArimaOptions> = {
+  name: 'arima',
+  description: 'ARIMA / SARIMA with trend and exogenous regressors, exact ML by Kalman filter',
+  producesKind: 'arima',
+  fit: fitArima,
+  example: { dataset: 'air-passengers', transform: 'log', options: { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } } },
+};
+
+const autoArimaEntry: ModelEntry<AutoArimaOptions> = {
+  name: 'auto-arima',
+  description: 'automatic (S)ARIMA order selection, Hyndman-Khandakar as R forecast::auto.arima',
+  producesKind: 'arima',
+  fit: autoArima,
+  example: { dataset: 'www-usage', options: {} },
+};
+
+/** All registered forecasting models. */
+export const MODELS = [arEntry, arimaEntry, autoArimaEntry] as const;
+
+/** JSON of any registered fitted model. */
+export type ModelJSON = ARJSON | ArimaJSON;
+
+/** Restores any registered fitted model from its `toJSON()` output, dispatching on `kind`. */
+export function fromJSON(json: ModelJSON): Forecaster {
+  switch (json?.kind) {
+    case 'ar': return arFromJSON(json);
+    case 'arima': return FittedArima.fromJSON(json);
+    default:
+      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima`, 'json');
+  }
+}

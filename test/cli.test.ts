@@ -1,0 +1,118 @@
+// The CLI contract: `ardiff fit ... --json` reproduces the reference fixtures end to end.
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli, runCliJson } from './cli-helpers.js';
+import { fixturesOfKind, expectAbs, expectRel, ROOT, type Fixture } from './fixtures.js';
+
+type J = Fixture;
+const tmp = mkdtempSync(join(tmpdir(), 'ardiff-cli-'));
+
+describe('ardiff fit --model arima --json against arima_mle fixtures', () => {
+  for (const fx of fixturesOfKind('arima_mle')) {
+    it(fx.id, async () => {
+      const [p, d, q] = fx.model.order;
+      const [P, D, Q, s] = fx.model.seasonal_order;
+      const args = ['fit', '--data', ROOT + fx.dataset.file, '--column', fx.dataset.column, '--model', 'arima', '--order', `${p},${d},${q}`, '--trend', fx.model.trend, '--horizon', String(fx.forecast.h)];
+      if (fx.dataset.transform !== 'none') args.push('--transform', fx.dataset.transform);
+      if (s) args.push('--seasonal', `${P},${D},${Q},${s}`);
+      if (fx.model.exog) {
+        const file = join(tmp, `${fx.id}-future.csv`);
+        writeFileSync(file, [fx.model.exog.join(','), ...fx.forecast.future_regressors.map((r: number[]) => r.join(','))].join('\n'));
+        args.push('--exog', fx.model.exog.join(','), '--exog-future', file);
+      }
+      const { code, json } = await runCliJson(args);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.model).toBe('arima');
+      expect(j.order).toEqual([p, d, q]);
+      expect(j.seasonalOrder).toEqual([P, D, Q, s]);
+      expect(j.params.names).toEqual(fx.params.names);
+      expectAbs(j.params.values.slice(0, -1), fx.params.values.slice(0, -1), 1e-3, 'params');
+      expectRel(j.params.stdErrors, fx.params.bse_approx_hessian, 2e-2, 0, 'stdErrors');
+      expectRel(j.sigma2, fx.sigma2, 1e-3, 0, 'sigma2');
+      expectAbs(j.logLik, fx.llf, 1e-4, 'logLik');
+      expectAbs([j.aic, j.aicc, j.bic], [fx.aic, fx.aicc, fx.bic], 1e-3, 'aic/aicc/bic');
+      expect(j.nobs).toBe(fx.nobs_used);
+      expect(j.forecast.level).toBe(95);
+      expectRel(j.forecast.mean, fx.forecast.mean, 1e-4, 0, 'forecast mean');
+      expectRel(j.forecast.se, fx.forecast.se, 1e-3, 0, 'forecast se');
+      fx.forecast.mean.forEach((m: number, i: number) => {
+        const tol = 1e-4 * Math.abs(m) + 1.959964 * 1e-3 * fx.forecast.se[i];
+        expectAbs(j.forecast.lower[i], fx.forecast.lower95[i], tol, 'lower');
+        expectAbs(j.forecast.upper[i], fx.forecast.upper95[i], tol, 'upper');
+      });
+    });
+  }
+});
+
+describe('ardiff fit --model auto-arima --json against auto_arima fixtures (default search)', () => {
+  for (const fx of fixturesOfKind('auto_arima')) {
+    for (const s of fx.series as J[]) {
+      it(`${s.column} ${s.transform}`, async () => {
+        const args = ['fit', '--data', ROOT + s.file, '--column', s.column, '--model', 'auto-arima', '--seasonal-period', String(s.frequency)];
+        if (s.transform !== 'none') args.push('--transform', s.transform);
+        const { code, json } = await runCliJson(args);
+        const j = json as J;
+        expect(code).toBe(0);
+        expect(j.order).toEqual(s.default.order);
+        if (s.default.seasonal[3] > 1) expect(j.seasonalOrder).toEqual(s.default.seasonal);
+        else expect(j.seasonalOrder.slice(0, 3)).toEqual([0, 0, 0]);
+        expectAbs(j.aicc, s.default.aicc, 1e-2, 'aicc');
+      });
+    }
+  }
+});
+
+describe('ardiff fit --model ols / ar --json', () => {
+  for (const fx of fixturesOfKind('ols')) {
+    it(`ols ${fx.id}`, async () => {
+      const { code, json } = await runCliJson(['fit', '--data', ROOT + fx.dataset.file, '--model', 'ols', '--y', fx.dataset.y, '--x', fx.dataset.x.join(',')]);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.params.names).toEqual(fx.params.names);
+      expectRel(j.params.values, fx.params.values, 1e-7, 0, 'params');
+      expectRel(j.params.stdErrors, fx.params.bse, 1e-7, 0, 'bse');
+      expectRel(j.logLik, fx.llf, 1e-9, 0, 'llf');
+      expectRel(j.rsquared, fx.rsquared, 1e-9, 0, 'r2');
+    });
+  }
+  for (const fx of fixturesOfKind('autoreg_ols')) {
+    it(`ar ${fx.id}`, async () => {
+      const args = ['fit', '--data', ROOT + fx.dataset.file, '--column', fx.dataset.column, '--model', 'ar', '--order', String(fx.model.p), '--horizon', String(fx.forecast.h)];
+      if (fx.dataset.transform !== 'none') args.push('--transform', fx.dataset.transform);
+      const { code, json } = await runCliJson(args);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.params.names).toEqual(fx.params.names);
+      expectRel(j.params.values, fx.params.values, 1e-9, 0, 'params');
+      expectRel(j.logLik, fx.llf, 1e-9, 0, 'llf');
+      expectRel(j.forecast.mean, fx.forecast.mean, 1e-9, 0, 'forecast');
+      expectRel(j.forecast.upper, fx.forecast.upper95, 1e-9, 0, 'upper95');
+    });
+  }
+});
+
+describe('ardiff human output and datasets', () => {
+  it('prints a summary and a forecast table by default, bundled data by name', async () => {
+    const r = await runCli(['fit', '--data', 'nile', '--model', 'arima', '--order', '0,1,1', '--horizon', '3', '--level', '80,95']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/SARIMAX Results/);
+    expect(r.stdout).toMatch(/lo 80 +hi 80 +lo 95 +hi 95/);
+    expect(r.stdout).not.toMatch(/NaN/);
+  });
+  it('lists the bundled data sets', async () => {
+    const r = await runCli(['datasets']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^air-passengers +monthly international airline passengers/m);
+  });
+  it('gives several interval levels as nested arrays', async () => {
+    const { json } = await runCliJson(['fit', '--data', 'lynx', '--transform', 'log10', '--model', 'ar', '--order', '2', '--horizon', '4', '--level', '80,95']);
+    const j = json as J;
+    expect(j.forecast.level).toEqual([80, 95]);
+    expect(j.forecast.lower.length).toBe(2);
+    expect(j.forecast.lower[0].length).toBe(4);
+    expect(j.forecastOriginalScale.median[0]).toBeCloseTo(10 ** j.forecast.mean[0], 9);
+  });
+});
