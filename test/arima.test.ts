@@ -30,6 +30,7 @@ describe('ARIMA exact ML against reference fixtures', () => {
       expectAbs(fit.values.slice(0, -1), fx.params.values.slice(0, -1), 1e-3, 'params');
       expectRel(fit.sigma2, fx.sigma2, 1e-3, 0, 'sigma2');
       expectRel(fit.stdErrors, fx.params.bse_approx_hessian, 2e-2, 0, 'bse (numerical Hessian)');
+      expectRel(fit.stdErrorsOPG(), fx.params.bse_opg, 2e-2, 0, 'bse (outer product of gradients)');
       expectAbs(fit.aic, fx.aic, 1e-3, 'aic');
       expectAbs(fit.bic, fx.bic, 1e-3, 'bic');
       expectAbs(fit.aicc, fx.aicc, 1e-3, 'aicc');
