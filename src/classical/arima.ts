@@ -22,14 +22,16 @@ import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } fro
 import type { Rng } from '../core/rng.js';
 import type { AutoArimaSelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
-import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, inverse, crossprod, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, inverse, symmetricEigen, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile } from '../core/distributions.js';
 import { ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import {
   expandAR, expandMA, difference, differencingPolynomial,
-  toStationary, toInvertible, fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
+  fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
 } from './estimators/polynomial.js';
+import { splitArma, transformArma, polynomials, type Layout } from './estimators/layout.js';
+import { fitCss, cssResiduals } from './estimators/css.js';
 import {
   armaFilter, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows,
 } from './estimators/kalman.js';
@@ -141,29 +143,6 @@ function checkOrder(o: readonly number[] | undefined, len: number, argument: str
   }
 }
 
-/** Layout of the ARMA part of a model: how a flat coefficient vector splits into polynomials. */
-interface Layout {
-  p: number; q: number; P: number; Q: number; s: number; d: number; D: number;
-}
-
-function splitArma(L: Layout, v: readonly number[]) {
-  let o = 0;
-  const take = (k: number) => { const r = v.slice(o, o + k); o += k; return r; };
-  const ar = take(L.p), ma = take(L.q), sar = take(L.P), sma = take(L.Q);
-  return { ar, ma, sar, sma };
-}
-
-/** Unconstrained → constrained (stationary AR, invertible MA) coefficients, per polynomial. */
-function transformArma(L: Layout, x: readonly number[]): number[] {
-  const { ar, ma, sar, sma } = splitArma(L, x);
-  return [...toStationary(ar), ...toInvertible(ma), ...toStationary(sar), ...toInvertible(sma)];
-}
-
-function polynomials(L: Layout, c: readonly number[]): { phi: number[]; theta: number[] } {
-  const { ar, ma, sar, sma } = splitArma(L, c);
-  return { phi: expandAR(ar, sar, L.s), theta: expandMA(ma, sma, L.s) };
-}
-
 /** Data prepared for the likelihood: either differenced (fast path) or raw with a diffuse prior. */
 interface Prepared {
   /** ys[0] = y, ys[1..] = regressors; differenced when `differenced`. */
@@ -245,28 +224,6 @@ function concentrated(prep: Prepared, L: Layout, c: readonly number[]) {
   return { llf, sigma2, beta, nUsed: n };
 }
 
-/**
- * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
- * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
- * `resid` holds the ν counted residuals (missing values contribute nothing).
- */
-function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number; resid: Float64Array } {
-  const pp = phi.length, qq = theta.length;
-  const e = new Float64Array(w.length);
-  const resid = new Float64Array(Math.max(0, w.length - pp));
-  let ssr = 0, nu = 0;
-  for (let t = pp; t < w.length; t++) {
-    let v = w[t];
-    for (let i = 0; i < pp; i++) v -= phi[i] * w[t - 1 - i];
-    for (let j = 0; j < Math.min(qq, t); j++) v -= theta[j] * e[t - 1 - j];
-    if (Number.isNaN(v)) { e[t] = 0; continue; }
-    e[t] = v;
-    resid[nu++] = v;
-    ssr += v * v;
-  }
-  return { ssr, nu, resid: resid.subarray(0, nu) };
-}
-
 /** Fits an ARIMA/SARIMA model with optional trend and exogenous regressors. */
 export function fitArima(data: ArrayLike<number>, options: ArimaOptions): FittedArima {
   checkOrder(options?.order, 3, 'order');
@@ -329,50 +286,6 @@ export function fitArima(data: ArrayLike<number>, options: ArimaOptions): Fitted
   const ftol = options.ftol ?? 1e-14;
   if (!(ftol > 0 && ftol < 1)) throw new ArgumentError(`ftol must lie in (0, 1); got ${ftol}`, 'ftol');
   return estimate(y, X, prep, L, { trend, exogNames, method, ftol, restarts: options.restarts ?? method === 'ml' });
-}
-
-/**
- * Conditional sum of squares fit as R's `arima(method = "CSS")`: regression coefficients and
- * ARMA coefficients jointly, unconstrained (no stationarity transform), started at the OLS
- * regression on the differenced data and zero ARMA coefficients. Returns the raw coefficients,
- * σ²_CSS = SSR / (n − d − D·s − p − P·s) and R's CSS log-likelihood over n_used = n − d − D·s.
- */
-function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
-  const nArma = L.p + L.q + L.P + L.Q;
-  const regs = wData.slice(1);
-  const nb = regs.length;
-  const beta0 = olsIgnoringNaN(wData[0], regs);
-  // Scale the regression coordinates by their OLS standard errors (R: parscale = 10·se).
-  const scale = olsScales(wData[0], regs, beta0);
-  const w = new Float64Array(wData[0].length);
-  const resid = (x: readonly number[]) => {
-    for (let t = 0; t < w.length; t++) {
-      let v = wData[0][t];
-      for (let j = 0; j < nb; j++) v -= (beta0[j] + scale[j] * x[nArma + j]) * regs[j][t];
-      w[t] = v;
-    }
-    const { phi, theta } = polynomials(L, x.slice(0, nArma));
-    return cssResiduals(w, phi, theta);
-  };
-  const x0 = new Array<number>(nArma + nb).fill(0);
-  // Quasi-Newton from zero ARMA coefficients, like R's BFGS: which CSS minimum is found matters
-  // to auto-ARIMA's search path, so the search mirrors R's rather than a different method's.
-  const objective = (x: readonly number[]) => {
-    const { ssr, nu } = resid(x);
-    return 0.5 * Math.log(ssr / nu);
-  };
-  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-8, ftol, maxIter: 300 }) : { x: x0, converged: true };
-  const { ssr, nu } = resid(opt.x);
-  const sigma2 = ssr / nu;
-  const nUsed = wData[0].filter((v) => !Number.isNaN(v)).length;
-  return {
-    coef: opt.x.slice(0, nArma),
-    beta: beta0.map((b, j) => b + scale[j] * opt.x[nArma + j]),
-    sigma2,
-    nUsed,
-    llf: -0.5 * nUsed * (LOG2PI + 1 + Math.log(sigma2)),
-    converged: opt.converged,
-  };
 }
 
 function estimate(
@@ -449,49 +362,6 @@ function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: n
     ar, ma, seasonalAr: sar, seasonalMa: sma,
     sigma2,
   };
-}
-
-function olsIgnoringNaN(y: Float64Array, X: Float64Array[]): number[] {
-  if (!X.length) return [];
-  const rows: number[][] = [], yy: number[] = [];
-  for (let t = 0; t < y.length; t++) {
-    if (Number.isNaN(y[t])) continue;
-    rows.push(X.map((c) => c[t]));
-    yy.push(y[t]);
-  }
-  const qr = qrPivoted(rows);
-  if (qr.rank < X.length) return new Array<number>(X.length).fill(0);
-  const qty = qrQtVec(qr, yy);
-  const rinv = invertUpper(qrR(qr));
-  const b = new Array<number>(X.length);
-  for (let i = 0; i < X.length; i++) {
-    let s = 0;
-    for (let j = i; j < X.length; j++) s += rinv[i][j] * qty[j];
-    b[qr.perm[i]] = s;
-  }
-  return b;
-}
-
-/** Standard errors of the OLS coefficients (floored, for scaling optimiser coordinates). */
-function olsScales(y: Float64Array, X: Float64Array[], beta: readonly number[]): number[] {
-  if (!X.length) return [];
-  const rows: number[][] = [];
-  let ssr = 0, n = 0;
-  for (let t = 0; t < y.length; t++) {
-    if (Number.isNaN(y[t])) continue;
-    const row = X.map((c) => c[t]);
-    rows.push(row);
-    const e = y[t] - row.reduce((acc, v, j) => acc + v * beta[j], 0);
-    ssr += e * e;
-    n++;
-  }
-  const s2 = ssr / Math.max(1, n - X.length);
-  try {
-    const inv = invertSPD(crossprod(rows));
-    return inv.map((r, i) => Math.max(Math.sqrt(Math.max(0, s2 * r[i])), 1e-8 * Math.max(1, Math.abs(beta[i]))));
-  } catch {
-    return beta.map((b) => Math.max(1, Math.abs(b)));
-  }
 }
 
 function layoutOf(p: ArimaParams): Layout {

