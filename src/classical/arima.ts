@@ -22,7 +22,7 @@ import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } fro
 import type { Rng } from '../core/rng.js';
 import type { AutoArimaSelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
-import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, inverse, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { invertSPD, inverse, choleskySolve, symmetricEigen, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile } from '../core/distributions.js';
 import { ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
@@ -178,27 +178,37 @@ function profileBeta(f: FilterResult): { beta: number[]; ssr: number } {
     for (let i = 0; i < n; i++) ssr += (f.v[0][i] * w[i]) ** 2;
     return { beta: [], ssr };
   }
-  const X: Matrix = new Array(n);
-  const yv = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = new Array<number>(k);
-    for (let j = 0; j < k; j++) row[j] = f.v[j + 1][i] * w[i];
-    X[i] = row;
-    yv[i] = f.v[0][i] * w[i];
-  }
-  const qr = qrPivoted(X);
-  if (qr.rank < k) return { beta: new Array<number>(k).fill(NaN), ssr: NaN };
-  const qty = qrQtVec(qr, yv);
-  const rinv = invertUpper(qrR(qr));
-  const beta = new Array<number>(k);
-  for (let i = 0; i < k; i++) {
+  // Normal equations of the few regressors, equilibrated by column norms (cheap in the
+  // optimiser's inner loop; the regressors are deterministic trends or user columns of full rank).
+  const c = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
     let s = 0;
-    for (let j = i; j < k; j++) s += rinv[i][j] * qty[j];
-    beta[qr.perm[i]] = s;
+    const vj = f.v[j + 1];
+    for (let i = 0; i < n; i++) s += (vj[i] * w[i]) ** 2;
+    c[j] = Math.sqrt(s) || 1;
   }
-  let ssr = 0;
-  for (let i = k; i < n; i++) ssr += qty[i] * qty[i];
-  return { beta, ssr };
+  const A: Matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
+  const rhs = new Array<number>(k).fill(0);
+  for (let a = 0; a < k; a++) {
+    const va = f.v[a + 1];
+    let sy = 0;
+    for (let i = 0; i < n; i++) sy += va[i] * f.v[0][i] * w[i] * w[i];
+    rhs[a] = sy / c[a];
+    for (let b = a; b < k; b++) {
+      const vb = f.v[b + 1];
+      let sab = 0;
+      for (let i = 0; i < n; i++) sab += va[i] * vb[i] * w[i] * w[i];
+      A[a][b] = A[b][a] = sab / (c[a] * c[b]);
+    }
+  }
+  let z: number[];
+  try {
+    z = choleskySolve(A, rhs);
+  } catch {
+    return { beta: new Array<number>(k).fill(NaN), ssr: NaN };
+  }
+  const beta = z.map((v, j) => v / c[j]);
+  return { beta, ssr: ssrAt(f, beta) };
 }
 
 /** Weighted SSR Σ (v_y − v_X β)²/F at a given β. */

@@ -102,6 +102,16 @@ export function cholesky(a: Matrix): Matrix {
   return l;
 }
 
+/** Solves A x = b for symmetric positive definite A by Cholesky (throws if not positive definite). */
+export function choleskySolve(a: Matrix, b: ArrayLike<number>): number[] {
+  const l = cholesky(a);
+  const n = l.length;
+  const z = Array.from(b);
+  for (let i = 0; i < n; i++) { for (let k = 0; k < i; k++) z[i] -= l[i][k] * z[k]; z[i] /= l[i][i]; }
+  for (let i = n - 1; i >= 0; i--) { for (let k = i + 1; k < n; k++) z[i] -= l[k][i] * z[k]; z[i] /= l[i][i]; }
+  return z;
+}
+
 /** Inverse of a symmetric positive definite matrix through its Cholesky factor. */
 export function invertSPD(a: Matrix): Matrix {
   const n = a.length;
