@@ -10,7 +10,7 @@
  * fit.params; fit.bse; console.log(fit.summary());
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { leastSquares, matvec, crossprod, symmetricEigen, qrPivoted, qrR, invertUpper, type Matrix } from '../core/linalg.js';
+import { leastSquares, matvec, singularValues, qrPivoted, qrR, invertUpper, type Matrix } from '../core/linalg.js';
 import { tTwoSidedP, tQuantile, fSf } from '../core/distributions.js';
 import { durbinWatson, jarqueBera, omnibusNormality } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
@@ -214,10 +214,13 @@ export class FittedOLS {
     return this.params.map((b, i) => [b - q * se[i], b + q * se[i]]);
   }
 
-  /** Condition number √(λmax/λmin) of X'X (statsmodels' `condition_number`). */
+  /**
+   * Condition number σmax/σmin of X (= √(λmax/λmin) of X'X; statsmodels' `condition_number`),
+   * from singular values by one-sided Jacobi so the smallest one keeps its accuracy.
+   */
   get conditionNumber(): number {
-    const ev = symmetricEigen(crossprod(this.X)).values;
-    return Math.sqrt(ev[0] / ev[ev.length - 1]);
+    const sv = singularValues(this.X);
+    return sv[0] / sv[sv.length - 1];
   }
 
   get durbinWatson(): number {

@@ -401,3 +401,36 @@ export function symmetricEigen(a: Matrix): { values: number[]; vectors: Matrix }
     vectors: v.map((row) => order.map((i) => row[i])),
   };
 }
+
+/**
+ * Singular values of an n×k matrix (n ≥ k) by one-sided Jacobi rotations (Hestenes 1958;
+ * Demmel & Veselić 1992), descending. Accurate to high relative precision even for the smallest
+ * singular values of ill-conditioned matrices, unlike eigenvalues of X'X.
+ */
+export function singularValues(x: Matrix): number[] {
+  const n = x.length, k = n ? x[0].length : 0;
+  // Work on columns.
+  const cols = Array.from({ length: k }, (_, j) => Float64Array.from(x, (r) => r[j]));
+  for (let sweep = 0; sweep < 60; sweep++) {
+    let rotated = false;
+    for (let p = 0; p < k - 1; p++) {
+      for (let q = p + 1; q < k; q++) {
+        const a = cols[p], b = cols[q];
+        let alpha = 0, beta = 0, gamma = 0;
+        for (let i = 0; i < n; i++) { alpha += a[i] * a[i]; beta += b[i] * b[i]; gamma += a[i] * b[i]; }
+        if (Math.abs(gamma) <= 1e-15 * Math.sqrt(alpha * beta)) continue;
+        rotated = true;
+        const zeta = (beta - alpha) / (2 * gamma);
+        const t = Math.sign(zeta || 1) / (Math.abs(zeta) + Math.sqrt(1 + zeta * zeta));
+        const c = 1 / Math.sqrt(1 + t * t), sn = c * t;
+        for (let i = 0; i < n; i++) {
+          const ai = a[i], bi = b[i];
+          a[i] = c * ai - sn * bi;
+          b[i] = sn * ai + c * bi;
+        }
+      }
+    }
+    if (!rotated) break;
+  }
+  return cols.map((c) => Math.sqrt(c.reduce((acc, v) => acc + v * v, 0))).sort((a, b) => b - a);
+}
