@@ -498,7 +498,7 @@ function robustnessWeights(y: Float64Array, n: number, fit: Float64Array, rw: Fl
 }
 
 /** Mean as R computes it (sum / n, then one correction pass). */
-function rMean(x: Float64Array | number[]): number {
+export function rMean(x: ArrayLike<number>): number {
   const n = x.length;
   let s = 0;
   for (let i = 0; i < n; i++) s += x[i];

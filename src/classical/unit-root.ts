@@ -7,7 +7,7 @@
 //    Wang, Smith & Hyndman 2006, from an STL fit) and forecast::nsdiffs(test = "seas");
 //  * the (d, D) choice made by forecast::auto.arima for a series without regressors.
 
-import { mstl } from './stl.js';
+import { mstl, rMean } from './stl.js';
 
 /** Options shared by the differencing-order functions. */
 export interface WarningSink {
@@ -51,20 +51,6 @@ function checkInput(y: readonly number[], what: string): void {
     if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${what}: missing value (NaN) at index ${i}`);
     if (!Number.isFinite(v)) throw new Error(`${what}: non-finite value at index ${i}`);
   }
-}
-
-/** Mean as R computes it (sum / n, then one correction pass). */
-function rMean(x: ArrayLike<number>): number {
-  const n = x.length;
-  let s = 0;
-  for (let i = 0; i < n; i++) s += x[i];
-  s /= n;
-  if (Number.isFinite(s)) {
-    let t = 0;
-    for (let i = 0; i < n; i++) t += x[i] - s;
-    s += t / n;
-  }
-  return s;
 }
 
 /** Sample variance (denominator n - 1) as R `var`: NaN for n < 2. */

@@ -35,6 +35,11 @@ export interface FilterResult {
   sumLogF: number;
 }
 
+/** A filter result cut to the `used` observations (missing and diffuse steps leave the arrays short). */
+function trimmed(v: Float64Array[], F: Float64Array, index: Int32Array, used: number, sumLogF: number): FilterResult {
+  return { v: v.map((x) => x.subarray(0, used)), F: F.subarray(0, used), index: index.subarray(0, used), nUsed: used, sumLogF };
+}
+
 /** ψ weights ψ₀ … ψ_n of ARMA(φ, θ): ψ_j = θ_j + Σ φ_i ψ_{j−i}. */
 export function psiWeights(phi: readonly number[], theta: readonly number[], n: number): number[] {
   const psi = new Array<number>(n + 1).fill(0);
@@ -274,13 +279,7 @@ function armaFilterRiccati(
       if (change < 1e-13 * P[0]) steady = true;
     }
   }
-  const result: FilterResult & { state?: ArmaState } = {
-    v: v.map((x) => x.subarray(0, used)),
-    F: F.subarray(0, used),
-    index: index.subarray(0, used),
-    nUsed: used,
-    sumLogF,
-  };
+  const result: FilterResult & { state?: ArmaState } = trimmed(v, F, index, used, sumLogF);
   if (keepState) result.state = { a: a.slice(), P: P.slice(), r };
   return result;
 }
@@ -402,13 +401,7 @@ export function diffuseFilter(ss: StateSpace, ys: readonly Float64Array[], keepS
     }
     Pst = sparsePredictCov(Ts, Pst, R);
   }
-  const result: FilterResult & { state?: FullState } = {
-    v: v.map((x) => x.subarray(0, used)),
-    F: F.subarray(0, used),
-    index: index.subarray(0, used),
-    nUsed: used,
-    sumLogF,
-  };
+  const result: FilterResult & { state?: FullState } = trimmed(v, F, index, used, sumLogF);
   if (keepState) {
     if (diffuse) throw new RangeError('diffuseFilter: the diffuse states were never identified (too few observations)');
     result.state = { a, P: Pst };
