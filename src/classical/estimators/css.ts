@@ -11,20 +11,36 @@ import { splitArma, polynomials, type Layout } from './layout.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
+/** Lags k (1-based) with c_k ≠ 0 and their coefficients, ascending. */
+function nonZeroLags(c: readonly number[]): [Int32Array, Float64Array] {
+  const lags: number[] = [], vals: number[] = [];
+  c.forEach((v, i) => { if (v !== 0) { lags.push(i + 1); vals.push(v); } });
+  return [Int32Array.from(lags), Float64Array.from(vals)];
+}
+
+/** Lags i + j·s (i ≤ p, j ≤ P, not both 0) that a multiplicative polynomial can occupy. */
+function structuralLags(p: number, P: number, s: number): Int32Array {
+  const set = new Set<number>();
+  for (let i = 0; i <= p; i++) for (let j = 0; j <= P; j++) if (i + j * s > 0) set.add(i + j * s);
+  return Int32Array.from([...set].sort((a, b) => a - b));
+}
+
 /**
  * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
  * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
  * `resid` holds the ν counted residuals (missing values contribute nothing).
  */
 export function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number; resid: Float64Array } {
-  const pp = phi.length, qq = theta.length;
+  const pp = phi.length;
+  // Seasonal polynomials are mostly zeros: loop over the non-zero lags only.
+  const [pl, pv] = nonZeroLags(phi), [ql, qv] = nonZeroLags(theta);
   const e = new Float64Array(w.length);
   const resid = new Float64Array(Math.max(0, w.length - pp));
   let ssr = 0, nu = 0;
   for (let t = pp; t < w.length; t++) {
     let v = w[t];
-    for (let i = 0; i < pp; i++) v -= phi[i] * w[t - 1 - i];
-    for (let j = 0; j < Math.min(qq, t); j++) v -= theta[j] * e[t - 1 - j];
+    for (let i = 0; i < pl.length; i++) v -= pv[i] * w[t - pl[i]];
+    for (let j = 0; j < ql.length && ql[j] <= t; j++) v -= qv[j] * e[t - ql[j]];
     if (Number.isNaN(v)) { e[t] = 0; continue; }
     e[t] = v;
     resid[nu++] = v;
@@ -100,25 +116,27 @@ export function cssGradient(wData: Float64Array[], L: Layout, beta0: readonly nu
   const pp = phi.length, qq = theta.length;
   const e = new Float64Array(n);
   let S = 0;
+  const pLags = structuralLags(L.p, L.P, L.s), qLags = structuralLags(L.q, L.Q, L.s);
   for (let t = pp; t < n; t++) {
     let v = w[t];
-    for (let i = 0; i < pp; i++) v -= phi[i] * w[t - 1 - i];
-    for (let j = 0; j < Math.min(qq, t); j++) v -= theta[j] * e[t - 1 - j];
+    for (const k of pLags) v -= phi[k - 1] * w[t - k];
+    for (const k of qLags) { if (k > t) break; v -= theta[k - 1] * e[t - k]; }
     e[t] = v;
     S += v * v;
   }
   const lam = new Float64Array(n);
   for (let t = n - 1; t >= pp; t--) {
     let v = 2 * e[t];
-    for (let j = 1; j <= qq && t + j < n; j++) v -= theta[j - 1] * lam[t + j];
+    for (const k of qLags) { if (t + k >= n) break; v -= theta[k - 1] * lam[t + k]; }
     lam[t] = v;
   }
+  // Only the structurally non-zero coefficients have non-zero derivatives down the chain.
   const dPhi = new Float64Array(pp), dTheta = new Float64Array(qq);
   for (let t = pp; t < n; t++) {
     const l = lam[t];
     if (l === 0) continue;
-    for (let i = 1; i <= pp; i++) dPhi[i - 1] -= l * w[t - i];
-    for (let j = 1; j <= Math.min(qq, t); j++) dTheta[j - 1] -= l * e[t - j];
+    for (const k of pLags) dPhi[k - 1] -= l * w[t - k];
+    for (const k of qLags) { if (k > t) break; dTheta[k - 1] -= l * e[t - k]; }
   }
   const s = L.s;
   // Factors: A = 1 − Σ ar_i L^i, SA = 1 − Σ sar_j L^{js}; φ_k = −(A·SA)_k.
@@ -138,7 +156,7 @@ export function cssGradient(wData: Float64Array[], L: Layout, beta0: readonly nu
     // ∂SSR/∂w_u = λ_u − Σ_i φ_i λ_{u+i}; w depends on β through −x_{b,u}·scale_b.
     for (let u = 0; u < n; u++) {
       let dw = u >= pp ? lam[u] : 0;
-      for (let i = 1; i <= pp && u + i < n; i++) if (u + i >= pp) dw -= phi[i - 1] * lam[u + i];
+      for (const k of pLags) { if (u + k >= n) break; if (u + k >= pp) dw -= phi[k - 1] * lam[u + k]; }
       if (dw === 0) continue;
       for (let b = 0; b < nb; b++) g[nArma + b] -= dw * regs[b][u] * scale[b];
     }
