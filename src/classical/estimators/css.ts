@@ -73,15 +73,16 @@ export function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
     return cssResiduals(w, phi, theta);
   };
   const x0 = new Array<number>(nArma + nb).fill(0);
-  // Quasi-Newton from zero ARMA coefficients, like R's BFGS: which CSS minimum is found matters
-  // to auto-ARIMA's search path, so the search mirrors R's rather than a different method's.
+  // Quasi-Newton from zero ARMA coefficients with at most 100 iterations, like R's BFGS (optim's
+  // maxit = 100): which CSS minimum is found matters to auto-ARIMA's search path, so the search
+  // mirrors R's rather than a different method's.
   const objective = (x: readonly number[]) => {
     const { ssr, nu } = resid(x);
     return 0.5 * Math.log(ssr / nu);
   };
   // Exact gradient by the adjoint recursion when the data are complete (one backward pass).
   const gradient = wData[0].some(Number.isNaN) ? undefined : (x: readonly number[]) => cssGradient(wData, L, beta0, scale, x);
-  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-8, ftol, maxIter: 300, gradient }) : { x: x0, converged: true };
+  const opt = nArma + nb > 0 ? lbfgs(objective, x0, { gtol: 1e-6, ftol, maxIter: 100, gradient }) : { x: x0, converged: true };
   const { ssr, nu } = resid(opt.x);
   const sigma2 = ssr / nu;
   const nUsed = wData[0].filter((v) => !Number.isNaN(v)).length;
