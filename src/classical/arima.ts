@@ -30,7 +30,7 @@ import {
   expandAR, expandMA, difference, differencingPolynomial,
   fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
 } from './estimators/polynomial.js';
-import { splitArma, transformArma, polynomials, type Layout } from './estimators/layout.js';
+import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals } from './estimators/css.js';
 import {
   armaFilter, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows,
@@ -304,13 +304,23 @@ function estimate(
 ): FittedArima {
   const nArma = L.p + L.q + L.P + L.Q;
   const wData = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
-  // 1. CSS (R's first stage): the fit itself for method 'css', start values otherwise.
-  const css = fitCss(wData, L, Math.max(o.ftol, 1e-12));
+  // 1. CSS (R's first stage): the fit itself for method 'css', start values otherwise. Like R,
+  //    CSS-ML on data with gaps skips CSS and starts ML from zero coefficients.
+  const hasGaps = y.some(Number.isNaN);
   if (o.method === 'css') {
+    const css = fitCss(wData, L, Math.max(o.ftol, 1e-12));
     const params = makeParams(L, o, css.beta, css.coef, css.sigma2);
     return new FittedArima(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
   }
-  const { ar, ma, sar, sma } = splitArma(L, css.coef);
+  let cssCoef: number[] | null = null;
+  if (!(o.method === 'css-ml' && hasGaps)) {
+    try {
+      cssCoef = fitCss(wData, L, Math.max(o.ftol, 1e-12)).coef;
+    } catch (e) {
+      if (!(e instanceof ConvergenceError)) throw e;
+    }
+  }
+  const { ar, ma, sar, sma } = splitArma(L, cssCoef ?? new Array<number>(nArma).fill(0));
   const cssStationary = isStationary(ar) && isStationary(sar);
   if (o.method === 'css-ml' && !cssStationary) {
     throw new ConvergenceError(
@@ -319,15 +329,21 @@ function estimate(
     );
   }
   const zeros = new Array<number>(nArma).fill(0);
+  // Coordinates: 'ml' keeps AR stationary and MA invertible by the PACF transform of each;
+  // 'css-ml' follows R (AR transformed, MA free, inverted after the fit) so that from the same
+  // CSS start the search takes R's path to R's optimum.
+  const rCoords = o.method === 'css-ml';
+  const toCoef = (x: readonly number[]) => (rCoords ? transformArR(L, x) : transformArma(L, x));
   // CSS estimates as ML start: AR mapped to PACF coordinates, MA reflected to invertibility.
+  const maStart = (m: number[]) => (rCoords ? invertMA(m) : fromInvertible(invertMA(m)));
   const cssStart = cssStationary
-    ? [...fromStationary(ar), ...fromInvertible(invertMA(ma)), ...fromStationary(sar), ...fromInvertible(invertMA(sma))]
+    ? [...fromStationary(ar), ...maStart(ma), ...fromStationary(sar), ...maStart(sma)]
     : zeros;
 
   // 2. Exact ML on the concentrated likelihood in the unconstrained coordinates.
   const objective = (x: readonly number[]) => {
     try {
-      const r = concentrated(prep, L, transformArma(L, x));
+      const r = concentrated(prep, L, toCoef(x));
       return -r.llf / Math.max(1, r.nUsed);
     } catch {
       return Infinity; // numerically on the stationarity boundary: reject the step
@@ -342,10 +358,13 @@ function estimate(
     const starts: number[][] = [];
     if (L.p + L.P > 0 && L.q + L.Q > 0) {
       const arL: Layout = { ...L, q: 0, Q: 0 };
-      const arCss = fitCss(wData, arL, Math.max(o.ftol, 1e-12));
-      const a = splitArma(arL, arCss.coef);
-      if (isStationary(a.ar) && isStationary(a.sar)) {
-        starts.push([...fromStationary(a.ar), ...new Array<number>(L.q).fill(0), ...fromStationary(a.sar), ...new Array<number>(L.Q).fill(0)]);
+      try {
+        const a = splitArma(arL, fitCss(wData, arL, Math.max(o.ftol, 1e-12)).coef);
+        if (isStationary(a.ar) && isStationary(a.sar)) {
+          starts.push([...fromStationary(a.ar), ...new Array<number>(L.q).fill(0), ...fromStationary(a.sar), ...new Array<number>(L.Q).fill(0)]);
+        }
+      } catch (e) {
+        if (!(e instanceof ConvergenceError)) throw e;
       }
     }
     starts.push(zeros);
@@ -355,7 +374,11 @@ function estimate(
       if (alt.fx < best.fx - 1e-12) best = alt;
     }
   }
-  const c = transformArma(L, best.x);
+  let c = toCoef(best.x);
+  if (rCoords) {
+    const parts = splitArma(L, c);
+    c = [...parts.ar, ...invertMA(parts.ma), ...parts.sar, ...invertMA(parts.sma)];
+  }
   const r = concentrated(prep, L, c);
   const params = makeParams(L, o, r.beta, c, r.sigma2);
   return new FittedArima(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
@@ -504,13 +527,21 @@ export class FittedArima implements Forecaster {
         cov = inverse(numericHessian(f, v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2))));
       } else {
         const v = this.values;
-        cov = inverse(numericHessian((x) => -this.fullLlf(x), v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2))));
+        cov = inverse(numericHessian((x) => -this.fullLlf(x), v, this.hessianSteps(v, 1e-4)));
       }
     } catch {
       cov = null;
     }
     this.cache.cov = cov;
     return cov;
+  }
+
+  /**
+   * Finite-difference steps for [β, ARMA, σ²]: relative to the coefficient (at least rel·0.01),
+   * and purely relative for σ², which can be tiny (log data: σ² ~ 1e-6) and must stay positive.
+   */
+  private hessianSteps(v: readonly number[], rel: number): number[] {
+    return v.map((x, i) => (i === v.length - 1 ? rel * Math.abs(x) : rel * Math.max(Math.abs(x), 1e-2)));
   }
 
   /**
@@ -554,7 +585,7 @@ export class FittedArima implements Forecaster {
     };
     const scores: Float64Array[] = [];
     for (let j = 0; j < k; j++) {
-      const h = 1e-5 * Math.max(Math.abs(v[j]), 1e-2);
+      const h = this.hessianSteps(v, 1e-5)[j];
       const xp = v.slice(), xm = v.slice();
       xp[j] += h; xm[j] -= h;
       const lp = contributions(xp), lm = contributions(xm);

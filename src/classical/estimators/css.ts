@@ -6,6 +6,7 @@
  * auto-ARIMA's approximate search.
  */
 import { lbfgs } from '../../core/optimize.js';
+import { ConvergenceError } from '../../core/errors.js';
 import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, crossprod } from '../../core/linalg.js';
 import { splitArma, polynomials, type Layout } from './layout.js';
 
@@ -28,7 +29,8 @@ function structuralLags(p: number, P: number, s: number): Int32Array {
 /**
  * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
  * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
- * `resid` holds the ν counted residuals (missing values contribute nothing).
+ * `resid` holds the ν finite residuals; a missing value leaves its residual NaN, which the MA
+ * recursion carries forward (R's behaviour: CSS is only defined on the data before a gap).
  */
 export function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number; resid: Float64Array } {
   const pp = phi.length;
@@ -41,8 +43,8 @@ export function cssResiduals(w: Float64Array, phi: readonly number[], theta: rea
     let v = w[t];
     for (let i = 0; i < pl.length; i++) v -= pv[i] * w[t - pl[i]];
     for (let j = 0; j < ql.length && ql[j] <= t; j++) v -= qv[j] * e[t - ql[j]];
-    if (Number.isNaN(v)) { e[t] = 0; continue; }
-    e[t] = v;
+    e[t] = v; // a missing value makes this and (through the MA terms) later residuals NaN, as in R
+    if (Number.isNaN(v)) continue;
     resid[nu++] = v;
     ssr += v * v;
   }
@@ -63,6 +65,7 @@ export function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
   // Scale the regression coordinates by their OLS standard errors (R: parscale = 10·se).
   const scale = olsScales(wData[0], regs, beta0);
   const w = new Float64Array(wData[0].length);
+  const objective0 = (x: readonly number[]) => { const r = resid(x); return 0.5 * Math.log(r.ssr / r.nu); };
   const resid = (x: readonly number[]) => {
     for (let t = 0; t < w.length; t++) {
       let v = wData[0][t];
@@ -73,6 +76,9 @@ export function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
     return cssResiduals(w, phi, theta);
   };
   const x0 = new Array<number>(nArma + nb).fill(0);
+  if (!Number.isFinite(objective0(x0))) {
+    throw new ConvergenceError('conditional sum of squares is undefined here (missing values leave no complete stretch for the recursion); use method ml', 'method');
+  }
   // Quasi-Newton from zero ARMA coefficients with at most 100 iterations, like R's BFGS (optim's
   // maxit = 100): which CSS minimum is found matters to auto-ARIMA's search path, so the search
   // mirrors R's rather than a different method's.

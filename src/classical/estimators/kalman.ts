@@ -31,7 +31,7 @@ export interface FilterResult {
   index: Int32Array;
   /** Number of used (non-missing, non-diffuse) observations. */
   nUsed: number;
-  /** Σ log F_i (plus Σ log F∞ over diffuse steps for the diffuse filter). */
+  /** Σ log F_i over the used observations. */
   sumLogF: number;
 }
 
@@ -339,8 +339,10 @@ export interface FullState {
 
 /**
  * Exact diffuse Kalman filter (univariate treatment, Koopman 1997) over ys[0] (NaN = missing)
- * and complete regressor series ys[1..]. Diffuse steps (F∞ > 0) contribute log F∞ only and are
- * not counted in nUsed, giving the likelihood of the differenced data (R convention).
+ * and complete regressor series ys[1..]. Diffuse steps (F∞ > 0) contribute nothing and are not
+ * counted in nUsed — R's `arima` convention, which for complete data is the likelihood of the
+ * differenced series. (The exact diffuse likelihood of Durbin & Koopman adds −½ log F∞ per diffuse
+ * step; the sum is 0 for complete data but not for gaps among the first d + D·s values.)
  */
 export function diffuseFilter(ss: StateSpace, ys: readonly Float64Array[], keepState = false): FilterResult & { state?: FullState } {
   const { Z, T, R, m } = ss;
@@ -372,7 +374,6 @@ export function diffuseFilter(ss: StateSpace, ys: readonly Float64Array[], keepS
         return ys[s][t] - za;
       });
       if (diffuse && Finf > 1e-8) {
-        sumLogF += Math.log(Finf);
         for (let s = 0; s < ns; s++) for (let i = 0; i < m; i++) a[s][i] += (Minf[i] * vs[s]) / Finf;
         for (let i = 0; i < m; i++) {
           for (let j = 0; j < m; j++) {

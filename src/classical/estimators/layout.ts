@@ -23,6 +23,15 @@ export function transformArma(L: Layout, x: readonly number[]): number[] {
   return [...toStationary(ar), ...toInvertible(ma), ...toStationary(sar), ...toInvertible(sma)];
 }
 
+/**
+ * R's `arima(transform.pars = TRUE)` coordinates: AR parts through the PACF transform, MA parts
+ * left free (inverted to invertibility only after the fit).
+ */
+export function transformArR(L: Layout, x: readonly number[]): number[] {
+  const { ar, ma, sar, sma } = splitArma(L, x);
+  return [...toStationary(ar), ...ma, ...toStationary(sar), ...sma];
+}
+
 export function polynomials(L: Layout, c: readonly number[]): { phi: number[]; theta: number[] } {
   const { ar, ma, sar, sma } = splitArma(L, c);
   return { phi: expandAR(ar, sar, L.s), theta: expandMA(ma, sma, L.s) };

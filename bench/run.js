@@ -1,0 +1,372 @@
+/**
+ * Speed (and optimum-quality) benchmark of ardiff's ARIMA against peers measured in the same run.
+ *
+ *   npm run build && npm run bench            human-readable table
+ *   npm run bench -- --json                   same, then one final line of JSON:
+ *                                             {"cases":[{"name","ardiffMs","peer","peerMs","ratio",…}]}
+ *   npm run bench -- --cases airline          only some cases (comma-separated)
+ *
+ * Cases (series: bench/series.js, 200 real series from data/):
+ *   airline        SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers), fit + 24-step forecast (+ standard
+ *                  errors); median of REPS.airline timed runs after WARMUP.airline untimed ones.
+ *   arima111-x200  ARIMA(1,1,1), no constant, exact ML, on each of the 200 series, fit + 12-step
+ *                  forecast (+ standard errors); median over REPS.arima111 passes of the total time.
+ *   auto-x200      automatic order selection (+ 12-step forecast) on the same 200 series with their
+ *                  seasonal period; one timed pass.
+ * Peers, each in its own process reading bench/.cache/task.json and timing only its fit+forecast
+ * loop (start-up, imports and data loading excluded): statsmodels (Debian /usr/bin/python3,
+ * bench/peers/sm_peer.py), R forecast (Rscript bench/peers/forecast.R), npm `arima`
+ * (bench/peers/npm-arima.js). ardiff is timed the same way in this process. A peer that is not
+ * installed is skipped and reported as such (interpreters: BENCH_PYTHON, default /usr/bin/python3,
+ * the Debian python with python3-statsmodels; BENCH_RSCRIPT, default Rscript).
+ * ratio = peerMs / ardiffMs (> 1: ardiff is faster).
+ *
+ * Agreement (airline, arima111-x200): worseThanPeer = series where ardiff's log-likelihood is below
+ * the peer's by more than TOL; peerWorse = the reverse. Both on the exact likelihood of the
+ * differenced data (R's convention, what ardiff's fit.llf is): R and statsmodels report an
+ * approximate-diffuse llf for integrated models, so their peer scripts also re-evaluate their own
+ * estimates on the exact differenced-data likelihood (llfExact), which is what is compared; the
+ * counts on the llf they report are kept as worseThanPeerReported / peerWorseReported. npm arima
+ * (ctsa) differences first and reports the exact value. Series where either side failed are
+ * counted separately (ardiffFailed, peerFailed), not in those counts.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync, statSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, URL } from 'node:url';
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { buildSeries } from './series.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CACHE = `${ROOT}bench/.cache/`;
+const TOL = 1e-3;
+// Warm-up matters for the JIT-compiled sides (V8 for ardiff and npm arima): the first ~10 airline
+// fits of a fresh process are 2–20x slower. The same counts are used for every peer.
+const WARMUP = { airline: 10, arima111: 10, auto: 3 };
+const REPS = { airline: 25, arima111: 3, auto: 1 };
+// Interpreters (override to point at another installation).
+const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
+const RSCRIPT = process.env.BENCH_RSCRIPT || 'Rscript';
+const ALL_CASES = ['airline', 'arima111-x200', 'auto-x200'];
+const PEER_TIMEOUT_MS = 15 * 60 * 1000;
+
+const argv = process.argv.slice(2);
+const jsonMode = argv.includes('--json');
+const casesArg = argv.indexOf('--cases');
+const cases = casesArg >= 0 ? argv[casesArg + 1].split(',') : ALL_CASES;
+for (const c of cases) if (!ALL_CASES.includes(c)) throw new Error(`unknown case '${c}'; cases: ${ALL_CASES.join(', ')}`);
+
+/** Progress goes to stderr so that stdout is the report. */
+const progress = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+const median = (xs) => {
+  const s = xs.slice().sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+// ---------------------------------------------------------------- ardiff (compiled API in dist/)
+
+function warnIfStale(rel) {
+  const src = `${ROOT}src/${rel}.ts`, out = `${ROOT}dist/${rel}.js`;
+  if (existsSync(src) && existsSync(out) && statSync(src).mtimeMs > statSync(out).mtimeMs) {
+    progress(`warning: src/${rel}.ts is newer than dist/${rel}.js — run \`npm run build\``);
+  }
+}
+
+let fitArima;
+try {
+  ({ fitArima } = await import('../dist/classical/arima.js'));
+} catch (e) {
+  console.error(`cannot load dist/classical/arima.js (${e.message}); run \`npm run build\` first`);
+  process.exit(1);
+}
+warnIfStale('classical/arima');
+
+let autoArima = null;
+const notes = [];
+if (cases.includes('auto-x200')) {
+  try {
+    ({ autoArima } = await import('../dist/classical/auto-arima.js'));
+    if (typeof autoArima !== 'function') throw new Error('no autoArima export');
+    warnIfStale('classical/auto-arima');
+  } catch {
+    autoArima = null;
+    notes.push('ardiff autoArima not available yet — skipped');
+  }
+}
+const runCases = cases.filter((c) => c !== 'auto-x200' || autoArima);
+
+// ---------------------------------------------------------------- task shared by all peers
+
+const air = readFileSync(`${ROOT}data/r_AirPassengers.csv`, 'utf8').trim().split(/\r?\n/);
+const airCol = air[0].split(',').map((h) => h.replace(/"/g, '')).indexOf('AirPassengers');
+const logAir = air.slice(1).map((line) => Math.log(Number(line.split(',')[airCol])));
+const series = buildSeries();
+const task = {
+  cases: runCases,
+  airline: { y: logAir, order: [0, 1, 1], seasonal: [0, 1, 1], period: 12, h: 24, warmup: WARMUP.airline, reps: REPS.airline },
+  arima111: { order: [1, 1, 1], h: 12, warmup: WARMUP.arima111, reps: REPS.arima111 },
+  auto: { h: 12, warmup: WARMUP.auto, reps: REPS.auto },
+  series: series.map((s) => ({ name: s.name, period: s.period, values: s.values })),
+};
+mkdirSync(CACHE, { recursive: true });
+const taskFile = `${CACHE}task.json`;
+writeFileSync(taskFile, JSON.stringify(task));
+
+function timeArdiff() {
+  const res = {};
+  if (runCases.includes('airline')) {
+    const a = task.airline;
+    const one = () => {
+      const fit = fitArima(a.y, { order: a.order, seasonal: { order: a.seasonal, period: a.period } });
+      fit.forecast(a.h);
+      void fit.stdErrors; // R and statsmodels compute standard errors during the fit
+      return fit;
+    };
+    for (let i = 0; i < a.warmup; i++) one();
+    const samples = [];
+    let fit;
+    for (let i = 0; i < a.reps; i++) {
+      const t0 = performance.now();
+      fit = one();
+      samples.push(performance.now() - t0);
+    }
+    res.airline = { ms: median(samples), samples, llf: fit.llf };
+  }
+  if (runCases.includes('arima111-x200')) {
+    const b = task.arima111;
+    const errors = new Array(series.length).fill(null);
+    const one = (v, i) => {
+      try {
+        const fit = fitArima(v, { order: b.order, trend: 'n' });
+        fit.forecast(b.h);
+        void fit.stdErrors;
+        return Number.isFinite(fit.llf) ? fit.llf : null;
+      } catch (e) {
+        if (i !== undefined) errors[i] = e.message;
+        return null;
+      }
+    };
+    for (const s of series.slice(0, b.warmup)) one(s.values);
+    const totals = [];
+    let llf = [];
+    for (let r = 0; r < b.reps; r++) {
+      const t0 = performance.now();
+      llf = series.map((s, i) => one(s.values, i));
+      totals.push(performance.now() - t0);
+    }
+    res['arima111-x200'] = { ms: median(totals), samples: totals, llf, errors, failed: llf.filter((v) => v === null).length };
+  }
+  if (runCases.includes('auto-x200')) {
+    const b = task.auto;
+    const errors = new Array(series.length).fill(null);
+    const one = (s, i) => {
+      try {
+        const fit = autoArima(s.values, { period: s.period });
+        const fc = fit.forecast(b.h);
+        void fit.stdErrors;
+        return fc !== undefined;
+      } catch (e) {
+        if (i !== undefined) errors[i] = e.message;
+        return false;
+      }
+    };
+    for (const s of series.slice(0, b.warmup)) one(s);
+    const totals = [];
+    let ok = [];
+    for (let r = 0; r < b.reps; r++) {
+      const t0 = performance.now();
+      ok = series.map((s, i) => one(s, i));
+      totals.push(performance.now() - t0);
+    }
+    res['auto-x200'] = { ms: median(totals), samples: totals, errors, failed: ok.filter((v) => !v).length };
+  }
+  return res;
+}
+
+// ---------------------------------------------------------------- peers
+
+const requireHere = createRequire(import.meta.url);
+const PEERS = [
+  {
+    id: 'statsmodels',
+    label: 'statsmodels',
+    cases: ['airline', 'arima111-x200'], // statsmodels has no automatic order selection
+    available: () => spawnSync(PYTHON, ['-c', 'import statsmodels.tsa.arima.model'], { stdio: 'ignore' }).status === 0,
+    command: (out) => [PYTHON, [`${ROOT}bench/peers/sm_peer.py`, taskFile, out]],
+  },
+  {
+    id: 'r-forecast',
+    label: 'R forecast',
+    cases: ALL_CASES,
+    available: () => spawnSync(RSCRIPT, ['-e', 'quit(status = if (requireNamespace("forecast", quietly = TRUE) && requireNamespace("jsonlite", quietly = TRUE)) 0 else 1)'], { stdio: 'ignore' }).status === 0,
+    command: (out) => [RSCRIPT, [`${ROOT}bench/peers/forecast.R`, taskFile, out]],
+  },
+  {
+    id: 'npm-arima',
+    label: 'npm arima',
+    cases: ALL_CASES,
+    available: () => { try { requireHere.resolve('arima'); return true; } catch { return false; } },
+    command: (out) => [process.execPath, [`${ROOT}bench/peers/npm-arima.js`, taskFile, out]],
+  },
+];
+
+function runPeer(peer) {
+  const out = `${CACHE}${peer.id}.json`;
+  const [cmd, args] = peer.command(out);
+  writeFileSync(out, '');
+  const t0 = performance.now();
+  // Single-threaded BLAS for R and numpy: ardiff is single-threaded, and BLAS threads only add
+  // contention on these small problems.
+  const env = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env, timeout: PEER_TIMEOUT_MS, maxBuffer: 64 << 20 });
+  const text = existsSync(out) ? readFileSync(out, 'utf8') : '';
+  if (r.status !== 0 || !text) {
+    const why = r.error ? r.error.message : `exit ${r.status}: ${(r.stderr || '').trim().split('\n').slice(-3).join(' | ')}`;
+    return { error: why };
+  }
+  progress(`${peer.label} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return JSON.parse(text);
+}
+
+// ---------------------------------------------------------------- run
+
+const started = performance.now();
+const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+progress(`${series.length} series; cases: ${runCases.join(', ')}`);
+for (const n of notes) progress(n);
+progress('timing ardiff …');
+const ardiff = timeArdiff();
+progress(`ardiff done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+const peerResults = [];
+for (const peer of PEERS) {
+  const want = runCases.filter((c) => peer.cases.includes(c));
+  if (!want.length) continue;
+  if (!peer.available()) {
+    notes.push(`${peer.id === 'statsmodels' ? 'statsmodels' : peer.label} not installed — skipped`);
+    continue;
+  }
+  progress(`timing ${peer.label} …`);
+  const res = runPeer(peer);
+  if (res.error) {
+    notes.push(`${peer.label} failed — skipped (${res.error})`);
+    continue;
+  }
+  peerResults.push({ peer, res });
+}
+if (runCases.includes('auto-x200')) notes.push('statsmodels has no automatic ARIMA order selection — not in auto-x200');
+
+// ---------------------------------------------------------------- compare and report
+
+/** Indices where ardiff's llf is below the peer's by more than TOL (worse) and the reverse (better). */
+function compareLlf(a, p) {
+  const worse = [], better = [];
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] === null || p[i] === null || p[i] === undefined) continue;
+    if (a[i] < p[i] - TOL) worse.push(i);
+    if (p[i] < a[i] - TOL) better.push(i);
+  }
+  return { worse, better };
+}
+
+const rows = [];
+const disagreements = [];
+for (const c of runCases) {
+  const mine = ardiff[c];
+  for (const { peer, res } of peerResults) {
+    const theirs = res.cases?.[c];
+    if (!theirs) continue;
+    const row = { name: c, ardiffMs: mine.ms, peer: peer.id, peerMs: theirs.ms, ratio: theirs.ms / mine.ms };
+    if (c === 'airline' || c === 'arima111-x200') {
+      const names = c === 'airline' ? ['log(AirPassengers)'] : series.map((s) => s.name);
+      const a = c === 'airline' ? [mine.llf] : mine.llf;
+      const asArray = (v) => (v === undefined ? undefined : (Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'number' && Number.isFinite(x) ? x : null)));
+      const reported = asArray(theirs.llf);
+      const exact = asArray(theirs.llfExact);
+      const primary = compareLlf(a, exact ?? reported);
+      row.worseThanPeer = primary.worse.length;
+      row.peerWorse = primary.better.length;
+      if (exact) {
+        const raw = compareLlf(a, reported);
+        row.worseThanPeerReported = raw.worse.length;
+        row.peerWorseReported = raw.better.length;
+      }
+      for (const i of primary.worse) {
+        disagreements.push({ c, peer: peer.label, name: names[i], ardiff: a[i], theirs: (exact ?? reported)[i], reported: exact ? reported[i] : undefined });
+      }
+    }
+    if (c !== 'airline') {
+      row.ardiffFailed = mine.failed;
+      row.peerFailed = theirs.failed;
+    }
+    rows.push(row);
+  }
+}
+
+const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+const cpu = (() => {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
+  } catch {
+    return os.cpus()[0]?.model ?? 'unknown CPU';
+  }
+})();
+
+const lines = [];
+lines.push(`ardiff ARIMA benchmark — Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average at start ${loadAtStart}`);
+for (const { peer, res } of peerResults) lines.push(`  peer ${pad(peer.id, 12)} ${res.version}`);
+lines.push(`  timing: airline median of ${REPS.airline} runs (${WARMUP.airline} warm-up); x200 cases total for 200 series, median of ${REPS.arima111} passes (arima111) / ${REPS.auto} pass (auto)`);
+lines.push('');
+const head = [pad('case', 15), pad('peer', 12), lpad('ardiff', 10), lpad('peer', 10), lpad('peer/ardiff', 12), lpad('llf: ardiff worse / peer worse', 31), lpad('failed: ardiff / peer', 22)];
+lines.push(head.join(' '));
+lines.push('-'.repeat(head.join(' ').length));
+for (const r of rows) {
+  const agree = r.worseThanPeer === undefined ? '–' : `${r.worseThanPeer} / ${r.peerWorse}`;
+  const failed = r.ardiffFailed === undefined ? '–' : `${r.ardiffFailed} / ${r.peerFailed}`;
+  lines.push([pad(r.name, 15), pad(r.peer, 12), lpad(fmtMs(r.ardiffMs), 10), lpad(fmtMs(r.peerMs), 10), lpad(`${r.ratio.toFixed(2)}x`, 12), lpad(agree, 31), lpad(failed, 22)].join(' '));
+}
+if (!rows.length) for (const c of runCases) lines.push(`${pad(c, 15)} ardiff ${fmtMs(ardiff[c].ms)} (no peer)`);
+lines.push('');
+for (const n of notes) lines.push(n);
+lines.push('"peer/ardiff" > 1 means ardiff is faster. llf columns: series where ardiff\'s log-likelihood is below the');
+lines.push(`peer's by more than ${TOL} / the reverse, on the exact likelihood of the differenced data (R convention). R and`);
+lines.push('statsmodels report an approximate-diffuse llf for integrated models; their estimates are re-evaluated on the');
+lines.push('exact likelihood by their own code (llfExact).');
+if (rows.some((r) => r.worseThanPeerReported !== undefined)) lines.push('Counts on the llf they report:');
+for (const r of rows) {
+  if (r.worseThanPeerReported !== undefined) lines.push(`  ${pad(r.name, 15)} ${pad(r.peer, 12)} reported llf: ardiff worse ${r.worseThanPeerReported} / peer worse ${r.peerWorseReported}`);
+}
+if (disagreements.length) {
+  lines.push('');
+  lines.push(`ardiff log-likelihood below a peer's by more than ${TOL}:`);
+  for (const d of disagreements) {
+    const rep = d.reported === undefined || d.reported === null ? '' : `  (reported ${d.reported.toFixed(4)})`;
+    lines.push(`  ${pad(d.c, 15)} ${pad(d.peer, 12)} ${pad(d.name, 34)} ardiff ${d.ardiff.toFixed(4)}  peer ${d.theirs.toFixed(4)}  Δ ${(d.theirs - d.ardiff).toFixed(4)}${rep}`);
+  }
+}
+for (const { peer, res } of peerResults) {
+  const llf = res.cases?.['arima111-x200']?.llf;
+  const failed = Array.isArray(llf) ? series.filter((_, i) => llf[i] === null || llf[i] === undefined).map((s) => s.name) : [];
+  if (failed.length) lines.push('', `${peer.label} failed on ${failed.length} series in arima111-x200${peer.id === 'npm-arima' ? ' (error, non-finite forecast, or non-stationary/non-invertible estimate)' : ''}: ${failed.join(', ')}`);
+}
+for (const c of ['arima111-x200', 'auto-x200']) {
+  const errs = ardiff[c]?.errors?.map((e, i) => (e ? `  ${pad(c, 15)} ${pad(series[i].name, 34)} ${e}` : null)).filter(Boolean) ?? [];
+  if (errs.length) {
+    lines.push('');
+    lines.push(`ardiff failed on ${errs.length} series in ${c}:`);
+    lines.push(...errs);
+  }
+}
+lines.push('');
+lines.push(`total wall time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(lines.join('\n'));
+
+if (jsonMode) {
+  const round = (x) => Number(x.toFixed(3));
+  const out = rows.map((r) => ({ ...r, ardiffMs: round(r.ardiffMs), peerMs: round(r.peerMs), ratio: round(r.ratio) }));
+  console.log(JSON.stringify({ cases: out }));
+}

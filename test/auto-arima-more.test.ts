@@ -1,0 +1,27 @@
+// auto-ARIMA on more bundled series: the orders R forecast::auto.arima chooses
+// (fixture r_auto_arima_more.json, made by scripts/r_auto_arima_more.R).
+import { describe, it, expect } from 'vitest';
+import { autoArima } from '../src/classical/auto-arima.js';
+import { fixturesOfKind, loadColumn, expectAbs, type Fixture } from './fixtures.js';
+
+for (const fx of fixturesOfKind('auto_arima_more')) {
+  describe(`auto-ARIMA vs R (${fx.id})`, () => {
+    for (const s of fx.series as Fixture[]) {
+      for (const mode of ['default', 'exhaustive'] as const) {
+        const ref = s[mode];
+        if (!ref) continue;
+        const label = `${s.column}${s.transform === 'log' ? ' (log)' : ''} ${mode}: ARIMA(${ref.order})(${ref.seasonal})`;
+        it(label, () => {
+          const y = loadColumn(s.file, s.column, s.transform);
+          const fit = autoArima(y, { period: s.frequency, stepwise: mode === 'default' });
+          const [P, D, Q] = fit.params.seasonalOrder;
+          expect([...fit.params.order, P, D, Q], 'orders').toEqual([...ref.order, ...ref.seasonal.slice(0, 3)]);
+          const names: string[] = Array.isArray(ref.coef_names) ? ref.coef_names : ref.coef_names ? [ref.coef_names] : [];
+          expect(fit.params.beta.length > 0, 'constant').toBe(names.includes('intercept') || names.includes('drift'));
+          // Against the exact likelihood at R's coefficients (R's own aicc carries its diffuse approximation).
+          expectAbs(fit.aicc, ref.aicc_exact, 1e-2, 'aicc');
+        });
+      }
+    }
+  });
+}
