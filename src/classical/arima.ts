@@ -31,9 +31,9 @@ import {
   fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
 } from './estimators/polynomial.js';
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
-import { fitCss, cssResiduals } from './estimators/css.js';
+import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
 import {
-  armaFilter, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows,
+  armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
 
 export type Trend = 'n' | 'c' | 't' | 'ct';
@@ -167,48 +167,42 @@ function runFilter(prep: Prepared, L: Layout, c: readonly number[], keepState = 
   return diffuseFilter(sarimaStateSpace(phi, theta, prep.delta), prep.ys, keepState);
 }
 
-/** GLS of the standardised y-innovations on the regressor innovations: β̂, weighted SSR. */
-function profileBeta(f: FilterResult): { beta: number[]; ssr: number } {
-  const k = f.v.length - 1;
-  const n = f.nUsed;
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[i] = 1 / Math.sqrt(f.F[i]);
-  if (k === 0) {
-    let ssr = 0;
-    for (let i = 0; i < n; i++) ssr += (f.v[0][i] * w[i]) ** 2;
-    return { beta: [], ssr };
+/** The likelihood's sufficient statistics Σ v v'/F (y first, then regressors) and Σ log F. */
+function crossProducts(prep: Prepared, L: Layout, c: readonly number[]): CrossProducts {
+  const { phi, theta } = polynomials(L, c);
+  if (prep.differenced) return armaCrossProducts(phi, theta, prep.ys);
+  const f = diffuseFilter(sarimaStateSpace(phi, theta, prep.delta), prep.ys);
+  const ns = prep.ys.length;
+  const cross = new Float64Array(ns * ns);
+  for (let i = 0; i < f.nUsed; i++) {
+    for (let a = 0; a < ns; a++) for (let b = 0; b < ns; b++) cross[a * ns + b] += (f.v[a][i] * f.v[b][i]) / f.F[i];
   }
-  // Normal equations of the few regressors, equilibrated by column norms (cheap in the
-  // optimiser's inner loop; the regressors are deterministic trends or user columns of full rank).
+  return { cross, nUsed: f.nUsed, sumLogF: f.sumLogF };
+}
+
+/**
+ * GLS of y on the regressors given the ARMA coefficients (the exact profile in β): solve
+ * Σ v_X v_X'/F · β = Σ v_X v_y/F, equilibrated by the diagonal; SSR = Σ v_y²/F − β'Σ v_X v_y/F.
+ * The caller centres y by a preliminary β so that this difference does not cancel.
+ */
+function profileBeta(cp: CrossProducts): { beta: number[]; ssr: number } {
+  const ns = Math.round(Math.sqrt(cp.cross.length));
+  const k = ns - 1;
+  const C = cp.cross;
+  if (k === 0) return { beta: [], ssr: C[0] };
   const c = new Float64Array(k);
-  for (let j = 0; j < k; j++) {
-    let s = 0;
-    const vj = f.v[j + 1];
-    for (let i = 0; i < n; i++) s += (vj[i] * w[i]) ** 2;
-    c[j] = Math.sqrt(s) || 1;
-  }
-  const A: Matrix = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const rhs = new Array<number>(k).fill(0);
-  for (let a = 0; a < k; a++) {
-    const va = f.v[a + 1];
-    let sy = 0;
-    for (let i = 0; i < n; i++) sy += va[i] * f.v[0][i] * w[i] * w[i];
-    rhs[a] = sy / c[a];
-    for (let b = a; b < k; b++) {
-      const vb = f.v[b + 1];
-      let sab = 0;
-      for (let i = 0; i < n; i++) sab += va[i] * vb[i] * w[i] * w[i];
-      A[a][b] = A[b][a] = sab / (c[a] * c[b]);
-    }
-  }
+  for (let j = 0; j < k; j++) c[j] = Math.sqrt(C[(j + 1) * ns + j + 1]) || 1;
+  const A: Matrix = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => C[(a + 1) * ns + b + 1] / (c[a] * c[b])));
+  const rhs = Array.from({ length: k }, (_, a) => C[(a + 1) * ns] / c[a]);
   let z: number[];
   try {
     z = choleskySolve(A, rhs);
   } catch {
     return { beta: new Array<number>(k).fill(NaN), ssr: NaN };
   }
-  const beta = z.map((v, j) => v / c[j]);
-  return { beta, ssr: ssrAt(f, beta) };
+  let fit = 0;
+  for (let j = 0; j < k; j++) fit += z[j] * rhs[j];
+  return { beta: z.map((v, j) => v / c[j]), ssr: Math.max(C[0] - fit, 0) };
 }
 
 /** Weighted SSR Σ (v_y − v_X β)²/F at a given β. */
@@ -226,12 +220,23 @@ const LOG2PI = Math.log(2 * Math.PI);
 
 /** Concentrated log-likelihood (σ², β profiled) and the profiled values. */
 function concentrated(prep: Prepared, L: Layout, c: readonly number[]) {
-  const f = runFilter(prep, L, c);
-  const { beta, ssr } = profileBeta(f);
-  const n = f.nUsed;
+  const cp = crossProducts(prep, L, c);
+  const { beta, ssr } = profileBeta(cp);
+  const n = cp.nUsed;
   const sigma2 = ssr / n;
-  const llf = -0.5 * (n * (LOG2PI + Math.log(sigma2) + 1) + f.sumLogF);
+  const llf = -0.5 * (n * (LOG2PI + Math.log(sigma2) + 1) + cp.sumLogF);
   return { llf, sigma2, beta, nUsed: n };
+}
+
+/** The same data with y replaced by y − Xβ₀, so profiled coefficients are small corrections. */
+function centred(prep: Prepared, beta0: readonly number[]): Prepared {
+  if (!beta0.length) return prep;
+  const y = prep.ys[0].map((v, t) => {
+    let u = v;
+    for (let j = 0; j < beta0.length; j++) u -= beta0[j] * prep.ys[j + 1][t];
+    return u;
+  });
+  return { ...prep, ys: [y, ...prep.ys.slice(1)] };
 }
 
 /** Fits an ARIMA/SARIMA model with optional trend and exogenous regressors. */
@@ -341,9 +346,11 @@ function estimate(
     : zeros;
 
   // 2. Exact ML on the concentrated likelihood in the unconstrained coordinates.
+  const beta0 = olsIgnoringNaN(wData[0], wData.slice(1));
+  const prepC = centred(prep, beta0);
   const objective = (x: readonly number[]) => {
     try {
-      const r = concentrated(prep, L, toCoef(x));
+      const r = concentrated(prepC, L, toCoef(x));
       return -r.llf / Math.max(1, r.nUsed);
     } catch {
       return Infinity; // numerically on the stationarity boundary: reject the step
@@ -379,8 +386,8 @@ function estimate(
     const parts = splitArma(L, c);
     c = [...parts.ar, ...invertMA(parts.ma), ...parts.sar, ...invertMA(parts.sma)];
   }
-  const r = concentrated(prep, L, c);
-  const params = makeParams(L, o, r.beta, c, r.sigma2);
+  const r = concentrated(prepC, L, c);
+  const params = makeParams(L, o, r.beta.map((b, j) => b + beta0[j]), c, r.sigma2);
   return new FittedArima(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
 }
 

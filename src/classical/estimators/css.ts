@@ -7,6 +7,7 @@
  */
 import { lbfgs } from '../../core/optimize.js';
 import { ConvergenceError } from '../../core/errors.js';
+import { scratch } from '../../core/scratch.js';
 import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, crossprod } from '../../core/linalg.js';
 import { splitArma, polynomials, type Layout } from './layout.js';
 
@@ -29,15 +30,14 @@ function structuralLags(p: number, P: number, s: number): Int32Array {
 /**
  * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
  * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
- * `resid` holds the ν finite residuals; a missing value leaves its residual NaN, which the MA
+ * ν counts the finite residuals; a missing value leaves its residual NaN, which the MA
  * recursion carries forward (R's behaviour: CSS is only defined on the data before a gap).
  */
-export function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number; resid: Float64Array } {
+export function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number } {
   const pp = phi.length;
   // Seasonal polynomials are mostly zeros: loop over the non-zero lags only.
   const [pl, pv] = nonZeroLags(phi), [ql, qv] = nonZeroLags(theta);
-  const e = new Float64Array(w.length);
-  const resid = new Float64Array(Math.max(0, w.length - pp));
+  const e = scratch('css.e', w.length);
   let ssr = 0, nu = 0;
   for (let t = pp; t < w.length; t++) {
     let v = w[t];
@@ -45,10 +45,10 @@ export function cssResiduals(w: Float64Array, phi: readonly number[], theta: rea
     for (let j = 0; j < ql.length && ql[j] <= t; j++) v -= qv[j] * e[t - ql[j]];
     e[t] = v; // a missing value makes this and (through the MA terms) later residuals NaN, as in R
     if (Number.isNaN(v)) continue;
-    resid[nu++] = v;
+    nu++;
     ssr += v * v;
   }
-  return { ssr, nu, resid: resid.subarray(0, nu) };
+  return { ssr, nu };
 }
 
 /**
@@ -112,7 +112,7 @@ export function cssGradient(wData: Float64Array[], L: Layout, beta0: readonly nu
   const nArma = L.p + L.q + L.P + L.Q;
   const regs = wData.slice(1), nb = regs.length;
   const n = wData[0].length;
-  const w = new Float64Array(n);
+  const w = scratch('cssGradient.w', n);
   for (let t = 0; t < n; t++) {
     let v = wData[0][t];
     for (let j = 0; j < nb; j++) v -= (beta0[j] + scale[j] * x[nArma + j]) * regs[j][t];
@@ -121,7 +121,7 @@ export function cssGradient(wData: Float64Array[], L: Layout, beta0: readonly nu
   const { ar, ma, sar, sma } = splitArma(L, x.slice(0, nArma));
   const { phi, theta } = polynomials(L, x.slice(0, nArma));
   const pp = phi.length, qq = theta.length;
-  const e = new Float64Array(n);
+  const e = scratch('cssGradient.e', n);
   let S = 0;
   const pLags = structuralLags(L.p, L.P, L.s), qLags = structuralLags(L.q, L.Q, L.s);
   for (let t = pp; t < n; t++) {
@@ -131,7 +131,7 @@ export function cssGradient(wData: Float64Array[], L: Layout, beta0: readonly nu
     e[t] = v;
     S += v * v;
   }
-  const lam = new Float64Array(n);
+  const lam = scratch('cssGradient.lam', n);
   for (let t = n - 1; t >= pp; t--) {
     let v = 2 * e[t];
     for (const k of qLags) { if (t + k >= n) break; v -= theta[k - 1] * lam[t + k]; }

@@ -19,7 +19,7 @@
  * depend on the data, so the GLS regression coefficients given the ARMA parameters follow from
  * the standardised innovations by least squares — the exact profile likelihood in β.
  */
-import { solve } from '../../core/linalg.js';
+import { scratch } from '../../core/scratch.js';
 
 /** Output of a filter run: innovations per series at the used time points, and their variances. */
 export interface FilterResult {
@@ -58,32 +58,49 @@ export function psiWeights(phi: readonly number[], theta: readonly number[], n: 
  */
 export function armaAutocovariance(phi: readonly number[], theta: readonly number[], maxLag: number): number[] {
   const p = phi.length, q = theta.length;
-  const th = [1, ...theta];
   const psi = psiWeights(phi, theta, q);
-  // rhs_k = Σ_{j=k}^{q} θ_j ψ_{j−k}
-  const rhs = (k: number) => {
+  // rhs_k = Σ_{j=k}^{q} θ_j ψ_{j−k} with θ_0 = 1
+  const rhs = new Float64Array(Math.max(maxLag, p) + 1);
+  for (let k = 0; k <= q && k < rhs.length; k++) {
     let s = 0;
-    for (let j = k; j <= q; j++) s += th[j] * psi[j - k];
-    return s;
-  };
-  const g = new Array<number>(Math.max(maxLag, p) + 1).fill(0);
+    for (let j = k; j <= q; j++) s += (j === 0 ? 1 : theta[j - 1]) * psi[j - k];
+    rhs[k] = s;
+  }
+  const g = new Array<number>(rhs.length).fill(0);
   if (p === 0) {
-    for (let k = 0; k < g.length; k++) g[k] = rhs(k);
-  } else {
-    const A: number[][] = Array.from({ length: p + 1 }, () => new Array<number>(p + 1).fill(0));
-    const b = new Array<number>(p + 1);
-    for (let k = 0; k <= p; k++) {
-      A[k][k] += 1;
-      for (let i = 1; i <= p; i++) A[k][Math.abs(k - i)] -= phi[i - 1];
-      b[k] = rhs(k);
+    for (let k = 0; k < g.length; k++) g[k] = rhs[k];
+    return g.slice(0, maxLag + 1);
+  }
+  // (p+1)×(p+1) system γ(k) − Σ φ_i γ(|k−i|) = rhs_k, by Gaussian elimination with partial
+  // pivoting in place (this runs once per likelihood evaluation).
+  const m = p + 1;
+  const A = new Float64Array(m * (m + 1));
+  for (let k = 0; k < m; k++) {
+    A[k * (m + 1) + k] += 1;
+    for (let i = 1; i <= p; i++) A[k * (m + 1) + Math.abs(k - i)] -= phi[i - 1];
+    A[k * (m + 1) + m] = rhs[k];
+  }
+  for (let c = 0; c < m; c++) {
+    let piv = c, best = Math.abs(A[c * (m + 1) + c]);
+    for (let r = c + 1; r < m; r++) { const v = Math.abs(A[r * (m + 1) + c]); if (v > best) { best = v; piv = r; } }
+    if (!(best > 1e-300)) throw new RangeError('armaAutocovariance: AR polynomial on the unit circle');
+    if (piv !== c) for (let j = c; j <= m; j++) { const t = A[c * (m + 1) + j]; A[c * (m + 1) + j] = A[piv * (m + 1) + j]; A[piv * (m + 1) + j] = t; }
+    const d = A[c * (m + 1) + c];
+    for (let r = c + 1; r < m; r++) {
+      const f = A[r * (m + 1) + c] / d;
+      if (f === 0) continue;
+      for (let j = c; j <= m; j++) A[r * (m + 1) + j] -= f * A[c * (m + 1) + j];
     }
-    const sol = solve(A, b);
-    for (let k = 0; k <= p; k++) g[k] = sol[k];
-    for (let k = p + 1; k < g.length; k++) {
-      let v = rhs(k);
-      for (let i = 1; i <= p; i++) v += phi[i - 1] * g[k - i];
-      g[k] = v;
-    }
+  }
+  for (let r = m - 1; r >= 0; r--) {
+    let v = A[r * (m + 1) + m];
+    for (let j = r + 1; j < m; j++) v -= A[r * (m + 1) + j] * g[j];
+    g[r] = v / A[r * (m + 1) + r];
+  }
+  for (let k = m; k < g.length; k++) {
+    let v = rhs[k];
+    for (let i = 1; i <= p; i++) v += phi[i - 1] * g[k - i];
+    g[k] = v;
   }
   return g.slice(0, maxLag + 1);
 }
@@ -94,12 +111,12 @@ export function armaAutocovariance(phi: readonly number[], theta: readonly numbe
  * P[i][j] = P[i+1][j+1] + φ_{i+1}φ_{j+1}P[0][0] + φ_{i+1}P[0][j+1] + φ_{j+1}P[i+1][0] + R_iR_j.
  * Returns a flat row-major r×r array.
  */
-export function armaInitialCovariance(phi: readonly number[], theta: readonly number[], r: number): Float64Array {
+export function armaInitialCovariance(phi: readonly number[], theta: readonly number[], r: number, out?: Float64Array): Float64Array {
   const ph = (i: number) => (i >= 1 && i <= phi.length ? phi[i - 1] : 0);
   const Rv = (i: number) => (i === 0 ? 1 : i <= theta.length ? theta[i - 1] : 0);
   const gamma = armaAutocovariance(phi, theta, r);
   const psi = psiWeights(phi, theta, r);
-  const P = new Float64Array(r * r);
+  const P = out ?? new Float64Array(r * r);
   P[0] = gamma[0];
   for (let k = 1; k < r; k++) {
     let s = 0;
@@ -195,6 +212,88 @@ function armaFilterChandrasekhar(phi: readonly number[], theta: readonly number[
     f = fNext;
   }
   return { v, F, index, nUsed: n, sumLogF };
+}
+
+/** Sufficient statistics of the Gaussian likelihood: Σ v_a v_b / F_t over used steps, Σ log F_t. */
+export interface CrossProducts {
+  /** ns×ns row-major (upper triangle filled, symmetric): series 0 is y, then the regressors. */
+  cross: Float64Array;
+  nUsed: number;
+  sumLogF: number;
+}
+
+/**
+ * The likelihood's sufficient statistics without storing innovations: the Chandrasekhar filter
+ * of {@link armaFilterChandrasekhar} accumulating Σ v v'/F on the fly (complete data), or the
+ * Riccati filter's output reduced to them (data with gaps). Used in the optimiser's inner loop.
+ */
+export function armaCrossProducts(phi: readonly number[], theta: readonly number[], ys: readonly Float64Array[]): CrossProducts {
+  const ns = ys.length;
+  const cross = new Float64Array(ns * ns);
+  if (ys[0].some(Number.isNaN)) {
+    const f = armaFilterRiccati(phi, theta, ys, false);
+    for (let i = 0; i < f.nUsed; i++) {
+      const w = 1 / f.F[i];
+      for (let a = 0; a < ns; a++) for (let b = a; b < ns; b++) cross[a * ns + b] += f.v[a][i] * f.v[b][i] * w;
+    }
+    for (let a = 0; a < ns; a++) for (let b = 0; b < a; b++) cross[a * ns + b] = cross[b * ns + a];
+    return { cross, nUsed: f.nUsed, sumLogF: f.sumLogF };
+  }
+  const p = phi.length, q = theta.length;
+  const r = Math.max(p, q + 1);
+  const n = ys[0].length;
+  const ph = new Float64Array(r + 1);
+  for (let i = 0; i < p; i++) ph[i + 1] = phi[i];
+  const P0 = armaInitialCovariance(phi, theta, r, scratch('cross.P0', r * r));
+  const Kbar = new Float64Array(r), W = new Float64Array(r), TW = new Float64Array(r);
+  for (let i = 0; i < r; i++) Kbar[i] = ph[i + 1] * P0[0] + (i + 1 < r ? P0[i + 1] : 0);
+  let f = P0[0];
+  W.set(Kbar);
+  let M = -1 / f;
+  const a = scratch('cross.a', ns * r);
+  const vt = new Float64Array(ns);
+  // Σ log F_t through running products (one log per 32 steps; F_t ≥ 1 in σ² units cannot
+  // overflow over 32 steps of a stationary model), then n·log F once steady.
+  let sumLogF = 0, prodF = 1, inProd = 0, logSteady = 0;
+  let steady = false;
+  for (let t = 0; t < n; t++) {
+    if (steady) sumLogF += logSteady;
+    else {
+      prodF *= f;
+      if (++inProd === 32) { sumLogF += Math.log(prodF); prodF = 1; inProd = 0; }
+    }
+    const invF = 1 / f;
+    for (let s = 0; s < ns; s++) {
+      const o = s * r;
+      const a0 = a[o];
+      const v = ys[s][t] - a0;
+      vt[s] = v;
+      const g = v * invF;
+      for (let i = 0; i < r - 1; i++) a[o + i] = ph[i + 1] * a0 + a[o + i + 1] + Kbar[i] * g;
+      a[o + r - 1] = ph[r] * a0 + Kbar[r - 1] * g;
+    }
+    for (let s = 0; s < ns; s++) {
+      const vs = vt[s] * invF;
+      for (let b = s; b < ns; b++) cross[s * ns + b] += vs * vt[b];
+    }
+    if (steady) continue;
+    const zw = W[0];
+    const mzw = M * zw;
+    const fNext = f + mzw * zw;
+    for (let i = 0; i < r; i++) TW[i] = ph[i + 1] * W[0] + (i + 1 < r ? W[i + 1] : 0);
+    for (let i = 0; i < r; i++) Kbar[i] += TW[i] * mzw;
+    const invFNext = 1 / fNext;
+    for (let i = 0; i < r; i++) W[i] = TW[i] - Kbar[i] * invFNext * zw;
+    M += (mzw * mzw) / f;
+    if (Math.abs(mzw * zw) < 1e-15 * fNext && Math.abs(M) * maxAbsArr(W) ** 2 < 1e-15 * fNext) {
+      steady = true;
+      logSteady = Math.log(fNext);
+    }
+    f = fNext;
+  }
+  sumLogF += Math.log(prodF);
+  for (let s = 0; s < ns; s++) for (let b = 0; b < s; b++) cross[s * ns + b] = cross[b * ns + s];
+  return { cross, nUsed: n, sumLogF };
 }
 
 function maxAbsArr(x: Float64Array): number {
