@@ -359,11 +359,14 @@ function estimate(
   const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: o.ftol, maxIter: 400 });
   let best = run(cssStart.map((v) => (Number.isFinite(v) ? v : 0)));
   if (o.restarts && nArma > 0) {
-    // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors): search again
-    // from a pure-AR CSS fit (MA terms zero) and from zero coefficients (R's start for
-    // method "ML"), and keep the best optimum.
+    // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors). Screen further
+    // starts with a few iterations each — a pure-AR CSS fit (MA zero), zero coefficients (R's
+    // start for method "ML") and the optimum with its signs flipped (the mirror mode of a
+    // near-cancelling pair) — and run to convergence only those whose basin is
+    // competitive (within one log-likelihood unit); keep the best optimum.
     const starts: number[][] = [];
-    if (L.p + L.P > 0 && L.q + L.Q > 0) {
+    const mixed = L.p + L.P > 0 && L.q + L.Q > 0;
+    if (mixed) {
       const arL: Layout = { ...L, q: 0, Q: 0 };
       try {
         const a = splitArma(arL, fitCss(wData, arL, Math.max(o.ftol, 1e-12)).coef);
@@ -375,9 +378,16 @@ function estimate(
       }
     }
     starts.push(zeros);
+    if (mixed) {
+      const m = mirrored(L, toCoef(best.x));
+      if (m) starts.push(m);
+    }
+    const margin = 1 / Math.max(1, prepC.ys[0].length);
     for (const x0 of starts) {
       if (x0.every((v, i) => Math.abs(v - cssStart[i]) < 1e-8)) continue;
-      const alt = run(x0);
+      const screen = lbfgs(objective, x0, { gtol: 1e-5, ftol: 1e-8, maxIter: 4 });
+      if (!(screen.fx < best.fx + margin)) continue;
+      const alt = run(screen.x);
       if (alt.fx < best.fx - 1e-12) best = alt;
     }
   }
@@ -389,6 +399,19 @@ function estimate(
   const r = concentrated(prepC, L, c);
   const params = makeParams(L, o, r.beta.map((b, j) => b + beta0[j]), c, r.sigma2);
   return new FittedArima(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
+}
+
+/**
+ * Start values with every coefficient's sign flipped (φ ← −φ, θ ← −θ), in 'ml' coordinates;
+ * null if not stationary and invertible. A near-cancelling pair φ ≈ −θ leaves the likelihood
+ * with a second mode of the opposite signs (e.g. ARMA(1,1) at (0.84, −0.92) and (−0.62, 0.82)).
+ */
+function mirrored(L: Layout, c: readonly number[]): number[] | null {
+  const { ar, ma, sar, sma } = splitArma(L, c);
+  const neg = (v: readonly number[]) => v.map((x) => -x);
+  const [ar2, ma2, sar2, sma2] = [neg(ar), neg(ma), neg(sar), neg(sma)];
+  if (!isStationary(ar2) || !isStationary(sar2) || !isInvertible(ma2) || !isInvertible(sma2)) return null;
+  return [...fromStationary(ar2), ...fromInvertible(ma2), ...fromStationary(sar2), ...fromInvertible(sma2)];
 }
 
 function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: number[], c: number[], sigma2: number): ArimaParams {
