@@ -33,7 +33,7 @@ import {
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
 import {
-  armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type FilterResult, type SparseRows, type CrossProducts,
+  armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
 
 export type Trend = 'n' | 'c' | 't' | 'ct';
@@ -205,16 +205,6 @@ function profileBeta(cp: CrossProducts): { beta: number[]; ssr: number } {
   return { beta: z.map((v, j) => v / c[j]), ssr: Math.max(C[0] - fit, 0) };
 }
 
-/** Weighted SSR Σ (v_y − v_X β)²/F at a given β. */
-function ssrAt(f: FilterResult, beta: readonly number[]): number {
-  let ssr = 0;
-  for (let i = 0; i < f.nUsed; i++) {
-    let e = f.v[0][i];
-    for (let j = 0; j < beta.length; j++) e -= beta[j] * f.v[j + 1][i];
-    ssr += (e * e) / f.F[i];
-  }
-  return ssr;
-}
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -466,7 +456,7 @@ export class FittedArima implements Forecaster {
   selection?: AutoArimaSelection;
   private readonly prep: Prepared;
   private readonly layout: Layout;
-  private cache: { cov?: Matrix | null; filter?: ReturnType<typeof runFilter>; resid?: Float64Array } = {};
+  private cache: { cov?: Matrix | null; filter?: ReturnType<typeof runFilter>; resid?: Float64Array; centred?: Prepared } = {};
 
   constructor(
     readonly params: ArimaParams,
@@ -529,9 +519,18 @@ export class FittedArima implements Forecaster {
     if (!(sigma2 > 0)) return -Infinity;
     const { ar, ma, sar, sma } = splitArma(this.layout, c);
     if (!isStationary(ar) || !isStationary(sar) || !isInvertible(ma) || !isInvertible(sma)) return -Infinity;
-    const f = runFilter(this.prep, this.layout, c);
-    const ssr = ssrAt(f, beta);
-    return -0.5 * (f.nUsed * (LOG2PI + Math.log(sigma2)) + f.sumLogF + ssr / sigma2);
+    // Sufficient statistics of y − Xβ̂ (centred at the estimate, so the quadratic form below
+    // does not cancel): SSR(β) = C₀₀ − 2δ'C_X0 + δ'C_XX δ with δ = β − β̂.
+    this.cache.centred ??= centred(this.prep, this.params.beta);
+    const cp = crossProducts(this.cache.centred, this.layout, c);
+    const ns = nb + 1, C = cp.cross;
+    let ssr = C[0];
+    for (let j = 0; j < nb; j++) {
+      const dj = beta[j] - this.params.beta[j];
+      ssr -= 2 * dj * C[j + 1];
+      for (let k = 0; k < nb; k++) ssr += dj * (beta[k] - this.params.beta[k]) * C[(j + 1) * ns + k + 1];
+    }
+    return -0.5 * (cp.nUsed * (LOG2PI + Math.log(sigma2)) + cp.sumLogF + ssr / sigma2);
   }
 
   /**

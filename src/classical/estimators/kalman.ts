@@ -1,20 +1,24 @@
 /**
  * Kalman filters for (S)ARIMA models with regression effects.
  *
- * Two filters with one meaning:
- * 1. {@link armaFilter} — the fast path. The stationary ARMA(p, q) in Harvey's state-space form
- *    (Harvey 1989 §3.3; R's `arima`): state dimension r = max(p, q + 1), Z = e₁,
- *    T = [φ | I; 0], R = (1, θ₁, …, θ_{r−1})'. Because y_t is the first state, exactly observed,
- *    the filtered covariance has an empty first row and the covariance recursion collapses to
+ * One likelihood, three forms:
+ * 1. {@link armaCrossProducts} — the optimiser's inner loop on differenced, complete data:
+ *    Chandrasekhar recursions, O(r) a step, accumulating only the likelihood's sufficient
+ *    statistics.
+ * 2. {@link armaFilter} — the stationary ARMA(p, q) in Harvey's state-space form (Harvey 1989
+ *    §3.3; R's `arima`): state dimension r = max(p, q + 1), Z = e₁, T = [φ | I; 0],
+ *    R = (1, θ₁, …, θ_{r−1})'. Because y_t is the first state, exactly observed, the filtered
+ *    covariance has an empty first row and the covariance recursion collapses to
  *    P_{t+1}[i][j] = P_t[i+1][j+1] − P_t[i+1][0] P_t[0][j+1] / F_t + R_i R_j, O(r²) a step, and
- *    to O(r) once P has converged (steady state). Missing observations skip the update.
- * 2. {@link diffuseFilter} — the general path, for differenced models whose data have gaps: the
+ *    to O(r) once P has converged. Missing observations skip the update. It keeps the
+ *    innovations (residuals, scores) and the final state (forecasts).
+ * 3. {@link diffuseFilter} — the general path, for differenced models whose data have gaps: the
  *    full state [u_{t−1}, …, u_{t−nd}, ARMA state] with the exact diffuse initialisation of the
  *    nd = d + D·s differencing states (Koopman 1997; Durbin & Koopman 2012 §5.2, univariate form).
  *    For complete data its likelihood equals the ARMA likelihood of the differenced series, i.e.
  *    R's `arima(method = "ML")` convention.
  *
- * Both run in units of σ² (the innovation variance is concentrated out, as in R) and filter
+ * All run in units of σ² (the innovation variance is concentrated out, as in R) and filter
  * several series at once with one gain sequence: y and every regressor column. The gains do not
  * depend on the data, so the GLS regression coefficients given the ARMA parameters follow from
  * the standardised innovations by least squares — the exact profile likelihood in β.
@@ -154,64 +158,7 @@ export function armaFilter(
   ys: readonly Float64Array[],
   keepState = false,
 ): FilterResult & { state?: ArmaState } {
-  if (!keepState && !ys[0].some(Number.isNaN)) return armaFilterChandrasekhar(phi, theta, ys);
   return armaFilterRiccati(phi, theta, ys, keepState);
-}
-
-/**
- * Complete data, time-invariant system: Chandrasekhar recursions (Morf, Sidhu & Kailath 1974;
- * Herbst 2015) propagate ΔP_t = P_{t+1} − P_t = W_t M_t W_t' instead of P_t. With the stationary
- * start P₁ = P₀, ΔP₁ = −K̄₁K̄₁'/F₁ has rank one, so each step is O(r):
- *   F_{t+1} = F_t + M_t (Z W_t)²,            K̄_{t+1} = K̄_t + T W_t M_t (Z W_t)   (K̄ = T P Z'),
- *   W_{t+1} = (T − K_{t+1} Z) W_t,           M_{t+1} = M_t + M_t² (Z W_t)² / F_t.
- */
-function armaFilterChandrasekhar(phi: readonly number[], theta: readonly number[], ys: readonly Float64Array[]): FilterResult {
-  const p = phi.length, q = theta.length;
-  const r = Math.max(p, q + 1);
-  const n = ys[0].length, ns = ys.length;
-  const ph = new Float64Array(r + 1);
-  for (let i = 0; i < p; i++) ph[i + 1] = phi[i];
-  const P0 = armaInitialCovariance(phi, theta, r);
-  // K̄₁ = T P₀ e₁: (T x)_i = φ_{i+1} x_0 + x_{i+1}.
-  const Kbar = new Float64Array(r), W = new Float64Array(r), TW = new Float64Array(r);
-  for (let i = 0; i < r; i++) Kbar[i] = ph[i + 1] * P0[0] + (i + 1 < r ? P0[i + 1] : 0);
-  let f = P0[0];
-  W.set(Kbar);
-  let M = -1 / f;
-  const a = new Float64Array(ns * r);
-  const v = ys.map(() => new Float64Array(n));
-  const F = new Float64Array(n);
-  const index = new Int32Array(n);
-  let sumLogF = 0;
-  let steady = false;
-  for (let t = 0; t < n; t++) {
-    F[t] = f;
-    index[t] = t;
-    sumLogF += Math.log(f);
-    const invF = 1 / f;
-    // Mean: a_{t+1} = T a_t + K_t v_t with K_t = K̄_t / F_t.
-    for (let s = 0; s < ns; s++) {
-      const o = s * r;
-      const vt = ys[s][t] - a[o];
-      v[s][t] = vt;
-      const a0 = a[o];
-      const g = vt * invF;
-      for (let i = 0; i < r; i++) a[o + i] = ph[i + 1] * a0 + (i + 1 < r ? a[o + i + 1] : 0) + Kbar[i] * g;
-    }
-    if (steady) continue;
-    const zw = W[0];
-    const mzw = M * zw;
-    const fNext = f + mzw * zw;
-    for (let i = 0; i < r; i++) TW[i] = ph[i + 1] * W[0] + (i + 1 < r ? W[i + 1] : 0);
-    for (let i = 0; i < r; i++) Kbar[i] += TW[i] * mzw;
-    const invFNext = 1 / fNext;
-    for (let i = 0; i < r; i++) W[i] = TW[i] - Kbar[i] * invFNext * zw;
-    M += (mzw * mzw) / f;
-    // Converged when the covariance no longer moves: |ΔF| tiny relative to F.
-    if (Math.abs(mzw * zw) < 1e-15 * fNext && Math.abs(M) * maxAbsArr(W) ** 2 < 1e-15 * fNext) steady = true;
-    f = fNext;
-  }
-  return { v, F, index, nUsed: n, sumLogF };
 }
 
 /** Sufficient statistics of the Gaussian likelihood: Σ v_a v_b / F_t over used steps, Σ log F_t. */
@@ -223,9 +170,13 @@ export interface CrossProducts {
 }
 
 /**
- * The likelihood's sufficient statistics without storing innovations: the Chandrasekhar filter
- * of {@link armaFilterChandrasekhar} accumulating Σ v v'/F on the fly (complete data), or the
- * Riccati filter's output reduced to them (data with gaps). Used in the optimiser's inner loop.
+ * The likelihood's sufficient statistics without storing innovations (the optimiser's inner
+ * loop). Complete data, time-invariant system: Chandrasekhar recursions (Morf, Sidhu & Kailath
+ * 1974; Herbst 2015) propagate ΔP_t = P_{t+1} − P_t = W_t M_t W_t' instead of P_t. With the
+ * stationary start P₁ = P₀, ΔP₁ = −K̄₁K̄₁'/F₁ has rank one, so each step is O(r):
+ *   F_{t+1} = F_t + M_t (Z W_t)²,            K̄_{t+1} = K̄_t + T W_t M_t (Z W_t)   (K̄ = T P Z'),
+ *   W_{t+1} = (T − K_{t+1} Z) W_t,           M_{t+1} = M_t + M_t² (Z W_t)² / F_t.
+ * Data with gaps: the Riccati filter's output reduced to the same statistics.
  */
 export function armaCrossProducts(phi: readonly number[], theta: readonly number[], ys: readonly Float64Array[]): CrossProducts {
   const ns = ys.length;
