@@ -352,8 +352,8 @@ function estimate(
     // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors). Screen further
     // starts with a few iterations each — a pure-AR CSS fit (MA zero), zero coefficients (R's
     // start for method "ML") and the optimum with its signs flipped (the mirror mode of a
-    // near-cancelling pair) — and run to convergence only those whose basin is
-    // competitive (within one log-likelihood unit); keep the best optimum.
+    // near-cancelling pair) — and run to convergence only those whose basin is competitive
+    // (within one log-likelihood unit) and not the one already explored; keep the best optimum.
     const starts: number[][] = [];
     const mixed = L.p + L.P > 0 && L.q + L.Q > 0;
     if (mixed) {
@@ -377,6 +377,9 @@ function estimate(
       if (x0.every((v, i) => Math.abs(v - cssStart[i]) < 1e-8)) continue;
       const screen = lbfgs(objective, x0, { gtol: 1e-5, ftol: 1e-8, maxIter: 4 });
       if (!(screen.fx < best.fx + margin)) continue;
+      // Heading into the basin already explored: not worth converging again.
+      const dist = Math.max(...screen.x.map((v, i) => Math.abs(v - best.x[i])));
+      if (dist < 0.1 && !(screen.fx < best.fx - 1e-10)) continue;
       const alt = run(screen.x);
       if (alt.fx < best.fx - 1e-12) best = alt;
     }
