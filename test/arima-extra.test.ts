@@ -1,34 +1,12 @@
 // ARIMA with deterministic trends (drift, intercept + drift) and with missing values in differenced
 // models, against the `arima_extra` fixtures (test/fixtures/classical/scripts/trend_missing.py:
 // statsmodels SARIMAX exact diffuse, llf converted to R's convention; R forecast::Arima alongside).
+// Their log-likelihoods at fixed parameters are tested with the filters in kalman.test.ts.
 import { describe, it, expect } from 'vitest';
 import { fitArima, type Trend } from '../src/classical/arima.js';
-import { armaFilter, diffuseFilter, sarimaStateSpace, type FilterResult } from '../src/classical/estimators/kalman.js';
-import { expandAR, expandMA, difference, differencingPolynomial } from '../src/classical/estimators/polynomial.js';
-import { fixturesOfKind, loadColumn, expectAbs, expectRel, type Fixture } from './fixtures.js';
+import { fixturesOfKind, fixtureSeries, expectAbs, expectRel, type Fixture } from './fixtures.js';
 
 const fixtures = fixturesOfKind('arima_extra');
-
-/** The fixture's series with its `missing_indices` (0-based) set to NaN. */
-function series(fx: Fixture): Float64Array {
-  const y = loadColumn(fx.dataset.file, fx.dataset.column, fx.dataset.transform);
-  for (const i of (fx.dataset.missing_indices ?? []) as number[]) y[i] = NaN;
-  return y;
-}
-
-/** Deterministic regressor at t = 1..n: 'const' = 1, 'drift' = t. */
-function regressor(name: string, n: number): Float64Array {
-  if (name === 'const') return new Float64Array(n).fill(1);
-  if (name === 'drift') return Float64Array.from({ length: n }, (_, i) => i + 1);
-  throw new Error(`unknown regression column '${name}'`);
-}
-
-/** Log-likelihood (R convention) from a filter run in σ² units at a given σ². */
-function llf(f: FilterResult, sigma2: number): number {
-  let ss = 0;
-  for (let i = 0; i < f.nUsed; i++) ss += f.v[0][i] ** 2 / f.F[i];
-  return -0.5 * (f.nUsed * Math.log(2 * Math.PI * sigma2) + f.sumLogF + ss / sigma2);
-}
 
 describe('arima_extra fixtures exist', () => {
   it('finds the trend and missing-value fixtures', () => {
@@ -39,43 +17,10 @@ describe('arima_extra fixtures exist', () => {
   });
 });
 
-describe('Kalman filter log-likelihood at fixed parameters (arima_extra loglike_evaluations, abs 1e-6)', () => {
-  for (const fx of fixtures) {
-    it(fx.id, () => {
-      const y = series(fx);
-      const n = y.length;
-      const [, d] = fx.model.order;
-      const [, D, , s0] = fx.model.seasonal_order;
-      const s = s0 || 1;
-      const names: string[] = fx.params.names;
-      for (const ev of fx.loglike_evaluations) {
-        const val = (nm: string) => ev.params[names.indexOf(nm)];
-        const pick = (re: RegExp) => names.filter((nm) => re.test(nm)).map(val);
-        const phi = expandAR(pick(/^ar\.L/), pick(/^ar\.S\.L/), s);
-        const theta = expandMA(pick(/^ma\.L/), pick(/^ma\.S\.L/), s);
-        // u = y − x'β with the deterministic regressors at their given coefficients.
-        const u = Float64Array.from(y);
-        for (const rc of fx.model.regression_columns as string[]) {
-          const x = regressor(rc, n);
-          u.forEach((v, i) => { u[i] = v - val(rc) * x[i]; });
-        }
-        const sigma2 = val('sigma2');
-        const full = diffuseFilter(sarimaStateSpace(phi, theta, differencingPolynomial(d, D, s)), [u]);
-        expect(full.nUsed).toBe(fx.nobs_used);
-        expectAbs(llf(full, sigma2), ev.llf, 1e-6, 'exact diffuse filter llf');
-        if (fx.dataset.n_missing === 0) {
-          const fast = armaFilter(phi, theta, [difference(u, d, D, s)]);
-          expectAbs(llf(fast, sigma2), ev.llf, 1e-6, 'differenced ARMA filter llf');
-        }
-      }
-    });
-  }
-});
-
 function fitFixture(fx: Fixture) {
   const [p, d, q] = fx.model.order;
   const [P, D, Q, s] = fx.model.seasonal_order;
-  return fitArima(series(fx), {
+  return fitArima(fixtureSeries(fx), {
     order: [p, d, q],
     seasonal: s ? { order: [P, D, Q], period: s } : undefined,
     trend: fx.model.trend as Trend,

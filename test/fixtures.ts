@@ -49,3 +49,17 @@ export function parseTol(s: string): { kind: 'rel' | 'abs'; value: number } {
   if (!m) throw new Error(`cannot parse tolerance '${s}'`);
   return { kind: m[1] as 'rel' | 'abs', value: Number(m[2]) };
 }
+
+/** A fixture's series (dataset.file/column/transform) with its `missing_indices` (0-based) set to NaN. */
+export function fixtureSeries(fx: Fixture): Float64Array {
+  const y = loadColumn(fx.dataset.file, fx.dataset.column, fx.dataset.transform);
+  for (const i of (fx.dataset.missing_indices ?? []) as number[]) y[i] = NaN;
+  return y;
+}
+
+/** A regression column of a fixture at t = 1..n: 'const' = 1, 'drift' = t, else the data column. */
+export function fixtureRegressor(fx: Fixture, name: string, n: number): Float64Array {
+  if (name === 'const') return new Float64Array(n).fill(1);
+  if (name === 'drift') return Float64Array.from({ length: n }, (_, i) => i + 1);
+  return loadColumn(fx.dataset.file, name);
+}
