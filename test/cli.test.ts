@@ -116,3 +116,21 @@ describe('ardiff human output and datasets', () => {
     expect(j.forecastOriginalScale.median[0]).toBeCloseTo(10 ** j.forecast.mean[0], 9);
   });
 });
+
+describe('ardiff fit --model sar|sem --json against the spatial fixtures', () => {
+  for (const fx of fixturesOfKind('spatial_sar', 'spatial_sem')) {
+    it(fx.id, async () => {
+      const model = fx.kind === 'spatial_sar' ? 'sar' : 'sem';
+      const { code, json } = await runCliJson(['fit', '--data', ROOT + fx.dataset.file, '--model', model, '--y', fx.dataset.y, '--x', fx.dataset.x.join(','), '--weights', ROOT + fx.dataset.edges]);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.model).toBe(model);
+      const coef = model === 'sar' ? j.rho : j.lambda;
+      expectAbs(coef.value, model === 'sar' ? fx.rho : fx.lambda, 1e-6, 'rho/lambda');
+      expectRel(j.params.values, fx.coef, 1e-6, 0, 'beta');
+      expectAbs(j.logLik, fx.loglik, 1e-6, 'loglik');
+      expectRel(j.sigma2, fx.sigma2, 1e-6, 0, 'sigma2');
+      if (model === 'sar') expectRel(j.impacts.total, fx.impacts.total, 1e-6, 0, 'total impacts');
+    });
+  }
+});

@@ -5,3 +5,4 @@ export * from './arima.js';
 export * from './auto-arima.js';
 export { stl, mstl, type StlOptions, type StlResult, type MstlResult } from './stl.js';
 export { kpssTest, ndiffs, nsdiffs, seasonalStrength, type KpssResult } from './unit-root.js';
+export * from './spatial.js';

@@ -18,8 +18,9 @@ import { fitAR, type ARMethod } from '../classical/ar.js';
 import { fitArima, type FittedArima, type Trend, type ArimaMethod } from '../classical/arima.js';
 import { autoArima } from '../classical/auto-arima.js';
 import { fanChartSvg } from './fan-chart.js';
+import { type Json } from './json.js';
+import { runSpatial } from './commands/spatial.js';
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Numbers for JSON: NaN/±Infinity become null (never print NaN). */
 function num(v: number | undefined): number | null {
@@ -68,6 +69,7 @@ interface FitFlags {
   exhaustive?: boolean;
   y?: string;
   x?: string;
+  weights?: string;
   json?: boolean;
 }
 
@@ -159,6 +161,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
   const levels = parseLevels(flags.level);
   const horizonFlag = parsePositiveInt(flags.horizon, '--horizon');
   const model = flags.model;
+  if (model === 'sar' || model === 'sem') return runSpatial(table, flags);
   if (model === 'ols') {
     if (!flags.y) throw new ArgumentError('--model ols needs --y NAME (the dependent variable)', '--y');
     if (!flags.x) throw new ArgumentError('--model ols needs --x a,b,c (the regressors)', '--x');
@@ -198,7 +201,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
     return { json, text: `${fit.summary()}\n\nForecast (${transform === 'none' ? 'data scale' : `${transform} scale`}):\n${forecastTable(fc, levels)}` };
   }
   if (model !== 'arima' && model !== 'auto-arima') {
-    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols; got '${model}'`, '--model');
+    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem; got '${model}'`, '--model');
   }
   const exogNames = flags.exog ? flags.exog.split(',').map((v) => v.trim()).filter(Boolean) : [];
   let exog: Record<string, Float64Array> | undefined;
@@ -311,7 +314,7 @@ export function buildProgram(): Command {
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
     .option('--column <name>', 'column to model (default: the bundled data set\'s main column)')
     .addOption(new Option('--transform <t>', 'transform applied before fitting').choices(['log', 'log10']))
-    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols')
+    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem')
     .option('--order <p,d,q>', 'ARIMA order (or p for ar)')
     .option('--seasonal <P,D,Q,s>', 'seasonal order and period')
     .option('--seasonal-period <s>', 'seasonal period for auto-arima (default: the data set\'s frequency, else 1)')
@@ -322,8 +325,9 @@ export function buildProgram(): Command {
     .option('--level <levels>', 'prediction interval level(s) in per cent, e.g. 95 or 80,95', '95')
     .option('--method <m>', 'arima: ml | css-ml | css; ar: ols | yule-walker | burg | mle')
     .option('--exhaustive', 'auto-arima: search all orders instead of stepwise')
-    .option('--y <name>', 'ols: dependent variable')
-    .option('--x <a,b,c>', 'ols: regressors')
+    .option('--y <name>', 'ols, sar, sem: dependent variable')
+    .option('--x <a,b,c>', 'ols, sar, sem: regressors')
+    .option('--weights <edges.csv>', 'sar, sem: neighbour edge list (columns from,to: 1-based ids)')
     .option('--json', 'print one JSON object instead of tables')
     .action((flags: FitFlags) => {
       try {
