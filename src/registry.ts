@@ -7,6 +7,8 @@ import type { Forecaster } from './core/model.js';
 import { fitAR, arFromJSON, type AROptions, type ARJSON } from './classical/ar.js';
 import { fitArima, FittedArima, type ArimaOptions, type ArimaJSON } from './classical/arima.js';
 import { autoArima, type AutoArimaOptions } from './classical/auto-arima.js';
+import { fitBayesAR, bayesARFromJSON, type BayesAROptions, type BayesARJSON } from './classical/bayes-ar.js';
+import { fitLSTAR, lstarFromJSON, type LSTAROptions, type LSTARJSON } from './classical/lstar.js';
 import { ArgumentError } from './core/errors.js';
 
 /** A registered model: fit, restore, and the example the contract test uses. */
@@ -45,18 +47,36 @@ const autoArimaEntry: ModelEntry<AutoArimaOptions> = {
   example: { dataset: 'www-usage', options: {} },
 };
 
+const bayesArEntry: ModelEntry<BayesAROptions> = {
+  name: 'bayes-ar',
+  description: 'Bayesian AR(p) with the conjugate Normal-Inverse-Gamma prior; Monte Carlo predictive',
+  producesKind: 'bayes-ar',
+  fit: fitBayesAR,
+  example: { dataset: 'lynx', transform: 'log10', options: { order: 2, draws: 4000 } },
+};
+
+const lstarEntry: ModelEntry<LSTAROptions> = {
+  name: 'lstar',
+  description: 'logistic smooth-transition AR by nonlinear least squares; forecasts by simulation',
+  producesKind: 'lstar',
+  fit: fitLSTAR,
+  example: { dataset: 'lynx', transform: 'log10', options: { order: 2, paths: 4000 } },
+};
+
 /** All registered forecasting models. */
-export const MODELS = [arEntry, arimaEntry, autoArimaEntry] as const;
+export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry] as const;
 
 /** JSON of any registered fitted model. */
-export type ModelJSON = ARJSON | ArimaJSON;
+export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON;
 
 /** Restores any registered fitted model from its `toJSON()` output, dispatching on `kind`. */
 export function fromJSON(json: ModelJSON): Forecaster {
   switch (json?.kind) {
     case 'ar': return arFromJSON(json);
     case 'arima': return FittedArima.fromJSON(json);
+    case 'bayes-ar': return bayesARFromJSON(json);
+    case 'lstar': return lstarFromJSON(json);
     default:
-      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima`, 'json');
+      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar`, 'json');
   }
 }

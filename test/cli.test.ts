@@ -134,3 +134,48 @@ describe('ardiff fit --model sar|sem --json against the spatial fixtures', () =>
     });
   }
 });
+
+describe('ardiff fit --model bayes-ar | lstar | lasso-var --json', () => {
+  for (const fx of fixturesOfKind('bayes_ar_nig')) {
+    it(`bayes-ar ${fx.id}`, async () => {
+      const prior = join(tmp, `${fx.id}-prior.json`);
+      writeFileSync(prior, JSON.stringify({ m0: fx.prior.m0, V0: fx.prior.V0, a0: fx.prior.a0, b0: fx.prior.b0 }));
+      const args = ['fit', '--data', ROOT + fx.dataset.file, '--column', fx.dataset.column, '--model', 'bayes-ar', '--order', String(fx.model.p), '--prior-json', prior, '--horizon', '4', '--seed', '3'];
+      if (fx.dataset.transform !== 'none') args.push('--transform', fx.dataset.transform);
+      const { code, json } = await runCliJson(args);
+      const j = json as J;
+      expect(code).toBe(0);
+      expectRel(j.posterior.mean, fx.posterior.mn, 1e-10, 0, 'posterior mean');
+      expectRel(j.posterior.cov.flat(), fx.posterior.Vn.flat(), 1e-10, 0, 'posterior cov (Vn)');
+      expectRel([j.posterior.a, j.posterior.b], [fx.posterior.an, fx.posterior.bn], 1e-10, 0, 'a, b');
+      const os = fx.predictive.one_step_exact;
+      expectRel([j.oneStep.location, j.oneStep.scale, j.oneStep.df], [os.loc, os.scale, os.dof], 1e-10, 0, 'one-step t');
+      expect(j.forecast.mean.length).toBe(4);
+    });
+  }
+  for (const fx of fixturesOfKind('nar_lstar')) {
+    it(`lstar ${fx.id}`, async () => {
+      const args = ['fit', '--data', ROOT + fx.dataset.file, '--column', fx.dataset.column, '--model', 'lstar', '--order', String(fx.model.lags), '--delay', String(fx.model.transition_delay_d), '--horizon', '3'];
+      if (fx.dataset.transform !== 'none') args.push('--transform', fx.dataset.transform);
+      const { code, json } = await runCliJson(args);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.params.names).toEqual(fx.params.names);
+      // The fit must reach the reference SSR (rel 1e-6) — lower is allowed.
+      expect(j.ssr).toBeLessThanOrEqual(fx.ssr * (1 + 1e-6));
+      expectAbs(j.params.values.slice(0, 6), fx.params.values.slice(0, 6), 1e-3, 'a0..b2');
+    });
+  }
+  it('lasso-var and group-lasso-var: zeros included, λ reported, Granger edges', async () => {
+    for (const model of ['lasso-var', 'group-lasso-var']) {
+      const { code, json } = await runCliJson(['fit', '--data', 'macrodata', '--model', model, '--columns', 'realgdp,realcons,realinv', '--transform', 'dlog', '--lags', '2', '--lambda', '0.0005']);
+      const j = json as J;
+      expect(code).toBe(0);
+      expect(j.lambda).toBe(0.0005);
+      expect(Object.keys(j.params)).toEqual(['realgdp', 'realcons', 'realinv']);
+      expect(j.params.realgdp.names).toEqual(['const', 'L1.realgdp', 'L1.realcons', 'L1.realinv', 'L2.realgdp', 'L2.realcons', 'L2.realinv']);
+      expect(j.params.realgdp.values.length).toBe(7);
+      expect(Array.isArray(j.granger)).toBe(true);
+    }
+  });
+});

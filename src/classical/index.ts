@@ -6,3 +6,6 @@ export * from './auto-arima.js';
 export { stl, mstl, type StlOptions, type StlResult, type MstlResult } from './stl.js';
 export { kpssTest, ndiffs, nsdiffs, seasonalStrength, type KpssResult } from './unit-root.js';
 export * from './spatial.js';
+export * from './bayes-ar.js';
+export * from './lstar.js';
+export * from './lasso-var.js';

@@ -20,6 +20,7 @@ import { autoArima } from '../classical/auto-arima.js';
 import { fanChartSvg } from './fan-chart.js';
 import { type Json } from './json.js';
 import { runSpatial } from './commands/spatial.js';
+import { runUnivariateExtra, runLassoVar } from './commands/more-models.js';
 
 
 /** Numbers for JSON: NaN/±Infinity become null (never print NaN). */
@@ -70,6 +71,13 @@ interface FitFlags {
   y?: string;
   x?: string;
   weights?: string;
+  columns?: string;
+  lags?: string;
+  lambda?: string;
+  select?: string;
+  delay?: string;
+  priorJson?: string;
+  seed?: string;
   json?: boolean;
 }
 
@@ -78,7 +86,7 @@ function loadY(table: Table, flags: FitFlags): { y: Float64Array; column: string
   const column = flags.column ?? ds?.column;
   if (!column) throw new ArgumentError('--column is required with a CSV file: name the column to model', '--column');
   const transform = (flags.transform ?? 'none') as Transform;
-  if (!['none', 'log', 'log10'].includes(transform)) throw new ArgumentError(`--transform must be log or log10; got '${transform}'`, '--transform');
+  if (!['none', 'log', 'log10'].includes(transform)) throw new ArgumentError(`--transform ${transform} applies to multivariate models only; for one series use log or log10 (and difference in the model)`, '--transform');
   const raw = columnExpression(table, column, '--column');
   return { y: applyTransform(raw, transform, '--transform'), column, transform };
 }
@@ -162,6 +170,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
   const horizonFlag = parsePositiveInt(flags.horizon, '--horizon');
   const model = flags.model;
   if (model === 'sar' || model === 'sem') return runSpatial(table, flags);
+  if (model === 'lasso-var' || model === 'group-lasso-var') return runLassoVar(table, flags, horizonFlag ?? 10);
   if (model === 'ols') {
     if (!flags.y) throw new ArgumentError('--model ols needs --y NAME (the dependent variable)', '--y');
     if (!flags.x) throw new ArgumentError('--model ols needs --x a,b,c (the regressors)', '--x');
@@ -182,6 +191,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
   }
   const { y, transform } = loadY(table, flags);
   const ds = findDataset(flags.data);
+  if (model === 'bayes-ar' || model === 'lstar') return runUnivariateExtra(y, flags, horizonFlag ?? 10, levels);
   if (model === 'ar') {
     if (!flags.order) throw new ArgumentError('--model ar needs --order p', '--order');
     const p = Number(flags.order);
@@ -201,7 +211,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
     return { json, text: `${fit.summary()}\n\nForecast (${transform === 'none' ? 'data scale' : `${transform} scale`}):\n${forecastTable(fc, levels)}` };
   }
   if (model !== 'arima' && model !== 'auto-arima') {
-    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem; got '${model}'`, '--model');
+    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem, bayes-ar, lstar, lasso-var, group-lasso-var; got '${model}'`, '--model');
   }
   const exogNames = flags.exog ? flags.exog.split(',').map((v) => v.trim()).filter(Boolean) : [];
   let exog: Record<string, Float64Array> | undefined;
@@ -313,8 +323,8 @@ export function buildProgram(): Command {
     .description('fit a model to a series and forecast it')
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
     .option('--column <name>', 'column to model (default: the bundled data set\'s main column)')
-    .addOption(new Option('--transform <t>', 'transform applied before fitting').choices(['log', 'log10']))
-    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem')
+    .addOption(new Option('--transform <t>', 'transform applied before fitting (dlog, diff: multivariate models, per column)').choices(['log', 'log10', 'dlog', 'diff']))
+    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem | bayes-ar | lstar | lasso-var | group-lasso-var')
     .option('--order <p,d,q>', 'ARIMA order (or p for ar)')
     .option('--seasonal <P,D,Q,s>', 'seasonal order and period')
     .option('--seasonal-period <s>', 'seasonal period for auto-arima (default: the data set\'s frequency, else 1)')
@@ -328,6 +338,13 @@ export function buildProgram(): Command {
     .option('--y <name>', 'ols, sar, sem: dependent variable')
     .option('--x <a,b,c>', 'ols, sar, sem: regressors')
     .option('--weights <edges.csv>', 'sar, sem: neighbour edge list (columns from,to: 1-based ids)')
+    .option('--columns <a,b,c>', 'lasso-var, group-lasso-var: the variables')
+    .option('--lags <p>', 'lasso-var, group-lasso-var: VAR order')
+    .option('--lambda <L>', 'lasso-var, group-lasso-var: penalty on glmnet\'s scale (default: chosen by --select)')
+    .option('--select <s>', 'lasso-var, group-lasso-var: bic | cv (per equation)')
+    .option('--delay <d>', 'lstar: delay of the transition variable (default 1)')
+    .option('--prior-json <file>', 'bayes-ar: prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0)')
+    .option('--seed <s>', 'bayes-ar, lstar: seed of the Monte Carlo forecasts (default 0)')
     .option('--json', 'print one JSON object instead of tables')
     .action((flags: FitFlags) => {
       try {
