@@ -11,3 +11,5 @@ export { readTable, parseCsv, numericColumn, columnExpression, applyTransform, D
 export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
 export * from './classical/index.js';
 export { MODELS, fromJSON, type ModelEntry, type ModelJSON } from './registry.js';
+export { fanChartSvg, type FanChartData } from './cli/fan-chart.js';
+export { irfChartSvg, grangerGraphSvg, type IrfChartData, type GrangerEdge } from './cli/var-charts.js';

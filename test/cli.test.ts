@@ -1,6 +1,6 @@
 // The CLI contract: `ardiff fit ... --json` reproduces the reference fixtures end to end.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliJson } from './cli-helpers.js';
@@ -177,5 +177,44 @@ describe('ardiff fit --model bayes-ar | lstar | lasso-var --json', () => {
       expect(j.params.realgdp.values.length).toBe(7);
       expect(Array.isArray(j.granger)).toBe(true);
     }
+  });
+});
+
+describe('ardiff fit --model var --json against the var fixtures', () => {
+  for (const fx of fixturesOfKind('var')) {
+    it(fx.id, async () => {
+      const transform = String(fx.dataset.transform).startsWith('y = diff(log(x))') ? ['--transform', 'dlog'] : [];
+      const H = fx.irf.horizons;
+      const { code, json } = await runCliJson(['fit', '--data', ROOT + fx.dataset.file, '--model', 'var', '--columns', fx.model.variables.join(','), ...transform,
+        '--lags', String(fx.model.p), '--trend', fx.model.trend, '--irf', String(H), '--horizon', String(fx.forecast.h)]);
+      const j = json as J;
+      expect(code).toBe(0);
+      expectRel(j.logLik, fx.llf, 1e-9, 0, 'llf');
+      fx.params.equations.forEach((eq: string, e: number) => {
+        expect(j.params[eq].names).toEqual(fx.params.row_names);
+        expectRel(j.params[eq].values, fx.params.values.map((r: number[]) => r[e]), 1e-9, 1e-12, `params ${eq}`);
+        expectRel(j.params[eq].stdErrors, fx.params.bse.map((r: number[]) => r[e]), 1e-9, 0, `bse ${eq}`);
+      });
+      for (const g of fx.granger as J[]) {
+        if (g.causing.length !== 1) continue;
+        const mine = j.granger.find((x: J) => x.caused === g.caused && x.causing === g.causing[0]);
+        expectRel(mine.F, g.F, 1e-8, 0, `Granger F ${g.causing[0]} -> ${g.caused}`);
+        expectRel(mine.p, g.F_pvalue, 1e-8, 0, 'Granger p');
+        expect(mine.df).toEqual(g.F_df);
+      }
+      expectRel(j.irf.plain.flat(2), fx.irf.irfs.slice(0, H + 1).flat(2), 1e-9, 1e-12, 'irf');
+      expectRel(j.irf.orthogonalized.flat(2), fx.irf.orth_irfs.slice(0, H + 1).flat(2), 1e-9, 1e-12, 'orth irf');
+      expectRel(j.forecast.mean.flat(), fx.forecast.mean.flat(), 1e-9, 1e-12, 'forecast mean');
+    });
+  }
+  it('selects the order on a common sample and writes the charts', async () => {
+    const dir = join(tmp, 'charts');
+    const fx = fixturesOfKind('var').find((f) => f.id === 'var_macrodata_dlog3');
+    const { code, json } = await runCliJson(['fit', '--data', 'macrodata', '--model', 'var', '--columns', 'realgdp,realcons,realinv', '--transform', 'dlog', '--max-lags', String(fx.lag_selection.maxlags), '--ic', 'bic', '--charts', dir]);
+    const j = json as J;
+    expect(code).toBe(0);
+    expect(j.lags).toBe(fx.lag_selection.selected.bic);
+    for (const c of ['aic', 'bic', 'hqic', 'fpe']) expect(j.selection[c]).toBe(fx.lag_selection.selected[c]);
+    expect(readdirSync(dir).sort()).toEqual(['var-granger.svg', 'var-irf.svg']);
   });
 });

@@ -9,3 +9,4 @@ export * from './spatial.js';
 export * from './bayes-ar.js';
 export * from './lstar.js';
 export * from './lasso-var.js';
+export * from './var.js';

@@ -21,6 +21,7 @@ import { fanChartSvg } from './fan-chart.js';
 import { type Json } from './json.js';
 import { runSpatial } from './commands/spatial.js';
 import { runUnivariateExtra, runLassoVar } from './commands/more-models.js';
+import { runVar } from './commands/var.js';
 
 
 /** Numbers for JSON: NaN/±Infinity become null (never print NaN). */
@@ -78,6 +79,10 @@ interface FitFlags {
   delay?: string;
   priorJson?: string;
   seed?: string;
+  maxLags?: string;
+  ic?: string;
+  irf?: string;
+  charts?: string;
   json?: boolean;
 }
 
@@ -164,12 +169,13 @@ function readFuture(file: string, names: string[], horizon: number | undefined):
   return { exog, h };
 }
 
-function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
+async function runFit(flags: FitFlags): Promise<{ json: Record<string, Json>; text: string }> {
   const table = readTable(flags.data, '--data');
   const levels = parseLevels(flags.level);
   const horizonFlag = parsePositiveInt(flags.horizon, '--horizon');
   const model = flags.model;
   if (model === 'sar' || model === 'sem') return runSpatial(table, flags);
+  if (model === 'var') return runVar(table, flags);
   if (model === 'lasso-var' || model === 'group-lasso-var') return runLassoVar(table, flags, horizonFlag ?? 10);
   if (model === 'ols') {
     if (!flags.y) throw new ArgumentError('--model ols needs --y NAME (the dependent variable)', '--y');
@@ -211,7 +217,7 @@ function runFit(flags: FitFlags): { json: Record<string, Json>; text: string } {
     return { json, text: `${fit.summary()}\n\nForecast (${transform === 'none' ? 'data scale' : `${transform} scale`}):\n${forecastTable(fc, levels)}` };
   }
   if (model !== 'arima' && model !== 'auto-arima') {
-    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem, bayes-ar, lstar, lasso-var, group-lasso-var; got '${model}'`, '--model');
+    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem, var, bayes-ar, lstar, lasso-var, group-lasso-var; got '${model}'`, '--model');
   }
   const exogNames = flags.exog ? flags.exog.split(',').map((v) => v.trim()).filter(Boolean) : [];
   let exog: Record<string, Float64Array> | undefined;
@@ -324,11 +330,11 @@ export function buildProgram(): Command {
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
     .option('--column <name>', 'column to model (default: the bundled data set\'s main column)')
     .addOption(new Option('--transform <t>', 'transform applied before fitting (dlog, diff: multivariate models, per column)').choices(['log', 'log10', 'dlog', 'diff']))
-    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem | bayes-ar | lstar | lasso-var | group-lasso-var')
+    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem | var | bayes-ar | lstar | lasso-var | group-lasso-var')
     .option('--order <p,d,q>', 'ARIMA order (or p for ar)')
     .option('--seasonal <P,D,Q,s>', 'seasonal order and period')
     .option('--seasonal-period <s>', 'seasonal period for auto-arima (default: the data set\'s frequency, else 1)')
-    .option('--trend <t>', 'n | c | t | ct (default c without differencing, else n)')
+    .option('--trend <t>', 'arima: n | c | t | ct (default c without differencing, else n); var: n | c | ct (default c)')
     .option('--exog <a,b>', 'exogenous regressor columns (regression with ARIMA errors)')
     .option('--exog-future <file>', 'CSV with the regressors\' future values, one row per forecast step')
     .option('--horizon <h>', 'forecast steps (default 2 seasons or 10)')
@@ -338,17 +344,21 @@ export function buildProgram(): Command {
     .option('--y <name>', 'ols, sar, sem: dependent variable')
     .option('--x <a,b,c>', 'ols, sar, sem: regressors')
     .option('--weights <edges.csv>', 'sar, sem: neighbour edge list (columns from,to: 1-based ids)')
-    .option('--columns <a,b,c>', 'lasso-var, group-lasso-var: the variables')
-    .option('--lags <p>', 'lasso-var, group-lasso-var: VAR order')
+    .option('--columns <a,b,c>', 'var, lasso-var, group-lasso-var: the variables')
+    .option('--lags <p>', 'var, lasso-var, group-lasso-var: VAR order')
+    .option('--max-lags <m>', 'var: largest order considered by --ic')
+    .option('--ic <c>', 'var: order selection criterion aic | bic | hqic | fpe (common sample)')
+    .option('--irf <H>', 'var: impulse-response and FEVD horizon (default 10)')
+    .option('--charts <dir>', 'var: write the impulse-response grid and the Granger graph as SVG to dir')
     .option('--lambda <L>', 'lasso-var, group-lasso-var: penalty on glmnet\'s scale (default: chosen by --select)')
     .option('--select <s>', 'lasso-var, group-lasso-var: bic | cv (per equation)')
     .option('--delay <d>', 'lstar: delay of the transition variable (default 1)')
     .option('--prior-json <file>', 'bayes-ar: prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0)')
     .option('--seed <s>', 'bayes-ar, lstar: seed of the Monte Carlo forecasts (default 0)')
     .option('--json', 'print one JSON object instead of tables')
-    .action((flags: FitFlags) => {
+    .action(async (flags: FitFlags) => {
       try {
-        const { json, text } = runFit(flags);
+        const { json, text } = await runFit(flags);
         console.log(flags.json ? JSON.stringify(json) : text);
       } catch (e) {
         fail(e, !!flags.json);
