@@ -9,6 +9,7 @@ import { fitArima, FittedArima, type ArimaOptions, type ArimaJSON } from './clas
 import { autoArima, type AutoArimaOptions } from './classical/auto-arima.js';
 import { fitBayesAR, bayesARFromJSON, type BayesAROptions, type BayesARJSON } from './classical/bayes-ar.js';
 import { fitLSTAR, lstarFromJSON, type LSTAROptions, type LSTARJSON } from './classical/lstar.js';
+import { fitNAR, narFromJSON, type NAROptions, type NARJSON } from './classical/nar.js';
 import { ArgumentError } from './core/errors.js';
 
 /** A registered model: fit, restore, and the example the contract test uses. */
@@ -63,11 +64,19 @@ const lstarEntry: ModelEntry<LSTAROptions> = {
   example: { dataset: 'lynx', transform: 'log10', options: { order: 2, paths: 4000 } },
 };
 
+const narEntry: ModelEntry<NAROptions> = {
+  name: 'nar',
+  description: 'sigmoid neural-network autoregression (one hidden layer) by penalised least squares; forecasts by simulation',
+  producesKind: 'nar',
+  fit: fitNAR,
+  example: { dataset: 'lynx', transform: 'log10', options: { order: 2, paths: 4000 } },
+};
+
 /** All registered forecasting models. */
-export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry] as const;
+export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry] as const;
 
 /** JSON of any registered fitted model. */
-export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON;
+export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON | NARJSON;
 
 /** Restores any registered fitted model from its `toJSON()` output, dispatching on `kind`. */
 export function fromJSON(json: ModelJSON): Forecaster {
@@ -76,7 +85,8 @@ export function fromJSON(json: ModelJSON): Forecaster {
     case 'arima': return FittedArima.fromJSON(json);
     case 'bayes-ar': return bayesARFromJSON(json);
     case 'lstar': return lstarFromJSON(json);
+    case 'nar': return narFromJSON(json);
     default:
-      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar`, 'json');
+      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar`, 'json');
   }
 }

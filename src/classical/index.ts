@@ -10,3 +10,4 @@ export * from './bayes-ar.js';
 export * from './lstar.js';
 export * from './lasso-var.js';
 export * from './var.js';
+export * from './nar.js';

@@ -1,5 +1,5 @@
 /**
- * `ardiff fit` for the models of the rest of the autoregressive family: bayes-ar, lstar
+ * `ardiff fit` for the models of the rest of the autoregressive family: bayes-ar, lstar, nar
  * (univariate, simulation-based forecasts) and lasso-var / group-lasso-var (multivariate).
  */
 import { readFileSync } from 'node:fs';
@@ -8,6 +8,7 @@ import { columnExpression, type Table } from '../../core/series.js';
 import type { Forecast } from '../../core/forecast.js';
 import { fitBayesAR, type BayesARPrior } from '../../classical/bayes-ar.js';
 import { fitLSTAR } from '../../classical/lstar.js';
+import { fitNAR } from '../../classical/nar.js';
 import { fitLassoVAR, type VarTransform } from '../../classical/lasso-var.js';
 import { jsonSafe, type Json } from '../json.js';
 
@@ -22,6 +23,7 @@ export interface MoreFlags {
   lambda?: string;
   select?: string;
   transform?: string;
+  hidden?: string;
 }
 
 function nonNegInt(s: string | undefined, flag: string, fallback?: number): number {
@@ -63,6 +65,15 @@ export function runUnivariateExtra(y: Float64Array, flags: MoreFlags, h: number,
     return {
       json: jsonSafe({ ...fit.report(), model: 'bayes-ar', forecast: sampleForecastJson(fc, levels) }) as Record<string, Json>,
       text: `${fit.summary()}\n\nForecast (posterior predictive, Monte Carlo, seed ${seed}): ${Array.from(fc.mean(), (v) => v.toPrecision(5)).join(' ')}`,
+    };
+  }
+  if (flags.model === 'nar') {
+    const hidden = nonNegInt(flags.hidden, '--hidden', 3);
+    const fit = fitNAR(y, { order, hidden, seed });
+    const fc = fit.forecast(h);
+    return {
+      json: jsonSafe({ ...fit.report(), model: 'nar', forecast: sampleForecastJson(fc, levels) }) as Record<string, Json>,
+      text: `${fit.summary()}\n\nForecast (Monte Carlo mean, seed ${seed}): ${Array.from(fc.mean(), (v) => v.toPrecision(5)).join(' ')}`,
     };
   }
   const delay = nonNegInt(flags.delay, '--delay', 1);
