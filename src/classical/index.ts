@@ -11,3 +11,4 @@ export * from './lstar.js';
 export * from './lasso-var.js';
 export * from './var.js';
 export * from './nar.js';
+export * from './contributions.js';
