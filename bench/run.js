@@ -1,10 +1,14 @@
 /**
- * Speed (and optimum-quality) benchmark of ardiff's ARIMA against peers measured in the same run.
+ * Speed (and optimum-quality) benchmark of ardiff against peers measured in the same run: ARIMA
+ * (below) and the multivariate/spatial cases var-macro, var-bootstrap, sar-boston, sem-boston,
+ * lasso-path, lasso-default-path (data, timed calls and agreement checks: bench/multi.js).
  *
  *   npm run build && npm run bench            human-readable table
  *   npm run bench -- --json                   same, then one final line of JSON:
  *                                             {"cases":[{"name","ardiffMs","peer","peerMs","ratio",…}]}
  *   npm run bench -- --cases airline          only some cases (comma-separated)
+ *   npm run bench -- --cases var-macro,var-bootstrap,sar-boston,sem-boston,lasso-path,lasso-default-path
+ *                                             only the multivariate/spatial cases (~1.5 min)
  *
  * Cases (series: bench/series.js, 200 real series from data/):
  *   airline        SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers), fit + 24-step forecast (+ standard
@@ -16,9 +20,12 @@
  * Peers, each in its own process reading bench/.cache/task.json and timing only its fit+forecast
  * loop (start-up, imports and data loading excluded): statsmodels (Debian /usr/bin/python3,
  * bench/peers/sm_peer.py), R forecast (Rscript bench/peers/forecast.R), npm `arima`
- * (bench/peers/npm-arima.js). ardiff is timed the same way in this process. A peer that is not
- * installed is skipped and reported as such (interpreters: BENCH_PYTHON, default /usr/bin/python3,
- * the Debian python with python3-statsmodels; BENCH_RSCRIPT, default Rscript).
+ * (bench/peers/npm-arima.js); for the multivariate/spatial cases statsmodels VAR
+ * (bench/peers/sm_var_peer.py), R spatialreg (bench/peers/spatialreg.R; Debian r-cran-spatialreg)
+ * and R glmnet (bench/peers/glmnet.R; Debian r-cran-glmnet). ardiff is timed the same way in this
+ * process. A peer that is not installed is skipped and reported as such (interpreters:
+ * BENCH_PYTHON, default /usr/bin/python3, the Debian python with python3-statsmodels;
+ * BENCH_RSCRIPT, default Rscript).
  * ratio = peerMs / ardiffMs (> 1: ardiff is faster).
  *
  * Agreement (airline, arima111-x200): worseThanPeer = series where ardiff's log-likelihood is below
@@ -37,6 +44,7 @@ import { fileURLToPath, URL } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildSeries } from './series.js';
+import { MULTI_CASES, MULTI_COUNTS, loadArdiff, buildMultiTask, timeArdiffMulti, compareMulti } from './multi.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = `${ROOT}bench/.cache/`;
@@ -48,7 +56,8 @@ const REPS = { airline: 25, arima111: 3, auto: 1 };
 // Interpreters (override to point at another installation).
 const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
 const RSCRIPT = process.env.BENCH_RSCRIPT || 'Rscript';
-const ALL_CASES = ['airline', 'arima111-x200', 'auto-x200'];
+const ARIMA_CASES = ['airline', 'arima111-x200', 'auto-x200'];
+const ALL_CASES = [...ARIMA_CASES, ...MULTI_CASES];
 const PEER_TIMEOUT_MS = 15 * 60 * 1000;
 
 const argv = process.argv.slice(2);
@@ -95,7 +104,18 @@ if (cases.includes('auto-x200')) {
     notes.push('ardiff autoArima not available yet — skipped');
   }
 }
-const runCases = cases.filter((c) => c !== 'auto-x200' || autoArima);
+let multiMods = {};
+let multiCases = cases.filter((c) => MULTI_CASES.includes(c));
+if (multiCases.length) {
+  try {
+    multiMods = await loadArdiff(multiCases);
+    for (const rel of ['classical/var', 'classical/spatial', 'classical/lasso-var']) warnIfStale(rel);
+  } catch (e) {
+    notes.push(`ardiff multivariate/spatial modules not loadable (${e.message}) — ${multiCases.join(', ')} skipped`);
+    multiCases = [];
+  }
+}
+const runCases = cases.filter((c) => (c !== 'auto-x200' || autoArima) && (!MULTI_CASES.includes(c) || multiCases.includes(c)));
 
 // ---------------------------------------------------------------- task shared by all peers
 
@@ -109,6 +129,7 @@ const task = {
   arima111: { order: [1, 1, 1], h: 12, warmup: WARMUP.arima111, reps: REPS.arima111 },
   auto: { h: 12, warmup: WARMUP.auto, reps: REPS.auto },
   series: series.map((s) => ({ name: s.name, period: s.period, values: s.values })),
+  ...buildMultiTask(ROOT, multiCases, multiMods),
 };
 mkdirSync(CACHE, { recursive: true });
 const taskFile = `${CACHE}task.json`;
@@ -199,21 +220,43 @@ const PEERS = [
   {
     id: 'r-forecast',
     label: 'R forecast',
-    cases: ALL_CASES,
+    cases: ARIMA_CASES,
     available: () => spawnSync(RSCRIPT, ['-e', 'quit(status = if (requireNamespace("forecast", quietly = TRUE) && requireNamespace("jsonlite", quietly = TRUE)) 0 else 1)'], { stdio: 'ignore' }).status === 0,
     command: (out) => [RSCRIPT, [`${ROOT}bench/peers/forecast.R`, taskFile, out]],
   },
   {
     id: 'npm-arima',
     label: 'npm arima',
-    cases: ALL_CASES,
+    cases: ARIMA_CASES,
     available: () => { try { requireHere.resolve('arima'); return true; } catch { return false; } },
     command: (out) => [process.execPath, [`${ROOT}bench/peers/npm-arima.js`, taskFile, out]],
+  },
+  {
+    id: 'statsmodels',
+    key: 'statsmodels-var', // own output file: same reported peer as the ARIMA one, another process
+    label: 'statsmodels VAR',
+    cases: ['var-macro', 'var-bootstrap'],
+    available: () => spawnSync(PYTHON, ['-c', 'import statsmodels.tsa.vector_ar.var_model'], { stdio: 'ignore' }).status === 0,
+    command: (out) => [PYTHON, [`${ROOT}bench/peers/sm_var_peer.py`, taskFile, out]],
+  },
+  {
+    id: 'r-spatialreg',
+    label: 'R spatialreg',
+    cases: ['sar-boston', 'sem-boston'],
+    available: () => spawnSync(RSCRIPT, ['-e', 'quit(status = if (requireNamespace("spatialreg", quietly = TRUE) && requireNamespace("spdep", quietly = TRUE) && requireNamespace("jsonlite", quietly = TRUE)) 0 else 1)'], { stdio: 'ignore' }).status === 0,
+    command: (out) => [RSCRIPT, [`${ROOT}bench/peers/spatialreg.R`, taskFile, out]],
+  },
+  {
+    id: 'r-glmnet',
+    label: 'R glmnet',
+    cases: ['lasso-path', 'lasso-default-path'],
+    available: () => spawnSync(RSCRIPT, ['-e', 'quit(status = if (requireNamespace("glmnet", quietly = TRUE) && requireNamespace("jsonlite", quietly = TRUE)) 0 else 1)'], { stdio: 'ignore' }).status === 0,
+    command: (out) => [RSCRIPT, [`${ROOT}bench/peers/glmnet.R`, taskFile, out]],
   },
 ];
 
 function runPeer(peer) {
-  const out = `${CACHE}${peer.id}.json`;
+  const out = `${CACHE}${peer.key ?? peer.id}.json`;
   const [cmd, args] = peer.command(out);
   writeFileSync(out, '');
   const t0 = performance.now();
@@ -237,7 +280,7 @@ const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
 progress(`${series.length} series; cases: ${runCases.join(', ')}`);
 for (const n of notes) progress(n);
 progress('timing ardiff …');
-const ardiff = timeArdiff();
+const ardiff = { ...timeArdiff(), ...timeArdiffMulti(multiMods, task, multiCases) };
 progress(`ardiff done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
 const peerResults = [];
@@ -245,7 +288,8 @@ for (const peer of PEERS) {
   const want = runCases.filter((c) => peer.cases.includes(c));
   if (!want.length) continue;
   if (!peer.available()) {
-    notes.push(`${peer.id === 'statsmodels' ? 'statsmodels' : peer.label} not installed — skipped`);
+    const how = { 'r-spatialreg': ' (Debian: apt-get install r-cran-spatialreg)', 'r-glmnet': ' (Debian: apt-get install r-cran-glmnet)' }[peer.id] ?? '';
+    notes.push(`${peer.label} not installed — skipped for ${want.join(', ')}${how}`);
     continue;
   }
   progress(`timing ${peer.label} …`);
@@ -273,12 +317,22 @@ function compareLlf(a, p) {
 
 const rows = [];
 const disagreements = [];
+const multiRows = [];
+const multiProblems = [];
 for (const c of runCases) {
   const mine = ardiff[c];
   for (const { peer, res } of peerResults) {
     const theirs = res.cases?.[c];
     if (!theirs) continue;
     const row = { name: c, ardiffMs: mine.ms, peer: peer.id, peerMs: theirs.ms, ratio: theirs.ms / mine.ms };
+    if (MULTI_CASES.includes(c)) {
+      const cmp = compareMulti(c, mine, theirs, task);
+      row.agreement = cmp.fields;
+      rows.push(row);
+      multiRows.push({ ...row, text: cmp.text });
+      for (const p of cmp.problems) multiProblems.push(`  ${pad(c, 19)} ${pad(peer.label, 16)} ${p}`);
+      continue;
+    }
     if (c === 'airline' || c === 'arima111-x200') {
       const names = c === 'airline' ? ['log(AirPassengers)'] : series.map((s) => s.name);
       const a = c === 'airline' ? [mine.llf] : mine.llf;
@@ -317,25 +371,47 @@ const cpu = (() => {
 })();
 
 const lines = [];
-lines.push(`ardiff ARIMA benchmark — Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average at start ${loadAtStart}`);
-for (const { peer, res } of peerResults) lines.push(`  peer ${pad(peer.id, 12)} ${res.version}`);
-lines.push(`  timing: airline median of ${REPS.airline} runs (${WARMUP.airline} warm-up); x200 cases total for 200 series, median of ${REPS.arima111} passes (arima111) / ${REPS.auto} pass (auto)`);
+lines.push(`ardiff benchmark — Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average at start ${loadAtStart}`);
+for (const { peer, res } of peerResults) lines.push(`  peer ${pad(peer.key ?? peer.id, 16)} ${res.version}`);
+if (runCases.some((c) => ARIMA_CASES.includes(c))) lines.push(`  timing: airline median of ${REPS.airline} runs (${WARMUP.airline} warm-up); x200 cases total for 200 series, median of ${REPS.arima111} passes (arima111) / ${REPS.auto} pass (auto)`);
 lines.push('');
-const head = [pad('case', 15), pad('peer', 12), lpad('ardiff', 10), lpad('peer', 10), lpad('peer/ardiff', 12), lpad('llf: ardiff worse / peer worse', 31), lpad('failed: ardiff / peer', 22)];
-lines.push(head.join(' '));
-lines.push('-'.repeat(head.join(' ').length));
-for (const r of rows) {
-  const agree = r.worseThanPeer === undefined ? '–' : `${r.worseThanPeer} / ${r.peerWorse}`;
-  const failed = r.ardiffFailed === undefined ? '–' : `${r.ardiffFailed} / ${r.peerFailed}`;
-  lines.push([pad(r.name, 15), pad(r.peer, 12), lpad(fmtMs(r.ardiffMs), 10), lpad(fmtMs(r.peerMs), 10), lpad(`${r.ratio.toFixed(2)}x`, 12), lpad(agree, 31), lpad(failed, 22)].join(' '));
+const arimaRun = runCases.some((c) => ARIMA_CASES.includes(c));
+if (arimaRun) {
+  const head = [pad('case', 15), pad('peer', 12), lpad('ardiff', 10), lpad('peer', 10), lpad('peer/ardiff', 12), lpad('llf: ardiff worse / peer worse', 31), lpad('failed: ardiff / peer', 22)];
+  lines.push(head.join(' '));
+  lines.push('-'.repeat(head.join(' ').length));
+  for (const r of rows.filter((x) => !MULTI_CASES.includes(x.name))) {
+    const agree = r.worseThanPeer === undefined ? '–' : `${r.worseThanPeer} / ${r.peerWorse}`;
+    const failed = r.ardiffFailed === undefined ? '–' : `${r.ardiffFailed} / ${r.peerFailed}`;
+    lines.push([pad(r.name, 15), pad(r.peer, 12), lpad(fmtMs(r.ardiffMs), 10), lpad(fmtMs(r.peerMs), 10), lpad(`${r.ratio.toFixed(2)}x`, 12), lpad(agree, 31), lpad(failed, 22)].join(' '));
+  }
+  lines.push('');
 }
-if (!rows.length) for (const c of runCases) lines.push(`${pad(c, 15)} ardiff ${fmtMs(ardiff[c].ms)} (no peer)`);
-lines.push('');
+if (multiCases.length) {
+  const C = MULTI_COUNTS;
+  lines.push(`multivariate/spatial cases (bench/multi.js): median of timed calls after untimed warm-up — var-macro ${C.varMacro.reps} (${C.varMacro.warmup}), var-bootstrap ${C.varBoot.reps} (${C.varBoot.warmup}) of ${C.varBoot.repl} replications, sar/sem-boston ${C.spatial.reps} (${C.spatial.warmup}), lasso ${C.lasso.reps} (${C.lasso.warmup})`);
+  const head = [pad('case', 19), pad('peer', 12), lpad('ardiff', 10), lpad('peer', 10), lpad('peer/ardiff', 12), '  agreement (ardiff vs peer)'];
+  lines.push(head.join(' '));
+  lines.push('-'.repeat(110));
+  for (const r of multiRows) {
+    lines.push([pad(r.name, 19), pad(r.peer, 12), lpad(fmtMs(r.ardiffMs), 10), lpad(fmtMs(r.peerMs), 10), lpad(`${r.ratio.toFixed(2)}x`, 12), `  ${r.text}`].join(' '));
+    if (r.name === 'lasso-path') lines.push(`${pad('', 19)} ${pad('', 12)} ${lpad('', 10)} ${lpad(fmtMs(r.agreement.peerMsTight), 10)} ${lpad(`${(r.agreement.peerMsTight / r.ardiffMs).toFixed(2)}x`, 12)}   glmnet with thresh = 1e-16 (ardiff: exact, max KKT violation ${r.agreement.ardiffMaxKkt.toExponential(1)})`);
+  }
+  lines.push('');
+}
+for (const c of runCases) if (!rows.some((r) => r.name === c)) lines.push(`${pad(c, 19)} ardiff ${fmtMs(ardiff[c].ms)} (no peer)`);
 for (const n of notes) lines.push(n);
-lines.push('"peer/ardiff" > 1 means ardiff is faster. llf columns: series where ardiff\'s log-likelihood is below the');
-lines.push(`peer's by more than ${TOL} / the reverse, on the exact likelihood of the differenced data (R convention). R and`);
-lines.push('statsmodels report an approximate-diffuse llf for integrated models; their estimates are re-evaluated on the');
-lines.push('exact likelihood by their own code (llfExact).');
+if (multiProblems.length) {
+  lines.push('', 'DISAGREEMENTS between ardiff and a peer beyond the stated tolerances (bugs to look at):', ...multiProblems);
+}
+if (arimaRun) {
+  lines.push('"peer/ardiff" > 1 means ardiff is faster. llf columns: series where ardiff\'s log-likelihood is below the');
+  lines.push(`peer's by more than ${TOL} / the reverse, on the exact likelihood of the differenced data (R convention). R and`);
+  lines.push('statsmodels report an approximate-diffuse llf for integrated models; their estimates are re-evaluated on the');
+  lines.push('exact likelihood by their own code (llfExact).');
+} else {
+  lines.push('"peer/ardiff" > 1 means ardiff is faster.');
+}
 if (rows.some((r) => r.worseThanPeerReported !== undefined)) lines.push('Counts on the llf they report:');
 for (const r of rows) {
   if (r.worseThanPeerReported !== undefined) lines.push(`  ${pad(r.name, 15)} ${pad(r.peer, 12)} reported llf: ardiff worse ${r.worseThanPeerReported} / peer worse ${r.peerWorseReported}`);
