@@ -25,6 +25,7 @@ import { mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
 import { fitArima, FittedArima, type ArimaJSON } from './arima.js';
+import { checkHorizon, checkNoExog } from '../core/validate.js';
 
 /** Estimation method of {@link fitAR}. */
 export type ARMethod = 'ols' | 'yule-walker' | 'burg' | 'mle';
@@ -564,7 +565,7 @@ export class FittedAR implements Forecaster {
    */
   forecast(h: number, options: ForecastOptions = {}): GaussianForecast {
     checkHorizon(h);
-    checkNoExog(options.exog);
+    checkNoExog(options.exog, 'an AR model', ' (use fitArima with exog for regression effects)');
     if (this.arima) return this.arima.forecast(h);
     const mean = this.recursion(h, () => 0);
     const psi = this.psiWeights(h);
@@ -597,7 +598,7 @@ export class FittedAR implements Forecaster {
   sample(h: number, options: SampleOptions): Float64Array[] {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    checkNoExog(options.exog);
+    checkNoExog(options.exog, 'an AR model', ' (use fitArima with exog for regression effects)');
     const paths = options.paths ?? 1000;
     if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
     if (this.arima) return this.arima.sample(h, { paths, rng: options.rng });
@@ -703,13 +704,7 @@ export function arFromJSON(json: ARJSON): FittedAR {
   return FittedAR.fromJSON(json);
 }
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
-function checkNoExog(exog: ForecastOptions['exog']): void {
-  if (exog && Object.keys(exog).length) throw new ArgumentError('an AR model has no exogenous regressors; drop exog (use fitArima with exog for regression effects)', 'exog');
-}
 
 /** Options of {@link selectAROrder}. */
 export interface ARSelectOptions {

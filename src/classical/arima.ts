@@ -32,6 +32,7 @@ import {
 } from './estimators/polynomial.js';
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
+import { checkHorizon } from '../core/validate.js';
 import {
   armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
@@ -822,9 +823,6 @@ function fmtOpt(v: number, digits = 4): string {
   return Number.isFinite(v) ? fmt(v, digits) : '-';
 }
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
 /** A factor F with F F' = P for a positive semi-definite P (eigen-decomposition, negatives clipped). */
 function psdFactor(P: Float64Array, m: number): Float64Array {

@@ -40,6 +40,7 @@ import { tQuantile, chisqQuantile } from '../core/distributions.js';
 import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkRng } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -180,7 +181,7 @@ export function fitBayesAR(y: ArrayLike<number>, options: BayesAROptions): Fitte
   const p = checkOrder(options.order, data.length);
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');
-  const draws = checkDraws(options.draws ?? 10000, 'draws');
+  const draws = checkPositiveInt(options.draws ?? 10000, 'draws');
   const prior = resolvePrior(options.prior, data, p);
   const { X, target } = design(data, p, p);
   const post = nigPosterior(X, target, prior);
@@ -386,7 +387,7 @@ export class FittedBayesAR implements Forecaster {
 
   /** `count` joint posterior draws of (σ², β) from `rng`. */
   posteriorDraws(count: number, rng: Rng): { sigma2: Float64Array; beta: Float64Array[] } {
-    checkDraws(count, 'count');
+    checkPositiveInt(count, 'count');
     checkRng(rng);
     const k = this.order + 1;
     const sigma2 = new Float64Array(count);
@@ -406,8 +407,8 @@ export class FittedBayesAR implements Forecaster {
   sample(h: number, options: SampleOptions): Float64Array[] {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    checkNoExog(options.exog);
-    const paths = checkDraws(options.paths ?? 1000, 'paths');
+    checkNoExog(options.exog, 'a Bayesian AR model');
+    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
     return this.simulate(h, paths, options.rng);
   }
 
@@ -436,8 +437,8 @@ export class FittedBayesAR implements Forecaster {
    */
   forecast(h: number, options: BayesARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
-    checkNoExog(options.exog);
-    const draws = checkDraws(options.draws ?? this.draws, 'draws');
+    checkNoExog(options.exog, 'a Bayesian AR model');
+    const draws = checkPositiveInt(options.draws ?? this.draws, 'draws');
     const rng = options.rng ?? createRng(this.seed);
     checkRng(rng);
     return new SampleForecast(this.simulate(h, draws, rng));
@@ -721,24 +722,9 @@ function resolvePrior(prior: BayesARPrior | undefined, y: Float64Array, p: numbe
   return { m, V, a, b };
 }
 
-function checkDraws(v: number, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);
-  return v;
-}
 
-function checkRng(rng: Rng | undefined): void {
-  if (!rng || typeof rng.normal !== 'function' || typeof rng.uniform !== 'function') {
-    throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');
-  }
-}
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
-function checkNoExog(exog: ForecastOptions['exog']): void {
-  if (exog && Object.keys(exog).length) throw new ArgumentError('a Bayesian AR model has no exogenous regressors; drop exog', 'exog');
-}
 
 function copyMatrix(a: readonly (readonly number[])[]): number[][] {
   return a.map((r) => r.slice());

@@ -47,6 +47,7 @@ import { FittedArima, type ArimaParams } from './arima.js';
 import { FittedVAR } from './var.js';
 import { FittedLassoVAR } from './lasso-var.js';
 import { differencingPolynomial } from './estimators/polynomial.js';
+import { checkHorizon } from '../core/validate.js';
 
 /** How the parts of a univariate forecast are referenced (see the module comment). */
 export type ContributionForm = 'level' | 'deviation';
@@ -159,9 +160,6 @@ export function sumContributions(parts: readonly ContributionPart[]): number[] {
   return out;
 }
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
 interface CheckedOptions {
   form: ContributionForm;

@@ -35,6 +35,7 @@ import { nelderMead, lbfgs } from '../core/optimize.js';
 import { normalSf, normalQuantile } from '../core/distributions.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { checkHorizon, checkPositiveInt, checkNoExog } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -144,7 +145,7 @@ export function fitLSTAR(y: ArrayLike<number>, options: LSTAROptions): FittedLST
   if (!options || typeof options !== 'object') throw new ArgumentError('fitLSTAR needs options with an order, e.g. { order: 2, delay: 1 }', 'order');
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');
-  const paths = checkCount(options.paths ?? 5000, 'paths');
+  const paths = checkPositiveInt(options.paths ?? 5000, 'paths');
   const maxGS = options.maxGammaScaled ?? 100;
   if (typeof maxGS !== 'number' || !Number.isFinite(maxGS) || !(maxGS > 0.1)) {
     throw new ArgumentError(`maxGammaScaled must be a finite number above 0.1 (the bottom of the gamma grid); got ${String(maxGS)}`, 'maxGammaScaled');
@@ -370,8 +371,8 @@ export class FittedLSTAR implements Forecaster {
   sample(h: number, options: SampleOptions): Float64Array[] {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    checkNoExog(options.exog);
-    const paths = checkCount(options.paths ?? 1000, 'paths');
+    checkNoExog(options.exog, 'an LSTAR model');
+    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
     return this.simulate(h, paths, options.rng);
   }
 
@@ -391,8 +392,8 @@ export class FittedLSTAR implements Forecaster {
    */
   forecast(h: number, options: LSTARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
-    checkNoExog(options.exog);
-    const paths = checkCount(options.paths ?? this.paths, 'paths');
+    checkNoExog(options.exog, 'an LSTAR model');
+    const paths = checkPositiveInt(options.paths ?? this.paths, 'paths');
     const rng = options.rng ?? createRng(this.seed);
     if (typeof rng.normal !== 'function') throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');
     return new SampleForecast(this.simulate(h, paths, rng));
@@ -678,18 +679,8 @@ function checkGammaC(gamma: number, c: number): void {
   if (typeof c !== 'number' || !Number.isFinite(c)) throw new ArgumentError(`c must be a finite number; got ${String(c)}`, 'c');
 }
 
-function checkCount(v: number, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);
-  return v;
-}
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
-function checkNoExog(exog: ForecastOptions['exog']): void {
-  if (exog && Object.keys(exog).length) throw new ArgumentError('an LSTAR model has no exogenous regressors; drop exog', 'exog');
-}
 
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;

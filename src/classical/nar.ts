@@ -46,6 +46,7 @@ import { leastSquares, type Matrix } from '../core/linalg.js';
 import { lbfgs } from '../core/optimize.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { checkHorizon, checkPositiveInt, checkNoExog } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -191,12 +192,12 @@ export function fitNAR(y: ArrayLike<number>, options: NAROptions): FittedNAR {
   const arch = checkSpec(options);
   const decay = options.decay ?? 1e-3;
   if (typeof decay !== 'number' || !Number.isFinite(decay) || decay < 0) throw new ArgumentError(`decay must be a finite number ≥ 0; got ${String(decay)}`, 'decay');
-  const restarts = checkCount(options.restarts ?? 5, 'restarts');
+  const restarts = checkPositiveInt(options.restarts ?? 5, 'restarts');
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');
-  const paths = checkCount(options.paths ?? 5000, 'paths');
+  const paths = checkPositiveInt(options.paths ?? 5000, 'paths');
   const noise = checkNoise(options.noise ?? 'gaussian');
-  const maxIter = checkCount(options.maxIter ?? 2000, 'maxIter');
+  const maxIter = checkPositiveInt(options.maxIter ?? 2000, 'maxIter');
   const series = checkSeries(y);
   const data = prepare(series, arch);
   const m = nParamsOf(arch);
@@ -415,8 +416,8 @@ export class FittedNAR implements Forecaster {
   sample(h: number, options: NARSampleOptions): Float64Array[] {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    checkNoExog(options.exog);
-    const paths = checkCount(options.paths ?? 1000, 'paths');
+    checkNoExog(options.exog, 'a NAR model');
+    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
     return this.simulate(h, paths, options.rng, checkNoise(options.noise ?? this.noise));
   }
 
@@ -441,8 +442,8 @@ export class FittedNAR implements Forecaster {
    */
   forecast(h: number, options: NARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
-    checkNoExog(options.exog);
-    const paths = checkCount(options.paths ?? this.paths, 'paths');
+    checkNoExog(options.exog, 'a NAR model');
+    const paths = checkPositiveInt(options.paths ?? this.paths, 'paths');
     const noise = checkNoise(options.noise ?? this.noise);
     const rng = options.rng ?? createRng(this.seed);
     if (typeof rng.normal !== 'function' || typeof rng.uniform !== 'function') throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');
@@ -859,23 +860,13 @@ function prepare(y: Float64Array, arch: Arch): NarData {
   };
 }
 
-function checkCount(v: number, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);
-  return v;
-}
 
 function checkNoise(v: NARNoise): NARNoise {
   if (!NOISES.includes(v)) throw new ArgumentError(`noise must be one of ${NOISES.join(', ')}; got '${String(v)}'`, 'noise');
   return v;
 }
 
-function checkHorizon(h: number): void {
-  if (!Number.isInteger(h) || h < 1) throw new ArgumentError(`horizon must be a positive integer; got ${h}`, 'horizon');
-}
 
-function checkNoExog(exog: ForecastOptions['exog']): void {
-  if (exog && Object.keys(exog).length) throw new ArgumentError('a NAR model has no exogenous regressors; drop exog', 'exog');
-}
 
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;
