@@ -876,6 +876,17 @@ abstract class FittedSpatial {
     this.lrTest = { statistic: lr, df: 1, pValue: chisqSf(lr, 1), logLikOLS };
   }
 
+  /** The report fields both models share (the model-specific coefficient is added by each). */
+  protected commonReport(model: 'SAR' | 'SEM'): SpatialReport {
+    return {
+      model,
+      params: { names: this.names.slice(), values: this.params.slice(), stdErrors: this.stdErrors.slice() },
+      sigma2: this.sigma2, logLik: this.logLik, aic: this.aic, nobs: this.nobs,
+      lrTest: { ...this.lrTest },
+      moranI: { ...this.moranI },
+    };
+  }
+
   /** Moran's I (n/S0) ε̂'Wε̂/ε̂'ε̂ of the model's residuals (no test: its null moments differ from OLS). */
   get residualMoranI(): number {
     return this.residualMoran;
@@ -946,13 +957,9 @@ export class FittedSAR extends FittedSpatial {
   /** Plain JSON for the CLI. */
   report(): SpatialReport {
     return {
-      model: 'SAR',
-      params: { names: this.names.slice(), values: this.params.slice(), stdErrors: this.stdErrors.slice() },
+      ...this.commonReport('SAR'),
       rho: { value: this.rho, stdError: this.rhoStdError },
-      sigma2: this.sigma2, logLik: this.logLik, aic: this.aic, nobs: this.nobs,
-      lrTest: { ...this.lrTest },
       impacts: { names: this.impacts.names.slice(), direct: this.impacts.direct.slice(), indirect: this.impacts.indirect.slice(), total: this.impacts.total.slice() },
-      moranI: { ...this.moranI },
     };
   }
 
@@ -1012,14 +1019,7 @@ export class FittedSEM extends FittedSpatial {
 
   /** Plain JSON for the CLI. */
   report(): SpatialReport {
-    return {
-      model: 'SEM',
-      params: { names: this.names.slice(), values: this.params.slice(), stdErrors: this.stdErrors.slice() },
-      lambda: { value: this.lambda, stdError: this.lambdaStdError },
-      sigma2: this.sigma2, logLik: this.logLik, aic: this.aic, nobs: this.nobs,
-      lrTest: { ...this.lrTest },
-      moranI: { ...this.moranI },
-    };
+    return { ...this.commonReport('SEM'), lambda: { value: this.lambda, stdError: this.lambdaStdError } };
   }
 
   /** A plain-text summary in the layout of R's `summary(errorsarlm(...))`. */
