@@ -20,6 +20,11 @@ export interface ModelEntry<O> {
   /** `kind` of the fitted object (auto-arima produces an 'arima' model). */
   readonly producesKind: string;
   fit(y: ArrayLike<number>, options: O): Forecaster;
+  /**
+   * Awaited once before the first `fit` or `fromJSON` of this model (neural models start the
+   * tensor engine here); absent for models that need nothing.
+   */
+  readonly prepare?: () => Promise<unknown>;
   /** Bundled data set and options for the contract test and documentation. */
   readonly example: { dataset: string; transform?: 'log' | 'log10'; options: O };
 }

@@ -1,6 +1,6 @@
 // The shared contract every registered model must meet: shapes, JSON round trip, seeded
 // sampling, sample mean ≈ analytic mean, and sample spread ≈ analytic standard error.
-import { describe, it, expect } from 'vitest';
+import { describe, it, expect, beforeAll } from 'vitest';
 import { MODELS, fromJSON, type ModelJSON } from '../src/registry.js';
 import { createRng } from '../src/core/rng.js';
 import { readTable, numericColumn, applyTransform, findDataset } from '../src/core/series.js';
@@ -14,7 +14,11 @@ describe.each(MODELS.map((m) => [m.name, m] as const))('contract: %s', (_name, e
   const ds = findDataset(entry.example.dataset)!;
   const y = applyTransform(numericColumn(readTable(ds.name), ds.column), entry.example.transform ?? 'none');
   // The registry's entries have different option types; each is fitted with its own example.
-  const fit = (entry.fit as (y: ArrayLike<number>, o: unknown) => Forecaster)(y, entry.example.options);
+  let fit: Forecaster;
+  beforeAll(async () => {
+    await entry.prepare?.();
+    fit = (entry.fit as (y: ArrayLike<number>, o: unknown) => Forecaster)(y, entry.example.options);
+  });
 
   it('fits to the kind it declares', () => {
     expect(fit.kind).toBe(entry.producesKind);

@@ -1,0 +1,106 @@
+/**
+ * Choosing and starting the tensor backend.
+ *
+ * Order of preference for `backend: 'auto'`: TensorFlow's native library when the user has
+ * installed `@tensorflow/tfjs-node` (it is not a dependency: its install downloads a binary), else
+ * WebAssembly with the kernels of `kernels.ts`. The pure-JS `cpu` backend is 10–150× slower and is
+ * meant for checking numbers, not for training.
+ */
+import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { ArgumentError, ArdiffError } from '../../core/errors.js';
+import { PATCHED_KERNELS, patchWasmKernels } from './kernels.js';
+import { tf } from './tf.js';
+
+export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+
+export interface EngineOptions {
+  /** Backend to use. Default 'auto' (tensorflow if `@tensorflow/tfjs-node` is installed, else wasm). */
+  backend?: BackendName;
+  /**
+   * WebAssembly threads (opt-in; default 1). More threads help large matrix products and
+   * convolutions, not small recurrent models. Takes effect only before the wasm backend first starts.
+   */
+  threads?: number;
+  /** Where the browser finds the `.wasm` files (a URL prefix or a map), as tfjs' `setWasmPaths`. */
+  wasmPaths?: string | Record<string, string>;
+}
+
+export interface EngineInfo {
+  /** Backend in use: 'wasm', 'cpu' or 'tensorflow'. */
+  readonly backend: string;
+  /** Kernels replaced by ardiff's faster versions (empty off wasm). */
+  readonly patchedKernels: readonly string[];
+}
+
+let current: EngineInfo | undefined;
+
+/** The running engine, or undefined before {@link initEngine} has finished. */
+export function engineInfo(): EngineInfo | undefined {
+  return current;
+}
+
+/**
+ * Throws a typed error unless the engine is running: neural models call this before touching a
+ * tensor so a user who forgot `await initEngine()` is told so instead of getting the slow default.
+ */
+export function requireEngine(where: string): EngineInfo {
+  if (!current) throw new ArdiffError(`${where}: the tensor engine is not started; call 'await initEngine()' (from 'ardiff/neural') first`);
+  return current;
+}
+
+async function tryTensorflowNode(): Promise<boolean> {
+  const name = '@tensorflow/tfjs-node';
+  try {
+    await import(name);
+    return tf.findBackend('tensorflow') !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts (or switches) the tensor backend and returns what runs. Safe to call more than once. */
+export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
+  const requested = options.backend ?? 'auto';
+  if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(requested)) {
+    throw new ArgumentError(`initEngine: unknown backend '${String(requested)}'; use auto, wasm, cpu or tensorflow`, 'backend');
+  }
+  const threads = options.threads ?? 1;
+  if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`initEngine: threads must be a positive integer, got ${threads}`, 'threads');
+  if (current && (requested === 'auto' || requested === current.backend)) return current;
+
+  let backend = requested;
+  if (backend === 'auto' || backend === 'tensorflow') {
+    const ok = await tryTensorflowNode();
+    if (!ok && backend === 'tensorflow') {
+      throw new ArgumentError("initEngine: backend 'tensorflow' needs the optional package @tensorflow/tfjs-node@4.22.0 (npm i @tensorflow/tfjs-node@4.22.0)", 'backend');
+    }
+    backend = ok ? 'tensorflow' : 'wasm';
+  }
+  if (backend === 'wasm') {
+    if (options.wasmPaths !== undefined) setWasmPaths(options.wasmPaths);
+    setThreadsCount(threads);
+  }
+  // Production mode: no per-op debug checks, and no advice to install the native backend.
+  tf.enableProdMode();
+  const ok = await tf.setBackend(backend);
+  if (!ok) throw new ArdiffError(`initEngine: the '${backend}' backend failed to start`);
+  await tf.ready();
+  if (backend === 'wasm') patchWasmKernels();
+  current = { backend, patchedKernels: backend === 'wasm' ? PATCHED_KERNELS : [] };
+  return current;
+}
+
+/**
+ * Runs `f` and turns the wasm heap's exhaustion (4 GB, reported by WebAssembly as "memory access
+ * out of bounds") into a typed error that says what to do.
+ */
+export function withHeapGuard<T>(where: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof Error && /memory access out of bounds|Out of memory|Cannot enlarge memory/i.test(e.message)) {
+      throw new ArdiffError(`${where}: the WebAssembly heap is full (4 GB at most, and it never shrinks); use a smaller batch or model, or restart the process`);
+    }
+    throw e;
+  }
+}

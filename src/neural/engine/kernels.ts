@@ -1,0 +1,234 @@
+/**
+ * Faster WebAssembly kernels for the operations every gradient goes through.
+ *
+ * The stock wasm backend of TensorFlow.js 4.22 sends a matrix product to XNNPACK only when it is a
+ * single, untransposed product; with `transposeA`/`transposeB` (every matMul gradient) or a batch
+ * dimension (attention) it falls back to a scalar loop that is 10–30× slower. Its `Slice` and
+ * `Unpack` first copy the whole source tensor out of the heap, so taking one time step of a
+ * [B, T, H] tensor costs as much as copying all T steps. `UnsortedSegmentSum`, the gradient of
+ * `gather` (embeddings), is not registered at all. The replacements below keep the numbers of the
+ * originals (tested against the cpu backend in test/neural-engine.test.ts) and only rearrange the
+ * work: transposes become an explicit `Transpose` followed by the fast product, batches with shared
+ * weights fold into one product, other batches loop over fast 2-D products, and slices copy rows
+ * straight from heap views.
+ *
+ * These use the backend's internal calls (`makeOutput`, `typedArrayFromHeap`, `disposeData`),
+ * which is why the package pins TensorFlow.js to exactly 4.22.0.
+ */
+import { tf } from './tf.js';
+
+/** What the kernels need of tfjs' wasm backend (its internal surface, pinned with the version). */
+interface TensorInfoLike {
+  dataId: object;
+  shape: number[];
+  dtype: tf.DataType;
+}
+interface WasmBackendLike {
+  makeOutput(shape: number[], dtype: tf.DataType): TensorInfoLike;
+  typedArrayFromHeap(info: TensorInfoLike): Float32Array | Int32Array | Uint8Array;
+  disposeData(dataId: object, force?: boolean): boolean;
+}
+interface KernelArgs {
+  inputs: Record<string, TensorInfoLike>;
+  backend: WasmBackendLike;
+  attrs: Record<string, unknown>;
+}
+type KernelFn = (args: KernelArgs) => TensorInfoLike | TensorInfoLike[];
+
+const WASM = 'wasm';
+
+function original(name: string): KernelFn {
+  const config = tf.getKernel(name, WASM);
+  if (!config) throw new Error(`engine: the wasm backend has no '${name}' kernel`);
+  return config.kernelFunc as unknown as KernelFn;
+}
+
+function size(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+function strides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1] * shape[i + 1];
+  return s;
+}
+
+/** Copies `src` (heap view) into a fresh tensor of `shape` made by the backend. */
+function fromRows(backend: WasmBackendLike, shape: number[], dtype: tf.DataType, fill: (out: Float32Array | Int32Array | Uint8Array) => void): TensorInfoLike {
+  const out = backend.makeOutput(shape, dtype);
+  fill(backend.typedArrayFromHeap(out));
+  return out;
+}
+
+/**
+ * Slice by copying contiguous innermost runs straight from a heap view. Views are taken after
+ * `makeOutput`, because allocating can grow (and so detach) the heap.
+ */
+function slice({ inputs, backend, attrs }: KernelArgs): TensorInfoLike {
+  const x = inputs.x;
+  const [begin, sz] = tf.slice_util.parseSliceParams(x as unknown as tf.TensorInfo, attrs.begin as number[], attrs.size as number[]);
+  const rank = x.shape.length;
+  const xs = strides(x.shape);
+  return fromRows(backend, sz, x.dtype, (out) => {
+    const src = backend.typedArrayFromHeap(x);
+    if (size(sz) === 0) return;
+    if (rank === 0) { out[0] = src[0]; return; }
+    // Merge trailing dimensions that are taken whole into one contiguous run.
+    let run = sz[rank - 1];
+    let lead = rank - 1;
+    while (lead > 0 && sz[lead] === x.shape[lead] && begin[lead] === 0) { lead--; run *= sz[lead]; }
+    // `lead` is now the last dimension whose index varies between runs (or the first dimension).
+    const outer = sz.slice(0, lead);
+    const nRuns = size(outer);
+    const idx = new Array<number>(lead).fill(0);
+    let o = 0;
+    for (let r = 0; r < nRuns; r++) {
+      let off = begin[lead] * xs[lead];
+      for (let d = 0; d < lead; d++) off += (begin[d] + idx[d]) * xs[d];
+      out.set(src.subarray(off, off + run), o);
+      o += run;
+      for (let d = lead - 1; d >= 0; d--) { if (++idx[d] < outer[d]) break; idx[d] = 0; }
+    }
+  });
+}
+
+/** Unstack along `axis`: one strided copy per output, no copy of the source. */
+function unpack({ inputs, backend, attrs }: KernelArgs): TensorInfoLike[] {
+  const x = inputs.value;
+  const rank = x.shape.length;
+  const axis = ((attrs.axis as number) + rank) % rank;
+  const n = x.shape[axis];
+  const outer = size(x.shape.slice(0, axis));
+  const inner = size(x.shape.slice(axis + 1));
+  const outShape = x.shape.filter((_, i) => i !== axis);
+  const outs: TensorInfoLike[] = [];
+  for (let i = 0; i < n; i++) outs.push(backend.makeOutput(outShape, x.dtype));
+  const src = backend.typedArrayFromHeap(x);
+  for (let i = 0; i < n; i++) {
+    const dst = backend.typedArrayFromHeap(outs[i]);
+    for (let o = 0; o < outer; o++) {
+      const off = (o * n + i) * inner;
+      dst.set(src.subarray(off, off + inner), o * inner);
+    }
+  }
+  return outs;
+}
+
+/** Sum of rows of `x` into `numSegments` bins (the gradient of gather, used by embeddings). */
+function unsortedSegmentSum({ inputs, backend, attrs }: KernelArgs): TensorInfoLike {
+  const { x, segmentIds } = inputs;
+  const numSegments = attrs.numSegments as number;
+  const idRank = segmentIds.shape.length;
+  const inner = size(x.shape.slice(idRank));
+  const outShape = [numSegments, ...x.shape.slice(idRank)];
+  return fromRows(backend, outShape, x.dtype, (out) => {
+    out.fill(0);
+    const src = backend.typedArrayFromHeap(x);
+    const ids = backend.typedArrayFromHeap(segmentIds);
+    for (let r = 0; r < ids.length; r++) {
+      const s = ids[r];
+      if (s < 0 || s >= numSegments) continue; // as TensorFlow: out-of-range ids are dropped
+      const so = r * inner, d = s * inner;
+      for (let j = 0; j < inner; j++) out[d + j] += src[so + j];
+    }
+  });
+}
+
+/**
+ * Swaps the last two axes with a blocked copy between heap views (the stock `Transpose` kernel
+ * costs ~30 ns per element, as much as the product that follows it).
+ */
+function transposeLast2(backend: WasmBackendLike, x: TensorInfoLike): TensorInfoLike {
+  const rank = x.shape.length;
+  const r = x.shape[rank - 2], c = x.shape[rank - 1];
+  const batch = size(x.shape.slice(0, -2));
+  const shape = [...x.shape.slice(0, -2), c, r];
+  return fromRows(backend, shape, x.dtype, (out) => {
+    const src = backend.typedArrayFromHeap(x);
+    const B = 32;
+    for (let b = 0; b < batch; b++) {
+      const base = b * r * c;
+      for (let i0 = 0; i0 < r; i0 += B) {
+        const i1 = Math.min(r, i0 + B);
+        for (let j0 = 0; j0 < c; j0 += B) {
+          const j1 = Math.min(c, j0 + B);
+          for (let i = i0; i < i1; i++) {
+            const row = base + i * c;
+            for (let j = j0; j < j1; j++) out[base + j * r + i] = src[row + j];
+          }
+        }
+      }
+    }
+  });
+}
+
+function makeBatchMatMul(): KernelFn {
+  const matMul = original('BatchMatMul');
+  const reshape = original('Reshape');
+  const reshapeTo = (backend: WasmBackendLike, x: TensorInfoLike, shape: number[]) =>
+    reshape({ inputs: { x }, backend, attrs: { shape } }) as TensorInfoLike;
+
+  return ({ inputs, backend, attrs }) => {
+    let { a, b } = inputs;
+    const temps: TensorInfoLike[] = [];
+    if (attrs.transposeA) { a = transposeLast2(backend, a); temps.push(a); }
+    if (attrs.transposeB) { b = transposeLast2(backend, b); temps.push(b); }
+    const ra = a.shape.length, rb = b.shape.length;
+    const m = a.shape[ra - 2], k = a.shape[ra - 1], n = b.shape[rb - 1];
+    const batchA = size(a.shape.slice(0, -2)), batchB = size(b.shape.slice(0, -2));
+    const outBatch = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+    const outShape = [...outBatch, m, n];
+    const plain = { transposeA: false, transposeB: false, bias: undefined, activation: 'linear' };
+    let result: TensorInfoLike;
+    if (batchB === 1) {
+      // Shared right factor (a linear layer on [B, T, K]): one [B·M, K] × [K, N] product.
+      const a2 = reshapeTo(backend, a, [batchA * m, k]);
+      const b2 = reshapeTo(backend, b, [k, n]);
+      const r = matMul({ inputs: { a: a2, b: b2 }, backend, attrs: plain }) as TensorInfoLike;
+      backend.disposeData(a2.dataId); backend.disposeData(b2.dataId);
+      result = reshapeTo(backend, r, outShape);
+      backend.disposeData(r.dataId);
+    } else {
+      // Several right factors (attention): one fast 2-D product per batch element.
+      const batch = size(outBatch);
+      const out = backend.makeOutput(outShape, 'float32');
+      for (let i = 0; i < batch; i++) {
+        const ia = batchA === 1 ? 0 : i, ib = i;
+        const ai = fromRows(backend, [m, k], 'float32', (d) => d.set(backend.typedArrayFromHeap(a).subarray(ia * m * k, (ia + 1) * m * k)));
+        const bi = fromRows(backend, [k, n], 'float32', (d) => d.set(backend.typedArrayFromHeap(b).subarray(ib * k * n, (ib + 1) * k * n)));
+        const ri = matMul({ inputs: { a: ai, b: bi }, backend, attrs: plain }) as TensorInfoLike;
+        backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(ri), i * m * n);
+        backend.disposeData(ai.dataId); backend.disposeData(bi.dataId); backend.disposeData(ri.dataId);
+      }
+      result = out;
+    }
+    for (const t of temps) backend.disposeData(t.dataId);
+    return result;
+  };
+}
+
+/** Names of the kernels this module replaces or adds on the wasm backend. */
+export const PATCHED_KERNELS = ['BatchMatMul', 'Slice', 'Unpack', 'UnsortedSegmentSum'] as const;
+
+let patched = false;
+
+/**
+ * Registers the faster kernels on the wasm backend. Call after the backend is ready (the
+ * originals' setup must have run); idempotent.
+ */
+export function patchWasmKernels(): void {
+  if (patched) return;
+  const replacements: Record<(typeof PATCHED_KERNELS)[number], KernelFn> = {
+    BatchMatMul: makeBatchMatMul(),
+    Slice: slice,
+    Unpack: unpack,
+    UnsortedSegmentSum: unsortedSegmentSum,
+  };
+  for (const [name, kernelFunc] of Object.entries(replacements)) {
+    if (tf.getKernel(name, WASM)) tf.unregisterKernel(name, WASM);
+    tf.registerKernel({ kernelName: name, backendName: WASM, kernelFunc: kernelFunc as unknown as tf.KernelFunc });
+  }
+  patched = true;
+}
