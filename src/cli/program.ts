@@ -313,7 +313,8 @@ async function runDemo(outDir: string): Promise<void> {
   console.log(`\nFan chart written to ${file}`);
 }
 
-function fail(e: unknown, json: boolean): never {
+/** Prints a typed error (as JSON too with --json) and exits with code 2; rethrows anything else. */
+export function fail(e: unknown, json: boolean): never {
   if (e instanceof ArdiffError) {
     if (json) console.log(JSON.stringify({ error: { type: e.name, argument: e.argument ?? null, message: e.message } }));
     console.error(`error: ${e.message}`);
