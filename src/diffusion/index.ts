@@ -3,7 +3,9 @@
  * typed arrays (no tensor library). The schedulers follow diffusers' classes of the same names —
  * configuration in camelCase, `setTimesteps(n)`, `timesteps`, `step(modelOutput, t, sample, options)`,
  * `addNoise`, `scaleModelInput`, `initNoiseSigma` — and reproduce its float32 numbers; randomness
- * only through an injected `createRng(seed)`.
+ * only through an injected `createRng(seed)`. Denoisers (tensor code; start the engine with
+ * `initEngine()` from 'ardiff/neural' first), training, the sampling loop, classifier-free
+ * guidance, 2-D test data and sample-quality metrics sit beside them.
  */
 export {
   BETA_SCHEDULES,
@@ -43,3 +45,12 @@ export {
   type FinalSigmasType,
 } from './schedulers/dpm-solver.js';
 export { EulerDiscreteScheduler, eulerTimesteps, type EulerConfig, type EulerStepOptions } from './schedulers/euler.js';
+export { timestepEmbedding } from './denoisers/embedding.js';
+export { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
+export type { Denoiser, DenoiserJSON } from './denoisers/types.js';
+export { trainDenoiser, type TrainDenoiserOptions, type TrainDenoiserResult } from './train.js';
+export { sampleLoop, type Scheduler, type SampleLoopOptions, type SampleLoopResult } from './sample.js';
+export { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
+export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON } from './model.js';
+export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './toy-data.js';
+export { slicedWasserstein, mmd, gaussianBaseline, type SlicedWassersteinOptions } from './metrics.js';

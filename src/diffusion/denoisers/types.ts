@@ -1,0 +1,29 @@
+/**
+ * What a denoiser is to the rest of the diffusion code: a network (x_t, t, label?) → prediction
+ * (ε, x̂₀ or v, as it was trained), kept apart from the schedulers (pure math) and from guidance
+ * (which wraps a denoiser). Tensors stay inside; `predict` takes and returns host arrays so the
+ * sampling loop can hand its output straight to a scheduler's `step`.
+ */
+import type { ParamStore, ParamJSON } from '../../neural/params.js';
+import type { Tensor } from '../../neural/engine/tf.js';
+
+export interface Denoiser {
+  /** 'mlp', 'unet1d', 'unet2d'. */
+  readonly kind: string;
+  /** Values per sample (2 for points in the plane, 784 for 28×28 images). */
+  readonly sampleSize: number;
+  /** Class labels 0..numClasses−1 it was built for (0: unconditional). Label `numClasses` is "no label". */
+  readonly numClasses: number;
+  readonly params: ParamStore;
+  /** x [B, sampleSize], one timestep per row, optional labels → prediction [B, sampleSize]. */
+  forward(x: Tensor, t: Float32Array, labels?: Int32Array): Tensor;
+  /** Host-side convenience around `forward` for the sampling loop (B = t.length). */
+  predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array;
+  toJSON(): DenoiserJSON;
+}
+
+export interface DenoiserJSON {
+  readonly kind: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly params: readonly ParamJSON[];
+}

@@ -1,0 +1,43 @@
+/**
+ * Classifier-free guidance (Ho & Salimans 2022, eq. 6): with one network trained both with and
+ * without labels, the guided prediction is ε̃ = ε(x, ∅) + s·(ε(x, c) − ε(x, ∅)); s = 1 is the plain
+ * conditional model, s > 1 trades diversity for fidelity to the label. Both passes run as one
+ * batch of 2B rows.
+ */
+import { ArgumentError } from '../core/errors.js';
+import type { Denoiser } from './denoisers/types.js';
+
+/** A host-side prediction function, what the sampling loop calls once per step. */
+export type PredictFn = (x: Float32Array, t: Float32Array) => Float32Array;
+
+/** Unguided prediction with optional labels. */
+export function plainPredict(denoiser: Denoiser, labels?: Int32Array): PredictFn {
+  return (x, t) => denoiser.predict(x, t, labels);
+}
+
+/** Guided prediction at scale `scale` for `labels` (one per row). */
+export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: number): PredictFn {
+  if (denoiser.numClasses === 0) throw new ArgumentError('guidance needs a conditional model (trained with class labels); this one is unconditional', 'guidance');
+  if (!(scale >= 0) || !Number.isFinite(scale)) throw new ArgumentError(`guidance scale must be a finite number ≥ 0, got ${scale}`, 'guidance');
+  for (const l of labels) {
+    if (!Number.isInteger(l) || l < 0 || l >= denoiser.numClasses) throw new ArgumentError(`class ${l} is out of range: the model knows classes 0..${denoiser.numClasses - 1}`, 'class');
+  }
+  if (scale === 1) return plainPredict(denoiser, labels);
+  const b = labels.length;
+  const both = new Int32Array(2 * b);
+  both.set(labels);
+  both.fill(denoiser.numClasses, b); // the "no label" row of the class embedding
+  return (x, t) => {
+    const x2 = new Float32Array(2 * x.length);
+    x2.set(x);
+    x2.set(x, x.length);
+    const t2 = new Float32Array(2 * b);
+    t2.set(t);
+    t2.set(t, b);
+    const out = denoiser.predict(x2, t2, both);
+    const n = x.length;
+    const g = new Float32Array(n);
+    for (let i = 0; i < n; i++) g[i] = out[n + i] + scale * (out[i] - out[n + i]);
+    return g;
+  };
+}
