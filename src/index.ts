@@ -9,6 +9,8 @@ export { GaussianForecast, SampleForecast, type Forecast, type Interval, type Fo
 export type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from './core/model.js';
 export { readTable, parseCsv, numericColumn, columnExpression, applyTransform, DATASETS, findDataset, type Table, type DatasetInfo, type Transform } from './core/series.js';
 export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
+export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCrpsSample, intervalCoverage } from './core/metrics.js';
+export { backtest, backtestModelOptions, formatBacktestTable, modelNames, type Backtest, type BacktestOptions, type BacktestResult, type CrpsMethod } from './core/backtest.js';
 export * from './classical/index.js';
 export { MODELS, fromJSON, type ModelEntry, type ModelJSON } from './registry.js';
 export { fanChartSvg, type FanChartData } from './cli/fan-chart.js';

@@ -10,6 +10,7 @@ import { autoArima, type AutoArimaOptions } from './classical/auto-arima.js';
 import { fitBayesAR, bayesARFromJSON, type BayesAROptions, type BayesARJSON } from './classical/bayes-ar.js';
 import { fitLSTAR, lstarFromJSON, type LSTAROptions, type LSTARJSON } from './classical/lstar.js';
 import { fitNAR, narFromJSON, type NAROptions, type NARJSON } from './classical/nar.js';
+import { fitNaive, fitSeasonalNaive, naiveFromJSON, type NaiveOptions, type SeasonalNaiveOptions, type NaiveJSON } from './classical/naive.js';
 import { ArgumentError } from './core/errors.js';
 
 /** A registered model: fit, restore, and the example the contract test uses. */
@@ -77,11 +78,27 @@ const narEntry: ModelEntry<NAROptions> = {
   example: { dataset: 'lynx', transform: 'log10', options: { order: 2, paths: 4000 } },
 };
 
+const naiveEntry: ModelEntry<NaiveOptions> = {
+  name: 'naive',
+  description: 'naive (random walk) forecast as R forecast::naive; sigma from the in-sample one-step naive residuals',
+  producesKind: 'naive',
+  fit: fitNaive,
+  example: { dataset: 'nile', options: {} },
+};
+
+const seasonalNaiveEntry: ModelEntry<SeasonalNaiveOptions> = {
+  name: 'seasonal-naive',
+  description: 'seasonal naive forecast as R forecast::snaive; se_h = sigma sqrt(floor((h-1)/m) + 1)',
+  producesKind: 'seasonal-naive',
+  fit: fitSeasonalNaive,
+  example: { dataset: 'air-passengers', transform: 'log', options: { period: 12 } },
+};
+
 /** All registered forecasting models. */
-export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry] as const;
+export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry] as const;
 
 /** JSON of any registered fitted model. */
-export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON | NARJSON;
+export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON | NARJSON | NaiveJSON;
 
 /** Restores any registered fitted model from its `toJSON()` output, dispatching on `kind`. */
 export function fromJSON(json: ModelJSON): Forecaster {
@@ -91,7 +108,8 @@ export function fromJSON(json: ModelJSON): Forecaster {
     case 'bayes-ar': return bayesARFromJSON(json);
     case 'lstar': return lstarFromJSON(json);
     case 'nar': return narFromJSON(json);
+    case 'naive': case 'seasonal-naive': return naiveFromJSON(json);
     default:
-      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar`, 'json');
+      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar, naive, seasonal-naive`, 'json');
   }
 }

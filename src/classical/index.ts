@@ -12,3 +12,4 @@ export * from './lasso-var.js';
 export * from './var.js';
 export * from './nar.js';
 export * from './contributions.js';
+export * from './naive.js';

@@ -22,6 +22,8 @@ import { type Json } from './json.js';
 import { runSpatial } from './commands/spatial.js';
 import { runUnivariateExtra, runLassoVar } from './commands/more-models.js';
 import { runVar } from './commands/var.js';
+import { registerBacktest } from './commands/backtest.js';
+import { registerDiffusionCommands } from './commands/diffusion.js';
 
 
 /** Numbers for JSON: NaN/±Infinity become null (never print NaN). */
@@ -390,5 +392,7 @@ export function buildProgram(): Command {
         fail(e, false);
       }
     });
+  registerBacktest(program);
+  registerDiffusionCommands(program, fail);
   return program;
 }
