@@ -135,3 +135,22 @@ describe('bad training input', () => {
     expect(() => fitDiffusion(toyData('moons', 10, createRng(1)), 2, { steps: 0 })).toThrow(ArgumentError);
   });
 });
+
+describe('series windows', () => {
+  it('cuts overlapping windows and describes them', async () => {
+    const { slidingWindows, windowStats } = await import('../src/diffusion/windows.js');
+    const w = slidingWindows([1, 2, 3, 4, 5, 6], 3, 2);
+    expect(Array.from(w)).toEqual([1, 2, 3, 3, 4, 5]);
+    expect(() => slidingWindows([1, 2, 3], 3)).toThrow(DataError);
+    expect(() => slidingWindows([1, NaN, 3, 4], 2)).toThrow(/position 2/);
+    // i.i.d. normal values: quantiles near the normal's, kurtosis near 0, no autocorrelation.
+    const rng = createRng(3);
+    const rows = Float64Array.from({ length: 20000 * 10 }, () => rng.normal());
+    const s = windowStats(rows, 10, 3, [0.05, 0.5, 0.95]);
+    expect(s.quantiles[0]).toBeCloseTo(-1.645, 1);
+    expect(s.quantiles[2]).toBeCloseTo(1.645, 1);
+    expect(Math.abs(s.kurtosis)).toBeLessThan(0.05);
+    // Within a window of n = 10 the sample ACF at lag k is biased: E ≈ −(n − k)/(n(n − 1)).
+    expect(s.acf[0]).toBeCloseTo(-9 / 90, 1);
+  });
+});

@@ -54,3 +54,4 @@ export { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
 export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON } from './model.js';
 export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './toy-data.js';
 export { slicedWasserstein, mmd, gaussianBaseline, type SlicedWassersteinOptions } from './metrics.js';
+export { slidingWindows, windowStats, type WindowStats } from './windows.js';
