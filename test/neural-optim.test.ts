@@ -98,3 +98,19 @@ describe('ParamStore', () => {
     expect(() => ParamStore.fromJSON(json, new Map([['w', [2, 2]], ['v', [1]]]))).toThrow(/missing/);
   });
 });
+
+describe('memory', () => {
+  it('stores, optimisers and clipping leave no tensors behind', () => {
+    const before = tf.memory().numTensors;
+    const store = new ParamStore();
+    store.add('w', [3, 3], { normal: 1 }, createRng(1));
+    const opt = new AdamW(store);
+    const ema = new EMA(store);
+    for (let i = 0; i < 3; i++) trainStep(store, opt, () => tf.sum(tf.square(store.get('w'))) as tf.Scalar, { clipNorm: 0.5 });
+    ema.update();
+    opt.dispose();
+    ema.dispose();
+    store.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});

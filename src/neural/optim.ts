@@ -8,6 +8,14 @@ import { ArgumentError, ConvergenceError } from '../core/errors.js';
 import { tf, type Tensor, type Variable } from './engine/tf.js';
 import type { ParamStore } from './params.js';
 
+/** A non-trainable variable initialised from `make(v)`, freeing the temporary tensor. */
+function variableLike(v: Tensor, make: (t: Tensor) => Tensor): Variable {
+  const init = make(v);
+  const out = tf.variable(init, false);
+  init.dispose();
+  return out;
+}
+
 export interface AdamWOptions {
   /** Peak learning rate (a schedule may scale it per step). Default 1e-3. */
   lr?: number;
@@ -46,8 +54,8 @@ export class AdamW {
     this.names = params.names();
     this.vars = params.variables();
     this.decayed = this.vars.map((v, i) => decay(this.names[i], v.shape));
-    this.m = this.vars.map((v) => tf.variable(tf.zerosLike(v), false));
-    this.v = this.vars.map((v) => tf.variable(tf.zerosLike(v), false));
+    this.m = this.vars.map((v) => variableLike(v, tf.zerosLike));
+    this.v = this.vars.map((v) => variableLike(v, tf.zerosLike));
   }
 
   /** Number of steps taken. */
@@ -86,7 +94,9 @@ export class AdamW {
  * returns the new tensors and the norm before clipping.
  */
 export function clipByGlobalNorm(grads: readonly Tensor[], maxNorm: number): { grads: Tensor[]; norm: number } {
-  const norm = Math.sqrt(tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g))))).dataSync()[0]);
+  const sq = tf.tidy(() => tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
+  const norm = Math.sqrt(sq.dataSync()[0]);
+  sq.dispose();
   const scale = norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
   return { grads: grads.map((g) => (scale === 1 ? tf.clone(g) : tf.mul(g, scale))), norm };
 }
@@ -141,7 +151,7 @@ export class EMA {
   private readonly shadow: Variable[];
   constructor(private readonly params: ParamStore, readonly decay = 0.999) {
     if (!(decay > 0 && decay < 1)) throw new ArgumentError(`EMA: decay must be in (0, 1), got ${decay}`, 'decay');
-    this.shadow = params.variables().map((v) => tf.variable(tf.clone(v), false));
+    this.shadow = params.variables().map((v) => variableLike(v, tf.clone));
   }
 
   update(): void {

@@ -54,7 +54,9 @@ export class ParamStore {
 
   /** Adds a parameter with given values. */
   set(name: string, shape: readonly number[], values: Float32Array): Variable {
-    const variable = tf.variable(tf.tensor(values, [...shape], 'float32'), true);
+    const init = tf.tensor(values, [...shape], 'float32');
+    const variable = tf.variable(init, true); // copies: free the initial tensor
+    init.dispose();
     this.byName.set(name, variable);
     return variable;
   }
