@@ -11,6 +11,8 @@ import { fitBayesAR, bayesARFromJSON, type BayesAROptions, type BayesARJSON } fr
 import { fitLSTAR, lstarFromJSON, type LSTAROptions, type LSTARJSON } from './classical/lstar.js';
 import { fitNAR, narFromJSON, type NAROptions, type NARJSON } from './classical/nar.js';
 import { fitNaive, fitSeasonalNaive, naiveFromJSON, type NaiveOptions, type SeasonalNaiveOptions, type NaiveJSON } from './classical/naive.js';
+import { fitDeepAR, deepARFromJSON, type DeepAROptions, type DeepARJSON } from './neural/deepar.js';
+import { initEngine } from './neural/engine/init.js';
 import { ArgumentError } from './core/errors.js';
 
 /** A registered model: fit, restore, and the example the contract test uses. */
@@ -94,11 +96,31 @@ const seasonalNaiveEntry: ModelEntry<SeasonalNaiveOptions> = {
   example: { dataset: 'air-passengers', transform: 'log', options: { period: 12 } },
 };
 
+// DeepAR-style recurrent forecasters. The examples are small (one layer of 16 units, 20 epochs)
+// so that the contract test trains each in a few seconds.
+const lstmEntry: ModelEntry<DeepAROptions> = {
+  name: 'lstm',
+  description: 'DeepAR-style LSTM probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
+  producesKind: 'lstm',
+  fit: (y, options) => fitDeepAR(y, { ...options, cell: 'lstm' }),
+  prepare: () => initEngine(),
+  example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
+};
+
+const gruEntry: ModelEntry<DeepAROptions> = {
+  name: 'gru',
+  description: 'DeepAR-style GRU probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
+  producesKind: 'gru',
+  fit: (y, options) => fitDeepAR(y, { ...options, cell: 'gru' }),
+  prepare: () => initEngine(),
+  example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
+};
+
 /** All registered forecasting models. */
-export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry] as const;
+export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry, lstmEntry, gruEntry] as const;
 
 /** JSON of any registered fitted model. */
-export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON | NARJSON | NaiveJSON;
+export type ModelJSON = ARJSON | ArimaJSON | BayesARJSON | LSTARJSON | NARJSON | NaiveJSON | DeepARJSON;
 
 /** Restores any registered fitted model from its `toJSON()` output, dispatching on `kind`. */
 export function fromJSON(json: ModelJSON): Forecaster {
@@ -109,7 +131,8 @@ export function fromJSON(json: ModelJSON): Forecaster {
     case 'lstar': return lstarFromJSON(json);
     case 'nar': return narFromJSON(json);
     case 'naive': case 'seasonal-naive': return naiveFromJSON(json);
+    case 'lstm': case 'gru': return deepARFromJSON(json);
     default:
-      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar, naive, seasonal-naive`, 'json');
+      throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar, naive, seasonal-naive, lstm, gru`, 'json');
   }
 }

@@ -86,6 +86,9 @@ interface FitFlags {
   irf?: string;
   charts?: string;
   hidden?: string;
+  epochs?: string;
+  context?: string;
+  likelihood?: string;
   json?: boolean;
 }
 
@@ -201,6 +204,8 @@ async function runFit(flags: FitFlags): Promise<{ json: Record<string, Json>; te
   const { y, transform } = loadY(table, flags);
   const ds = findDataset(flags.data);
   if (model === 'bayes-ar' || model === 'lstar' || model === 'nar') return runUnivariateExtra(y, flags, horizonFlag ?? 10, levels);
+  // Loaded on demand: only the neural models need the tensor library.
+  if (model === 'lstm' || model === 'gru') return (await import('./commands/neural-fit.js')).runNeuralFit(y, flags, { horizon: horizonFlag, levels, transform, frequency: ds?.frequency });
   if (model === 'ar') {
     if (!flags.order) throw new ArgumentError('--model ar needs --order p', '--order');
     const p = Number(flags.order);
@@ -220,7 +225,7 @@ async function runFit(flags: FitFlags): Promise<{ json: Record<string, Json>; te
     return { json, text: `${fit.summary()}\n\nForecast (${transform === 'none' ? 'data scale' : `${transform} scale`}):\n${forecastTable(fc, levels)}` };
   }
   if (model !== 'arima' && model !== 'auto-arima') {
-    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem, var, bayes-ar, lstar, nar, lasso-var, group-lasso-var; got '${model}'`, '--model');
+    throw new ArgumentError(`--model must be one of arima, auto-arima, ar, ols, sar, sem, var, bayes-ar, lstar, nar, lstm, gru, lasso-var, group-lasso-var; got '${model}'`, '--model');
   }
   const exogNames = flags.exog ? flags.exog.split(',').map((v) => v.trim()).filter(Boolean) : [];
   let exog: Record<string, Float64Array> | undefined;
@@ -334,10 +339,10 @@ export function buildProgram(): Command {
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
     .option('--column <name>', 'column to model (default: the bundled data set\'s main column)')
     .addOption(new Option('--transform <t>', 'transform applied before fitting (dlog, diff: multivariate models, per column)').choices(['log', 'log10', 'dlog', 'diff']))
-    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem | var | bayes-ar | lstar | nar | lasso-var | group-lasso-var')
+    .requiredOption('--model <m>', 'arima | auto-arima | ar | ols | sar | sem | var | bayes-ar | lstar | nar | lstm | gru | lasso-var | group-lasso-var')
     .option('--order <p,d,q>', 'ARIMA order (or p for ar)')
     .option('--seasonal <P,D,Q,s>', 'seasonal order and period')
-    .option('--seasonal-period <s>', 'seasonal period for auto-arima (default: the data set\'s frequency, else 1)')
+    .option('--seasonal-period <s>', 'seasonal period for auto-arima, lstm, gru (default: the data set\'s frequency, else 1)')
     .option('--trend <t>', 'arima: n | c | t | ct (default c without differencing, else n); var: n | c | ct (default c)')
     .option('--exog <a,b>', 'exogenous regressor columns (regression with ARIMA errors)')
     .option('--exog-future <file>', 'CSV with the regressors\' future values, one row per forecast step')
@@ -358,8 +363,11 @@ export function buildProgram(): Command {
     .option('--select <s>', 'lasso-var, group-lasso-var: bic | cv (per equation)')
     .option('--delay <d>', 'lstar: delay of the transition variable (default 1)')
     .option('--prior-json <file>', 'bayes-ar: prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0)')
-    .option('--hidden <k>', 'nar: hidden sigmoid units (default 3)')
-    .option('--seed <s>', 'bayes-ar, lstar, nar: seed of the fit\'s restarts and Monte Carlo forecasts (default 0)')
+    .option('--hidden <k>', 'nar: hidden sigmoid units (default 3); lstm, gru: units per layer (default 40)')
+    .option('--epochs <n>', 'lstm, gru: most passes over the training windows (default 100; early stopping may end sooner)')
+    .option('--context <n>', 'lstm, gru: conditioning range in steps (default two seasons but at least 16; 20 without a season)')
+    .option('--likelihood <l>', 'lstm, gru: gaussian | student-t, the distribution of the next value (default gaussian)')
+    .option('--seed <s>', 'bayes-ar, lstar, nar, lstm, gru: seed of the fit\'s restarts/weights and Monte Carlo forecasts (default 0)')
     .option('--json', 'print one JSON object instead of tables')
     .action(async (flags: FitFlags) => {
       try {
