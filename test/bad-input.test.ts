@@ -147,7 +147,7 @@ describe('bad input', () => {
   });
 
   it('unknown model, trend with differencing, bad level', async () => {
-    expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'lstm'])).argument).toBe('--model');
+    expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'prophet'])).argument).toBe('--model');
     expect(caught(() => fitArima(series, { order: [0, 1, 1], trend: 'c' })).argument).toBe('trend');
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'ar', '--order', '1', '--level', '120'])).argument).toBe('--level');
   });
