@@ -11,21 +11,29 @@ function randn(n: number, seed: number): Float32Array {
   return out;
 }
 
-type Case = { name: string; run: () => Float32Array[] };
+/** `tol`: relative tolerance (default 1e-5). */
+type Case = { name: string; run: () => Float32Array[]; tol?: number };
 
 /** Each case returns forward values and gradients as plain arrays, so it can run on either backend. */
 const cases: Case[] = [];
-function gradCase(name: string, shapes: number[][], f: (...xs: tf.Tensor[]) => tf.Tensor, forwardOnly = false) {
+function gradCase(name: string, shapes: number[][], f: (...xs: tf.Tensor[]) => tf.Tensor, forwardOnly = false, tol?: number) {
   cases.push({
     name,
-    run: () => tf.tidy(() => {
-      const xs = shapes.map((s, i) => tf.tensor(randn(s.reduce((a, b) => a * b, 1), 11 + i), s));
-      if (forwardOnly) return [f(...xs).dataSync() as Float32Array];
-      const w = tf.tensor(randn(f(...xs).size, 99), f(...xs).shape);
-      // A random linear functional makes every output element's gradient matter.
-      const g = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w)));
-      return [f(...xs).dataSync() as Float32Array, ...g(xs).map((t) => t.dataSync() as Float32Array)];
-    }),
+    tol,
+    run: () => {
+      // Tensors leave the tidy and are read after it: tidy walks every element of a returned typed array.
+      const outs = tf.tidy(() => {
+        const xs = shapes.map((s, i) => tf.tensor(randn(s.reduce((a, b) => a * b, 1), 11 + i), s));
+        if (forwardOnly) return [f(...xs)];
+        const w = tf.tensor(randn(f(...xs).size, 99), f(...xs).shape);
+        // A random linear functional makes every output element's gradient matter.
+        const g = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(f(...args), w)));
+        return [f(...xs), ...g(xs)];
+      });
+      const values = outs.map((t) => Float32Array.from(t.dataSync() as Float32Array));
+      tf.dispose(outs);
+      return values;
+    },
   });
 }
 gradCase('matMul', [[7, 5], [5, 3]], (a, b) => tf.matMul(a, b));
@@ -44,6 +52,28 @@ gradCase('slice 1-d', [[10]], (x) => tf.slice(x, [2], [5]));
 gradCase('unstack axis 1', [[3, 5, 4]], (x) => tf.stack(tf.unstack(x, 1).map((t, i) => tf.mul(t, i + 1))));
 gradCase('unstack axis 0', [[5, 4]], (x) => tf.stack(tf.unstack(x, 0).map((t, i) => tf.mul(t, i + 1))));
 gradCase('unstack last axis', [[3, 4, 5]], (x) => tf.stack(tf.unstack(x, 2).map((t, i) => tf.mul(t, i - 2)), 1));
+// Convolutions (NHWC): the forward is the stock XNNPACK kernel; its input gradient and the
+// transposed convolution go through the patched Conv2DBackpropInput, its filter gradient through the
+// patched Conv2DBackpropFilter (absent from the stock wasm backend). Sums of many products: 1e-4.
+const CONV_TOL = 1e-4;
+gradCase('conv2d 3×3 stride 1 same', [[2, 7, 6, 3], [3, 3, 3, 4]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), false, CONV_TOL);
+gradCase('conv2d 3×3 stride 1 valid', [[2, 7, 6, 3], [3, 3, 3, 4]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'valid'), false, CONV_TOL);
+gradCase('conv2d 3×3 stride 2 same (even size)', [[2, 8, 6, 3], [3, 3, 3, 5]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), false, CONV_TOL);
+gradCase('conv2d 3×3 stride 2 same (odd size)', [[2, 7, 9, 2], [3, 3, 2, 4]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'same'), false, CONV_TOL);
+gradCase('conv2d 3×3 stride 2 valid', [[2, 9, 8, 3], [3, 3, 3, 4]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, 'valid'), false, CONV_TOL);
+gradCase('conv2d 2×4 strides [2, 3] same', [[3, 8, 10, 2], [2, 4, 2, 3]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, [2, 3], 'same'), false, CONV_TOL);
+gradCase('conv2d 3×3 explicit padding', [[2, 6, 6, 2], [3, 3, 2, 3]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, [[0, 0], [2, 0], [1, 2], [0, 0]]), false, CONV_TOL);
+// Padding wider than the kernel: some output rows see only padding (their gradient is dropped).
+gradCase('conv2d padding wider than the kernel, stride 1', [[2, 5, 5, 2], [3, 3, 2, 3]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, [[0, 0], [3, 0], [0, 4], [0, 0]]), false, CONV_TOL);
+gradCase('conv2d padding wider than the kernel, stride 2', [[2, 6, 5, 2], [3, 3, 2, 3]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 2, [[0, 0], [4, 3], [3, 0], [0, 0]]), false, CONV_TOL);
+gradCase('conv2d 1×1 (channel mixing)', [[2, 5, 5, 6], [1, 1, 6, 4]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), false, CONV_TOL);
+gradCase('conv2d 32 channels', [[4, 7, 7, 32], [3, 3, 32, 32]], (x, f) => tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same'), false, CONV_TOL);
+gradCase('conv1d k3 stride 1 same', [[3, 16, 4], [3, 4, 5]], (x, f) => tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'same'), false, CONV_TOL);
+gradCase('conv1d k4 stride 2 same', [[3, 16, 4], [4, 4, 6]], (x, f) => tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 2, 'same'), false, CONV_TOL);
+gradCase('conv1d k5 stride 1 valid', [[2, 20, 3], [5, 3, 2]], (x, f) => tf.conv1d(x as tf.Tensor3D, f as tf.Tensor3D, 1, 'valid'), false, CONV_TOL);
+gradCase('conv2dTranspose 3×3 stride 2 same', [[2, 4, 5, 6], [3, 3, 3, 6]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 8, 10, 3], 2, 'same'), false, CONV_TOL);
+gradCase('conv2dTranspose 4×4 stride 2 valid', [[2, 3, 3, 4], [4, 4, 2, 4]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 8, 8, 2], 2, 'valid'), false, CONV_TOL);
+gradCase('conv2dTranspose 3×3 stride 1 same', [[2, 5, 4, 3], [3, 3, 2, 3]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 5, 4, 2], 1, 'same'), false, CONV_TOL);
 cases.push({
   name: 'gather gradient (embedding)',
   run: () => tf.tidy(() => {
@@ -72,17 +102,37 @@ describe('wasm kernels match the cpu backend', () => {
 
   it('patches the kernels it names', () => {
     expect(tf.getBackend()).toBe('wasm');
-    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Slice', 'Unpack', 'UnsortedSegmentSum']);
+    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Slice', 'Unpack', 'UnsortedSegmentSum']);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_n, c) => {
     const got = c.run();
     const want = reference.get(c.name)!;
+    const tol = c.tol ?? 1e-5;
     expect(got.length).toBe(want.length);
     for (let k = 0; k < want.length; k++) {
       expect(got[k].length).toBe(want[k].length);
-      for (let i = 0; i < want[k].length; i++) expect(Math.abs(got[k][i] - want[k][i])).toBeLessThan(1e-5 * (1 + Math.abs(want[k][i])));
+      // |got − want| < tol·(1 + |want|) for every element, checked as the worst ratio (one expect:
+      // per-element expects cost more than the kernels); NaN counts as the worst.
+      let worst = 0, at = -1;
+      for (let i = 0; i < want[k].length; i++) {
+        const r = Math.abs(got[k][i] - want[k][i]) / (1 + Math.abs(want[k][i]));
+        if (Number.isNaN(r) || r > worst) { worst = Number.isNaN(r) ? Infinity : r; at = i; }
+      }
+      expect(worst, `output ${k}, element ${at}: got ${got[k][at]}, want ${want[k][at]}`).toBeLessThan(tol);
     }
+  });
+
+  it('the convolution gradient kernels refuse what they do not support, saying what', () => {
+    const x = tf.zeros([1, 4, 4, 2]), dy = tf.zeros([1, 4, 4, 3]), filter = tf.zeros([3, 3, 2, 3]), small = tf.zeros([1, 2, 2, 3]);
+    const attrs = { strides: 1, pad: 'same', dimRoundingMode: undefined };
+    const run = (name: string, inputs: Record<string, tf.Tensor>, extra: Record<string, unknown>) => () => tf.engine().runKernel(name, inputs, { ...attrs, ...extra } as unknown as tf.NamedAttrMap);
+    expect(run('Conv2DBackpropFilter', { x, dy }, { dataFormat: 'NCHW', filterShape: [3, 3, 2, 3] })).toThrow(/dataFormat 'NHWC' only/);
+    expect(run('Conv2DBackpropInput', { dy, filter }, { dataFormat: 'NCHW', inputShape: [1, 4, 4, 2] })).toThrow(/dataFormat 'NHWC' only/);
+    expect(run('Conv2DBackpropFilter', { x, dy: small }, { dataFormat: 'NHWC', filterShape: [3, 3, 2, 3] })).toThrow(/dy has shape \[1, 2, 2, 3\], the convolution needs \[1, 4, 4, 3\]/);
+    // Dilated convolutions have no gradient in tfjs on any backend (tfjs-core refuses before the kernel).
+    expect(() => tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, 1, 'same', 'NHWC', 2)))(filter)).toThrow(/dilation/);
+    tf.dispose([x, dy, filter, small]);
   });
 
   it('does not leak tensors', () => {

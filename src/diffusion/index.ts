@@ -55,3 +55,5 @@ export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type
 export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './toy-data.js';
 export { slicedWasserstein, mmd, gaussianBaseline, type SlicedWassersteinOptions } from './metrics.js';
 export { slidingWindows, windowStats, type WindowStats } from './windows.js';
+export { UNet1DDenoiser, type UNet1DDenoiserConfig } from './denoisers/unet1d.js';
+export { UNet2DDenoiser, UNET2D_PRESETS, type UNet2DDenoiserConfig } from './denoisers/unet2d.js';

@@ -7,6 +7,9 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
+import type { Denoiser } from './denoisers/types.js';
+import { UNet1DDenoiser } from './denoisers/unet1d.js';
+import { UNet2DDenoiser } from './denoisers/unet2d.js';
 import { guidedPredict, plainPredict } from './guidance.js';
 import { sampleLoop, type Scheduler } from './sample.js';
 import { resolveScheduleConfig, type ResolvedScheduleConfig, type ScheduleConfig } from './schedules.js';
@@ -63,9 +66,16 @@ export interface DiffusionModelJSON {
   readonly denoiser: { readonly kind: string; readonly config: Readonly<Record<string, unknown>>; readonly params: readonly ParamJSON[] };
 }
 
+/** Denoisers a model file may hold, by `kind`. */
+const DENOISERS: Record<string, (json: DiffusionModelJSON['denoiser']) => Denoiser> = {
+  mlp: (json) => MLPDenoiser.fromJSON(json),
+  unet1d: (json) => UNet1DDenoiser.fromJSON(json),
+  unet2d: (json) => UNet2DDenoiser.fromJSON(json),
+};
+
 export class DiffusionModel {
   constructor(
-    readonly denoiser: MLPDenoiser,
+    readonly denoiser: Denoiser,
     readonly schedule: ResolvedScheduleConfig,
     readonly prediction: PredictionType,
     readonly columns: readonly string[],
@@ -143,8 +153,11 @@ export class DiffusionModel {
     if (json.version !== VERSION) throw new DataError(`model file: version ${json.version} is not supported by this ardiff (it reads version ${VERSION}); retrain the model`, 'model');
     const d = json.columns?.length ?? 0;
     if (d < 1 || json.mean?.length !== d || json.std?.length !== d) throw new DataError('model file: columns, mean and std must have one entry per column; the file is corrupt', 'model');
-    if (json.denoiser?.kind !== 'mlp') throw new DataError(`model file: unknown denoiser '${json.denoiser?.kind}'`, 'model');
-    const denoiser = MLPDenoiser.fromJSON(json.denoiser);
+    const kind = json.denoiser?.kind;
+    const restore = typeof kind === 'string' && Object.hasOwn(DENOISERS, kind) ? DENOISERS[kind] : undefined;
+    if (!restore) throw new DataError(`model file: unknown denoiser '${json.denoiser?.kind}'`, 'model');
+    const denoiser = restore(json.denoiser);
+    if (denoiser.sampleSize !== d) throw new DataError(`model file: the denoiser takes ${denoiser.sampleSize} values per sample, the model has ${d} columns; the file is corrupt`, 'model');
     return new DiffusionModel(denoiser, resolveScheduleConfig(json.schedule as ScheduleConfig), json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss);
   }
 }

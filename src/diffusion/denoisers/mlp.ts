@@ -96,10 +96,11 @@ export class MLPDenoiser implements Denoiser {
   }
 
   predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    return tf.tidy(() => {
-      const out = this.forward(tf.tensor2d(x, [t.length, this.config.sampleSize]), t, labels);
-      return Float32Array.from(out.dataSync() as Float32Array);
-    });
+    // Read after tidy: tidy walks every element of a typed array it is handed back.
+    const out = tf.tidy(() => this.forward(tf.tensor2d(x, [t.length, this.config.sampleSize]), t, labels));
+    const values = Float32Array.from(out.dataSync() as Float32Array);
+    out.dispose();
+    return values;
   }
 
   toJSON(): DenoiserJSON {

@@ -6,11 +6,16 @@
  * dimension (attention) it falls back to a scalar loop that is 10–30× slower. Its `Slice` and
  * `Unpack` first copy the whole source tensor out of the heap, so taking one time step of a
  * [B, T, H] tensor costs as much as copying all T steps. `UnsortedSegmentSum`, the gradient of
- * `gather` (embeddings), is not registered at all. The replacements below keep the numbers of the
- * originals (tested against the cpu backend in test/neural-engine.test.ts) and only rearrange the
- * work: transposes become an explicit `Transpose` followed by the fast product, batches with shared
- * weights fold into one product, other batches loop over fast 2-D products, and slices copy rows
- * straight from heap views.
+ * `gather` (embeddings), is not registered at all. Nor is `Conv2DBackpropFilter`, so no
+ * convolutional network can train on stock wasm, and its `Conv2DBackpropInput` (the input gradient
+ * and the transposed convolution) is a scalar loop ~10× slower than the forward convolution; both
+ * are rewritten below as forward convolutions, which XNNPACK runs fast (NHWC, dilation 1 — what
+ * tfjs differentiates — with any strides and 'same', 'valid' or explicit padding). The
+ * replacements keep the numbers of the originals (tested against the cpu backend in
+ * test/neural-engine.test.ts) and only rearrange the work: transposes become an explicit
+ * `Transpose` followed by the fast product, batches with shared weights fold into one product,
+ * other batches loop over fast 2-D products, slices copy rows straight from heap views, and
+ * convolution gradients become forward convolutions of rearranged tensors.
  *
  * These use the backend's internal calls (`makeOutput`, `typedArrayFromHeap`, `disposeData`),
  * which is why the package pins TensorFlow.js to exactly 4.22.0.
@@ -209,8 +214,152 @@ function makeBatchMatMul(): KernelFn {
   };
 }
 
+/** Geometry of an NHWC, dilation-1 convolution, from tfjs' own helper (so padding rules match). */
+function convGeometry(kernel: string, xShape: readonly number[], filterShape: readonly number[], attrs: Record<string, unknown>): tf.backend_util.Conv2DInfo {
+  const format = (attrs.dataFormat as string | undefined) ?? 'NHWC';
+  if (format !== 'NHWC' && format !== 'channelsLast') throw new Error(`engine: the wasm ${kernel} kernel supports dataFormat 'NHWC' only, got '${format}'`);
+  const dilations = attrs.dilations as number | number[] | undefined;
+  if (dilations !== undefined && [dilations].flat().some((d) => d !== 1)) throw new Error(`engine: the wasm ${kernel} kernel supports dilation 1 only, got ${JSON.stringify(dilations)}`);
+  if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`engine: the wasm ${kernel} kernel needs a 4-d input and filter, got [${xShape.join(', ')}] and [${filterShape.join(', ')}]`);
+  return tf.backend_util.computeConv2DInfo(
+    xShape as [number, number, number, number], filterShape as [number, number, number, number],
+    attrs.strides as number | [number, number], 1, attrs.pad as 'same' | 'valid' | number,
+    attrs.dimRoundingMode as 'floor' | 'round' | 'ceil' | undefined, false, 'channelsLast');
+}
+
+function checkShape(kernel: string, what: string, got: readonly number[], want: readonly number[]): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) throw new Error(`engine: ${kernel}: ${what} has shape [${got.join(', ')}], the convolution needs [${want.join(', ')}]`);
+}
+
+/**
+ * Input gradient of a convolution (also the forward pass of a transposed convolution), as one
+ * forward `Conv2D` — the fast XNNPACK kernel — instead of the stock scalar loop. With x the input,
+ * y = conv(x, f) with stride s and top/left padding p, dx[h] = Σ_{o,k : h = o·s − p + k} dy[o]·f[k],
+ * which is a stride-1 'valid' correlation of dy, dilated by s (s − 1 zeros between rows) and padded
+ * by K − 1 − p in front, with the filter flipped in both spatial axes and its in/out channels swapped
+ * (Dumoulin & Visin 2016, "A guide to convolution arithmetic for deep learning", §4.5 / relationship
+ * 14). Entries of dy that would land outside the padded frame only touch padding and are dropped.
+ */
+function makeConv2DBackpropInput(): KernelFn {
+  const conv2d = original('Conv2D');
+  return ({ inputs, backend, attrs }) => {
+    const { dy, filter } = inputs;
+    const c = convGeometry('Conv2DBackpropInput', attrs.inputShape as number[], filter.shape, attrs);
+    const { batchSize: n, inHeight: H, inWidth: W, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = c;
+    checkShape('Conv2DBackpropInput', 'dy', dy.shape, c.outShape);
+    // f'[i, j, o, a] = f[kh−1−i, kw−1−j, a, o].
+    const flipped = fromRows(backend, [kh, kw, co, ci], 'float32', (out) => {
+      const f = backend.typedArrayFromHeap(filter);
+      for (let i = 0; i < kh; i++) {
+        for (let j = 0; j < kw; j++) {
+          const src = ((kh - 1 - i) * kw + (kw - 1 - j)) * ci * co, dst = (i * kw + j) * co * ci;
+          for (let a = 0; a < ci; a++) for (let o = 0; o < co; o++) out[dst + o * ci + a] = f[src + a * co + o];
+        }
+      }
+    });
+    const temps: TensorInfoLike[] = [flipped];
+    const ph = H + kh - 1, pw = W + kw - 1;
+    const top = kh - 1 - c.padInfo.top, left = kw - 1 - c.padInfo.left;
+    const bottom = ph - top - ((oh - 1) * sh + 1), right = pw - left - ((ow - 1) * sw + 1);
+    let x = dy;
+    let pad: unknown = 'valid';
+    if (sh === 1 && sw === 1 && top >= 0 && left >= 0 && bottom >= 0 && right >= 0) {
+      // Stride 1: no dilation, and the frame is explicit padding of dy itself — no copy.
+      pad = [[0, 0], [top, bottom], [left, right], [0, 0]];
+    } else {
+      x = fromRows(backend, [n, ph, pw, co], 'float32', (out) => {
+        out.fill(0);
+        const src = backend.typedArrayFromHeap(dy);
+        for (let b = 0; b < n; b++) {
+          for (let r = 0; r < oh; r++) {
+            const pr = r * sh + top;
+            if (pr < 0 || pr >= ph) continue;
+            for (let q = 0; q < ow; q++) {
+              const pc = q * sw + left;
+              if (pc < 0 || pc >= pw) continue;
+              const s0 = ((b * oh + r) * ow + q) * co, d0 = ((b * ph + pr) * pw + pc) * co;
+              for (let o = 0; o < co; o++) out[d0 + o] = src[s0 + o];
+            }
+          }
+        }
+      });
+      temps.push(x);
+    }
+    const dx = conv2d({ inputs: { x, filter: flipped }, backend, attrs: { strides: [1, 1], pad, dilations: [1, 1], dataFormat: 'NHWC', dimRoundingMode: undefined } }) as TensorInfoLike;
+    for (const t of temps) backend.disposeData(t.dataId);
+    return dx;
+  };
+}
+
+/**
+ * Filter gradient of a convolution (not registered at all on the stock wasm backend):
+ * df[i, j, a, o] = Σ_{b, r, q} x[b, r·s_h − p_top + i, q·s_w − p_left + j, a] · dy[b, r, q, o].
+ * Read with the batch b as the channel being contracted, this is itself a forward convolution —
+ * the way TensorFlow computes it on some devices — of x' [C_in, H', W', B] (x with its channels
+ * and batch swapped, inside the padded frame) with dy' [OH, OW, B, C_out] as the filter, dilated
+ * by the stride: df'[a, i, j, o] = Σ_{r, q, b} x'[a, i + r·s_h, j + q·s_w, b] · dy'[r, q, b, o],
+ * output [C_in, KH, KW, C_out]. The fast XNNPACK forward kernel then does the work with its
+ * indirection buffer, instead of an im2col matrix of K·K times the input written from JavaScript
+ * (5–10× slower here).
+ */
+function makeConv2DBackpropFilter(): KernelFn {
+  const conv2d = original('Conv2D');
+  return ({ inputs, backend, attrs }) => {
+    const { x, dy } = inputs;
+    const filterShape = attrs.filterShape as number[];
+    const c = convGeometry('Conv2DBackpropFilter', x.shape, filterShape, attrs);
+    const { batchSize: n, inHeight: H, inWidth: W, inChannels: ci, outHeight: oh, outWidth: ow, outChannels: co, filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = c;
+    checkShape('Conv2DBackpropFilter', 'dy', dy.shape, c.outShape);
+    const top = c.padInfo.top, left = c.padInfo.left;
+    // The frame the filter windows cover: rows −p_top … (OH−1)·s_h + KH − 1 − p_top of x.
+    const hp = (oh - 1) * sh + kh, wp = (ow - 1) * sw + kw;
+    const xt = fromRows(backend, [ci, hp, wp, n], 'float32', (out) => {
+      out.fill(0);
+      const src = backend.typedArrayFromHeap(x);
+      const h0 = Math.max(0, top), h1 = Math.min(hp, H + top), w0 = Math.max(0, left), w1 = Math.min(wp, W + left);
+      // Sequential writes; the strided reads are blocked over a few columns so that the cache
+      // lines of x they touch are reused for every channel before being evicted.
+      const BLOCK = 8, xBatch = H * W * ci, plane = hp * wp * n;
+      for (let h = h0; h < h1; h++) {
+        for (let wb = w0; wb < w1; wb += BLOCK) {
+          const we = Math.min(w1, wb + BLOCK);
+          for (let a = 0; a < ci; a++) {
+            for (let w = wb; w < we; w++) {
+              const s0 = ((h - top) * W + w - left) * ci + a, d0 = a * plane + (h * wp + w) * n;
+              for (let b = 0; b < n; b++) out[d0 + b] = src[s0 + b * xBatch];
+            }
+          }
+        }
+      }
+    });
+    const dyt = fromRows(backend, [oh, ow, n, co], 'float32', (out) => {
+      const src = backend.typedArrayFromHeap(dy);
+      for (let b = 0; b < n; b++) {
+        for (let p = 0; p < oh * ow; p++) {
+          const s0 = (b * oh * ow + p) * co;
+          out.set(src.subarray(s0, s0 + co), (p * n + b) * co);
+        }
+      }
+    });
+    const dft = conv2d({ inputs: { x: xt, filter: dyt }, backend, attrs: { strides: [1, 1], pad: 'valid', dilations: [sh, sw], dataFormat: 'NHWC', dimRoundingMode: undefined } }) as TensorInfoLike;
+    backend.disposeData(xt.dataId); backend.disposeData(dyt.dataId);
+    // [C_in, KH, KW, C_out] → [KH, KW, C_in, C_out].
+    const df = fromRows(backend, filterShape, 'float32', (out) => {
+      const src = backend.typedArrayFromHeap(dft);
+      for (let a = 0; a < ci; a++) {
+        for (let t = 0; t < kh * kw; t++) {
+          const s0 = (a * kh * kw + t) * co, d0 = (t * ci + a) * co;
+          for (let o = 0; o < co; o++) out[d0 + o] = src[s0 + o];
+        }
+      }
+    });
+    backend.disposeData(dft.dataId);
+    return df;
+  };
+}
+
 /** Names of the kernels this module replaces or adds on the wasm backend. */
-export const PATCHED_KERNELS = ['BatchMatMul', 'Slice', 'Unpack', 'UnsortedSegmentSum'] as const;
+export const PATCHED_KERNELS = ['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Slice', 'Unpack', 'UnsortedSegmentSum'] as const;
 
 let patched = false;
 
@@ -222,6 +371,8 @@ export function patchWasmKernels(): void {
   if (patched) return;
   const replacements: Record<(typeof PATCHED_KERNELS)[number], KernelFn> = {
     BatchMatMul: makeBatchMatMul(),
+    Conv2DBackpropFilter: makeConv2DBackpropFilter(),
+    Conv2DBackpropInput: makeConv2DBackpropInput(),
     Slice: slice,
     Unpack: unpack,
     UnsortedSegmentSum: unsortedSegmentSum,

@@ -1,0 +1,350 @@
+/**
+ * A U-Net denoiser for images (Ronneberger et al. 2015, in the form of DDPM, Ho et al. 2020,
+ * Appendix B, and diffusers' UNet2DModel): residual blocks with group norm and SiLU, the timestep
+ * embedding (and for conditional models a learned class embedding whose extra row `numClasses` is
+ * the "no label" token of classifier-free guidance, as in mlp.ts) projected and added inside every
+ * block, self-attention at the lowest resolution, stride-2 convolutions down, nearest-neighbour
+ * upsampling followed by a convolution up (avoiding the checkerboard of transposed convolutions,
+ * Odena et al. 2016) that, as Ronneberger et al.'s up-convolution, maps to the finer level's
+ * channels (DDPM keeps the coarse channels there: at 28×28 that one convolution would cost as much
+ * as the rest of the level), and skip connections concatenated from each resolution of the way
+ * down.
+ *
+ * The network core below works on NHWC tensors [B, H, W, C] with a kh×kw kernel and a down factor
+ * per axis, so the 1-D U-Net (unet1d.ts) is the same code with H = 1, 1×k kernels and factor [1, 2].
+ */
+import { ArgumentError } from '../../core/errors.js';
+import { createRng, type Rng } from '../../core/rng.js';
+import { requireEngine } from '../../neural/engine/init.js';
+import { tf, type Tensor } from '../../neural/engine/tf.js';
+import { addConv, addGroupNorm, addLinear, conv, groupNorm, linear, silu } from '../../neural/layers.js';
+import { ParamStore, type Init, type ParamJSON } from '../../neural/params.js';
+import { timestepEmbedding } from './embedding.js';
+import type { Denoiser, DenoiserJSON } from './types.js';
+
+/** The geometry of a U-Net, shared by the 1-D and 2-D denoisers. */
+export interface UNetSpec {
+  /** Input height, width and channels (1-D: height 1, width = length). */
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  /** Convolution kernel [kh, kw] (odd sizes keep 'same' padding centred). */
+  readonly kernel: readonly [number, number];
+  /** Down/up factor per axis between levels ([2, 2] for images, [1, 2] for sequences). */
+  readonly factor: readonly [number, number];
+  /** Channels at each level, finest first; one level fewer downsamplings than entries. */
+  readonly levelChannels: readonly number[];
+  /** Residual blocks per level on each side of the U. */
+  readonly blocksPerLevel: number;
+  /** Self-attention in the middle (lowest resolution). */
+  readonly attention: boolean;
+  /** Groups of every group norm. */
+  readonly groups: number;
+  /** Size of the sinusoidal timestep embedding. */
+  readonly timeEmbedding: number;
+  readonly numClasses: number;
+}
+
+/** Where parameters go: built for real (seeded) or only counted as shapes (to check a model file). */
+interface ParamSink {
+  linear(name: string, fanIn: number, fanOut: number): void;
+  conv(name: string, kh: number, kw: number, cin: number, cout: number): void;
+  norm(name: string, channels: number): void;
+  raw(name: string, shape: number[], init: Init): void;
+}
+
+function storeSink(store: ParamStore, rng: Rng): ParamSink {
+  return {
+    linear: (name, i, o) => addLinear(store, name, i, o, rng),
+    conv: (name, kh, kw, ci, co) => addConv(store, name, kh, kw, ci, co, rng),
+    norm: (name, c) => addGroupNorm(store, name, c, rng),
+    raw: (name, shape, init) => store.add(name, shape, init, rng),
+  };
+}
+
+function shapeSink(shapes: Map<string, readonly number[]>): ParamSink {
+  return {
+    linear: (name, i, o) => { shapes.set(`${name}.w`, [i, o]); shapes.set(`${name}.b`, [o]); },
+    conv: (name, kh, kw, ci, co) => { shapes.set(`${name}.w`, [kh, kw, ci, co]); shapes.set(`${name}.b`, [co]); },
+    norm: (name, c) => { shapes.set(`${name}.g`, [c]); shapes.set(`${name}.b`, [c]); },
+    raw: (name, shape) => { shapes.set(name, shape); },
+  };
+}
+
+/** Width of the projected time (and class) embedding: 4× the first level's channels, as DDPM. */
+function condWidth(spec: UNetSpec): number {
+  return 4 * spec.levelChannels[0];
+}
+
+/** The residual blocks of the U in order, with their input and output channels. */
+function blockPlan(spec: UNetSpec): { down: { name: string; cin: number; cout: number }[][]; up: { name: string; cin: number; cout: number }[][] } {
+  const ch = spec.levelChannels, L = ch.length;
+  const down: { name: string; cin: number; cout: number }[][] = [];
+  let c = ch[0];
+  for (let i = 0; i < L; i++) {
+    const level = [];
+    for (let j = 0; j < spec.blocksPerLevel; j++) { level.push({ name: `down${i}.res${j}`, cin: c, cout: ch[i] }); c = ch[i]; }
+    down.push(level);
+  }
+  const up: { name: string; cin: number; cout: number }[][] = [];
+  for (let i = L - 2; i >= 0; i--) {
+    const level = [];
+    // The first block of a level takes the upsampled features (already at this level's channels)
+    // concatenated with the skip.
+    for (let j = 0; j < spec.blocksPerLevel; j++) level.push({ name: `up${i}.res${j}`, cin: j === 0 ? 2 * ch[i] : ch[i], cout: ch[i] });
+    up.push(level);
+  }
+  return { down, up };
+}
+
+/** Declares every parameter of the U-Net, in a fixed order (so a seed fixes the weights). */
+function declareUNet(spec: UNetSpec, sink: ParamSink): void {
+  const [kh, kw] = spec.kernel;
+  const ch = spec.levelChannels, L = ch.length, td = condWidth(spec);
+  const res = (name: string, cin: number, cout: number) => {
+    sink.norm(`${name}.norm1`, cin);
+    sink.conv(`${name}.conv1`, kh, kw, cin, cout);
+    sink.linear(`${name}.time`, td, cout);
+    sink.norm(`${name}.norm2`, cout);
+    sink.conv(`${name}.conv2`, kh, kw, cout, cout);
+    if (cin !== cout) sink.conv(`${name}.skip`, 1, 1, cin, cout);
+  };
+  sink.linear('time1', spec.timeEmbedding, td);
+  sink.linear('time2', td, td);
+  if (spec.numClasses > 0) sink.raw('class', [spec.numClasses + 1, td], { normal: 1 });
+  sink.conv('in', kh, kw, spec.channels, ch[0]);
+  const plan = blockPlan(spec);
+  for (let i = 0; i < L; i++) {
+    for (const b of plan.down[i]) res(b.name, b.cin, b.cout);
+    if (i < L - 1) sink.conv(`down${i}.down`, kh, kw, ch[i], ch[i]);
+  }
+  res('mid.res1', ch[L - 1], ch[L - 1]);
+  if (spec.attention) {
+    sink.norm('mid.attn.norm', ch[L - 1]);
+    sink.linear('mid.attn.qkv', ch[L - 1], 3 * ch[L - 1]);
+    sink.linear('mid.attn.proj', ch[L - 1], ch[L - 1]);
+  }
+  res('mid.res2', ch[L - 1], ch[L - 1]);
+  plan.up.forEach((level, k) => {
+    const i = L - 2 - k;
+    sink.conv(`up${i}.up`, kh, kw, ch[i + 1], ch[i]);
+    for (const b of level) res(b.name, b.cin, b.cout);
+  });
+  sink.norm('out.norm', ch[0]);
+  sink.conv('out', kh, kw, ch[0], spec.channels);
+}
+
+/** Seeded parameters of a U-Net. */
+export function buildUNetParams(spec: UNetSpec, seed: number): ParamStore {
+  const store = new ParamStore();
+  declareUNet(spec, storeSink(store, createRng(seed)));
+  return store;
+}
+
+/** Parameter name → shape of a U-Net (checks a model file without building weights). */
+export function unetParamShapes(spec: UNetSpec): Map<string, readonly number[]> {
+  const shapes = new Map<string, readonly number[]>();
+  declareUNet(spec, shapeSink(shapes));
+  return shapes;
+}
+
+/**
+ * Nearest-neighbour upsampling by integer factors: each value repeated fh × fw times, as copies
+ * concatenated along a new axis — columns first, then whole rows. (The stock wasm Tile kernel is
+ * ~10× slower, and tfjs has tile gradients up to rank 4 only; the concat's gradient is slices.)
+ */
+function upsampleNearest(x: Tensor, fh: number, fw: number): Tensor {
+  const [b, h, w, c] = x.shape;
+  const repeat = (t: Tensor, k: number) => tf.concat(new Array<Tensor>(k).fill(t), 2);
+  let y = fw === 1 ? x : repeat(tf.reshape(x, [b * h, w, 1, c]), fw);
+  if (fh !== 1) y = repeat(tf.reshape(y, [b, h, 1, w * fw * c]), fh);
+  return tf.reshape(y, [b, h * fh, w * fw, c]);
+}
+
+/**
+ * Single-head self-attention over the H·W positions (Vaswani et al. 2017, eq. 1; the attention
+ * block of DDPM at 16×16), with group norm before and a residual connection after.
+ */
+function attention(p: ParamStore, name: string, x: Tensor, groups: number): Tensor {
+  const [b, h, w, c] = x.shape;
+  const s = h * w;
+  const hn = tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [b * s, c]);
+  const [q, k, v] = tf.split(linear(p, `${name}.qkv`, hn), 3, 1).map((t) => tf.reshape(t, [b, s, c]));
+  const weights = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(c)));
+  const o = tf.reshape(tf.matMul(weights, v), [b * s, c]);
+  return tf.add(x, tf.reshape(linear(p, `${name}.proj`, o), [b, h, w, c]));
+}
+
+/**
+ * Residual block (DDPM / diffusers ResnetBlock2D): h = conv₁(SiLU(GN(x))) + W_t·SiLU(c),
+ * out = skip(x) + conv₂(SiLU(GN(h))), skip a 1×1 convolution when the channels change; c is the
+ * time (+ class) embedding, added per channel at every position.
+ */
+function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, groups: number): Tensor {
+  let h = conv(p, `${name}.conv1`, silu(groupNorm(p, `${name}.norm1`, x, groups)));
+  const cout = h.shape[3] as number;
+  h = tf.add(h, tf.reshape(linear(p, `${name}.time`, condAct), [condAct.shape[0], 1, 1, cout]));
+  h = conv(p, `${name}.conv2`, silu(groupNorm(p, `${name}.norm2`, h, groups)));
+  const skip = x.shape[3] === cout ? x : conv(p, `${name}.skip`, x);
+  return tf.add(skip, h);
+}
+
+/** The U-Net on x [B, H, W, C] with one timestep (and optional label) per row → [B, H, W, C]. */
+export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
+  const n = t.length;
+  const ch = spec.levelChannels, L = ch.length;
+  const [fh, fw] = spec.factor;
+  const temb = tf.tensor2d(timestepEmbedding(t, spec.timeEmbedding), [n, spec.timeEmbedding]);
+  let cond = linear(p, 'time2', silu(linear(p, 'time1', temb)));
+  if (spec.numClasses > 0) {
+    // Missing labels mean "unconditional": the extra embedding row.
+    const ids = labels ?? new Int32Array(n).fill(spec.numClasses);
+    cond = tf.add(cond, tf.gather(p.get('class'), tf.tensor1d(ids, 'int32')));
+  }
+  const condAct = silu(cond);
+  const plan = blockPlan(spec);
+  let h = conv(p, 'in', x);
+  const skips: Tensor[] = [];
+  for (let i = 0; i < L; i++) {
+    for (const b of plan.down[i]) h = resBlock(p, b.name, h, condAct, spec.groups);
+    if (i < L - 1) {
+      skips.push(h);
+      h = conv(p, `down${i}.down`, h, { stride: [fh, fw] });
+    }
+  }
+  h = resBlock(p, 'mid.res1', h, condAct, spec.groups);
+  if (spec.attention) h = attention(p, 'mid.attn', h, spec.groups);
+  h = resBlock(p, 'mid.res2', h, condAct, spec.groups);
+  plan.up.forEach((level, k) => {
+    const i = L - 2 - k;
+    h = conv(p, `up${i}.up`, upsampleNearest(h, fh, fw));
+    h = tf.concat([h, skips.pop()!], 3);
+    for (const b of level) h = resBlock(p, b.name, h, condAct, spec.groups);
+  });
+  return conv(p, 'out', silu(groupNorm(p, 'out.norm', h, spec.groups)));
+}
+
+function positiveInt(where: string, name: string, v: unknown): void {
+  if (!Number.isInteger(v) || (v as number) < 1) throw new ArgumentError(`${where}: ${name} must be a positive integer, got ${String(v)}`, name);
+}
+
+/** Checks what both U-Nets share (each checks its own sizes against its number of halvings). */
+export function checkUNetSpec(where: string, spec: UNetSpec): void {
+  for (const k of ['height', 'width', 'channels', 'blocksPerLevel', 'groups', 'timeEmbedding'] as const) positiveInt(where, k, spec[k]);
+  if (!Number.isInteger(spec.numClasses) || spec.numClasses < 0) throw new ArgumentError(`${where}: numClasses must be an integer ≥ 0, got ${spec.numClasses}`, 'numClasses');
+  if (spec.timeEmbedding % 2 !== 0) throw new ArgumentError(`${where}: timeEmbedding must be even, got ${spec.timeEmbedding}`, 'timeEmbedding');
+  if (spec.levelChannels.length < 1) throw new ArgumentError(`${where}: needs at least one level`, 'channelMults');
+  for (const c of spec.levelChannels) {
+    positiveInt(where, 'channels per level', c);
+    if (c % spec.groups !== 0) throw new ArgumentError(`${where}: ${c} channels cannot be split into ${spec.groups} group-norm groups; choose channels divisible by groups`, 'groups');
+  }
+}
+
+export interface UNet2DDenoiserConfig {
+  /** Image height (default 14). */
+  height?: number;
+  /** Image width (default: the height). */
+  width?: number;
+  /** Image channels (default 1). */
+  channels?: number;
+  /** Channels of the first level (default 16). */
+  baseChannels?: number;
+  /**
+   * Channel multiplier per level, finest first (default [1, 2]: 14×14 → 7×7). Each level after the
+   * first halves height and width, so both must be divisible by 2^(levels − 1).
+   */
+  channelMults?: readonly number[];
+  /** Residual blocks per level on each side (default 1). */
+  blocksPerLevel?: number;
+  /** Self-attention at the lowest resolution (default true). */
+  attention?: boolean;
+  /** Group-norm groups (default 8; every level's channels must be divisible by it). */
+  groups?: number;
+  /** Size of the sinusoidal timestep embedding (default 64). */
+  timeEmbedding?: number;
+  /** Number of classes for a conditional model (default 0: unconditional). */
+  numClasses?: number;
+  /** Seed of the initial weights (default 0). */
+  seed?: number;
+}
+
+type Resolved2D = Required<UNet2DDenoiserConfig>;
+
+/** Ready-made sizes: 14×14 with 16 base channels (the default) and 28×28 with 32 (14 → 7 below). */
+export const UNET2D_PRESETS = {
+  '14x14': { height: 14, width: 14, baseChannels: 16, channelMults: [1, 2] },
+  '28x28': { height: 28, width: 28, baseChannels: 32, channelMults: [1, 2, 2] },
+} as const satisfies Record<string, UNet2DDenoiserConfig>;
+
+function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UNetSpec } {
+  const height = config.height ?? 14;
+  const c: Resolved2D = {
+    height, width: height, channels: 1, baseChannels: 16, channelMults: [1, 2], blocksPerLevel: 1, attention: true,
+    groups: 8, timeEmbedding: 64, numClasses: 0, seed: 0, ...config,
+  };
+  const where = 'UNet2DDenoiser';
+  positiveInt(where, 'baseChannels', c.baseChannels);
+  if (!Array.isArray(c.channelMults) || c.channelMults.length < 1) throw new ArgumentError(`${where}: channelMults must be a non-empty array of positive integers`, 'channelMults');
+  c.channelMults = [...c.channelMults];
+  for (const m of c.channelMults) positiveInt(where, 'channelMults entries', m);
+  const spec: UNetSpec = {
+    height: c.height, width: c.width, channels: c.channels, kernel: [3, 3], factor: [2, 2],
+    levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
+    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses,
+  };
+  checkUNetSpec(where, spec);
+  const halvings = c.channelMults.length - 1, f = 2 ** halvings;
+  for (const [name, size] of [['height', c.height], ['width', c.width]] as const) {
+    if (size % f !== 0) {
+      throw new ArgumentError(`${where}: a ${c.height}×${c.width} image cannot be halved ${halvings} time${halvings === 1 ? '' : 's'} (${c.channelMults.length} levels): ${name} ${size} is not divisible by ${f}; use fewer levels or a size divisible by ${f}`, name);
+    }
+  }
+  return { config: c, spec };
+}
+
+/** U-Net denoiser for images stored as rows [B, H·W·C] in NHWC order. */
+export class UNet2DDenoiser implements Denoiser {
+  readonly kind = 'unet2d';
+  readonly config: Resolved2D;
+  readonly spec: UNetSpec;
+  readonly params: ParamStore;
+
+  constructor(config: UNet2DDenoiserConfig = {}, params?: ParamStore) {
+    requireEngine('UNet2DDenoiser');
+    const r = resolve2D(config);
+    this.config = r.config;
+    this.spec = r.spec;
+    this.params = params ?? buildUNetParams(this.spec, this.config.seed);
+  }
+
+  get sampleSize(): number {
+    return this.config.height * this.config.width * this.config.channels;
+  }
+
+  get numClasses(): number {
+    return this.config.numClasses;
+  }
+
+  forward(x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
+    const { height, width, channels } = this.config;
+    const out = unetForward(this.params, this.spec, tf.reshape(x, [t.length, height, width, channels]), t, labels);
+    return tf.reshape(out, [t.length, this.sampleSize]);
+  }
+
+  predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
+    // The tensor leaves the tidy and is read after it (tidy would walk a returned typed array).
+    const out = tf.tidy(() => this.forward(tf.tensor2d(x, [t.length, this.sampleSize]), t, labels));
+    const values = Float32Array.from(out.dataSync() as Float32Array);
+    out.dispose();
+    return values;
+  }
+
+  toJSON(): DenoiserJSON {
+    return { kind: this.kind, config: { ...this.config, channelMults: [...this.config.channelMults] }, params: this.params.toJSON() };
+  }
+
+  static fromJSON(json: { config: Readonly<Record<string, unknown>>; params: readonly ParamJSON[] }): UNet2DDenoiser {
+    const { config, spec } = resolve2D(json.config as unknown as UNet2DDenoiserConfig);
+    return new UNet2DDenoiser(config, ParamStore.fromJSON(json.params, unetParamShapes(spec)));
+  }
+}
