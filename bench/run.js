@@ -9,6 +9,11 @@
  *   npm run bench -- --cases airline          only some cases (comma-separated)
  *   npm run bench -- --cases var-macro,var-bootstrap,sar-boston,sem-boston,lasso-path,lasso-default-path
  *                                             only the multivariate/spatial cases (~1.5 min)
+ *   npm run bench -- --neural [--json] [--quick] [--cases lstm-h40,…]
+ *                                             the neural cases instead (LSTM/GRU, char GPT, MLP
+ *                                             diffusion training steps and sampling vs PyTorch on the
+ *                                             CPU): bench/neural.js, which describes them; --cases
+ *                                             naming only neural cases implies --neural
  *
  * Cases (series: bench/series.js, 200 real series from data/):
  *   airline        SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers), fit + 24-step forecast (+ standard
@@ -45,6 +50,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildSeries } from './series.js';
 import { MULTI_CASES, MULTI_COUNTS, loadArdiff, buildMultiTask, timeArdiffMulti, compareMulti } from './multi.js';
+import { NEURAL_CASES, runNeural } from './neural.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = `${ROOT}bench/.cache/`;
@@ -63,6 +69,12 @@ const PEER_TIMEOUT_MS = 15 * 60 * 1000;
 const argv = process.argv.slice(2);
 const jsonMode = argv.includes('--json');
 const casesArg = argv.indexOf('--cases');
+// The neural cases have their own driver and peer (bench/neural.js); nothing below runs for them.
+if (argv.includes('--neural') || (casesArg >= 0 && argv[casesArg + 1].split(',').every((c) => NEURAL_CASES.includes(c)))) {
+  const code = await runNeural(argv.filter((a) => a !== '--neural'));
+  await new Promise((resolve) => process.stdout.write('', resolve));
+  process.exit(code);
+}
 const cases = casesArg >= 0 ? argv[casesArg + 1].split(',') : ALL_CASES;
 for (const c of cases) if (!ALL_CASES.includes(c)) throw new Error(`unknown case '${c}'; cases: ${ALL_CASES.join(', ')}`);
 

@@ -24,6 +24,7 @@ import { runUnivariateExtra, runLassoVar } from './commands/more-models.js';
 import { runVar } from './commands/var.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDiffusionCommands } from './commands/diffusion.js';
+import { registerGptCommands } from './commands/gpt.js';
 
 
 /** Numbers for JSON: NaN/±Infinity become null (never print NaN). */
@@ -402,5 +403,6 @@ export function buildProgram(): Command {
     });
   registerBacktest(program);
   registerDiffusionCommands(program, fail);
+  registerGptCommands(program);
   return program;
 }

@@ -8,3 +8,5 @@ export { AdamW, EMA, clipByGlobalNorm, trainStep, warmupCosine, type AdamWOption
 export { fitDeepAR, deepARFromJSON, resolveDeepARConfig, FittedDeepAR, DEEPAR_JSON_VERSION, type DeepAROptions, type DeepARConfig, type DeepARJSON, type DeepAREpoch, type DeepARTraining, type DeepARLikelihood, type DeepARForecastOptions, type DeepARSampleOptions } from './deepar.js';
 export { RNN, CELL_TYPES, checkRNNSpec, rnnShapes, disposeState, type CellType, type RNNSpec, type RNNState } from './rnn.js';
 export { registerHead, createHead, attachHead, headShapes, headKinds, checkHeadKind, lgammaHalfStep, gammaVariate, type LikelihoodHead, type HeadFactory, type HeadLossOptions } from './heads.js';
+export { GPT, KVCache, trainGPT, gptFromJSON, evaluateGPT, sampleLogits, timeGPTTrainStep, GPT_PRESETS, GPT_FORMAT_VERSION, type GPTConfig, type GPTJSON, type GPTTrainSettings, type GPTPresetName, type GPTStepInfo, type GPTEvalInfo, type GPTTrainingReport, type TrainGPTOptions, type GenerateOptions, type GPTStepTimerConfig } from './gpt.js';
+export { CharTokenizer, buildTokenizer, type BuildTokenizerOptions, type TokenizerJSON, type UnknownChars } from './tokenizer.js';

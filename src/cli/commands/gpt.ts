@@ -1,0 +1,180 @@
+/**
+ * `ardiff train gpt` and `ardiff generate`: train a character-level GPT on a text file and sample
+ * from a saved one.
+ *
+ *   ardiff train gpt --text FILE.txt [--preset tiny|small] [--steps N] [--seed S] --out model.json [--json]
+ *   ardiff generate --model model.json --prompt "ROMEO:" [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+ *
+ * `train gpt --json` prints {"steps", "trainLoss", "valLoss", "seconds", "vocabSize"} (losses in
+ * nats per character: train on the first 90% of the text, validation on the held-out last 10%).
+ * A progress bar goes to stderr when stderr is a terminal and --json is not given.
+ */
+import { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
+import { createRng } from '../../core/rng.js';
+import { initEngine } from '../../neural/engine/init.js';
+import { trainGPT, gptFromJSON, GPT_PRESETS, type GPT, type GPTPresetName } from '../../neural/gpt.js';
+import { fail } from '../program.js';
+
+interface TrainFlags {
+  text: string;
+  preset?: string;
+  steps?: string;
+  seed?: string;
+  out: string;
+  json?: boolean;
+}
+
+interface GenerateFlags {
+  model: string;
+  prompt: string;
+  tokens?: string;
+  temperature?: string;
+  topK?: string;
+  topP?: string;
+  seed?: string;
+}
+
+/** Library argument names → the flags that set them, so errors name what the user typed. */
+const FLAG_OF: Record<string, string> = { text: '--text', prompt: '--prompt', model: '--model', tokens: '--tokens', temperature: '--temperature', topK: '--top-k', topP: '--top-p', steps: '--steps', seed: '--seed', preset: '--preset' };
+
+/** Re-issues a typed error with the CLI flag as its argument. */
+function asFlagError(e: unknown): unknown {
+  if (!(e instanceof ArdiffError) || !e.argument || !(e.argument in FLAG_OF)) return e;
+  const flag = FLAG_OF[e.argument];
+  const message = e.message.replace(/^model file:/, `${flag}:`).replace(new RegExp(`^${e.argument}(?=[: ])`), flag).replace(/\(unknown: 'bytes'\)/, "(the library's generate() does this with unknown: 'bytes')");
+  const Ctor = e.constructor as new (m: string, a?: string) => ArdiffError;
+  return new Ctor(message, flag);
+}
+
+function intFlag(s: string | undefined, flag: string, min: number): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${flag} must be an integer ≥ ${min}; got '${s}'`, flag);
+  return v;
+}
+
+function numberFlag(s: string | undefined, flag: string): number | undefined {
+  if (s === undefined) return undefined;
+  const v = Number(s);
+  if (s.trim() === '' || !Number.isFinite(v)) throw new ArgumentError(`${flag} must be a number; got '${s}'`, flag);
+  return v;
+}
+
+function readText(file: string, flag: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new DataError(`${flag}: cannot read '${file}' (${(e as Error).message})`, flag);
+  }
+}
+
+async function runTrain(flags: TrainFlags): Promise<void> {
+  const preset = (flags.preset ?? 'small') as GPTPresetName;
+  if (!(preset in GPT_PRESETS)) throw new ArgumentError(`--preset must be tiny or small; got '${flags.preset}'`, '--preset');
+  const steps = intFlag(flags.steps, '--steps', 1);
+  const seed = intFlag(flags.seed, '--seed', 0) ?? 0;
+  const text = readText(flags.text, '--text');
+  if (text.length === 0) throw new DataError(`--text: '${flags.text}' is empty; give a text file with some characters in it`, '--text');
+  await initEngine();
+  const total = steps ?? GPT_PRESETS[preset].steps;
+  const bar = process.stderr.isTTY && !flags.json
+    ? new cliProgress.SingleBar({
+      stream: process.stderr,
+      format: 'train gpt |{bar}| {value}/{total} steps | loss {loss} | val {val} | {duration_formatted} (eta {eta_formatted})',
+      hideCursor: true,
+    }, cliProgress.Presets.shades_classic)
+    : undefined;
+  bar?.start(total, 0, { loss: '-', val: '-' });
+  let model: GPT;
+  try {
+    model = trainGPT(text, {
+      preset, steps, seed,
+      onStep: (s) => bar?.update(s.step, { loss: s.loss.toFixed(3) }),
+      onEval: (e) => bar?.update({ val: e.valLoss.toFixed(3) }),
+    });
+  } finally {
+    bar?.stop();
+  }
+  try {
+    try {
+      writeFileSync(flags.out, JSON.stringify(model.toJSON()));
+    } catch (e) {
+      throw new ArgumentError(`--out: cannot write '${flags.out}' (${(e as Error).message})`, '--out');
+    }
+    const r = model.training!;
+    if (flags.json) {
+      console.log(JSON.stringify({ steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, seconds: r.seconds, vocabSize: model.config.vocabSize }));
+    } else {
+      console.log(`${model.summary()}\n\nModel written to ${flags.out}`);
+    }
+  } finally {
+    model.dispose();
+  }
+}
+
+async function runGenerate(flags: GenerateFlags): Promise<void> {
+  const tokens = intFlag(flags.tokens, '--tokens', 0);
+  const temperature = numberFlag(flags.temperature, '--temperature');
+  const topK = numberFlag(flags.topK, '--top-k');
+  const topP = numberFlag(flags.topP, '--top-p');
+  const seed = intFlag(flags.seed, '--seed', 0) ?? 0;
+  const raw = readText(flags.model, '--model');
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (e) {
+    throw new DataError(`--model: '${flags.model}' is not JSON (${(e as Error).message}); give a file written by 'ardiff train gpt'`, '--model');
+  }
+  await initEngine();
+  const model = gptFromJSON(json);
+  try {
+    const text = model.generate(flags.prompt, { tokens, temperature, topK, topP, rng: createRng(seed) });
+    console.log(flags.prompt + text);
+  } finally {
+    model.dispose();
+  }
+}
+
+/**
+ * Adds `train gpt` (under a `train` command, shared with other trainable models when one exists
+ * already) and `generate` to `program`.
+ */
+export function registerGptCommands(program: Command): void {
+  const train = program.commands.find((c) => c.name() === 'train') ?? program.command('train').description('train a neural model on your data');
+  train
+    .command('gpt')
+    .description('train a character-level GPT (decoder-only Transformer) on a text file')
+    .requiredOption('--text <file>', 'UTF-8 text file (the first 90% trains, the last 10% is held out)')
+    .option('--preset <p>', 'tiny | small (default small: 2 layers, d_model 128, context 64)')
+    .option('--steps <n>', 'training steps (default: the preset\'s)')
+    .option('--seed <s>', 'seed of the initial weights and the batches (default 0)')
+    .requiredOption('--out <file>', 'where to write the model (JSON)')
+    .option('--json', 'print {"steps", "trainLoss", "valLoss", "seconds", "vocabSize"} instead of a summary')
+    .action(async (flags: TrainFlags) => {
+      try {
+        await runTrain(flags);
+      } catch (e) {
+        fail(asFlagError(e), !!flags.json);
+      }
+    });
+  program
+    .command('generate')
+    .description('continue a prompt with a GPT saved by `ardiff train gpt`')
+    .requiredOption('--model <file>', 'model file written by `ardiff train gpt`')
+    .requiredOption('--prompt <text>', 'text to continue (its characters must be in the model\'s vocabulary)')
+    .option('--tokens <n>', 'tokens to sample (default 200)')
+    .option('--temperature <t>', 'softmax temperature > 0 (default 1)')
+    .option('--top-k <k>', 'sample among the k most probable tokens')
+    .option('--top-p <p>', 'nucleus sampling: the smallest set of tokens with probability ≥ p, p in (0, 1]')
+    .option('--seed <s>', 'seed of the sampling (default 0)')
+    .action(async (flags: GenerateFlags) => {
+      try {
+        await runGenerate(flags);
+      } catch (e) {
+        fail(asFlagError(e), false);
+      }
+    });
+}
