@@ -36,6 +36,7 @@ import { ArgumentError, DataError, SingularMatrixError } from '../core/errors.js
 import { SampleForecast, checkLevel } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { cholesky, invertSPD, identity, type Matrix } from '../core/linalg.js';
+import { gammaVariate } from '../core/distributions.js';
 import { tQuantile, chisqQuantile } from '../core/distributions.js';
 import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
@@ -598,30 +599,6 @@ function logGamma(x: number): number {
   return 0.5 * LOG2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
 }
 
-/**
- * A Gamma(shape, 1) variate by Marsaglia & Tsang (2000), "A simple method for generating gamma
- * variables", ACM TOMS 26(3): squeeze and log tests on d·(1 + c·Z)³; shape < 1 through
- * Gamma(shape + 1)·U^{1/shape}.
- */
-function gammaVariate(rng: Rng, shape: number): number {
-  if (shape < 1) {
-    const u = 1 - rng.uniform(); // (0, 1]
-    return gammaVariate(rng, shape + 1) * Math.pow(u, 1 / shape);
-  }
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number, v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Input handling

@@ -10,6 +10,7 @@ import tQuantileLib from '@stdlib/stats-base-dists-t-quantile';
 import chisqQuantileLib from '@stdlib/stats-base-dists-chisquare-quantile';
 import betainc from '@stdlib/math-base-special-betainc';
 import gammainc from '@stdlib/math-base-special-gammainc';
+import type { Rng } from './rng.js';
 
 /** Standard normal CDF Φ(x). */
 export function normalCdf(x: number): number {
@@ -58,4 +59,29 @@ export function chisqSf(x: number, k: number): number {
 /** χ²(k) quantile. */
 export function chisqQuantile(p: number, k: number): number {
   return chisqQuantileLib(p, k);
+}
+
+/**
+ * A Gamma(shape, 1) variate by Marsaglia & Tsang (2000), "A simple method for generating gamma
+ * variables", ACM TOMS 26(3): squeeze and log tests on d·(1 + c·Z)³; shape < 1 through
+ * Gamma(shape + 1)·U^{1/shape}.
+ */
+export function gammaVariate(rng: Rng, shape: number): number {
+  if (shape < 1) {
+    const u = 1 - rng.uniform(); // (0, 1]
+    return gammaVariate(rng, shape + 1) * Math.pow(u, 1 / shape);
+  }
+  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    let x: number, v: number;
+    do {
+      x = rng.normal();
+      v = 1 + c * x;
+    } while (v <= 0);
+    v = v * v * v;
+    const u = rng.uniform();
+    const x2 = x * x;
+    if (u < 1 - 0.0331 * x2 * x2) return d * v;
+    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
+  }
 }

@@ -32,6 +32,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { gammaVariate } from '../core/distributions.js';
 import { tf, type Tensor } from './engine/tf.js';
 import type { ParamStore } from './params.js';
 
@@ -278,27 +279,4 @@ export function lgammaHalfStep(x: Tensor): Tensor {
   });
 }
 
-/**
- * A Gamma(shape, 1) variate by Marsaglia & Tsang (2000), "A simple method for generating gamma
- * variables", ACM TOMS 26(3): squeeze and log tests on d·(1 + c·Z)³; shape < 1 through
- * Gamma(shape + 1)·U^{1/shape}. (The same method as the Bayesian AR's private sampler.)
- */
-export function gammaVariate(rng: Rng, shape: number): number {
-  if (shape < 1) {
-    const u = 1 - rng.uniform();
-    return gammaVariate(rng, shape + 1) * Math.pow(u, 1 / shape);
-  }
-  const d = shape - 1 / 3, c = 1 / Math.sqrt(9 * d);
-  for (;;) {
-    let x: number, v: number;
-    do {
-      x = rng.normal();
-      v = 1 + c * x;
-    } while (v <= 0);
-    v = v * v * v;
-    const u = rng.uniform();
-    const x2 = x * x;
-    if (u < 1 - 0.0331 * x2 * x2) return d * v;
-    if (Math.log(u) < 0.5 * x2 + d * (1 - v + Math.log(v))) return d * v;
-  }
-}
+export { gammaVariate };

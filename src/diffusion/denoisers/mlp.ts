@@ -12,7 +12,7 @@ import { tf, type Tensor } from '../../neural/engine/tf.js';
 import { addLinear, linear, silu } from '../../neural/layers.js';
 import { ParamStore, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
-import type { Denoiser, DenoiserJSON } from './types.js';
+import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
 
 export interface MLPDenoiserConfig {
   /** Values per sample (e.g. 2 for points). */
@@ -96,11 +96,7 @@ export class MLPDenoiser implements Denoiser {
   }
 
   predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    // Read after tidy: tidy walks every element of a typed array it is handed back.
-    const out = tf.tidy(() => this.forward(tf.tensor2d(x, [t.length, this.config.sampleSize]), t, labels));
-    const values = Float32Array.from(out.dataSync() as Float32Array);
-    out.dispose();
-    return values;
+    return predictOnHost(this, x, t, labels);
   }
 
   toJSON(): DenoiserJSON {

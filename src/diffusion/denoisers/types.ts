@@ -5,7 +5,7 @@
  * sampling loop can hand its output straight to a scheduler's `step`.
  */
 import type { ParamStore, ParamJSON } from '../../neural/params.js';
-import type { Tensor } from '../../neural/engine/tf.js';
+import { tf, type Tensor } from '../../neural/engine/tf.js';
 
 export interface Denoiser {
   /** 'mlp', 'unet1d', 'unet2d'. */
@@ -26,4 +26,15 @@ export interface DenoiserJSON {
   readonly kind: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly params: readonly ParamJSON[];
+}
+
+/**
+ * `predict` for any denoiser: upload x as [B, sampleSize], run `forward` in a tidy, and read the
+ * result after the tidy (tidy walks every element of a typed array it is handed back).
+ */
+export function predictOnHost(denoiser: Pick<Denoiser, 'forward' | 'sampleSize'>, x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
+  const out = tf.tidy(() => denoiser.forward(tf.tensor2d(x, [t.length, denoiser.sampleSize]), t, labels));
+  const values = Float32Array.from(out.dataSync() as Float32Array);
+  out.dispose();
+  return values;
 }

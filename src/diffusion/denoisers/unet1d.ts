@@ -11,7 +11,7 @@ import { ArgumentError } from '../../core/errors.js';
 import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
 import { ParamStore, type ParamJSON } from '../../neural/params.js';
-import type { Denoiser, DenoiserJSON } from './types.js';
+import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
 import { buildUNetParams, checkUNetSpec, unetForward, unetParamShapes, type UNetSpec } from './unet2d.js';
 
 export interface UNet1DDenoiserConfig {
@@ -100,11 +100,7 @@ export class UNet1DDenoiser implements Denoiser {
   }
 
   predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    // The tensor leaves the tidy and is read after it (tidy would walk a returned typed array).
-    const out = tf.tidy(() => this.forward(tf.tensor2d(x, [t.length, this.sampleSize]), t, labels));
-    const values = Float32Array.from(out.dataSync() as Float32Array);
-    out.dispose();
-    return values;
+    return predictOnHost(this, x, t, labels);
   }
 
   toJSON(): DenoiserJSON {

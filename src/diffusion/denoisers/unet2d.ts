@@ -20,7 +20,7 @@ import { tf, type Tensor } from '../../neural/engine/tf.js';
 import { addConv, addGroupNorm, addLinear, conv, groupNorm, linear, silu } from '../../neural/layers.js';
 import { ParamStore, type Init, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
-import type { Denoiser, DenoiserJSON } from './types.js';
+import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
 
 /** The geometry of a U-Net, shared by the 1-D and 2-D denoisers. */
 export interface UNetSpec {
@@ -332,11 +332,7 @@ export class UNet2DDenoiser implements Denoiser {
   }
 
   predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    // The tensor leaves the tidy and is read after it (tidy would walk a returned typed array).
-    const out = tf.tidy(() => this.forward(tf.tensor2d(x, [t.length, this.sampleSize]), t, labels));
-    const values = Float32Array.from(out.dataSync() as Float32Array);
-    out.dispose();
-    return values;
+    return predictOnHost(this, x, t, labels);
   }
 
   toJSON(): DenoiserJSON {

@@ -18,7 +18,9 @@ export interface EngineOptions {
   backend?: BackendName;
   /**
    * WebAssembly threads (opt-in; default 1). More threads help large matrix products and
-   * convolutions, not small recurrent models. Takes effect only before the wasm backend first starts.
+   * convolutions, not small recurrent models. Takes effect only before the wasm backend first
+   * starts, and only where tfjs loads its threaded build: in browsers with cross-origin isolation
+   * (SharedArrayBuffer). In Node tfjs 4.22 always loads the single-threaded build.
    */
   threads?: number;
   /** Where the browser finds the `.wasm` files (a URL prefix or a map), as tfjs' `setWasmPaths`. */
