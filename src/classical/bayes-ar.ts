@@ -41,7 +41,7 @@ import { tQuantile, chisqQuantile } from '../core/distributions.js';
 import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkRng } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -622,16 +622,7 @@ function coefNames(p: number): string[] {
 }
 
 function checkSeries(y: ArrayLike<number>): Float64Array {
-  if (!y || typeof y.length !== 'number') throw new DataError('y must be an array of numbers', 'y');
-  const data = Float64Array.from(y);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (Number.isNaN(v)) {
-      throw new DataError(`y has a missing value (NaN) at row ${i + 1}; the Bayesian AR conditions on a complete series: fill the gap or drop the rows first`, 'y');
-    }
-    if (!Number.isFinite(v)) throw new DataError(`y has a non-finite value (${v}) at row ${i + 1}; remove or replace it`, 'y');
-  }
-  return data;
+  return checkCompleteSeries(y, 'the Bayesian AR conditions on a complete series');
 }
 
 /** p must be an integer ≥ 0 with at least p + 2 observations (two in the likelihood). */

@@ -30,12 +30,12 @@
 import { ArgumentError, DataError, SingularMatrixError } from '../core/errors.js';
 import { SampleForecast, quantileSorted } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
-import { leastSquares, invertSPD, type Matrix } from '../core/linalg.js';
+import { leastSquares, leastSquaresSSR, invertSPD, type Matrix } from '../core/linalg.js';
 import { nelderMead, lbfgs } from '../core/optimize.js';
 import { normalSf, normalQuantile } from '../core/distributions.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
-import { checkHorizon, checkPositiveInt, checkNoExog } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -542,17 +542,10 @@ function profileOrInf(data: LstarData, gamma: number, c: number): number {
 
 /** SSR of the linear AR(p) with constant on the LSTAR sample. */
 function linearSSR(data: LstarData): number {
-  const { target, lags, p } = data;
+  const { target, lags } = data;
   const X: Matrix = Array.from(target, (_, r) => [1, ...lags.map((l) => l[r])]);
   try {
-    const { coef } = leastSquares(X, target);
-    let ssr = 0;
-    for (let r = 0; r < target.length; r++) {
-      let e = target[r];
-      for (let j = 0; j <= p; j++) e -= X[r][j] * coef[j];
-      ssr += e * e;
-    }
-    return ssr;
+    return leastSquaresSSR(X, target);
   } catch {
     return NaN;
   }
@@ -623,16 +616,7 @@ function sdPop(x: Float64Array): number {
 // Input handling
 
 function checkSeries(y: ArrayLike<number>): Float64Array {
-  if (!y || typeof y.length !== 'number') throw new DataError('y must be an array of numbers', 'y');
-  const data = Float64Array.from(y);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (Number.isNaN(v)) {
-      throw new DataError(`y has a missing value (NaN) at row ${i + 1}; LSTAR estimation needs a complete series: fill the gap or drop the rows first`, 'y');
-    }
-    if (!Number.isFinite(v)) throw new DataError(`y has a non-finite value (${v}) at row ${i + 1}; remove or replace it`, 'y');
-  }
-  return data;
+  return checkCompleteSeries(y, 'LSTAR estimation needs a complete series');
 }
 
 function checkSpec(spec: LSTARSpec | undefined): { p: number; d: number } {

@@ -42,11 +42,11 @@
 import { ArgumentError, ConvergenceError, DataError, SingularMatrixError } from '../core/errors.js';
 import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
-import { leastSquares, type Matrix } from '../core/linalg.js';
+import { leastSquares, leastSquaresSSR, type Matrix } from '../core/linalg.js';
 import { lbfgs } from '../core/optimize.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
-import { checkHorizon, checkPositiveInt, checkNoExog } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
 
 const LOG2PI = Math.log(2 * Math.PI);
 
@@ -776,14 +776,7 @@ function linearSSR(y: Float64Array, p: number): number {
     target.push(y[t]);
   }
   try {
-    const { coef } = leastSquares(X, target);
-    let ssr = 0;
-    for (let r = 0; r < X.length; r++) {
-      let e = target[r];
-      for (let j = 0; j <= p; j++) e -= X[r][j] * coef[j];
-      ssr += e * e;
-    }
-    return ssr;
+    return leastSquaresSSR(X, target);
   } catch {
     return NaN;
   }
@@ -793,16 +786,7 @@ function linearSSR(y: Float64Array, p: number): number {
 // Input handling
 
 function checkSeries(y: ArrayLike<number>): Float64Array {
-  if (!y || typeof y.length !== 'number') throw new DataError('y must be an array of numbers', 'y');
-  const data = Float64Array.from(y);
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (Number.isNaN(v)) {
-      throw new DataError(`y has a missing value (NaN) at row ${i + 1}; NAR estimation needs a complete series: fill the gap or drop the rows first`, 'y');
-    }
-    if (!Number.isFinite(v)) throw new DataError(`y has a non-finite value (${v}) at row ${i + 1}; remove or replace it`, 'y');
-  }
-  return data;
+  return checkCompleteSeries(y, 'NAR estimation needs a complete series');
 }
 
 function checkSpec(spec: NARSpec | undefined): Arch {

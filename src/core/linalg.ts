@@ -326,6 +326,18 @@ export function leastSquares(
   return { coef, xtxInv, rank: f.rank };
 }
 
+/** Residual sum of squares of the least-squares fit of y on X (throws as {@link leastSquares}). */
+export function leastSquaresSSR(x: Matrix, y: ArrayLike<number>): number {
+  const { coef } = leastSquares(x, y);
+  let ssr = 0;
+  for (let r = 0; r < x.length; r++) {
+    let e = y[r];
+    for (let j = 0; j < coef.length; j++) e -= x[r][j] * coef[j];
+    ssr += e * e;
+  }
+  return ssr;
+}
+
 function describeCollinearity(x: Matrix, f: QR, names?: readonly string[]): string {
   const label = (j: number) => (names && names[j] !== undefined ? names[j] : `column ${j}`);
   const independent = f.perm.filter((j) => !f.dependent.includes(j));

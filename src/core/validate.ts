@@ -1,5 +1,5 @@
 /** Argument checks shared by the models' public methods (typed errors naming the argument). */
-import { ArgumentError } from './errors.js';
+import { ArgumentError, DataError } from './errors.js';
 import type { FutureRegressors } from './model.js';
 import type { Rng } from './rng.js';
 
@@ -24,4 +24,19 @@ export function checkRng(rng: Rng | undefined): asserts rng is Rng {
   if (!rng || typeof rng.normal !== 'function' || typeof rng.uniform !== 'function') {
     throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');
   }
+}
+
+/**
+ * A complete series `y` as a Float64Array: missing (NaN) and infinite values are rejected with a
+ * DataError naming the row; `need` says why, e.g. "NAR estimation needs a complete series".
+ */
+export function checkCompleteSeries(y: ArrayLike<number>, need: string): Float64Array {
+  if (!y || typeof y.length !== 'number') throw new DataError('y must be an array of numbers', 'y');
+  const data = Float64Array.from(y);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (Number.isNaN(v)) throw new DataError(`y has a missing value (NaN) at row ${i + 1}; ${need}: fill the gap or drop the rows first`, 'y');
+    if (!Number.isFinite(v)) throw new DataError(`y has a non-finite value (${v}) at row ${i + 1}; remove or replace it`, 'y');
+  }
+  return data;
 }

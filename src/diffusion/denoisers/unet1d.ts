@@ -12,31 +12,19 @@ import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
 import { ParamStore, type ParamJSON } from '../../neural/params.js';
 import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
-import { buildUNetParams, checkUNetSpec, unetForward, unetParamShapes, type UNetSpec } from './unet2d.js';
+import { buildUNetParams, checkUNetSpec, unetForward, unetParamShapes, type UNetSharedConfig, type UNetSpec } from './unet2d.js';
 
-export interface UNet1DDenoiserConfig {
+export interface UNet1DDenoiserConfig extends UNetSharedConfig {
   /** Sequence length L (values per sample); must be divisible by 2^depth. */
   length: number;
-  /** Channels of the first level (default 16). */
-  baseChannels?: number;
   /** Number of halvings of the length (default 2: L → L/2 → L/4, or channelMults.length − 1). */
   depth?: number;
   /** Channel multiplier per level, depth + 1 entries (default 1, 2, 4, 4, …). */
   channelMults?: readonly number[];
   /** Kernel size of the convolutions (default 3; odd). */
   kernelSize?: number;
-  /** Residual blocks per level on each side (default 1). */
-  blocksPerLevel?: number;
   /** Self-attention over the positions at the lowest resolution (default false). */
   attention?: boolean;
-  /** Group-norm groups (default 8; every level's channels must be divisible by it). */
-  groups?: number;
-  /** Size of the sinusoidal timestep embedding (default 64). */
-  timeEmbedding?: number;
-  /** Number of classes for a conditional model (default 0: unconditional). */
-  numClasses?: number;
-  /** Seed of the initial weights (default 0). */
-  seed?: number;
 }
 
 type Resolved1D = Required<UNet1DDenoiserConfig>;

@@ -240,24 +240,12 @@ export function checkUNetSpec(where: string, spec: UNetSpec): void {
   }
 }
 
-export interface UNet2DDenoiserConfig {
-  /** Image height (default 14). */
-  height?: number;
-  /** Image width (default: the height). */
-  width?: number;
-  /** Image channels (default 1). */
-  channels?: number;
+/** Options both U-Net denoisers take, with the same meaning and defaults. */
+export interface UNetSharedConfig {
   /** Channels of the first level (default 16). */
   baseChannels?: number;
-  /**
-   * Channel multiplier per level, finest first (default [1, 2]: 14×14 → 7×7). Each level after the
-   * first halves height and width, so both must be divisible by 2^(levels − 1).
-   */
-  channelMults?: readonly number[];
   /** Residual blocks per level on each side (default 1). */
   blocksPerLevel?: number;
-  /** Self-attention at the lowest resolution (default true). */
-  attention?: boolean;
   /** Group-norm groups (default 8; every level's channels must be divisible by it). */
   groups?: number;
   /** Size of the sinusoidal timestep embedding (default 64). */
@@ -266,6 +254,22 @@ export interface UNet2DDenoiserConfig {
   numClasses?: number;
   /** Seed of the initial weights (default 0). */
   seed?: number;
+}
+
+export interface UNet2DDenoiserConfig extends UNetSharedConfig {
+  /** Image height (default 14). */
+  height?: number;
+  /** Image width (default: the height). */
+  width?: number;
+  /** Image channels (default 1). */
+  channels?: number;
+  /**
+   * Channel multiplier per level, finest first (default [1, 2]: 14×14 → 7×7). Each level after the
+   * first halves height and width, so both must be divisible by 2^(levels − 1).
+   */
+  channelMults?: readonly number[];
+  /** Self-attention at the lowest resolution (default true). */
+  attention?: boolean;
 }
 
 type Resolved2D = Required<UNet2DDenoiserConfig>;
