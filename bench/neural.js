@@ -1,8 +1,8 @@
 /**
  * Speed benchmark of ardiff's neural models against PyTorch on the CPU, both single-threaded:
  * one training step (forward + loss + backward + AdamW update) of the recurrent forecasters, the
- * character GPT and the MLP diffusion denoiser, and the sampling throughput of the MLP denoiser
- * with each scheduler.
+ * character GPT, the MLP diffusion denoiser and the 28×28 U-Net denoiser, and the sampling
+ * throughput of the MLP denoiser with each scheduler.
  *
  *   npm run build && npm run bench -- --neural            human-readable table
  *   npm run bench -- --neural --json                      same, then one final line of JSON:
@@ -42,9 +42,21 @@
  *               written by hand as diffusers computes them (diffusers itself is not used), from
  *               ardiff's starting noise, so the deterministic samplers (ddim, dpm++, euler) must end
  *               at the same samples (maxAbsDiff, relative to the largest |x|).
- *   ddpm-unet28 named by the issue; skipped, with the reason printed: the 2-D U-Net denoiser (28×28
- *               images) did not exist when this bench was written (a UNet2DDenoiser appeared in
- *               src/diffusion/denoisers/unet2d.ts afterwards; wiring it needs a matching PyTorch U-Net).
+ *   ddpm-unet28 one trainDenoiser step of the 2-D U-Net denoiser UNet2DDenoiser with the '28x28' preset
+ *               (src/diffusion/denoisers/unet2d.ts: 28×28×1 images, 32 base channels, levels 32/64/64
+ *               at 28/14/7, 1 residual block per level, self-attention at 7×7, time embedding 64),
+ *               batch 32, on a fixed batch made here as trainDenoiser makes one (x₀ ~ U(−1, 1) per
+ *               pixel, t ~ U{0..999}, ε, x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε): trainStep with trainDenoiser's
+ *               loss (per-row MSE against ε, weight 1), clipNorm 1, AdamW(lr 1e-3) scaled by
+ *               warmupCosine, then the EMA (0.995) update. The host-side batch draw of
+ *               trainDenoiser (~25 000 normals, well under 1% of a ~3 s step) is not timed.
+ *               PyTorch: the same U-Net in nn.Conv2d / nn.GroupNorm / F.interpolate built from
+ *               ardiff's weights (bench/peers/torch_unet.py), F.mse_loss, clip_grad_norm_(1), AdamW +
+ *               LambdaLR, EMA. The peer first checks its initial-weight loss against ardiff's first
+ *               loss (1e-5 relative) and its initial output against ardiff's element by element
+ *               (max |Δ| ≤ 1e-4 · max |output|), and refuses to time a different function; the
+ *               step-1 gradient norms (1e-4) and the losses after the last step are compared too.
+ *               Skipped, with the reason printed, when torch is absent.
  *
  * Method: each side builds the model from the same seeded initial weights (ardiff's, handed to
  * PyTorch through bench/.cache/neural-task.json together with the fixed batch), runs `warmup`
@@ -55,7 +67,7 @@
  * ratio = ardiffMs / peerMs: how many times slower ardiff is (< 1: ardiff is faster) — the
  * inverse of bench/run.js's classical tables. loss0 is each side's loss at the first step (same
  * weights, same batch): it checks that both compute the same function (not for ddpm-mlp, whose
- * batches are random on each side).
+ * batches are random on each side). A failed agreement check of ddpm-unet28 makes the exit code 1.
  */
 import { Buffer } from 'node:buffer';
 import { spawnSync } from 'node:child_process';
@@ -83,7 +95,7 @@ const SPECS = {
   'sample-ddim': { kind: 'sample', scheduler: 'ddim', steps: 50, n: 1000, d: 2, width: 128, blocks: 3, timeEmbedding: 64, warmup: 1, reps: 5 },
   'sample-dpm++': { kind: 'sample', scheduler: 'dpm++', steps: 20, n: 1000, d: 2, width: 128, blocks: 3, timeEmbedding: 64, warmup: 1, reps: 5 },
   'sample-euler': { kind: 'sample', scheduler: 'euler', steps: 50, n: 1000, d: 2, width: 128, blocks: 3, timeEmbedding: 64, warmup: 1, reps: 5 },
-  'ddpm-unet28': { kind: 'skip' },
+  'ddpm-unet28': { kind: 'unet', preset: '28x28', B: 32, lr: 1e-3, clipNorm: 1, emaDecay: 0.995, lossTol: 1e-5, predTol: 1e-4, gradNormTol: 1e-4, warmup: 1, reps: 5 },
 };
 export const NEURAL_CASES = Object.keys(SPECS);
 /** Linear DDPM schedule (ardiff's and diffusers' defaults). */
@@ -159,7 +171,7 @@ async function loadArdiff() {
 
 /** Why a case cannot run on the ardiff side (missing module or export), or null. */
 function missingFor(spec, mods, errors) {
-  const need = { rnn: [['rnn', 'RNN'], ['heads', 'createHead']], gpt: [['gpt', 'GPT'], ['tokenizer', 'CharTokenizer']], mlp: [['diffusion', 'MLPDenoiser']], 'ddpm-mlp': [['diffusion', 'MLPDenoiser'], ['diffusion', 'trainDenoiser'], ['diffusion', 'toyData']], sample: [['diffusion', 'MLPDenoiser'], ['diffusion', 'DiffusionModel'], ['diffusion', 'resolveScheduleConfig']] }[spec.kind];
+  const need = { rnn: [['rnn', 'RNN'], ['heads', 'createHead']], gpt: [['gpt', 'GPT'], ['tokenizer', 'CharTokenizer']], mlp: [['diffusion', 'MLPDenoiser']], 'ddpm-mlp': [['diffusion', 'MLPDenoiser'], ['diffusion', 'trainDenoiser'], ['diffusion', 'toyData']], sample: [['diffusion', 'MLPDenoiser'], ['diffusion', 'DiffusionModel'], ['diffusion', 'resolveScheduleConfig']], unet: [['diffusion', 'UNet2DDenoiser'], ['diffusion', 'UNET2D_PRESETS'], ['diffusion', 'makeBetas'], ['diffusion', 'alphasFromBetas'], ['diffusion', 'alphasCumprod'], ['neural', 'EMA'], ['neural', 'warmupCosine']] }[spec.kind];
   for (const [key, name] of [['neural', 'initEngine'], ['neural', 'AdamW'], ['neural', 'trainStep'], ['neural', 'ParamStore'], ['engine', 'tf'], ['rng', 'createRng'], ...need]) {
     if (errors[key]) return errors[key];
     if (mods[key][name] === undefined) return `dist/${key} has no export '${name}'`;
@@ -268,6 +280,56 @@ function timeArdiffCase(name, spec, c, M) {
       const { last, samples } = timeSteps(one, c.warmup, c.reps);
       const ms = median(samples);
       res = { ms, samples, samplesPerSec: n / (ms / 1000), x: last };
+    } else if (spec.kind === 'unet') {
+      const { B } = spec;
+      const den = new M.diffusion.UNet2DDenoiser({ ...M.diffusion.UNET2D_PRESETS[spec.preset], seed: SEED });
+      dispose.push(den.params);
+      const d = den.sampleSize;
+      // The batch as trainDenoiser draws one (its per-row loop), from a fixed x₀ ~ U(−1, 1).
+      const abar = M.diffusion.alphasCumprod(M.diffusion.alphasFromBetas(M.diffusion.makeBetas(SCHEDULE)));
+      const T = SCHEDULE.numTrainTimesteps;
+      const xt = new Float32Array(B * d), target = new Float32Array(B * d), t = new Float32Array(B);
+      for (let b = 0; b < B; b++) {
+        t[b] = Math.min(T - 1, Math.floor(rng.uniform() * T));
+        const a = abar[t[b]], sa = Math.sqrt(a), sb = Math.sqrt(1 - a);
+        for (let j = 0; j < d; j++) {
+          const x0 = 2 * rng.uniform() - 1, eps = rng.normal();
+          xt[b * d + j] = sa * x0 + sb * eps;
+          target[b * d + j] = eps;
+        }
+      }
+      const sp = den.spec;
+      Object.assign(task, {
+        name, params: den.params.toJSON(), xt: b64(xt), t: b64(t), target: b64(target),
+        height: sp.height, width: sp.width, channels: sp.channels, levelChannels: [...sp.levelChannels], blocksPerLevel: sp.blocksPerLevel,
+        attention: sp.attention, groups: sp.groups, timeEmbedding: sp.timeEmbedding, numClasses: sp.numClasses,
+      });
+      const opt = new AdamW(den.params, { lr: spec.lr });
+      const ema = new M.neural.EMA(den.params, spec.emaDecay);
+      dispose.push(opt, ema);
+      // The initial network's output on the batch (untimed), for the peer's element-wise check.
+      const pred0 = tf.tidy(() => den.forward(tf.tensor2d(xt, [B, d]), t));
+      task.ardiffPred0 = b64(Float32Array.from(pred0.dataSync()));
+      pred0.dispose();
+      const w = new Float32Array(B).fill(1);
+      // trainDenoiser's loss: per-row mean square error against ε, weighted (here by 1), averaged.
+      const loss = () => {
+        const pred = den.forward(tf.tensor2d(xt, [B, d]), t);
+        const perRow = tf.mean(tf.square(tf.sub(pred, tf.tensor2d(target, [B, d]))), 1);
+        return tf.mean(tf.mul(perRow, tf.tensor1d(w)));
+      };
+      const total = c.warmup + c.reps, warm = Math.max(1, Math.round(total * 0.02));
+      let s = 0;
+      const norms = [];
+      const step = () => {
+        const r = trainStep(den.params, opt, loss, { clipNorm: spec.clipNorm, lrScale: M.neural.warmupCosine(s++, warm, total) });
+        ema.update();
+        norms.push(r.gradNorm);
+        return r.loss;
+      };
+      const { first, last, samples } = timeSteps(step, c.warmup, c.reps);
+      task.ardiffLoss0 = first;
+      res = { ms: median(samples), samples, loss0: first, lossLast: last, gradNorm0: norms[0], parameters: den.params.count() };
     }
   } finally {
     for (const o of dispose) o.dispose();
@@ -313,6 +375,7 @@ function describe(name, spec) {
     case 'mlp': return `MLP w ${spec.width}, ${spec.blocks} blocks, temb ${spec.timeEmbedding}, B ${spec.B}, 2-D, plain step`;
     case 'ddpm-mlp': return `trainDenoiser step (batch draw, clip 1, EMA), B ${spec.B}`;
     case 'sample': return `${spec.scheduler} ${spec.steps} steps, n ${spec.n}`;
+    case 'unet': return `U-Net ${spec.preset} (c 32/64/64, attn 7×7), B ${spec.B}, clip 1, EMA`;
     default: return name;
   }
 }
@@ -335,13 +398,16 @@ export async function runNeural(argv) {
   const ardiff = {};
   const skipped = {};
   const task = { order: [], cases: {} };
+  let torchChecked = false, torchVersion = null;
+  const torch = () => {
+    if (!torchChecked) { torchVersion = torchAvailable(); torchChecked = true; }
+    return torchVersion;
+  };
   for (const name of opt.cases) {
     const spec = SPECS[name];
-    if (spec.kind === 'skip') {
-      const unet = ['unet2d', 'unet'].some((f) => existsSync(`${ROOT}dist/diffusion/denoisers/${f}.js`));
-      skipped[name] = unet
-        ? 'a 2-D U-Net denoiser exists in dist/diffusion/denoisers but is not wired into this benchmark yet (it needs a matching PyTorch U-Net peer with weight transfer)'
-        : 'the 2-D U-Net denoiser is not built yet (no unet in dist/diffusion/denoisers, only the MLP), so there is no 28×28 image model to time';
+    // The U-Net case is only worth its ~20 s when there is a peer to compare with (and agree with).
+    if (spec.kind === 'unet' && !torch()) {
+      skipped[name] = `needs the PyTorch U-Net peer, and PyTorch is not installed (\`${PYTHON} -c "import torch"\` failed; Debian: apt-get install python3-torch)`;
       continue;
     }
     const why = missingFor(spec, mods, errors);
@@ -365,7 +431,7 @@ export async function runNeural(argv) {
 
   // PyTorch peer
   let peer = null;
-  const torchVersion = task.order.length ? torchAvailable() : null;
+  if (task.order.length) torch();
   if (task.order.length && !torchVersion) {
     notes.push(`PyTorch not installed (\`${PYTHON} -c "import torch"\` failed) — the PyTorch column is skipped (Debian: apt-get install python3-torch)`);
   } else if (task.order.length) {
@@ -378,7 +444,8 @@ export async function runNeural(argv) {
       notes.push(`PyTorch failed — skipped (${peer.error})`);
       peer = null;
     } else {
-      for (const [name, err] of Object.entries(peer.errors ?? {})) notes.push(`PyTorch failed on ${name}: ${err}`);
+      // Agreement failures are listed under PROBLEMS below.
+      for (const [name, err] of Object.entries(peer.errors ?? {})) if (!err.startsWith('AgreementError')) notes.push(`PyTorch failed on ${name}: ${err}`);
     }
   }
   const diffusersOk = spawnSync(PYTHON, ['-c', 'import diffusers'], { stdio: 'ignore' }).status === 0;
@@ -391,6 +458,13 @@ export async function runNeural(argv) {
   // Rows
   const rows = [];
   const problems = [];
+  let agreementFailed = false;
+  for (const [name, err] of Object.entries(peer?.errors ?? {})) {
+    if (err.startsWith('AgreementError')) {
+      problems.push(`${name}: ${err}`);
+      agreementFailed = true;
+    }
+  }
   for (const name of opt.cases) {
     const spec = SPECS[name];
     if (skipped[name]) {
@@ -420,8 +494,22 @@ export async function runNeural(argv) {
       if (p) {
         row.peerLoss0 = p.loss0;
         if (spec.kind !== 'ddpm-mlp') {
+          const tol = spec.lossTol ?? LOSS_TOL;
           row.loss0RelDiff = Math.abs(a.loss0 - p.loss0) / Math.max(1e-12, Math.abs(p.loss0));
-          if (!(row.loss0RelDiff <= LOSS_TOL)) problems.push(`${name}: first-step loss ardiff ${a.loss0} vs PyTorch ${p.loss0} (rel. ${row.loss0RelDiff.toExponential(2)} > ${LOSS_TOL})`);
+          if (!(row.loss0RelDiff <= tol)) {
+            problems.push(`${name}: first-step loss ardiff ${a.loss0} vs PyTorch ${p.loss0} (rel. ${row.loss0RelDiff.toExponential(2)} > ${tol})`);
+            if (spec.kind === 'unet') agreementFailed = true;
+          }
+        }
+        if (spec.kind === 'unet') {
+          Object.assign(row, { ardiffGradNorm0: a.gradNorm0, peerGradNorm0: p.gradNorm0, ardiffLossLast: a.lossLast, peerLossLast: p.lossLast, peerParameters: p.parameters });
+          row.gradNorm0RelDiff = Math.abs(a.gradNorm0 - p.gradNorm0) / Math.max(1e-12, Math.abs(p.gradNorm0));
+          row.lossLastRelDiff = Math.abs(a.lossLast - p.lossLast) / Math.max(1e-12, Math.abs(p.lossLast));
+          if (!(row.gradNorm0RelDiff <= spec.gradNormTol)) {
+            problems.push(`${name}: step-1 gradient norm ardiff ${a.gradNorm0} vs PyTorch ${p.gradNorm0} (rel. ${row.gradNorm0RelDiff.toExponential(2)} > ${spec.gradNormTol})`);
+            agreementFailed = true;
+          }
+          notes.push(`${name}: ${a.parameters} parameters (PyTorch ${p.parameters}); peer's pre-timing check: initial loss ${fmtNum(p.checkLoss)} vs ardiff ${fmtNum(a.loss0)} (rel. ${p.checkRelDiff.toExponential(1)}), initial output max |Δ| ${p.predMaxAbsDiff.toExponential(1)} of max |ε̂| ${fmtNum(p.predMaxAbs)}; step-1 gradient norm ardiff ${fmtNum(a.gradNorm0)} / PyTorch ${fmtNum(p.gradNorm0)} (rel. ${row.gradNorm0RelDiff.toExponential(1)}); loss after ${counts(spec, opt).warmup + counts(spec, opt).reps} steps on the fixed batch ${fmtNum(a.lossLast)} / ${fmtNum(p.lossLast)} (rel. ${row.lossLastRelDiff.toExponential(1)})`);
         }
       }
     }
@@ -478,7 +566,7 @@ export async function runNeural(argv) {
     const out = rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)])));
     console.log(JSON.stringify({ suite: 'neural', ratio: 'ardiffMs/peerMs', engine: info.backend, peerVersion: peer ? peer.version : null, cases: out }));
   }
-  return 0;
+  return agreementFailed ? 1 : 0;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

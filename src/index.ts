@@ -8,6 +8,8 @@ export { createRng, type Rng, type RngState } from './core/rng.js';
 export { GaussianForecast, SampleForecast, type Forecast, type Interval, type ForecastJSON } from './core/forecast.js';
 export type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from './core/model.js';
 export { readTable, parseCsv, numericColumn, columnExpression, applyTransform, DATASETS, findDataset, type Table, type DatasetInfo, type Transform } from './core/series.js';
+export { readWav, writeWav, encodeWav, SUPPORTED_WAV_FORMATS, type WavAudio, type WavSampleFormat, type WavWriteOptions } from './core/wav.js';
+export { imageGridPng, writeImageGrid, type ImageGridOptions } from './core/png.js';
 export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
 export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCrpsSample, intervalCoverage } from './core/metrics.js';
 export { backtest, backtestModelOptions, formatBacktestTable, modelNames, type Backtest, type BacktestOptions, type BacktestResult, type CrpsMethod } from './core/backtest.js';

@@ -39,7 +39,9 @@ describe('ardiff diffusion', () => {
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--class', '1', '--guidance', '3'], '--class', /conditional/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--guidance', '3'], 'guidance', /conditional/);
     await err(['diffusion', 'train', '--dataset', 'moons', '--prediction', 'noise', '--out', model], '--prediction', /epsilon, v or sample/);
-    await err(['diffusion', 'train', '--dataset', 'mnist', '--out', model], '--dataset', /U-Net/);
+    await err(['diffusion', 'train', '--dataset', 'mnist', '--image-size', '20', '--out', model], '--image-size', /14 or 28/);
+    await err(['diffusion', 'train', '--dataset', 'moons', '--image-size', '14', '--out', model], '--image-size', /mnist/);
+    await err(['diffusion', 'sample', '--model', model, '--n', '2', '--out', join(dir, 'g.png')], '--out', /image models/);
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'a,b\n1,2\n3,x\n');
     await err(['diffusion', 'train', '--dataset', bad, '--out', model], '--columns', /not a number/);
@@ -55,5 +57,68 @@ describe('ardiff diffusion', () => {
     const r = await runCliJson(['diffusion', 'sample', '--model', conditional, '--n', '4', '--class', '9']);
     expect(r.code).toBe(2);
     expect((r.json.error as { message: string }).message).toMatch(/not one of the model's classes/);
+  }, 60_000);
+
+  it('trains a class-conditional U-Net on the MNIST digits and writes a PNG grid, one row per class', async () => {
+    const m = join(dir, 'mnist.json');
+    const t = await runCliJson(['diffusion', 'train', '--dataset', 'mnist', '--conditional', '--steps', '2', '--batch-size', '4', '--channels', '8', '--out', m]);
+    expect(t.code).toBe(0);
+    expect(t.json.rows).toBe(8495);
+    expect(t.json.classes).toHaveLength(10);
+    const saved = JSON.parse(readFileSync(m, 'utf8')) as { image: unknown; clipRange: number; denoiser: { kind: string } };
+    expect(saved.image).toEqual({ height: 14, width: 14, channels: 1 });
+    expect(saved.clipRange).toBe(1);
+    expect(saved.denoiser.kind).toBe('unet2d');
+    const grid = join(dir, 'grid.png');
+    const s = await runCliJson(['diffusion', 'sample', '--model', m, '--n', '2', '--class', 'all', '--guidance', '3', '--scheduler', 'dpm++', '--inference-steps', '2', '--out', grid]);
+    expect(s.code).toBe(0);
+    expect(s.json.n).toBe(20);
+    const png = readFileSync(grid);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    // IHDR: 2 columns and 10 rows of 28×28 cells (14×14 drawn at scale 2) with 2-pixel gaps.
+    expect(png.readUInt32BE(16)).toBe(2 * 28 + 3 * 2);
+    expect(png.readUInt32BE(20)).toBe(10 * 28 + 11 * 2);
+  }, 120_000);
+
+  it('trains a 1-D U-Net on WAV frames and restores a noisy recording, reporting the SNR before and after', async () => {
+    const m = join(dir, 'audio.json');
+    const t = await runCliJson(['diffusion', 'train', '--dataset', 'data/audio/speech-1.wav,data/audio/speech-2.wav', '--frame', '32', '--channels', '8', '--steps', '2', '--out', m]);
+    expect(t.code).toBe(0);
+    expect(t.json.columns).toHaveLength(32);
+    expect((JSON.parse(readFileSync(m, 'utf8')) as { audio: unknown }).audio).toEqual({ sampleRate: 16000 });
+    const out = join(dir, 'restored.wav'), noisy = join(dir, 'noisy.wav');
+    const r = await runCliJson(['diffusion', 'restore', '--model', m, '--input', 'data/audio/speech-6.wav', '--add-noise', '5', '--noisy-out', noisy, '--scheduler', 'dpm++', '--inference-steps', '20', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(r.json.snrNoisyDb as number).toBeCloseTo(5, 4);
+    expect(Number.isFinite(r.json.snrRestoredDb)).toBe(true);
+    expect(r.json.strength as number).toBeGreaterThan(0);
+    for (const f of [out, noisy]) expect(readFileSync(f).subarray(0, 4).toString('latin1')).toBe('RIFF');
+    const err = async (args: string[], argument: string, pattern: RegExp) => {
+      const e = await runCliJson(args);
+      expect(e.code).toBe(2);
+      expect((e.json.error as { argument: string }).argument).toBe(argument);
+      expect((e.json.error as { message: string }).message).toMatch(pattern);
+    };
+    await err(['diffusion', 'restore', '--model', m, '--input', 'data/audio/speech-6.wav', '--add-noise', '5', '--inference-steps', '4', '--out', out], 'steps', /at least 7 steps/);
+    await err(['diffusion', 'restore', '--model', model, '--input', 'data/audio/speech-6.wav', '--out', out], '--model', /not trained on audio/);
+    await err(['diffusion', 'train', '--dataset', 'data/audio/speech-1.wav', '--frame', '30', '--out', m], '--frame', /multiple of 8/);
+    await err(['diffusion', 'train', '--dataset', 'data/audio/speech-1.wav', '--width', '30', '--out', m], '--width', /MLP/);
+    const notPcm = join(dir, 'alaw.wav');
+    const b = Buffer.from(readFileSync('data/audio/speech-1.wav'));
+    b.writeUInt16LE(6, 20); // audioFormat → A-law
+    writeFileSync(notPcm, b);
+    await err(['diffusion', 'restore', '--model', m, '--input', notPcm, '--out', out], '--input', /A-law.*integer PCM/s);
+  }, 120_000);
+
+  it('trains on windows of one series (log returns) and samples windows', async () => {
+    const m = join(dir, 'win.json');
+    const t = await runCliJson(['diffusion', 'train', '--dataset', 'eu-stock-markets', '--columns', 'DAX', '--window', '8', '--returns', 'log', '--stride', '4', '--steps', '3', '--width', '16', '--blocks', '1', '--out', m]);
+    expect(t.code).toBe(0);
+    expect(t.json.columns).toEqual(Array.from({ length: 8 }, (_, i) => `logret_${i + 1}`));
+    expect(t.json.rows).toBe(Math.floor((1860 - 1 - 8) / 4) + 1);
+    const s = await runCli(['diffusion', 'sample', '--model', m, '--n', '3', '--scheduler', 'ddim', '--inference-steps', '5']);
+    expect(s.stdout.trim().split('\n')).toHaveLength(4);
+    const e = await runCliJson(['diffusion', 'train', '--dataset', 'eu-stock-markets', '--window', '8', '--out', m]);
+    expect((e.json.error as { argument: string }).argument).toBe('--columns');
   }, 60_000);
 });

@@ -3,6 +3,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine, tf, PATCHED_KERNELS } from '../src/neural/engine/index.js';
 import { createRng } from '../src/core/rng.js';
+import { groupNorm, groupNormSilu } from '../src/neural/layers.js';
+import type { ParamStore } from '../src/neural/params.js';
 
 function randn(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -74,6 +76,20 @@ gradCase('conv1d k5 stride 1 valid', [[2, 20, 3], [5, 3, 2]], (x, f) => tf.conv1
 gradCase('conv2dTranspose 3×3 stride 2 same', [[2, 4, 5, 6], [3, 3, 3, 6]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 8, 10, 3], 2, 'same'), false, CONV_TOL);
 gradCase('conv2dTranspose 4×4 stride 2 valid', [[2, 3, 3, 4], [4, 4, 2, 4]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 8, 8, 2], 2, 'valid'), false, CONV_TOL);
 gradCase('conv2dTranspose 3×3 stride 1 same', [[2, 5, 4, 3], [3, 3, 2, 3]], (x, f) => tf.conv2dTranspose(x as tf.Tensor4D, f as tf.Tensor4D, [2, 5, 4, 2], 1, 'same'), false, CONV_TOL);
+// Sums over leading axes (bias gradients) go through the patched Sum (a product with a ones row);
+// others through the stock kernel. Splits (the gradient of concat) through the patched SplitV.
+gradCase('sum over leading axes (conv bias gradient)', [[4, 5, 6, 7]], (x) => tf.sum(x, [0, 1, 2]));
+gradCase('sum over leading axes, keepDims', [[6, 5, 4]], (x) => tf.sum(x, [1, 0], true));
+gradCase('sum over axis 0 of a matrix', [[300, 9]], (x) => tf.sum(x, 0));
+gradCase('sum over middle axes (stock kernel)', [[3, 5, 4, 6]], (x) => tf.sum(x, [1, 3]));
+gradCase('sum over all axes (stock kernel)', [[3, 5, 4]], (x) => tf.sum(x));
+gradCase('concat along channels (its gradient splits)', [[2, 3, 4, 5], [2, 3, 4, 3]], (a, b) => tf.concat([a, b], 3));
+gradCase('split into unequal pieces', [[3, 4, 6]], (x) => tf.concat(tf.split(x, [1, 3, 2], 2).map((t, i) => tf.mul(t, i + 1)), 2));
+// Group norm (layers.ts) with its written-out gradient, with and without the fused SiLU.
+const normStore = (g: tf.Tensor, b: tf.Tensor) => ({ get: (n: string) => (n.endsWith('.g') ? g : b) }) as unknown as ParamStore;
+gradCase('groupNorm 4 groups', [[3, 5, 4, 8], [8], [8]], (x, g, b) => groupNorm(normStore(g, b), 'n', x, 4));
+gradCase('groupNorm + SiLU, 2 groups', [[2, 6, 6, 8], [8], [8]], (x, g, b) => groupNormSilu(normStore(g, b), 'n', x, 2));
+gradCase('groupNorm + SiLU, instance norm (groups = C)', [[2, 7, 4], [4], [4]], (x, g, b) => groupNormSilu(normStore(g, b), 'n', x, 4));
 cases.push({
   name: 'gather gradient (embedding)',
   run: () => tf.tidy(() => {
@@ -102,7 +118,7 @@ describe('wasm kernels match the cpu backend', () => {
 
   it('patches the kernels it names', () => {
     expect(tf.getBackend()).toBe('wasm');
-    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Slice', 'Unpack', 'UnsortedSegmentSum']);
+    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_n, c) => {

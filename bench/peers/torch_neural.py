@@ -32,6 +32,11 @@ The models are written the way PyTorch users write them:
                   DPM-Solver++ 2M midpoint (20, linspace spacing, final sigma 0), Euler (50,
                   linspace spacing). The starting noise is ardiff's, so the deterministic samplers
                   can be compared sample by sample.
+  ddpm-unet28     ardiff's 2-D U-Net denoiser (28x28, 32 base channels, levels 32/64/64, attention at
+                  7x7) in nn.Conv2d / nn.GroupNorm / F.interpolate, one trainDenoiser step on a fixed
+                  batch (x_t, t, eps) of 32 images: MSE, clip_grad_norm_(1), AdamW + LambdaLR, EMA.
+                  In bench/peers/torch_unet.py, which also checks the initial loss against ardiff's
+                  before timing.
 """
 import base64
 import json
@@ -45,6 +50,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+from lr_schedule import warmup_cosine_lambda
 
 torch.set_num_threads(1)
 try:
@@ -308,15 +314,7 @@ def run_ddpm_mlp(case):
     T = case["numTrainTimesteps"]
     abar = linear_abar(T, case["betaStart"], case["betaEnd"])
     steps = case["warmup"] + case["reps"]
-    warm = max(1, round(steps * 0.02))
-
-    def lr_lambda(s, min_ratio=0.1):  # ardiff's warmupCosine
-        if s < warm:
-            return (s + 1) / warm
-        if s >= steps:
-            return min_ratio
-        p = (s - warm) / max(1, steps - warm)
-        return min_ratio + (1 - min_ratio) * 0.5 * (1 + math.cos(math.pi * p))
+    lr_lambda = warmup_cosine_lambda(steps)
 
     opt = torch.optim.AdamW(model.parameters(), lr=case["lr"], weight_decay=0.0)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda)
@@ -461,7 +459,13 @@ def run_sample(case):
     return {"ms": ms, "samples": samples, "samplesPerSec": n / (ms / 1000), "x": b64(out["x"])}
 
 
-RUNNERS = {"rnn": run_rnn, "gpt": run_gpt, "mlp": run_mlp, "ddpm-mlp": run_ddpm_mlp, "sample": run_sample}
+def run_unet_case(case):
+    from torch_unet import run_unet  # bench/peers/ is on sys.path: it is this script's directory
+
+    return run_unet(case, time_steps)
+
+
+RUNNERS = {"rnn": run_rnn, "gpt": run_gpt, "mlp": run_mlp, "ddpm-mlp": run_ddpm_mlp, "sample": run_sample, "unet": run_unet_case}
 
 
 def main():

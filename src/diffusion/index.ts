@@ -5,7 +5,8 @@
  * `addNoise`, `scaleModelInput`, `initNoiseSigma` — and reproduce its float32 numbers; randomness
  * only through an injected `createRng(seed)`. Denoisers (tensor code; start the engine with
  * `initEngine()` from 'ardiff/neural' first), training, the sampling loop, classifier-free
- * guidance, 2-D test data and sample-quality metrics sit beside them.
+ * guidance, inpainting (RePaint) and SDEdit restoration, 2-D test data, MNIST digits, audio frames and
+ * sample-quality metrics sit beside them.
  */
 export {
   BETA_SCHEDULES,
@@ -51,9 +52,15 @@ export type { Denoiser, DenoiserJSON } from './denoisers/types.js';
 export { trainDenoiser, type TrainDenoiserOptions, type TrainDenoiserResult } from './train.js';
 export { sampleLoop, type Scheduler, type SampleLoopOptions, type SampleLoopResult } from './sample.js';
 export { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
-export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON } from './model.js';
+export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON, type DiffusionModelExtras, type DiffusionScaling, type DenoiserChoice, type ImageShape } from './model.js';
+export { clipPrediction } from './clip.js';
+export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingScheduler } from './inpaint.js';
+export { sdeditLoop, type SdeditOptions } from './sdedit.js';
+export { loadMnist, type DigitImages, type LoadMnistOptions } from './mnist.js';
+export { snrDb, addWhiteNoise, peakNormalise, frameCount, frameSignal, hannWindow, overlapAdd, estimateNoiseSd } from './audio.js';
+export { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from './restore-audio.js';
 export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './toy-data.js';
-export { slicedWasserstein, mmd, gaussianBaseline, type SlicedWassersteinOptions } from './metrics.js';
+export { slicedWasserstein, mmd, gaussianBaseline, frechetDistance, type SlicedWassersteinOptions } from './metrics.js';
 export { slidingWindows, windowStats, type WindowStats } from './windows.js';
 export { UNet1DDenoiser, type UNet1DDenoiserConfig } from './denoisers/unet1d.js';
 export { UNet2DDenoiser, UNET2D_PRESETS, type UNet2DDenoiserConfig } from './denoisers/unet2d.js';

@@ -9,7 +9,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
-import { cholesky } from '../core/linalg.js';
+import { cholesky, matmul, symmetricEigen } from '../core/linalg.js';
 
 function rows(a: Float32Array | Float64Array, d: number, what: string): number {
   if (!Number.isInteger(d) || d < 1 || a.length % d !== 0 || a.length === 0) throw new ArgumentError(`${what}: ${a.length} values are not whole rows of ${d}`, what);
@@ -95,4 +95,45 @@ export function gaussianBaseline(data: Float32Array | Float64Array, d: number, n
     for (let j = 0; j < d; j++) { let s = mean[j]; for (let k = 0; k <= j; k++) s += L[j][k] * z[k]; out[r * d + j] = s; }
   }
   return out;
+}
+
+/**
+ * Fréchet distance between Gaussians fitted to two samples (the distance behind FID, Heusel et al.
+ * 2017): ‖μ_a − μ_b‖² + tr(Σ_a + Σ_b − 2(Σ_a^{1/2} Σ_b Σ_a^{1/2})^{1/2}), with the matrix square
+ * roots from symmetric eigendecompositions. Meant for features (e.g. a classifier's last hidden
+ * layer, as FID uses Inception's); with fewer rows than dimensions the covariances are singular
+ * and the estimate is biased upwards — compare distances computed at the same sample sizes.
+ */
+export function frechetDistance(a: Float32Array | Float64Array, b: Float32Array | Float64Array, d: number): number {
+  const na = rows(a, d, 'a'), nb = rows(b, d, 'b');
+  if (na < 2 || nb < 2) throw new ArgumentError('frechetDistance: each sample needs at least two rows', na < 2 ? 'a' : 'b');
+  const moments = (x: Float32Array | Float64Array, n: number) => {
+    const mu = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mu[j] += x[i * d + j] / n;
+    const cov: number[][] = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < d; j++) {
+        const dj = x[i * d + j] - mu[j];
+        if (dj === 0) continue;
+        for (let k = j; k < d; k++) cov[j][k] += (dj * (x[i * d + k] - mu[k])) / (n - 1);
+      }
+    }
+    for (let j = 0; j < d; j++) for (let k = 0; k < j; k++) cov[j][k] = cov[k][j];
+    return { mu, cov };
+  };
+  const A = moments(a, na), B = moments(b, nb);
+  // Σ_a^{1/2} = V diag(√λ) Vᵀ (negative rounding noise in λ clipped at 0).
+  const ea = symmetricEigen(A.cov);
+  const sqrtA = ea.vectors.map((_, i) => ea.vectors.map((__, j) => {
+    let s = 0;
+    for (let k = 0; k < d; k++) s += ea.vectors[i][k] * Math.sqrt(Math.max(ea.values[k], 0)) * ea.vectors[j][k];
+    return s;
+  }));
+  const m = matmul(matmul(sqrtA, B.cov), sqrtA);
+  for (let i = 0; i < d; i++) for (let j = 0; j < i; j++) m[i][j] = m[j][i] = (m[i][j] + m[j][i]) / 2;
+  let trSqrt = 0;
+  for (const v of symmetricEigen(m).values) trSqrt += Math.sqrt(Math.max(v, 0));
+  let dist = 0;
+  for (let j = 0; j < d; j++) dist += (A.mu[j] - B.mu[j]) ** 2 + A.cov[j][j] + B.cov[j][j];
+  return Math.max(0, dist - 2 * trSqrt);
 }

@@ -1,18 +1,22 @@
 /**
- * A trained diffusion model of rows of numbers (points, tabular rows): the denoiser, the noise
- * schedule and parameterisation it was trained with, the per-column standardisation of the data,
- * and the column and class names — everything needed to sample with any scheduler and to save and
- * restore the model as plain JSON.
+ * A trained diffusion model of rows of numbers — points, tabular rows, windows of a series, audio
+ * frames, images (one image per row, NHWC): the denoiser, the noise schedule and parameterisation it
+ * was trained with, the scaling of the data, the range x̂₀ is clipped to while sampling, and the
+ * column and class names — everything needed to sample with any scheduler and to save and restore
+ * the model as plain JSON.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { clipPrediction } from './clip.js';
 import { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
 import type { Denoiser } from './denoisers/types.js';
-import { UNet1DDenoiser } from './denoisers/unet1d.js';
-import { UNet2DDenoiser } from './denoisers/unet2d.js';
-import { guidedPredict, plainPredict } from './guidance.js';
-import { sampleLoop, type Scheduler } from './sample.js';
-import { resolveScheduleConfig, type ResolvedScheduleConfig, type ScheduleConfig } from './schedules.js';
+import { UNet1DDenoiser, type UNet1DDenoiserConfig } from './denoisers/unet1d.js';
+import { UNet2DDenoiser, type UNet2DDenoiserConfig } from './denoisers/unet2d.js';
+import { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
+import { inpaintLoop } from './inpaint.js';
+import { sampleLoop, type SampleLoopResult, type Scheduler } from './sample.js';
+import { sdeditLoop } from './sdedit.js';
+import { alphasCumprod, alphasFromBetas, makeBetas, resolveScheduleConfig, type ResolvedScheduleConfig, type ScheduleConfig } from './schedules.js';
 import { DDIMScheduler } from './schedulers/ddim.js';
 import { DDPMScheduler } from './schedulers/ddpm.js';
 import { DPMSolverMultistepScheduler } from './schedulers/dpm-solver.js';
@@ -26,15 +30,45 @@ export const SCHEDULER_NAMES: readonly SchedulerName[] = ['ddpm', 'ddim', 'dpm++
 
 const VERSION = 1;
 
+/** Which denoiser to train, and its size; `numClasses` and `seed` come from the fit's options. */
+export type DenoiserChoice =
+  | ({ kind?: 'mlp' } & Pick<MLPDenoiserConfig, 'width' | 'blocks' | 'timeEmbedding'>)
+  | ({ kind: 'unet1d' } & Omit<UNet1DDenoiserConfig, 'length' | 'numClasses' | 'seed'>)
+  | ({ kind: 'unet2d' } & Omit<UNet2DDenoiserConfig, 'numClasses' | 'seed'>);
+
+/**
+ * How rows are put on the model's scale: 'column' standardises each column (tabular rows, points),
+ * 'global' uses one mean and sd for all values (windows of a series, audio frames: every position
+ * is alike), and `{ center, scale }` is a fixed map z = (x − center)/scale (images: pixels in
+ * [0, 1] with center 0.5 and scale 0.5 give [−1, 1]).
+ */
+export type DiffusionScaling = 'column' | 'global' | { center: number; scale: number };
+
+/** Height, width and channels of image rows (stored NHWC, one image per row). */
+export interface ImageShape {
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+}
+
 export interface FitDiffusionOptions extends Omit<TrainDenoiserOptions, 'labels'> {
   /** Column names (default x1, x2, …). */
   columns?: readonly string[];
-  /** Denoiser size: width, blocks, timeEmbedding (the MLP denoiser). */
-  denoiser?: Pick<MLPDenoiserConfig, 'width' | 'blocks' | 'timeEmbedding'>;
+  /** Denoiser kind and size (default the MLP). A 'unet2d' needs height·width·channels = dim. */
+  denoiser?: DenoiserChoice;
+  /** How the data are scaled for the network (default 'column'). */
+  scaling?: DiffusionScaling;
+  /**
+   * Clip x̂₀ at ±range (on the model's scale) at every sampling step: 'auto' (the default) takes the
+   * largest |value| of the scaled training data, a number sets it, false turns clipping off.
+   */
+  clipSample?: number | 'auto' | false;
   /** Class label per row (integers 0..K−1) for a conditional model. */
   labels?: ArrayLike<number>;
   /** Names of the classes (default '0', '1', …). */
   classNames?: readonly string[];
+  /** The rows are audio frames at this sample rate (Hz); kept with the model for restoration. */
+  sampleRate?: number;
 }
 
 export interface DiffusionSampleOptions {
@@ -51,6 +85,18 @@ export interface DiffusionSampleOptions {
   eta?: number;
   /** Keep the intermediate samples (on the data scale). */
   trajectory?: boolean;
+  /** Clip x̂₀ to the model's range (default true when the model has one). */
+  clip?: boolean;
+}
+
+/** What a model holds besides its weights and scaling. */
+export interface DiffusionModelExtras {
+  /** x̂₀ is clipped at ±clipRange (model scale) while sampling. */
+  readonly clipRange?: number;
+  /** Rows are images of this shape. */
+  readonly image?: ImageShape;
+  /** Rows are frames of audio at this sample rate (Hz). */
+  readonly audio?: { readonly sampleRate: number };
 }
 
 export interface DiffusionModelJSON {
@@ -63,6 +109,9 @@ export interface DiffusionModelJSON {
   readonly schedule: { numTrainTimesteps: number; betaStart: number; betaEnd: number; betaSchedule: string };
   readonly prediction: PredictionType;
   readonly trainLoss: number;
+  readonly clipRange?: number;
+  readonly image?: ImageShape;
+  readonly audio?: { readonly sampleRate: number };
   readonly denoiser: { readonly kind: string; readonly config: Readonly<Record<string, unknown>>; readonly params: readonly ParamJSON[] };
 }
 
@@ -84,7 +133,18 @@ export class DiffusionModel {
     readonly std: Float64Array,
     /** Mean training loss over the last 10% of steps. */
     readonly trainLoss: number,
+    readonly extras: DiffusionModelExtras = {},
   ) {}
+
+  /** x̂₀ is clipped at ±clipRange while sampling (undefined: no clipping). */
+  get clipRange(): number | undefined {
+    return this.extras.clipRange;
+  }
+
+  /** The image shape of image models. */
+  get image(): ImageShape | undefined {
+    return this.extras.image;
+  }
 
   get conditional(): boolean {
     return this.classNames.length > 0;
@@ -107,6 +167,57 @@ export class DiffusionModel {
 
   /** n new rows on the data's scale (row-major, `columns.length` per row). */
   sample(n: number, options: DiffusionSampleOptions): { samples: Float64Array; trajectory?: Float64Array[] } {
+    const { scheduler, steps, predict } = this.sampler(n, options);
+    const r = sampleLoop(scheduler, predict, { n, sampleSize: this.columns.length, steps, rng: options.rng, trajectory: options.trajectory, eta: options.eta });
+    return this.result(r);
+  }
+
+  /**
+   * Fills in the values where `mask` is 0 (RePaint, inpaint.ts): `known` holds n rows on the data's
+   * scale (only the mask-1 values are read), `mask` one 0/1 per value, or one row shared by all.
+   * `jumps` > 1 resamples each step (DDPM and DDIM only).
+   */
+  inpaint(known: ArrayLike<number>, mask: Uint8Array | Float32Array, options: DiffusionSampleOptions & { jumps?: number; jumpLength?: number }): { samples: Float64Array; trajectory?: Float64Array[] } {
+    const d = this.columns.length;
+    if (known.length === 0 || known.length % d !== 0) throw new DataError(`inpaint: known has ${known.length} values, not whole rows of ${d}`, 'known');
+    const n = known.length / d;
+    const { scheduler, steps, predict } = this.sampler(n, options);
+    // Values under mask 0 may be anything (NaN for "missing"); only the known ones are scaled.
+    const z = this.scale(Array.from(known, (v, i) => ((mask.length === d ? mask[i % d] : mask[i]) === 1 ? v : 0)));
+    const r = inpaintLoop(scheduler, predict, { n, sampleSize: d, steps, rng: options.rng, trajectory: options.trajectory, eta: options.eta, known: z, mask, jumps: options.jumps, jumpLength: options.jumpLength });
+    return this.result(r);
+  }
+
+  /**
+   * SDEdit (sdedit.ts): noise the rows `input` (data scale) to `strength`·T and denoise them again
+   * (a variation of the input). With `noisy: true` the input's own noise is taken as the noise of
+   * that level (see {@link strengthForNoise}) and nothing is added: restoration of noisy data.
+   */
+  restore(input: ArrayLike<number>, options: DiffusionSampleOptions & { strength: number; noisy?: boolean }): { samples: Float64Array; trajectory?: Float64Array[] } {
+    const d = this.columns.length;
+    if (input.length === 0 || input.length % d !== 0) throw new DataError(`restore: input has ${input.length} values, not whole rows of ${d}`, 'input');
+    const n = input.length / d;
+    const { scheduler, steps, predict } = this.sampler(n, options);
+    const r = sdeditLoop(scheduler, predict, { n, sampleSize: d, steps, rng: options.rng, trajectory: options.trajectory, eta: options.eta, input: this.scale(input), strength: options.strength, noisy: options.noisy });
+    return this.result(r);
+  }
+
+  /**
+   * The training timestep whose noise level σ_t/α_t = √((1−ᾱ)/ᾱ) equals `noiseSd` on the data's
+   * scale (per-column scalings: their mean), as a strength for {@link restore}: white Gaussian noise
+   * of that sd turns a clean row, scaled by α_t, into exactly a draw of x_t.
+   */
+  strengthForNoise(noiseSd: number): number {
+    if (!(noiseSd > 0) || !Number.isFinite(noiseSd)) throw new ArgumentError(`noise sd must be a finite number > 0, got ${noiseSd}`, 'noiseSd');
+    const sd = noiseSd / (this.std.reduce((a, b) => a + b, 0) / this.std.length);
+    const abar = this.alphasCumprod();
+    let t = 0;
+    while (t < abar.length - 1 && Math.sqrt((1 - abar[t]) / abar[t]) < sd) t++;
+    return (t + 1) / abar.length;
+  }
+
+  /** Scheduler, step count and (guided, clipped) prediction for a run of n rows. */
+  private sampler(n: number, options: DiffusionSampleOptions): { scheduler: Scheduler; steps: number; predict: PredictFn } {
     const name = options.scheduler ?? 'ddim';
     const scheduler = this.scheduler(name);
     const steps = options.steps ?? (name === 'ddpm' ? this.schedule.numTrainTimesteps : name === 'dpm++' ? 20 : 50);
@@ -119,13 +230,36 @@ export class DiffusionModel {
       predict = guidedPredict(this.denoiser, new Int32Array(n).fill(c), guidance ?? 1);
     }
     if (options.eta !== undefined && name !== 'ddim') throw new ArgumentError(`eta applies to the ddim scheduler only, not '${name}'`, 'eta');
-    const r = sampleLoop(scheduler, predict, { n, sampleSize: this.columns.length, steps, rng: options.rng, trajectory: options.trajectory, eta: options.eta });
+    return { scheduler, steps, predict: this.clipped(predict, options.clip) };
+  }
+
+  private result(r: SampleLoopResult): { samples: Float64Array; trajectory?: Float64Array[] } {
     const out = { samples: this.unscale(r.samples) } as { samples: Float64Array; trajectory?: Float64Array[] };
     if (r.trajectory) out.trajectory = r.trajectory.map((x) => this.unscale(x));
     return out;
   }
 
-  private unscale(x: Float32Array): Float64Array {
+  /** `predict` with x̂₀ clipped to the model's range (unless turned off or the model has none). */
+  private clipped(predict: PredictFn, clip = true): PredictFn {
+    const range = this.extras.clipRange;
+    if (!clip || range === undefined) return predict;
+    return clipPrediction(predict, this.alphasCumprod(), this.prediction, range);
+  }
+
+  private alphasCumprod(): Float32Array {
+    return alphasCumprod(alphasFromBetas(makeBetas(this.schedule)));
+  }
+
+  /** Rows on the data's scale → the model's scale. */
+  scale(x: ArrayLike<number>): Float32Array {
+    const d = this.columns.length;
+    const out = new Float32Array(x.length);
+    for (let i = 0; i < x.length; i++) out[i] = (x[i] - this.mean[i % d]) / this.std[i % d];
+    return out;
+  }
+
+  /** Rows on the model's scale → the data's scale. */
+  unscale(x: Float32Array): Float64Array {
     const d = this.columns.length;
     const out = new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) out[i] = x[i] * this.std[i % d] + this.mean[i % d];
@@ -144,6 +278,9 @@ export class DiffusionModel {
       schedule: { numTrainTimesteps: s.numTrainTimesteps, betaStart: s.betaStart, betaEnd: s.betaEnd, betaSchedule: s.betaSchedule },
       prediction: this.prediction,
       trainLoss: this.trainLoss,
+      ...(this.extras.clipRange === undefined ? {} : { clipRange: this.extras.clipRange }),
+      ...(this.extras.image ? { image: { ...this.extras.image } } : {}),
+      ...(this.extras.audio ? { audio: { ...this.extras.audio } } : {}),
       denoiser: this.denoiser.toJSON(),
     };
   }
@@ -158,13 +295,22 @@ export class DiffusionModel {
     if (!restore) throw new DataError(`model file: unknown denoiser '${json.denoiser?.kind}'`, 'model');
     const denoiser = restore(json.denoiser);
     if (denoiser.sampleSize !== d) throw new DataError(`model file: the denoiser takes ${denoiser.sampleSize} values per sample, the model has ${d} columns; the file is corrupt`, 'model');
-    return new DiffusionModel(denoiser, resolveScheduleConfig(json.schedule as ScheduleConfig), json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss);
+    if (json.clipRange !== undefined && !(json.clipRange > 0)) throw new DataError(`model file: clipRange must be > 0, got ${json.clipRange}; the file is corrupt`, 'model');
+    const im = json.image;
+    if (im !== undefined && !(im.height * im.width * im.channels === d)) throw new DataError(`model file: image ${im.height}×${im.width}×${im.channels} does not match ${d} columns; the file is corrupt`, 'model');
+    if (json.audio !== undefined && !(json.audio.sampleRate > 0)) throw new DataError(`model file: audio sample rate must be > 0, got ${json.audio.sampleRate}; the file is corrupt`, 'model');
+    const extras: DiffusionModelExtras = {
+      ...(json.clipRange === undefined ? {} : { clipRange: json.clipRange }),
+      ...(im ? { image: { height: im.height, width: im.width, channels: im.channels } } : {}),
+      ...(json.audio ? { audio: { sampleRate: json.audio.sampleRate } } : {}),
+    };
+    return new DiffusionModel(denoiser, resolveScheduleConfig(json.schedule as ScheduleConfig), json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss, extras);
   }
 }
 
 /**
- * Standardises each column, builds an MLP denoiser and trains it. `data` is row-major with
- * `columns` values per row (or an array of rows).
+ * Scales the data (per column by default), builds the chosen denoiser (an MLP by default) and
+ * trains it. `data` is row-major with `dim` values per row (or an array of rows).
  */
 export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number>[], dim: number, options: FitDiffusionOptions = {}): DiffusionModel {
   if (!Number.isInteger(dim) || dim < 1) throw new ArgumentError(`fitDiffusion: dim must be a positive integer, got ${dim}`, 'dim');
@@ -175,15 +321,16 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
   for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) throw new DataError(`fitDiffusion: row ${Math.floor(i / dim) + 1}, column ${(i % dim) + 1} is not a finite number (${flat[i]}); remove or impute it`, 'data');
   const columns = options.columns ?? Array.from({ length: dim }, (_, j) => `x${j + 1}`);
   if (columns.length !== dim) throw new ArgumentError(`fitDiffusion: ${columns.length} column names for ${dim} columns`, 'columns');
-  const mean = new Float64Array(dim), std = new Float64Array(dim);
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += flat[i * dim + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) std[j] += (flat[i * dim + j] - mean[j]) ** 2 / (n - 1);
-  for (let j = 0; j < dim; j++) {
-    std[j] = Math.sqrt(std[j]);
-    if (!(std[j] > 0)) throw new DataError(`fitDiffusion: column '${columns[j]}' is constant; drop it`, 'data');
-  }
+  const { mean, std } = scalingOf(flat, dim, columns, options.scaling ?? 'column');
   const z = new Float32Array(flat.length);
-  for (let i = 0; i < flat.length; i++) z[i] = (flat[i] - mean[i % dim]) / std[i % dim];
+  let maxAbs = 0;
+  for (let i = 0; i < flat.length; i++) {
+    z[i] = (flat[i] - mean[i % dim]) / std[i % dim];
+    maxAbs = Math.max(maxAbs, Math.abs(z[i]));
+  }
+  const clip = options.clipSample ?? 'auto';
+  if (typeof clip === 'number' && !(clip > 0 && Number.isFinite(clip))) throw new ArgumentError(`fitDiffusion: clipSample must be 'auto', false or a number > 0, got ${clip}`, 'clipSample');
+  const clipRange = clip === false ? undefined : clip === 'auto' ? maxAbs : clip;
 
   let labels: Int32Array | undefined;
   let classNames: readonly string[] = [];
@@ -200,11 +347,65 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
   }
   const prediction = options.prediction ?? 'epsilon';
   const schedule = resolveScheduleConfig(options.schedule);
-  const denoiser = new MLPDenoiser({ sampleSize: dim, ...options.denoiser, numClasses: classNames.length, seed: options.seed ?? 0 });
-  const { losses } = trainDenoiser(denoiser, z, { ...options, schedule, prediction, labels });
+  const { denoiser, image } = buildDenoiser(options.denoiser ?? {}, dim, classNames.length, options.seed ?? 0);
+  // Convolutional denoisers cost far more per row than the MLP: smaller default batches.
+  const batchSize = options.batchSize ?? (denoiser.kind === 'mlp' ? 256 : 32);
+  const { losses } = trainDenoiser(denoiser, z, { ...options, batchSize, schedule, prediction, labels });
   const tail = losses.subarray(Math.floor(losses.length * 0.9));
   const trainLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
-  return new DiffusionModel(denoiser, schedule, prediction, columns, classNames, mean, std, trainLoss);
+  const sr = options.sampleRate;
+  if (sr !== undefined && !(sr > 0 && Number.isFinite(sr))) throw new ArgumentError(`fitDiffusion: sampleRate must be a positive number of Hz, got ${sr}`, 'sampleRate');
+  const extras: DiffusionModelExtras = { ...(clipRange === undefined ? {} : { clipRange }), ...(image ? { image } : {}), ...(sr === undefined ? {} : { audio: { sampleRate: sr } }) };
+  return new DiffusionModel(denoiser, schedule, prediction, columns, classNames, mean, std, trainLoss, extras);
+}
+
+/** Mean and sd per column for the chosen scaling (constant data cannot be scaled: a DataError). */
+function scalingOf(flat: Float64Array, dim: number, columns: readonly string[], scaling: DiffusionScaling): { mean: Float64Array; std: Float64Array } {
+  const n = flat.length / dim;
+  const mean = new Float64Array(dim), std = new Float64Array(dim);
+  if (typeof scaling === 'object' && scaling !== null) {
+    const { center, scale } = scaling;
+    if (!Number.isFinite(center) || !(scale > 0 && Number.isFinite(scale))) throw new ArgumentError(`fitDiffusion: scaling needs a finite center and a scale > 0, got ${center} and ${scale}`, 'scaling');
+    return { mean: mean.fill(center), std: std.fill(scale) };
+  }
+  if (scaling === 'global') {
+    let m = 0, v = 0;
+    for (const x of flat) m += x / flat.length;
+    for (const x of flat) v += (x - m) ** 2 / (flat.length - 1);
+    // Relative test: rounding leaves a constant's variance at ~1e-32 rather than 0.
+    if (!(Math.sqrt(v) > 1e-12 * Math.abs(m))) throw new DataError('fitDiffusion: every value is the same; there is nothing to model', 'data');
+    return { mean: mean.fill(m), std: std.fill(Math.sqrt(v)) };
+  }
+  if (scaling !== 'column') throw new ArgumentError(`fitDiffusion: scaling must be 'column', 'global' or { center, scale }, got '${String(scaling)}'`, 'scaling');
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += flat[i * dim + j] / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) std[j] += (flat[i * dim + j] - mean[j]) ** 2 / (n - 1);
+  for (let j = 0; j < dim; j++) {
+    std[j] = Math.sqrt(std[j]);
+    if (!(std[j] > 1e-12 * Math.abs(mean[j]))) throw new DataError(`fitDiffusion: column '${columns[j]}' is constant; drop it or use scaling 'global'`, 'data');
+  }
+  return { mean, std };
+}
+
+function buildDenoiser(choice: DenoiserChoice, dim: number, numClasses: number, seed: number): { denoiser: Denoiser; image?: ImageShape } {
+  switch (choice.kind ?? 'mlp') {
+    case 'mlp': {
+      const { kind: _k, ...config } = choice as { kind?: 'mlp' } & Pick<MLPDenoiserConfig, 'width' | 'blocks' | 'timeEmbedding'>;
+      return { denoiser: new MLPDenoiser({ ...config, sampleSize: dim, numClasses, seed }) };
+    }
+    case 'unet1d': {
+      const { kind: _k, ...config } = choice as { kind: 'unet1d' } & Omit<UNet1DDenoiserConfig, 'length'>;
+      return { denoiser: new UNet1DDenoiser({ ...config, length: dim, numClasses, seed }) };
+    }
+    case 'unet2d': {
+      const { kind: _k, ...config } = choice as { kind: 'unet2d' } & UNet2DDenoiserConfig;
+      const denoiser = new UNet2DDenoiser({ ...config, numClasses, seed });
+      const { height, width, channels } = denoiser.config;
+      if (denoiser.sampleSize !== dim) throw new ArgumentError(`fitDiffusion: a ${height}×${width}×${channels} U-Net takes ${denoiser.sampleSize} values per row, the data have ${dim}; set height, width and channels to the images' shape`, 'denoiser');
+      return { denoiser, image: { height, width, channels } };
+    }
+    default:
+      throw new ArgumentError(`fitDiffusion: unknown denoiser kind '${String(choice.kind)}'; use mlp, unet1d or unet2d`, 'denoiser');
+  }
 }
 
 function isRows(data: ArrayLike<number> | readonly ArrayLike<number>[]): data is readonly ArrayLike<number>[] {

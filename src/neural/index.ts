@@ -10,3 +10,4 @@ export { RNN, CELL_TYPES, checkRNNSpec, rnnShapes, disposeState, type CellType, 
 export { registerHead, createHead, attachHead, headShapes, headKinds, checkHeadKind, lgammaHalfStep, gammaVariate, type LikelihoodHead, type HeadFactory, type HeadLossOptions } from './heads.js';
 export { GPT, KVCache, trainGPT, gptFromJSON, evaluateGPT, sampleLogits, timeGPTTrainStep, GPT_PRESETS, GPT_FORMAT_VERSION, type GPTConfig, type GPTJSON, type GPTTrainSettings, type GPTPresetName, type GPTStepInfo, type GPTEvalInfo, type GPTTrainingReport, type TrainGPTOptions, type GenerateOptions, type GPTStepTimerConfig } from './gpt.js';
 export { CharTokenizer, buildTokenizer, type BuildTokenizerOptions, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
+export { Classifier, trainClassifier, type ClassifierJSON, type TrainClassifierOptions } from './classifier.js';

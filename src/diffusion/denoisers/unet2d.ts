@@ -17,7 +17,7 @@ import { ArgumentError } from '../../core/errors.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
-import { addConv, addGroupNorm, addLinear, conv, groupNorm, linear, silu } from '../../neural/layers.js';
+import { addConv, addGroupNorm, addLinear, conv, groupNorm, groupNormSilu, linear, silu } from '../../neural/layers.js';
 import { ParamStore, type Init, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
 import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
@@ -181,10 +181,10 @@ function attention(p: ParamStore, name: string, x: Tensor, groups: number): Tens
  * time (+ class) embedding, added per channel at every position.
  */
 function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, groups: number): Tensor {
-  let h = conv(p, `${name}.conv1`, silu(groupNorm(p, `${name}.norm1`, x, groups)));
+  let h = conv(p, `${name}.conv1`, groupNormSilu(p, `${name}.norm1`, x, groups));
   const cout = h.shape[3] as number;
   h = tf.add(h, tf.reshape(linear(p, `${name}.time`, condAct), [condAct.shape[0], 1, 1, cout]));
-  h = conv(p, `${name}.conv2`, silu(groupNorm(p, `${name}.norm2`, h, groups)));
+  h = conv(p, `${name}.conv2`, groupNormSilu(p, `${name}.norm2`, h, groups));
   const skip = x.shape[3] === cout ? x : conv(p, `${name}.skip`, x);
   return tf.add(skip, h);
 }
@@ -221,7 +221,7 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
     h = tf.concat([h, skips.pop()!], 3);
     for (const b of level) h = resBlock(p, b.name, h, condAct, spec.groups);
   });
-  return conv(p, 'out', silu(groupNorm(p, 'out.norm', h, spec.groups)));
+  return conv(p, 'out', groupNormSilu(p, 'out.norm', h, spec.groups));
 }
 
 function positiveInt(where: string, name: string, v: unknown): void {
