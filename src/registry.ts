@@ -11,8 +11,8 @@ import { fitBayesAR, bayesARFromJSON, type BayesAROptions, type BayesARJSON } fr
 import { fitLSTAR, lstarFromJSON, type LSTAROptions, type LSTARJSON } from './classical/lstar.js';
 import { fitNAR, narFromJSON, type NAROptions, type NARJSON } from './classical/nar.js';
 import { fitNaive, fitSeasonalNaive, naiveFromJSON, type NaiveOptions, type SeasonalNaiveOptions, type NaiveJSON } from './classical/naive.js';
-import { fitDeepAR, deepARFromJSON, type DeepAROptions, type DeepARJSON } from './neural/deepar.js';
-import { initEngine } from './neural/engine/init.js';
+import type { DeepAROptions, DeepARJSON } from './neural/deepar.js';
+import { loadNeuralForecasters, neuralForecasters } from './core/neural-forecasters.js';
 import { ArgumentError } from './core/errors.js';
 
 /** A registered model: fit, restore, and the example the contract test uses. */
@@ -96,14 +96,15 @@ const seasonalNaiveEntry: ModelEntry<SeasonalNaiveOptions> = {
   example: { dataset: 'air-passengers', transform: 'log', options: { period: 12 } },
 };
 
-// DeepAR-style recurrent forecasters. The examples are small (one layer of 16 units, 20 epochs)
-// so that the contract test trains each in a few seconds.
+// DeepAR-style recurrent forecasters, loaded with the tensor engine by `prepare` (not when ardiff is
+// imported). The examples are small (one layer of 16 units, 20 epochs) so that the contract test
+// trains each in a few seconds.
 const lstmEntry: ModelEntry<DeepAROptions> = {
   name: 'lstm',
   description: 'DeepAR-style LSTM probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
   producesKind: 'lstm',
-  fit: (y, options) => fitDeepAR(y, { ...options, cell: 'lstm' }),
-  prepare: () => initEngine(),
+  fit: (y, options) => neuralForecasters('lstm').fitDeepAR(y, { ...options, cell: 'lstm' }),
+  prepare: loadNeuralForecasters,
   example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
 };
 
@@ -111,8 +112,8 @@ const gruEntry: ModelEntry<DeepAROptions> = {
   name: 'gru',
   description: 'DeepAR-style GRU probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
   producesKind: 'gru',
-  fit: (y, options) => fitDeepAR(y, { ...options, cell: 'gru' }),
-  prepare: () => initEngine(),
+  fit: (y, options) => neuralForecasters('gru').fitDeepAR(y, { ...options, cell: 'gru' }),
+  prepare: loadNeuralForecasters,
   example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
 };
 
@@ -131,7 +132,7 @@ export function fromJSON(json: ModelJSON): Forecaster {
     case 'lstar': return lstarFromJSON(json);
     case 'nar': return narFromJSON(json);
     case 'naive': case 'seasonal-naive': return naiveFromJSON(json);
-    case 'lstm': case 'gru': return deepARFromJSON(json);
+    case 'lstm': case 'gru': return neuralForecasters(json.kind).deepARFromJSON(json);
     default:
       throw new ArgumentError(`fromJSON: unknown model kind '${(json as { kind?: string })?.kind}'; known kinds: ar, arima, bayes-ar, lstar, nar, naive, seasonal-naive, lstm, gru`, 'json');
   }

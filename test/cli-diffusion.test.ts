@@ -22,6 +22,14 @@ describe('ardiff diffusion', () => {
     expect(lines[0]).toBe('x,y');
     expect(lines.length).toBe(8);
     for (const l of lines.slice(1)) expect(l.split(',').map(Number).every(Number.isFinite)).toBe(true);
+    // --checkpoint-every writes m.checkpoint.json; resuming from the final one gives the same model.
+    const ck = await runCliJson(['diffusion', 'train', '--dataset', 'moons', '--rows', '500', '--steps', '30', '--width', '16', '--blocks', '1', '--checkpoint-every', '7', '--out', model]);
+    expect(ck.code).toBe(0);
+    const state = JSON.parse(readFileSync(join(dir, 'm.checkpoint.json'), 'utf8')) as { step: number; steps: number };
+    expect([state.step, state.steps]).toEqual([30, 30]);
+    const resumed = join(dir, 'resumed.json');
+    expect((await runCliJson(['diffusion', 'train', '--dataset', 'moons', '--rows', '500', '--steps', '30', '--width', '16', '--blocks', '1', '--resume', join(dir, 'm.checkpoint.json'), '--out', resumed])).code).toBe(0);
+    expect(readFileSync(resumed, 'utf8')).toBe(readFileSync(model, 'utf8'));
     const again = join(dir, 's2.csv');
     await runCli(['diffusion', 'sample', '--model', model, '--n', '7', '--scheduler', 'dpm++', '--seed', '3', '--out', again]);
     expect(readFileSync(again, 'utf8')).toBe(readFileSync(out, 'utf8'));

@@ -6,6 +6,8 @@ import pngjs from 'pngjs';
 import { initEngine } from '../src/neural/engine/index.js';
 import { fitDiffusion, DiffusionModel, type DiffusionModelJSON } from '../src/diffusion/model.js';
 import { clipPrediction } from '../src/diffusion/clip.js';
+import { trainDenoiser, type TrainCheckpoint } from '../src/diffusion/train.js';
+import { MLPDenoiser } from '../src/diffusion/denoisers/mlp.js';
 import { frechetDistance } from '../src/diffusion/metrics.js';
 import { alphasCumprod, alphasFromBetas, makeBetas } from '../src/diffusion/schedules.js';
 import { toyData } from '../src/diffusion/toy-data.js';
@@ -71,6 +73,24 @@ describe('frechetDistance', () => {
 describe('fitDiffusion options', () => {
   beforeAll(async () => {
     await initEngine();
+  });
+
+  it('resumes training from a checkpoint to exactly the weights and losses of an uninterrupted run', () => {
+    const data = Float32Array.from(toyData('moons', 200, createRng(1)));
+    const opts = { steps: 12, batchSize: 32, seed: 4, emaDecay: 0.9 };
+    const whole = new MLPDenoiser({ sampleSize: 2, width: 8, blocks: 1, seed: 1 });
+    const saved: TrainCheckpoint[] = [];
+    const full = trainDenoiser(whole, data, { ...opts, checkpointEvery: 5, onCheckpoint: (c) => saved.push(JSON.parse(JSON.stringify(c)) as TrainCheckpoint) });
+    expect(saved.map((c) => c.step)).toEqual([5, 10, 12]);
+    const again = new MLPDenoiser({ sampleSize: 2, width: 8, blocks: 1, seed: 1 });
+    const rest = trainDenoiser(again, data, { ...opts, resume: saved[0] });
+    expect(Array.from(rest.losses)).toEqual(Array.from(full.losses));
+    expect(again.params.toJSON()).toEqual(whole.params.toJSON());
+    expect(() => trainDenoiser(again, data, { ...opts, steps: 20, resume: saved[0] })).toThrow(/12 steps/);
+    expect(() => trainDenoiser(again, data, { ...opts, emaDecay: 0, resume: saved[0] })).toThrow(DataError);
+    const other = new MLPDenoiser({ sampleSize: 2, width: 16, blocks: 1 });
+    expect(() => trainDenoiser(other, data, { ...opts, resume: saved[0] })).toThrow(/another model/);
+    expect(() => trainDenoiser(again, data, { ...opts, checkpointEvery: 2 })).toThrow(ArgumentError);
   });
 
   it("clips at the data's largest |z| by default, at a given range, or not at all; the range survives save/load", () => {

@@ -2,8 +2,8 @@
  * Fan chart of a forecast (history, point forecast, 80% and 95% bands) rendered to SVG with
  * Vega-Lite, headless (Vega's SVG renderer needs no browser or canvas).
  */
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg } from './render-svg.js';
 
 export interface FanChartData {
   title: string;
@@ -31,8 +31,5 @@ export async function fanChartSvg(data: FanChartData): Promise<string> {
     ],
     config: { background: 'white' },
   };
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
+  return renderSvg(spec);
 }

@@ -3,15 +3,8 @@
  * chart: a grid of impulse responses (response × shock, with optional bands) and a Granger
  * causality graph (variables on a circle, an arrow for every significant edge).
  */
-import { compile, type TopLevelSpec } from 'vega-lite';
-import { parse, View } from 'vega';
-
-async function render(spec: TopLevelSpec): Promise<string> {
-  const view = new View(parse(compile(spec).spec), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
+import type { TopLevelSpec } from 'vega-lite';
+import { renderSvg as render } from './render-svg.js';
 
 export interface IrfChartData {
   title: string;

@@ -49,7 +49,7 @@ export { EulerDiscreteScheduler, eulerTimesteps, type EulerConfig, type EulerSte
 export { timestepEmbedding } from './denoisers/embedding.js';
 export { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
 export type { Denoiser, DenoiserJSON } from './denoisers/types.js';
-export { trainDenoiser, type TrainDenoiserOptions, type TrainDenoiserResult } from './train.js';
+export { trainDenoiser, type TrainDenoiserOptions, type TrainDenoiserResult, type TrainCheckpoint } from './train.js';
 export { sampleLoop, type Scheduler, type SampleLoopOptions, type SampleLoopResult } from './sample.js';
 export { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
 export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON, type DiffusionModelExtras, type DiffusionScaling, type DenoiserChoice, type ImageShape } from './model.js';

@@ -7,10 +7,11 @@
  * 2022). Batches, timesteps and noise all come from the seeded RNG.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { createRng } from '../core/rng.js';
+import { createRng, type RngState } from '../core/rng.js';
 import { tf } from '../neural/engine/tf.js';
 import { withHeapGuard } from '../neural/engine/init.js';
-import { AdamW, EMA, trainStep, warmupCosine } from '../neural/optim.js';
+import { AdamW, EMA, trainStep, warmupCosine, type AdamWState } from '../neural/optim.js';
+import { assignFromJSON, variablesToJSON, type ParamJSON } from '../neural/params.js';
 import { alphasCumprod, alphasFromBetas, makeBetas, resolveScheduleConfig, type ScheduleConfig } from './schedules.js';
 import type { PredictionType } from './schedulers/common.js';
 import type { Denoiser } from './denoisers/types.js';
@@ -41,6 +42,28 @@ export interface TrainDenoiserOptions {
   seed?: number;
   /** Called after every step. */
   onStep?: (info: { step: number; steps: number; loss: number }) => void;
+  /** Hand a {@link TrainCheckpoint} to `onCheckpoint` every this many steps (and after the last). */
+  checkpointEvery?: number;
+  onCheckpoint?: (checkpoint: TrainCheckpoint) => void;
+  /** Continue from a checkpoint of the same denoiser, data and options: the result is the same as an uninterrupted run. */
+  resume?: TrainCheckpoint;
+}
+
+/**
+ * Everything needed to continue a training run exactly where it stopped (as diffusers' training
+ * scripts' `--checkpointing_steps` / `--resume_from_checkpoint`): the step reached, the RNG state
+ * (batches, timesteps, noise), the current and EMA weights, AdamW's moments, and the losses so far.
+ */
+export interface TrainCheckpoint {
+  readonly kind: 'diffusion-training';
+  readonly version: 1;
+  readonly step: number;
+  readonly steps: number;
+  readonly rng: RngState;
+  readonly params: readonly ParamJSON[];
+  readonly ema: readonly ParamJSON[] | null;
+  readonly optimizer: AdamWState;
+  readonly losses: readonly number[];
 }
 
 export interface TrainDenoiserResult {
@@ -74,19 +97,38 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
   const schedule = resolveScheduleConfig(options.schedule);
   const abar = alphasCumprod(alphasFromBetas(makeBetas(schedule)));
   const T = schedule.numTrainTimesteps;
-  const rng = createRng(options.seed ?? 0);
+  const every = options.checkpointEvery;
+  if (every !== undefined && (!Number.isInteger(every) || every < 1)) throw new ArgumentError(`trainDenoiser: checkpointEvery must be a positive integer, got ${every}`, 'checkpointEvery');
+  if (every !== undefined && !options.onCheckpoint) throw new ArgumentError('trainDenoiser: checkpointEvery needs onCheckpoint to receive the checkpoints', 'onCheckpoint');
+  const resume = options.resume;
+  if (resume !== undefined) checkResume(resume, steps);
+  const rng = createRng(resume ? resume.rng : options.seed ?? 0);
   const opt = new AdamW(denoiser.params, { lr: options.lr ?? 1e-3, weightDecay: options.weightDecay ?? 0 });
   const emaDecay = options.emaDecay ?? 0.995;
   const ema = emaDecay > 0 ? new EMA(denoiser.params, emaDecay) : undefined;
   const warmup = Math.max(1, Math.round(steps * 0.02));
+  const names = denoiser.params.names(), vars = denoiser.params.variables();
+  let first = 0;
+  const losses = new Float32Array(steps);
+  if (resume) {
+    if ((resume.ema === null) !== (ema === undefined)) throw new DataError(`trainDenoiser: the checkpoint was made ${resume.ema === null ? 'without' : 'with'} an EMA of the weights; resume with the same emaDecay`, 'resume');
+    assignFromJSON(names, vars, resume.params, 'checkpoint weights');
+    if (ema && resume.ema) ema.loadState(resume.ema);
+    opt.loadState(resume.optimizer);
+    losses.set(resume.losses);
+    first = resume.step;
+  }
+  const checkpoint = (step: number): TrainCheckpoint => ({
+    kind: 'diffusion-training', version: 1, step, steps, rng: rng.state(), params: variablesToJSON(names, vars),
+    ema: ema ? ema.state() : null, optimizer: opt.state(), losses: Array.from(losses.subarray(0, step)),
+  });
 
   const xt = new Float32Array(batch * d), target = new Float32Array(batch * d);
   const tt = new Float32Array(batch), w = new Float32Array(batch);
   const lab = new Int32Array(batch);
-  const losses = new Float32Array(steps);
   const start = performance.now();
   withHeapGuard('trainDenoiser', () => {
-    for (let s = 0; s < steps; s++) {
+    for (let s = first; s < steps; s++) {
       for (let b = 0; b < batch; b++) {
         const row = Math.floor(rng.uniform() * n);
         const t = Math.min(T - 1, Math.floor(rng.uniform() * T));
@@ -116,6 +158,7 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
       ema?.update();
       losses[s] = loss;
       options.onStep?.({ step: s + 1, steps, loss });
+      if (every !== undefined && ((s + 1) % every === 0 || s + 1 === steps)) options.onCheckpoint?.(checkpoint(s + 1));
     }
   });
   if (ema) {
@@ -125,4 +168,11 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
   }
   opt.dispose();
   return { losses, seconds: (performance.now() - start) / 1000 };
+}
+
+function checkResume(c: TrainCheckpoint, steps: number): void {
+  if (c?.kind !== 'diffusion-training') throw new DataError(`resume: expected a training checkpoint (kind 'diffusion-training'), got kind '${(c as { kind?: string })?.kind}'`, 'resume');
+  if (c.version !== 1) throw new DataError(`resume: checkpoint version ${c.version} is not supported (this ardiff writes version 1)`, 'resume');
+  if (c.steps !== steps) throw new DataError(`resume: the checkpoint is of a run of ${c.steps} steps, this one has ${steps}; the learning-rate schedule depends on it — use the same step count`, 'resume');
+  if (!Number.isInteger(c.step) || c.step < 0 || c.step > steps || !Array.isArray(c.losses) || c.losses.length !== c.step) throw new DataError('resume: the checkpoint\'s step and loss history disagree; the file is corrupt', 'resume');
 }

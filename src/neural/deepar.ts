@@ -37,6 +37,7 @@
  * const fit = fitDeepAR(y, { cell: 'lstm', seasonalPeriod: 12 });
  * fit.forecast(12).interval(80); fit.sample(12, { paths: 100, rng: createRng(1) });
  */
+import { provideNeuralForecasters } from '../core/neural-forecasters.js';
 import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
@@ -753,3 +754,7 @@ function resolveConfig(o: DeepAROptions | DeepARConfig): DeepARConfig {
     clipNorm: posNum(o.clipNorm ?? 10, 'clipNorm'),
   };
 }
+
+// The model registry reaches these through core/neural-forecasters.ts, so that importing ardiff does
+// not load the tensor engine.
+provideNeuralForecasters({ fitDeepAR, deepARFromJSON });

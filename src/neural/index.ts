@@ -3,8 +3,8 @@
  * neural autoregressive models. Start the engine once with `await initEngine()` before fitting.
  */
 export { initEngine, engineInfo, requireEngine, withHeapGuard, PATCHED_KERNELS, type BackendName, type EngineInfo, type EngineOptions } from './engine/index.js';
-export { ParamStore, type Init, type ParamJSON } from './params.js';
-export { AdamW, EMA, clipByGlobalNorm, trainStep, warmupCosine, type AdamWOptions, type TrainStepOptions } from './optim.js';
+export { ParamStore, variablesToJSON, assignFromJSON, type Init, type ParamJSON } from './params.js';
+export { AdamW, EMA, clipByGlobalNorm, trainStep, warmupCosine, type AdamWOptions, type AdamWState, type TrainStepOptions } from './optim.js';
 export { fitDeepAR, deepARFromJSON, resolveDeepARConfig, FittedDeepAR, DEEPAR_JSON_VERSION, type DeepAROptions, type DeepARConfig, type DeepARJSON, type DeepAREpoch, type DeepARTraining, type DeepARLikelihood, type DeepARForecastOptions, type DeepARSampleOptions } from './deepar.js';
 export { RNN, CELL_TYPES, checkRNNSpec, rnnShapes, disposeState, type CellType, type RNNSpec, type RNNState } from './rnn.js';
 export { registerHead, createHead, attachHead, headShapes, headKinds, checkHeadKind, lgammaHalfStep, gammaVariate, type LikelihoodHead, type HeadFactory, type HeadLossOptions } from './heads.js';

@@ -4,9 +4,9 @@
  * average of weights (for diffusion sampling), and one training step that frees every tensor it
  * makes (tfjs leaks the loss and gradient tensors of `minimize` unless told otherwise).
  */
-import { ArgumentError, ConvergenceError } from '../core/errors.js';
+import { ArgumentError, ConvergenceError, DataError } from '../core/errors.js';
 import { tf, type Tensor, type Variable } from './engine/tf.js';
-import type { ParamStore } from './params.js';
+import { assignFromJSON, variablesToJSON, type ParamJSON, type ParamStore } from './params.js';
 
 /** A non-trainable variable initialised from `make(v)`, freeing the temporary tensor. */
 function variableLike(v: Tensor, make: (t: Tensor) => Tensor): Variable {
@@ -28,7 +28,14 @@ export interface AdamWOptions {
   decay?: (name: string, shape: readonly number[]) => boolean;
 }
 
-/** AdamW over the parameters of one {@link ParamStore}; its moments are plain JSON-free state. */
+/** AdamW's resumable state: the step count and both moments per parameter. */
+export interface AdamWState {
+  readonly t: number;
+  readonly m: readonly ParamJSON[];
+  readonly v: readonly ParamJSON[];
+}
+
+/** AdamW over the parameters of one {@link ParamStore}; `state()`/`loadState()` save and restore its moments. */
 export class AdamW {
   readonly lr: number;
   private readonly beta1: number;
@@ -61,6 +68,19 @@ export class AdamW {
   /** Number of steps taken. */
   get steps(): number {
     return this.t;
+  }
+
+  /** Step count and moments, to resume training exactly (checkpoints). */
+  state(): AdamWState {
+    return { t: this.t, m: variablesToJSON(this.names, this.m), v: variablesToJSON(this.names, this.v) };
+  }
+
+  /** Restores {@link state} (same parameters, same order). */
+  loadState(state: AdamWState): void {
+    if (!Number.isInteger(state?.t) || state.t < 0) throw new DataError(`optimiser state: step count must be an integer ≥ 0, got ${state?.t}`, 'checkpoint');
+    assignFromJSON(this.names, this.m, state.m, 'optimiser state (first moments)');
+    assignFromJSON(this.names, this.v, state.v, 'optimiser state (second moments)');
+    this.t = state.t;
   }
 
   /** One update with gradients in the store's order; `lrScale` multiplies the peak rate. */
@@ -164,6 +184,15 @@ export class EMA {
   /** The averaged values, in the store's order. */
   values(): Variable[] {
     return this.shadow;
+  }
+
+  /** The averaged values as JSON (checkpoints). */
+  state(): ParamJSON[] {
+    return variablesToJSON(this.params.names(), this.shadow);
+  }
+
+  loadState(json: readonly ParamJSON[]): void {
+    assignFromJSON(this.params.names(), this.shadow, json, 'EMA state');
   }
 
   dispose(): void {

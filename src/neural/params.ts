@@ -116,6 +116,25 @@ export class ParamStore {
   }
 }
 
+/** Variables with names as {@link ParamJSON} (optimiser moments, EMA shadows in checkpoints). */
+export function variablesToJSON(names: readonly string[], vars: readonly Variable[]): ParamJSON[] {
+  return vars.map((v, i) => ({ name: names[i], shape: v.shape, data: encode(v.dataSync() as Float32Array) }));
+}
+
+/** Assigns `json` to `vars` (same names, order and shapes, else a DataError naming `what`). */
+export function assignFromJSON(names: readonly string[], vars: readonly Variable[], json: readonly ParamJSON[], what: string): void {
+  if (!Array.isArray(json) || json.length !== vars.length) throw new DataError(`${what}: ${Array.isArray(json) ? json.length : 'no'} arrays for ${vars.length} parameters; it belongs to another model`, 'checkpoint');
+  json.forEach((p, i) => {
+    const v = vars[i];
+    if (p?.name !== names[i] || !Array.isArray(p.shape) || p.shape.length !== v.shape.length || p.shape.some((d: number, k: number) => d !== v.shape[k])) {
+      throw new DataError(`${what}: entry ${i + 1} is '${p?.name}' [${p?.shape?.join(', ')}], the model has '${names[i]}' [${v.shape.join(', ')}]; it belongs to another model or configuration`, 'checkpoint');
+    }
+    const t = tf.tensor(decode(p.data, v.size, p.name), v.shape, 'float32');
+    v.assign(t);
+    t.dispose();
+  });
+}
+
 /** Values of a tensor as a fresh Float32Array (for results that leave the engine). */
 export function toFloat32(t: Tensor): Float32Array {
   return Float32Array.from(t.dataSync() as Float32Array);

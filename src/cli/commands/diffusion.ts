@@ -18,6 +18,7 @@ import { createRng } from '../../core/rng.js';
 import { numericColumn, readTable } from '../../core/series.js';
 import { initEngine } from '../../neural/engine/init.js';
 import { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type DiffusionModelJSON, type FitDiffusionOptions, type SchedulerName } from '../../diffusion/model.js';
+import type { TrainCheckpoint } from '../../diffusion/train.js';
 import { addWhiteNoise, frameSignal, snrDb } from '../../diffusion/audio.js';
 import { restoreAudio } from '../../diffusion/restore-audio.js';
 import { slidingWindows } from '../../diffusion/windows.js';
@@ -47,6 +48,8 @@ interface TrainFlags {
   window?: string;
   stride?: string;
   returns?: string;
+  checkpointEvery?: string;
+  resume?: string;
   seed?: string;
   out: string;
   json?: boolean;
@@ -228,10 +231,23 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   // overshoots it by ~30% (bench/diffusion-series.js).
   const prediction = predictions[flags.prediction ?? (kind === 'windows' ? 'v' : 'epsilon')];
   if (!prediction) throw new ArgumentError(`--prediction must be epsilon, v or sample; got '${flags.prediction}'`, '--prediction');
+  // Checkpoints go beside the model: model.json → model.checkpoint.json.
+  const checkpointFile = flags.out.replace(/(\.json)?$/, '.checkpoint.json');
+  const checkpointEvery = flags.checkpointEvery === undefined ? undefined : int(flags.checkpointEvery, '--checkpoint-every', 1);
+  let resume: TrainCheckpoint | undefined;
+  if (flags.resume !== undefined) {
+    try {
+      resume = JSON.parse(readFileSync(flags.resume, 'utf8')) as TrainCheckpoint;
+    } catch (e) {
+      throw new DataError(`--resume: cannot read '${flags.resume}' as JSON (${(e as Error).message})`, '--resume');
+    }
+  }
   await initEngine();
   const bar = progressBar(steps, !flags.json && !!process.stderr.isTTY);
   const started = performance.now();
   const model = fitDiffusion(data, dim, {
+    ...(checkpointEvery === undefined ? {} : { checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => writeFileSync(checkpointFile, JSON.stringify(c)) }),
+    ...(resume ? { resume } : {}),
     ...fit,
     steps,
     seed,
@@ -395,6 +411,8 @@ export function registerDiffusionCommands(program: Command, fail: (e: unknown, j
     .option('--window <L>', 'CSV series: train on windows of L consecutive values of --columns (one column)')
     .option('--stride <s>', '--window: a window every s values (default 1)')
     .option('--returns <r>', '--window: log (100·log returns) | diff | none (default none)')
+    .option('--checkpoint-every <n>', 'write the training state to <out>.checkpoint.json every n steps (and at the end)')
+    .option('--resume <checkpoint.json>', 'continue an interrupted run from its checkpoint (same data and flags): the same model as without the interruption')
     .option('--seed <s>', 'seed of data, weights, batches and noise (default 0)')
     .requiredOption('--out <model.json>', 'where to write the model')
     .option('--json', 'print one JSON object')
