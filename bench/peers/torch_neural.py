@@ -50,7 +50,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from lr_schedule import warmup_cosine_lambda
+from train_setup import optimiser_setup
 
 torch.set_num_threads(1)
 try:
@@ -314,12 +314,8 @@ def run_ddpm_mlp(case):
     T = case["numTrainTimesteps"]
     abar = linear_abar(T, case["betaStart"], case["betaEnd"])
     steps = case["warmup"] + case["reps"]
-    lr_lambda = warmup_cosine_lambda(steps)
-
-    opt = torch.optim.AdamW(model.parameters(), lr=case["lr"], weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda)
+    opt, sched, ema = optimiser_setup(model, case["lr"], steps)
     decay = case["emaDecay"]
-    ema = [p.detach().clone() for p in model.parameters()]
 
     def step():
         idx = torch.randint(0, n, (B,))

@@ -46,7 +46,7 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from lr_schedule import warmup_cosine_lambda
+from train_setup import optimiser_setup
 
 
 class AgreementError(RuntimeError):
@@ -284,12 +284,8 @@ def run_unet(case, time_steps):
         raise AgreementError(f"initial output differs from ardiff's by {pred_diff:.2e} (max |output| {pred_max:.3g}, > {case['predTol']:g} relative); the PyTorch U-Net is not ardiff's function, not timed")
 
     steps = case["warmup"] + case["reps"]
-    lr_lambda = warmup_cosine_lambda(steps)
-
-    opt = torch.optim.AdamW(model.parameters(), lr=case["lr"], weight_decay=0.0)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lr_lambda)
+    opt, sched, ema = optimiser_setup(model, case["lr"], steps)
     decay = case["emaDecay"]
-    ema = [p.detach().clone() for p in model.parameters()]
     norms = []
 
     def step():
