@@ -38,7 +38,7 @@ for (const [prediction, label] of [['epsilon', 'ε'], ['v_prediction', 'v']]) {
 if (args.includes('--json')) console.log(JSON.stringify({ backend: info.backend, steps, trained, rows }));
 else {
   console.log(`DAX log returns (%), windows of ${L} (${windows.length / L} windows), MLP 256×3, ${steps} steps (${trained.map((m) => `${m.prediction} ${m.trainSeconds.toFixed(0)} s`).join(', ')}), ${N} samples each; x̂₀ clip ±${trained[0].clipRange.toFixed(2)} sd; backend ${info.backend}`);
-  console.log('| source | q01 | q99 | sd | excess kurtosis | ACF(1) | ACF(1) of |r| | max |r| | sampling s |');
+  console.log('| source | q01 | q99 | sd | excess kurtosis | ACF(1) | ACF(1) of \\|r\\| | max \\|r\\| | sampling s |');
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const x of rows) {
     console.log(`| ${x.source} | ${x.quantiles[0].toFixed(2)} | ${x.quantiles[6].toFixed(2)} | ${x.sd.toFixed(3)} | ${x.kurtosis.toFixed(2)} | ${x.acf[0].toFixed(3)} | ${x.acfAbs[0].toFixed(3)} | ${x.max === undefined ? '' : x.max.toFixed(1)} | ${x.seconds === undefined ? '' : x.seconds.toFixed(1)} |`);

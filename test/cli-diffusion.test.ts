@@ -77,6 +77,12 @@ describe('ardiff diffusion', () => {
     expect(saved.image).toEqual({ height: 14, width: 14, channels: 1 });
     expect(saved.clipRange).toBe(1);
     expect(saved.denoiser.kind).toBe('unet2d');
+    // 28×28: three levels (28 → 14 → 7).
+    const m28 = join(dir, 'mnist28.json');
+    expect((await runCliJson(['diffusion', 'train', '--dataset', 'mnist', '--image-size', '28', '--steps', '1', '--batch-size', '2', '--channels', '8', '--out', m28])).code).toBe(0);
+    const saved28 = JSON.parse(readFileSync(m28, 'utf8')) as { image: unknown; denoiser: { config: { channelMults: number[] } } };
+    expect(saved28.image).toEqual({ height: 28, width: 28, channels: 1 });
+    expect(saved28.denoiser.config.channelMults).toEqual([1, 2, 2]);
     const grid = join(dir, 'grid.png');
     const s = await runCliJson(['diffusion', 'sample', '--model', m, '--n', '2', '--class', 'all', '--guidance', '3', '--scheduler', 'dpm++', '--inference-steps', '2', '--out', grid]);
     expect(s.code).toBe(0);

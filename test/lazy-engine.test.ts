@@ -25,4 +25,13 @@ describe('the tensor engine loads on demand', () => {
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual([]);
   });
+
+  it('the CLI loads it only for the commands that need it (`ardiff datasets` does not)', () => {
+    const probe = "import { createRequire } from 'node:module'; const { buildProgram } = await import('./dist/cli/program.js'); " +
+      "const log = console.log; console.log = () => {}; await buildProgram().parseAsync(['node', 'ardiff', 'datasets']); console.log = log; " +
+      "console.log(JSON.stringify(Object.keys(createRequire(import.meta.url).cache).filter((k) => /@tensorflow/.test(k))));";
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout.trim().split('\n').pop()!)).toEqual([]);
+  });
 });

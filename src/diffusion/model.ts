@@ -25,8 +25,8 @@ import type { PredictionType } from './schedulers/common.js';
 import { trainDenoiser, type TrainDenoiserOptions } from './train.js';
 import type { ParamJSON } from '../neural/params.js';
 
-export type SchedulerName = 'ddpm' | 'ddim' | 'dpm++' | 'euler';
-export const SCHEDULER_NAMES: readonly SchedulerName[] = ['ddpm', 'ddim', 'dpm++', 'euler'];
+import { SCHEDULER_NAMES, type SchedulerName } from './scheduler-names.js';
+export { SCHEDULER_NAMES, type SchedulerName };
 
 const VERSION = 1;
 

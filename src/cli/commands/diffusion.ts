@@ -16,11 +16,12 @@ import cliProgress from 'cli-progress';
 import { ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { numericColumn, readTable } from '../../core/series.js';
-import { initEngine } from '../../neural/engine/init.js';
-import { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type DiffusionModelJSON, type FitDiffusionOptions, type SchedulerName } from '../../diffusion/model.js';
+// The tensor engine and the models are imported inside the actions, so that other commands do not
+// pay for loading TensorFlow.js.
+import type { DiffusionModel, DiffusionModelJSON, FitDiffusionOptions } from '../../diffusion/model.js';
+import { SCHEDULER_NAMES, type SchedulerName } from '../../diffusion/scheduler-names.js';
 import type { TrainCheckpoint } from '../../diffusion/train.js';
 import { addWhiteNoise, frameSignal, snrDb } from '../../diffusion/audio.js';
-import { restoreAudio } from '../../diffusion/restore-audio.js';
 import { slidingWindows } from '../../diffusion/windows.js';
 import { readWav, writeWav } from '../../core/wav.js';
 import { toyDataLabelled, TOY_DATASETS, type ToyDataset } from '../../diffusion/toy-data.js';
@@ -242,6 +243,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       throw new DataError(`--resume: cannot read '${flags.resume}' as JSON (${(e as Error).message})`, '--resume');
     }
   }
+  const [{ initEngine }, { fitDiffusion }] = await Promise.all([import('../../neural/engine/init.js'), import('../../diffusion/model.js')]);
   await initEngine();
   const bar = progressBar(steps, !flags.json && !!process.stderr.isTTY);
   const started = performance.now();
@@ -269,7 +271,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   console.log(flags.json ? JSON.stringify(summary) : `trained ${steps} steps in ${seconds.toFixed(1)} s on ${summary.rows} rows (${cols}); final loss ${model.trainLoss.toFixed(4)}; model written to ${flags.out}`);
 }
 
-function readModel(file: string): DiffusionModel {
+/** Starts the engine and reads a model file. */
+async function readModel(file: string): Promise<DiffusionModel> {
+  const [{ initEngine }, { DiffusionModel }] = await Promise.all([import('../../neural/engine/init.js'), import('../../diffusion/model.js')]);
+  await initEngine();
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -280,8 +285,7 @@ function readModel(file: string): DiffusionModel {
 }
 
 async function runSample(flags: SampleFlags): Promise<void> {
-  await initEngine();
-  const model = readModel(flags.model);
+  const model = await readModel(flags.model);
   const n = int(flags.n, '--n', 1000);
   const scheduler = (flags.scheduler ?? 'ddim') as SchedulerName;
   if (!SCHEDULER_NAMES.includes(scheduler)) throw new ArgumentError(`unknown scheduler '${flags.scheduler}'; use ${SCHEDULER_NAMES.join(', ')}`, '--scheduler');
@@ -345,8 +349,8 @@ interface RestoreFlags {
 
 /** `diffusion restore`: denoise a WAV recording with a model trained on clean audio frames. */
 async function runRestore(flags: RestoreFlags): Promise<void> {
-  await initEngine();
-  const model = readModel(flags.model);
+  const model = await readModel(flags.model);
+  const { restoreAudio } = await import('../../diffusion/restore-audio.js');
   if (!model.extras.audio) throw new ArgumentError(`${flags.model} was not trained on audio; train one with --dataset FILE.wav`, '--model');
   const wav = readWav(flags.input, '--input');
   if (wav.channels.length !== 1) throw new DataError(`${flags.input} has ${wav.channels.length} channels; restore mono recordings`, '--input');

@@ -14,8 +14,9 @@ import cliProgress from 'cli-progress';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
-import { initEngine } from '../../neural/engine/init.js';
-import { trainGPT, gptFromJSON, GPT_PRESETS, type GPT, type GPTPresetName } from '../../neural/gpt.js';
+// The tensor engine and the GPT are imported inside the actions, so that other commands do not pay
+// for loading TensorFlow.js.
+import type { GPT, GPTPresetName } from '../../neural/gpt.js';
 import { fail } from '../program.js';
 
 interface TrainFlags {
@@ -72,6 +73,7 @@ function readText(file: string, flag: string): string {
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
+  const [{ initEngine }, { trainGPT, GPT_PRESETS }] = await Promise.all([import('../../neural/engine/init.js'), import('../../neural/gpt.js')]);
   const preset = (flags.preset ?? 'small') as GPTPresetName;
   if (!(preset in GPT_PRESETS)) throw new ArgumentError(`--preset must be tiny or small; got '${flags.preset}'`, '--preset');
   const steps = intFlag(flags.steps, '--steps', 1);
@@ -128,6 +130,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   } catch (e) {
     throw new DataError(`--model: '${flags.model}' is not JSON (${(e as Error).message}); give a file written by 'ardiff train gpt'`, '--model');
   }
+  const [{ initEngine }, { gptFromJSON }] = await Promise.all([import('../../neural/engine/init.js'), import('../../neural/gpt.js')]);
   await initEngine();
   const model = gptFromJSON(json);
   try {
