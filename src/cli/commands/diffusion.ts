@@ -392,6 +392,14 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
 
 /** Adds `diffusion train` and `diffusion sample` to the program. */
 export function registerDiffusionCommands(program: Command, fail: (e: unknown, json: boolean) => never): void {
+  // Every action: run, and turn any error into the typed CLI failure (JSON with --json).
+  const act = <F extends { json?: boolean }>(run: (flags: F) => Promise<void>) => async (flags: F): Promise<void> => {
+    try {
+      await run(flags);
+    } catch (e) {
+      fail(e, !!flags.json);
+    }
+  };
   const cmd = program.command('diffusion').description('train diffusion models on 2-D test data or CSV rows, and sample from them');
   cmd
     .command('train')
@@ -420,13 +428,7 @@ export function registerDiffusionCommands(program: Command, fail: (e: unknown, j
     .option('--seed <s>', 'seed of data, weights, batches and noise (default 0)')
     .requiredOption('--out <model.json>', 'where to write the model')
     .option('--json', 'print one JSON object')
-    .action(async (flags: TrainFlags) => {
-      try {
-        await runTrain(flags);
-      } catch (e) {
-        fail(e, !!flags.json);
-      }
-    });
+    .action(act(runTrain));
   cmd
     .command('sample')
     .description('draw new rows from a trained model')
@@ -441,13 +443,7 @@ export function registerDiffusionCommands(program: Command, fail: (e: unknown, j
     .option('--cols <k>', 'images per row of a PNG grid (default: --n with --class all, else ⌈√n⌉)')
     .option('--out <file>', 'samples.csv (one sample per row, the training columns; default: print) or, for image models, grid.png')
     .option('--json', 'print a JSON summary')
-    .action(async (flags: SampleFlags) => {
-      try {
-        await runSample(flags);
-      } catch (e) {
-        fail(e, !!flags.json);
-      }
-    });
+    .action(act(runSample));
   cmd
     .command('restore')
     .description('denoise a WAV recording with a model trained on clean audio (SDEdit from the noise level)')
@@ -462,11 +458,5 @@ export function registerDiffusionCommands(program: Command, fail: (e: unknown, j
     .option('--inference-steps <k>', 'steps of the full schedule (default: ddpm 1000, ddim/euler 50, dpm++ 20); restoration runs the part below the noise level')
     .option('--seed <s>', 'seed of the added noise and the sampler (default 0)')
     .option('--json', 'print a JSON summary')
-    .action(async (flags: RestoreFlags) => {
-      try {
-        await runRestore(flags);
-      } catch (e) {
-        fail(e, !!flags.json);
-      }
-    });
+    .action(act(runRestore));
 }
