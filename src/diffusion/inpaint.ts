@@ -27,10 +27,9 @@
  * - DPM-Solver: the next step's (α, σ) (its `addNoise`).
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import type { Rng } from '../core/rng.js';
 import { checkRng } from '../core/validate.js';
 import type { PredictFn } from './guidance.js';
-import type { SampleLoopOptions, SampleLoopResult, Scheduler } from './sample.js';
+import { checkCount, initialNoise, stepOptions, type SampleLoopOptions, type SampleLoopResult, type Scheduler } from './sample.js';
 import { DDIMScheduler } from './schedulers/ddim.js';
 import { DDPMScheduler } from './schedulers/ddpm.js';
 import { DPMSolverMultistepScheduler } from './schedulers/dpm-solver.js';
@@ -66,12 +65,6 @@ export function noisingScheduler(scheduler: Scheduler): NoisingScheduler {
   throw new ArgumentError('scheduler must be a DDPMScheduler, DDIMScheduler, EulerDiscreteScheduler or DPMSolverMultistepScheduler', 'scheduler');
 }
 
-/** A positive integer option, or an ArgumentError naming it. @internal (shared with sdedit.ts) */
-export function checkCount(v: number, argument: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);
-  return v;
-}
-
 /** A row-major array of n × sampleSize values; `finite(i)` says which entries must be finite. @internal */
 export function checkRows(x: ArrayLike<number>, n: number, sampleSize: number, argument: string, finite: (i: number) => boolean = () => true): void {
   if (!x || typeof x.length !== 'number') throw new ArgumentError(`${argument} must be an array of n × sampleSize = ${n * sampleSize} numbers`, argument);
@@ -83,18 +76,6 @@ export function checkRows(x: ArrayLike<number>, n: number, sampleSize: number, a
       throw new DataError(`${argument}: row ${Math.floor(i / sampleSize) + 1}, value ${(i % sampleSize) + 1} is not a finite number (${x[i]}); replace it${argument === 'known' ? ' or mark it unknown (mask 0)' : ''}`, argument);
     }
   }
-}
-
-/** `length` standard normal draws times `scale`, in index order as sampleLoop draws its x_T. @internal */
-export function initialNoise(rng: Rng, length: number, scale: number): Float32Array {
-  const x = new Float32Array(length);
-  for (let i = 0; i < x.length; i++) x[i] = rng.normal() * scale;
-  return x;
-}
-
-/** The step options every loop passes (η only when given, as `sampleLoop` does). @internal */
-export function stepOptions(rng: Rng, eta: number | undefined): { rng: Rng; eta?: number } {
-  return eta === undefined ? { rng } : { rng, eta };
 }
 
 /** The mask expanded to one entry per value (1 = known). */

@@ -43,21 +43,39 @@ export interface SampleLoopResult {
   predOriginal?: Float32Array[];
 }
 
+/** A positive integer option, or an ArgumentError naming it (shared by the loops here and in inpaint.ts, sdedit.ts). */
+export function checkCount(v: number, argument: string): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);
+  return v;
+}
+
+/** `length` standard normal draws times `scale`, in index order: the x_T of every loop. */
+export function initialNoise(rng: Rng, length: number, scale: number): Float32Array {
+  const x = new Float32Array(length);
+  for (let i = 0; i < x.length; i++) x[i] = rng.normal() * scale;
+  return x;
+}
+
+/** The options every loop passes to `step` (η only when given). */
+export function stepOptions(rng: Rng, eta: number | undefined): { rng: Rng; eta?: number } {
+  return eta === undefined ? { rng } : { rng, eta };
+}
+
 export function sampleLoop(scheduler: Scheduler, predict: PredictFn, options: SampleLoopOptions): SampleLoopResult {
-  const { n, sampleSize, steps } = options;
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`n must be a positive integer, got ${n}`, 'n');
+  const { sampleSize, steps } = options;
+  const n = checkCount(options.n, 'n');
   const rng = options.rng;
   checkRng(rng);
   scheduler.setTimesteps(steps);
-  let x: Float32Array = new Float32Array(n * sampleSize);
-  for (let i = 0; i < x.length; i++) x[i] = rng.normal() * scheduler.initNoiseSigma;
+  let x = initialNoise(rng, n * sampleSize, scheduler.initNoiseSigma);
+  const opts = stepOptions(rng, options.eta);
   const traj: Float32Array[] | undefined = options.trajectory ? [] : undefined;
   const x0s: Float32Array[] | undefined = options.trajectory ? [] : undefined;
   const tRow = new Float32Array(n);
   for (const t of Array.from(scheduler.timesteps)) {
     tRow.fill(t);
     const out = predict(scheduler.scaleModelInput(x, t), tRow);
-    const r = scheduler.step(out, t, x, options.eta === undefined ? { rng } : { rng, eta: options.eta });
+    const r = scheduler.step(out, t, x, opts);
     x = r.prevSample;
     traj?.push(x);
     x0s?.push(r.predOriginal);

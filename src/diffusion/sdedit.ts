@@ -17,8 +17,8 @@
 import { ArgumentError } from '../core/errors.js';
 import { checkRng } from '../core/validate.js';
 import type { PredictFn } from './guidance.js';
-import { checkCount, checkRows, initialNoise, noisingScheduler, stepOptions } from './inpaint.js';
-import type { SampleLoopOptions, SampleLoopResult, Scheduler } from './sample.js';
+import { checkRows, noisingScheduler } from './inpaint.js';
+import { checkCount, initialNoise, stepOptions, type SampleLoopOptions, type SampleLoopResult, type Scheduler } from './sample.js';
 
 export interface SdeditOptions extends SampleLoopOptions {
   /** The rows to edit, n × sampleSize row-major, on the model's scale. */
