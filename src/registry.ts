@@ -99,23 +99,19 @@ const seasonalNaiveEntry: ModelEntry<SeasonalNaiveOptions> = {
 // DeepAR-style recurrent forecasters, loaded with the tensor engine by `prepare` (not when ardiff is
 // imported). The examples are small (one layer of 16 units, 20 epochs) so that the contract test
 // trains each in a few seconds.
-const lstmEntry: ModelEntry<DeepAROptions> = {
-  name: 'lstm',
-  description: 'DeepAR-style LSTM probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
-  producesKind: 'lstm',
-  fit: (y, options) => neuralForecasters('lstm').fitDeepAR(y, { ...options, cell: 'lstm' }),
-  prepare: loadNeuralForecasters,
-  example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
-};
+function deepAREntry(cell: 'lstm' | 'gru'): ModelEntry<DeepAROptions> {
+  return {
+    name: cell,
+    description: `DeepAR-style ${cell.toUpperCase()} probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling`,
+    producesKind: cell,
+    fit: (y, options) => neuralForecasters(cell).fitDeepAR(y, { ...options, cell }),
+    prepare: loadNeuralForecasters,
+    example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
+  };
+}
 
-const gruEntry: ModelEntry<DeepAROptions> = {
-  name: 'gru',
-  description: 'DeepAR-style GRU probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling',
-  producesKind: 'gru',
-  fit: (y, options) => neuralForecasters('gru').fitDeepAR(y, { ...options, cell: 'gru' }),
-  prepare: loadNeuralForecasters,
-  example: { dataset: 'air-passengers', transform: 'log', options: { seasonalPeriod: 12, hiddenSize: 16, layers: 1, epochs: 20, paths: 4000 } },
-};
+const lstmEntry = deepAREntry('lstm');
+const gruEntry = deepAREntry('gru');
 
 /** All registered forecasting models. */
 export const MODELS = [arEntry, arimaEntry, autoArimaEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry, lstmEntry, gruEntry] as const;

@@ -179,8 +179,7 @@ export class DiffusionModel {
    */
   inpaint(known: ArrayLike<number>, mask: Uint8Array | Float32Array, options: DiffusionSampleOptions & { jumps?: number; jumpLength?: number }): { samples: Float64Array; trajectory?: Float64Array[] } {
     const d = this.columns.length;
-    if (known.length === 0 || known.length % d !== 0) throw new DataError(`inpaint: known has ${known.length} values, not whole rows of ${d}`, 'known');
-    const n = known.length / d;
+    const n = this.rowCount(known, 'inpaint', 'known');
     const { scheduler, steps, predict } = this.sampler(n, options);
     // Values under mask 0 may be anything (NaN for "missing"); only the known ones are scaled.
     const z = this.scale(Array.from(known, (v, i) => ((mask.length === d ? mask[i % d] : mask[i]) === 1 ? v : 0)));
@@ -195,8 +194,7 @@ export class DiffusionModel {
    */
   restore(input: ArrayLike<number>, options: DiffusionSampleOptions & { strength: number; noisy?: boolean }): { samples: Float64Array; trajectory?: Float64Array[] } {
     const d = this.columns.length;
-    if (input.length === 0 || input.length % d !== 0) throw new DataError(`restore: input has ${input.length} values, not whole rows of ${d}`, 'input');
-    const n = input.length / d;
+    const n = this.rowCount(input, 'restore', 'input');
     const { scheduler, steps, predict } = this.sampler(n, options);
     const r = sdeditLoop(scheduler, predict, { n, sampleSize: d, steps, rng: options.rng, trajectory: options.trajectory, eta: options.eta, input: this.scale(input), strength: options.strength, noisy: options.noisy });
     return this.result(r);
@@ -214,6 +212,13 @@ export class DiffusionModel {
     let t = 0;
     while (t < abar.length - 1 && Math.sqrt((1 - abar[t]) / abar[t]) < sd) t++;
     return (t + 1) / abar.length;
+  }
+
+  /** How many whole rows `x` holds (a DataError naming the method and argument otherwise). */
+  private rowCount(x: ArrayLike<number>, method: string, argument: string): number {
+    const d = this.columns.length;
+    if (x.length === 0 || x.length % d !== 0) throw new DataError(`${method}: ${argument} has ${x.length} values, not whole rows of ${d}`, argument);
+    return x.length / d;
   }
 
   /** Scheduler, step count and (guided, clipped) prediction for a run of n rows. */

@@ -44,11 +44,23 @@ export class Classifier {
     readonly params: ParamStore,
   ) {}
 
-  /** Logits [B, numClasses] of x [B, inputSize]. */
-  logits(x: Tensor): Tensor {
+  /** The last hidden layer's activations [B, width] of x [B, inputSize] (x itself without hidden layers). */
+  private hiddenOut(x: Tensor): Tensor {
     let h = x;
     this.hidden.forEach((_, i) => (h = tf.relu(linear(this.params, `h${i}`, h))));
-    return linear(this.params, 'out', h);
+    return h;
+  }
+
+  /** Logits [B, numClasses] of x [B, inputSize]. */
+  logits(x: Tensor): Tensor {
+    return linear(this.params, 'out', this.hiddenOut(x));
+  }
+
+  /** Host rows → a [rows, inputSize] tensor (a DataError for a partial row). */
+  private upload(x: Float32Array): Tensor {
+    const b = x.length / this.inputSize;
+    if (!Number.isInteger(b)) throw new DataError(`classifier: ${x.length} values are not whole rows of ${this.inputSize}`, 'x');
+    return tf.tensor2d(x, [b, this.inputSize]);
   }
 
   /**
@@ -57,13 +69,7 @@ export class Classifier {
    */
   features(x: Float32Array): Float32Array {
     if (this.hidden.length === 0) throw new ArgumentError('classifier: a classifier without hidden layers has no features', 'hidden');
-    const b = x.length / this.inputSize;
-    if (!Number.isInteger(b)) throw new DataError(`classifier: ${x.length} values are not whole rows of ${this.inputSize}`, 'x');
-    const out = tf.tidy(() => {
-      let h: Tensor = tf.tensor2d(x, [b, this.inputSize]);
-      this.hidden.forEach((_, i) => (h = tf.relu(linear(this.params, `h${i}`, h))));
-      return h;
-    });
+    const out = tf.tidy(() => this.hiddenOut(this.upload(x)));
     const r = Float32Array.from(out.dataSync() as Float32Array);
     out.dispose();
     return r;
@@ -71,9 +77,7 @@ export class Classifier {
 
   /** The most probable class of each row. */
   predict(x: Float32Array): Int32Array {
-    const b = x.length / this.inputSize;
-    if (!Number.isInteger(b)) throw new DataError(`classifier: ${x.length} values are not whole rows of ${this.inputSize}`, 'x');
-    const out = tf.tidy(() => tf.argMax(this.logits(tf.tensor2d(x, [b, this.inputSize])), 1));
+    const out = tf.tidy(() => tf.argMax(this.logits(this.upload(x)), 1));
     const r = Int32Array.from(out.dataSync());
     out.dispose();
     return r;

@@ -271,6 +271,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   console.log(flags.json ? JSON.stringify(summary) : `trained ${steps} steps in ${seconds.toFixed(1)} s on ${summary.rows} rows (${cols}); final loss ${model.trainLoss.toFixed(4)}; model written to ${flags.out}`);
 }
 
+/** --scheduler (default ddim), or a typed error listing the known ones. */
+function schedulerFlag(value: string | undefined): SchedulerName {
+  const name = (value ?? 'ddim') as SchedulerName;
+  if (!SCHEDULER_NAMES.includes(name)) throw new ArgumentError(`unknown scheduler '${value}'; use ${SCHEDULER_NAMES.join(', ')}`, '--scheduler');
+  return name;
+}
+
 /** Starts the engine and reads a model file. */
 async function readModel(file: string): Promise<DiffusionModel> {
   const [{ initEngine }, { DiffusionModel }] = await Promise.all([import('../../neural/engine/init.js'), import('../../diffusion/model.js')]);
@@ -287,8 +294,7 @@ async function readModel(file: string): Promise<DiffusionModel> {
 async function runSample(flags: SampleFlags): Promise<void> {
   const model = await readModel(flags.model);
   const n = int(flags.n, '--n', 1000);
-  const scheduler = (flags.scheduler ?? 'ddim') as SchedulerName;
-  if (!SCHEDULER_NAMES.includes(scheduler)) throw new ArgumentError(`unknown scheduler '${flags.scheduler}'; use ${SCHEDULER_NAMES.join(', ')}`, '--scheduler');
+  const scheduler = schedulerFlag(flags.scheduler);
   // --class all: n samples of every class in turn (one grid row per class).
   let classes: (number | undefined)[] = [undefined];
   if (flags.class !== undefined) {
@@ -355,8 +361,7 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
   const wav = readWav(flags.input, '--input');
   if (wav.channels.length !== 1) throw new DataError(`${flags.input} has ${wav.channels.length} channels; restore mono recordings`, '--input');
   const seed = int(flags.seed, '--seed', 0, 0);
-  const scheduler = (flags.scheduler ?? 'ddim') as SchedulerName;
-  if (!SCHEDULER_NAMES.includes(scheduler)) throw new ArgumentError(`unknown scheduler '${flags.scheduler}'; use ${SCHEDULER_NAMES.join(', ')}`, '--scheduler');
+  const scheduler = schedulerFlag(flags.scheduler);
   // --add-noise: the input is the clean recording; make the noisy one here (seeded) to measure.
   let clean: Float32Array | undefined;
   let noisy = wav.channels[0];
