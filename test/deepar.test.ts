@@ -14,6 +14,7 @@ import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { readTable, numericColumn, applyTransform } from '../src/core/series.js';
 import { runCliJson } from './cli-helpers.js';
+import { maxAbsDiff, randn } from './fixtures.js';
 
 const logAP = applyTransform(numericColumn(readTable('air-passengers'), 'AirPassengers'), 'log');
 
@@ -21,17 +22,6 @@ beforeAll(async () => {
   await initEngine();
 });
 
-function randn(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  return Float32Array.from({ length: n }, () => rng.normal());
-}
-
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 /** log Γ(x), x > 0: Lanczos (g = 7, 9 terms), relative error ≈ 1e-15 — the float64 reference. */
 function logGamma(x: number): number {

@@ -21,7 +21,7 @@ import {
 } from '../src/diffusion/index.js';
 import { ArgumentError, type ArdiffError } from '../src/core/errors.js';
 import { createRng, type Rng } from '../src/core/rng.js';
-import { ROOT } from './fixtures.js';
+import { ROOT, maxAbsDiff } from './fixtures.js';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers
@@ -239,12 +239,6 @@ function uniformArray(rng: Rng, n: number, scale: number): Float32Array {
 }
 function normalArray(rng: Rng, n: number): Float32Array {
   return Float32Array.from({ length: n }, () => rng.normal());
-}
-function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 /** The v target α x0 … for a Karras σ: v = α_t ε − σ_t x0, α_t = 1/√(σ²+1), σ_t = σ α_t. */
 function velocityAtSigma(x0: Float32Array, eps: Float32Array, sigma: number): Float32Array {

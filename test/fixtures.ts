@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { readTable, columnExpression, applyTransform, type Transform } from '../src/core/series.js';
+import { createRng } from '../src/core/rng.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const FIXTURE_DIR = `${ROOT}test/fixtures/classical/`;
@@ -62,4 +63,18 @@ export function fixtureRegressor(fx: Fixture, name: string, n: number): Float64A
   if (name === 'const') return new Float64Array(n).fill(1);
   if (name === 'drift') return Float64Array.from({ length: n }, (_, i) => i + 1);
   return loadColumn(fx.dataset.file, name);
+}
+
+/** n standard normal draws from a seeded ardiff RNG. */
+export function randn(n: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  return Float32Array.from({ length: n }, () => rng.normal());
+}
+
+/** The largest |a[i] − b[i]| (the lengths must agree). */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
 }

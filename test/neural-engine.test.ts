@@ -2,16 +2,10 @@
 // shapes the models use (transposed and batched products, slices of [B, T, H], unstack, gather).
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine, tf, PATCHED_KERNELS } from '../src/neural/engine/index.js';
-import { createRng } from '../src/core/rng.js';
 import { groupNorm, groupNormSilu } from '../src/neural/layers.js';
 import type { ParamStore } from '../src/neural/params.js';
+import { randn } from './fixtures.js';
 
-function randn(n: number, seed: number): Float32Array {
-  const rng = createRng(seed);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = rng.normal();
-  return out;
-}
 
 /** `tol`: relative tolerance (default 1e-5). */
 type Case = { name: string; run: () => Float32Array[]; tol?: number };

@@ -6,6 +6,7 @@ import { encodeWav, readWav, writeWav, SUPPORTED_WAV_FORMATS } from '../src/core
 import { dataPath } from '../src/core/series.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
+import { maxAbsDiff } from './fixtures.js';
 
 const SPEECH = [1, 2, 3, 4, 5, 6].map((i) => dataPath(`audio/speech-${i}.wav`));
 
@@ -68,12 +69,6 @@ function catchError(f: () => unknown): Error {
   throw new Error('expected an error');
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('readWav: bundled speech', () => {
   it.each(SPEECH)('%s is 16 kHz mono 16-bit PCM, over 1 s, peak in (0, 1]', (file) => {
