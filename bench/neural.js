@@ -75,6 +75,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync, statSync } from 'no
 import { fileURLToPath, pathToFileURL, URL } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { cpuModel, loadAverage } from './machine.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = `${ROOT}bench/.cache/`;
@@ -384,7 +385,7 @@ function describe(name, spec) {
 export async function runNeural(argv) {
   const opt = parseArgs(argv);
   const started = performance.now();
-  const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const loadAtStart = loadAverage();
   const notes = [];
   const { mods, errors } = await loadArdiff();
   if (errors.neural || errors.engine) {
@@ -519,13 +520,7 @@ export async function runNeural(argv) {
   }
 
   // Report
-  const cpu = (() => {
-    try {
-      return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
-    } catch {
-      return os.cpus()[0]?.model ?? 'unknown CPU';
-    }
-  })();
+  const cpu = cpuModel();
   const lines = [];
   lines.push(`ardiff neural benchmark — Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average at start ${loadAtStart}`);
   lines.push(`  ardiff: engine ${info.backend}, tfjs ${tfVersion}, 1 thread; peer: ${peer ? peer.version : 'none'}`);
@@ -558,7 +553,7 @@ export async function runNeural(argv) {
   for (const n of notes) lines.push(n);
   if (problems.length) lines.push('', 'PROBLEMS (beyond the stated tolerances; bugs to look at):', ...problems.map((p) => `  ${p}`));
   lines.push('');
-  lines.push(`total wall time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  lines.push(`total wall time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${loadAverage()}`);
   console.log(lines.join('\n'));
 
   if (opt.json) {

@@ -48,6 +48,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, URL } from 'node:url';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { cpuModel, loadAverage } from './machine.js';
 import { buildSeries } from './series.js';
 import { MULTI_CASES, MULTI_COUNTS, loadArdiff, buildMultiTask, timeArdiffMulti, compareMulti } from './multi.js';
 import { NEURAL_CASES, runNeural } from './neural.js';
@@ -288,7 +289,7 @@ function runPeer(peer) {
 // ---------------------------------------------------------------- run
 
 const started = performance.now();
-const loadAtStart = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+const loadAtStart = loadAverage();
 progress(`${series.length} series; cases: ${runCases.join(', ')}`);
 for (const n of notes) progress(n);
 progress('timing ardiff …');
@@ -374,13 +375,7 @@ for (const c of runCases) {
 const fmtMs = (ms) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`);
 const pad = (s, n) => String(s).padEnd(n);
 const lpad = (s, n) => String(s).padStart(n);
-const cpu = (() => {
-  try {
-    return readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)[1];
-  } catch {
-    return os.cpus()[0]?.model ?? 'unknown CPU';
-  }
-})();
+const cpu = cpuModel();
 
 const lines = [];
 lines.push(`ardiff benchmark — Node ${process.version}, ${os.cpus().length} cores (${cpu}), load average at start ${loadAtStart}`);
@@ -450,7 +445,7 @@ for (const c of ['arima111-x200', 'auto-x200']) {
   }
 }
 lines.push('');
-lines.push(`total wall time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+lines.push(`total wall time ${((performance.now() - started) / 1000).toFixed(1)} s; load average at end ${loadAverage()}`);
 console.log(lines.join('\n'));
 
 if (jsonMode) {
