@@ -170,8 +170,8 @@ export function timeArdiffMulti(mods, task, cases) {
       const t = timeIt(s.warmup, s.reps, () => fitter(y, X, mods.spatialWeights(s.edges, s.n), { yName: 'log(CMEDV)' }));
       const f = t.last;
       res[c] = {
-        ms: t.ms, samples: t.samples, spatial: f.spatial, spatialSe: f.spatialStdError, logLik: f.logLik,
-        coef: f.params, se: f.stdErrors, sigma2: f.sigma2,
+        ms: t.ms, samples: t.samples, spatial: f.spatial, spatialSe: f.spatialStdError, logLik: f.llf,
+        coef: f.params, se: f.bse, sigma2: f.sigma2,
       };
     }
   }

@@ -25,7 +25,7 @@
  *   gpt-2l      char GPT, 2 layers, d 64, 4 heads, context 64, batch 32, vocabulary 65
  *   gpt-4l      char GPT, 4 layers, d 128, 4 heads, context 128, batch 32, vocabulary 65
  *               ardiff: GPT.create + gpt.loss(x, y, B, T) + trainStep, AdamW(lr 1e-3, weight decay
- *               0.1), clipNorm 1 (src/neural/gpt.ts; the step its timeGPTTrainStep times).
+ *               0.1), clipNorm 1 (src/neural/gpt.ts; the step bench/gpt-step-timer.js times).
  *               PyTorch: nanoGPT's model (weight-tied head, tril-masked attention, GELU tanh) and
  *               configure_optimizers' AdamW (decay on 2-D weights), clip_grad_norm_(1).
  *   mlp         MLP denoiser (width 128, 3 residual blocks, time embedding 64; the defaults),

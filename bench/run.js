@@ -96,25 +96,25 @@ function warnIfStale(rel) {
   }
 }
 
-let fitArima;
+let fitARIMA;
 try {
-  ({ fitArima } = await import('../dist/classical/arima.js'));
+  ({ fitARIMA } = await import('../dist/classical/arima.js'));
 } catch (e) {
   console.error(`cannot load dist/classical/arima.js (${e.message}); run \`npm run build\` first`);
   process.exit(1);
 }
 warnIfStale('classical/arima');
 
-let autoArima = null;
+let fitAutoARIMA = null;
 const notes = [];
 if (cases.includes('auto-x200')) {
   try {
-    ({ autoArima } = await import('../dist/classical/auto-arima.js'));
-    if (typeof autoArima !== 'function') throw new Error('no autoArima export');
+    ({ fitAutoARIMA } = await import('../dist/classical/auto-arima.js'));
+    if (typeof fitAutoARIMA !== 'function') throw new Error('no fitAutoARIMA export');
     warnIfStale('classical/auto-arima');
   } catch {
-    autoArima = null;
-    notes.push('ardiff autoArima not available yet — skipped');
+    fitAutoARIMA = null;
+    notes.push('ardiff fitAutoARIMA not available yet — skipped');
   }
 }
 let multiMods = {};
@@ -128,7 +128,7 @@ if (multiCases.length) {
     multiCases = [];
   }
 }
-const runCases = cases.filter((c) => (c !== 'auto-x200' || autoArima) && (!MULTI_CASES.includes(c) || multiCases.includes(c)));
+const runCases = cases.filter((c) => (c !== 'auto-x200' || fitAutoARIMA) && (!MULTI_CASES.includes(c) || multiCases.includes(c)));
 
 // ---------------------------------------------------------------- task shared by all peers
 
@@ -153,9 +153,9 @@ function timeArdiff() {
   if (runCases.includes('airline')) {
     const a = task.airline;
     const one = () => {
-      const fit = fitArima(a.y, { order: a.order, seasonal: { order: a.seasonal, period: a.period } });
+      const fit = fitARIMA(a.y, { order: a.order, seasonal: { order: a.seasonal, period: a.period } });
       fit.forecast(a.h);
-      void fit.stdErrors; // R and statsmodels compute standard errors during the fit
+      void fit.bse; // R and statsmodels compute standard errors during the fit
       return fit;
     };
     for (let i = 0; i < a.warmup; i++) one();
@@ -173,9 +173,9 @@ function timeArdiff() {
     const errors = new Array(series.length).fill(null);
     const one = (v, i) => {
       try {
-        const fit = fitArima(v, { order: b.order, trend: 'n' });
+        const fit = fitARIMA(v, { order: b.order, trend: 'n' });
         fit.forecast(b.h);
-        void fit.stdErrors;
+        void fit.bse;
         return Number.isFinite(fit.llf) ? fit.llf : null;
       } catch (e) {
         if (i !== undefined) errors[i] = e.message;
@@ -197,9 +197,9 @@ function timeArdiff() {
     const errors = new Array(series.length).fill(null);
     const one = (s, i) => {
       try {
-        const fit = autoArima(s.values, { period: s.period });
+        const fit = fitAutoARIMA(s.values, { period: s.period });
         const fc = fit.forecast(b.h);
-        void fit.stdErrors;
+        void fit.bse;
         return fc !== undefined;
       } catch (e) {
         if (i !== undefined) errors[i] = e.message;

@@ -7,4 +7,4 @@ const fit = fitOLS(col('TOTEMP'), {
   GNPDEFL: col('GNPDEFL'), GNP: col('GNP'), UNEMP: col('UNEMP'), ARMED: col('ARMED'), POP: col('POP'), YEAR: col('YEAR'),
 });
 console.log(fit.summary());
-console.log('HC3 standard errors:', fit.bse('HC3').map((v) => v.toPrecision(4)).join(', '));
+console.log('HC3 standard errors:', fit.robust('HC3').bse.map((v) => v.toPrecision(4)).join(', '));

@@ -1,8 +1,8 @@
 // The airline model SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers): exact ML, forecasts, paths.
-import { fitArima, readTable, numericColumn, applyTransform, createRng } from 'ardiff';
+import { fitARIMA, readTable, numericColumn, applyTransform, createRng } from 'ardiff';
 
 const y = applyTransform(numericColumn(readTable('air-passengers'), 'AirPassengers'), 'log');
-const fit = fitArima(y, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
+const fit = fitARIMA(y, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
 console.log(fit.summary());
 const fc = fit.forecast(12);
 const i95 = fc.interval(95);

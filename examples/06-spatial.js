@@ -8,7 +8,7 @@ const W = spatialWeights(Array.from(from, (f, i) => [f, to[i]]), 49, { ids: nume
 const y = numericColumn(data, 'CRIME');
 const X = { INC: numericColumn(data, 'INC'), HOVAL: numericColumn(data, 'HOVAL') };
 const sar = fitSAR(y, X, W);
-console.log(`SAR: rho = ${sar.rho.toFixed(4)} (se ${sar.rhoStdError.toFixed(4)}), logLik ${sar.logLik.toFixed(3)}`);
+console.log(`SAR: rho = ${sar.rho.toFixed(4)} (se ${sar.rhoStdError.toFixed(4)}), logLik ${sar.llf.toFixed(3)}`);
 console.log('impacts of INC: direct', sar.impacts.direct[0].toFixed(4), 'indirect', sar.impacts.indirect[0].toFixed(4), 'total', sar.impacts.total[0].toFixed(4));
 const sem = fitSEM(y, X, W);
-console.log(`SEM: lambda = ${sem.lambda.toFixed(4)}, logLik ${sem.logLik.toFixed(3)}`);
+console.log(`SEM: lambda = ${sem.lambda.toFixed(4)}, logLik ${sem.llf.toFixed(3)}`);

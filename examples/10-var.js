@@ -22,7 +22,7 @@ const bands = fit2.irfBootstrap(10, { reps: 200, rng: createRng(1), level: 95 })
 const ob = bands.orthogonalized;
 console.log('95% bootstrap band at h = 1:', ob.lower[1][2][0].toFixed(4), '..', ob.upper[1][2][0].toFixed(4));
 console.log('FEVD of realinv at h = 9:', fit2.fevd(10)[9][2].map((v) => v.toFixed(3)).join(' '));
-console.log('forecast of realgdp growth:', fit2.forecast(4).variable('realgdp').mean().map((v) => v.toFixed(4)).join(' '));
+console.log('forecast of realgdp growth:', fit2.forecast(4).column('realgdp').mean().map((v) => v.toFixed(4)).join(' '));
 mkdirSync('out', { recursive: true });
 writeFileSync('out/var-irf.svg', await irfChartSvg({ title: 'VAR(2) orthogonalised impulse responses, 95% bootstrap bands', names, irf: irf.orthogonalized, lower: ob.lower, upper: ob.upper }));
 const edges = fit2.grangerPairs('f').filter((g) => g.pValue < 0.05).map((g) => ({ causing: g.causing[0], caused: g.caused[0], p: g.pValue }));

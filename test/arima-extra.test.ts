@@ -3,7 +3,7 @@
 // statsmodels SARIMAX exact diffuse, llf converted to R's convention; R forecast::Arima alongside).
 // Their log-likelihoods at fixed parameters are tested with the filters in kalman.test.ts.
 import { describe, it, expect } from 'vitest';
-import { fitArima, type Trend } from '../src/classical/arima.js';
+import { fitARIMA, type Trend } from '../src/classical/arima.js';
 import { fixturesOfKind, fixtureSeries, expectAbs, expectRel, type Fixture } from './fixtures.js';
 
 const fixtures = fixturesOfKind('arima_extra');
@@ -20,7 +20,7 @@ describe('arima_extra fixtures exist', () => {
 function fitFixture(fx: Fixture) {
   const [p, d, q] = fx.model.order;
   const [P, D, Q, s] = fx.model.seasonal_order;
-  return fitArima(fixtureSeries(fx), {
+  return fitARIMA(fixtureSeries(fx), {
     order: [p, d, q],
     seasonal: s ? { order: [P, D, Q], period: s } : undefined,
     trend: fx.model.trend as Trend,

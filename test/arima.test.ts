@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { fitArima, type Trend } from '../src/classical/arima.js';
+import { fitARIMA, type Trend } from '../src/classical/arima.js';
 import { fixturesOfKind, loadColumn, expectAbs, expectRel, type Fixture } from './fixtures.js';
 
 function setup(fx: Fixture) {
@@ -18,10 +18,12 @@ function setup(fx: Fixture) {
 }
 
 describe('ARIMA exact ML against reference fixtures', () => {
-  for (const fx of fixturesOfKind('arima_mle')) {
+  const fixtures = fixturesOfKind('arima_mle');
+  it('runs every fixture (9)', () => expect(fixtures.length).toBe(9));
+  for (const fx of fixtures) {
     it(fx.id, () => {
       const { y, opts } = setup(fx);
-      const fit = fitArima(y, opts);
+      const fit = fitARIMA(y, opts);
       expect(fit.names).toEqual(fx.params.names);
       // Tolerances from the fixture: params abs 1e-3, llf abs 1e-4, sigma2 rel 1e-3, bse rel 2e-2 (same flavour),
       // aic/bic/aicc abs 1e-3, forecast mean rel 1e-4, se rel 1e-3.

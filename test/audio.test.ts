@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addWhiteNoise, frameCount, frameSignal, hannWindow, overlapAdd, peakNormalise, snrDb } from '../src/diffusion/audio.js';
-import { readWav } from '../src/core/wav.js';
-import { dataPath } from '../src/core/series.js';
+import { addWhiteNoise, frameCount, frameSignal, hannWindow, overlapAdd, peakNormalise } from '../src/diffusion/data/audio.js';
+import { snrDb } from '../src/diffusion/audio.js';
+import { readWav } from '../src/node/wav.js';
+import { dataPath } from '../src/node/data.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
 

@@ -1,7 +1,7 @@
 // auto-ARIMA on more bundled series: the orders R forecast::auto.arima chooses
 // (fixture r_auto_arima_more.json, made by scripts/r_auto_arima_more.R).
 import { describe, it, expect } from 'vitest';
-import { autoArima } from '../src/classical/auto-arima.js';
+import { fitAutoARIMA } from '../src/classical/auto-arima.js';
 import { fixturesOfKind, loadColumn, expectAbs, type Fixture } from './fixtures.js';
 
 for (const fx of fixturesOfKind('auto_arima_more')) {
@@ -13,7 +13,7 @@ for (const fx of fixturesOfKind('auto_arima_more')) {
         const label = `${s.column}${s.transform === 'log' ? ' (log)' : ''} ${mode}: ARIMA(${ref.order})(${ref.seasonal})`;
         it(label, () => {
           const y = loadColumn(s.file, s.column, s.transform);
-          const fit = autoArima(y, { period: s.frequency, stepwise: mode === 'default' });
+          const fit = fitAutoARIMA(y, { period: s.frequency, stepwise: mode === 'default' });
           const [P, D, Q] = fit.params.seasonalOrder;
           expect([...fit.params.order, P, D, Q], 'orders').toEqual([...ref.order, ...ref.seasonal.slice(0, 3)]);
           const names: string[] = Array.isArray(ref.coef_names) ? ref.coef_names : ref.coef_names ? [ref.coef_names] : [];

@@ -4,9 +4,9 @@
 // closed form (Monte Carlo tolerance), model options, typed errors, and `ardiff backtest --json`.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { backtest, backtestModelOptions, formatBacktestTable, modelNames } from '../src/core/backtest.js';
+import { backtest, backtestModelOptions, formatBacktestTable, modelNames } from '../src/backtest.js';
 import { meanCrpsSample, mase, smape, intervalCoverage, crpsGaussian } from '../src/core/metrics.js';
-import { fitArima } from '../src/classical/arima.js';
+import { fitARIMA } from '../src/classical/arima.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
 import { runCli, runCliJson } from './cli-helpers.js';
@@ -41,7 +41,7 @@ describe('backtest scoring', () => {
     const H = 8;
     const bt = await backtest(y, { models: ['arima'], horizon: H, seasonalPeriod: 4 });
     const train = y.slice(0, y.length - H), test = y.slice(y.length - H);
-    const fc = fitArima(train, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 4 } }).forecast(H);
+    const fc = fitARIMA(train, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 4 } }).forecast(H);
     const mu = fc.mean(), i80 = fc.interval(80), i95 = fc.interval(95);
     const [r] = bt.results;
     expectRel(r.mase, mase(test, mu, train, 4), 1e-12);

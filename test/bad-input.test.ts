@@ -4,8 +4,8 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fitArima } from '../src/classical/arima.js';
-import { autoArima } from '../src/classical/auto-arima.js';
+import { fitARIMA } from '../src/classical/arima.js';
+import { fitAutoARIMA } from '../src/classical/auto-arima.js';
 import { fitAR } from '../src/classical/ar.js';
 import { fitOLS } from '../src/classical/ols.js';
 import { parseCsv, numericColumn, applyTransform } from '../src/core/series.js';
@@ -56,8 +56,8 @@ describe('bad input', () => {
   });
 
   it('all-missing series', async () => {
-    expect(caught(() => fitArima([NaN, NaN, NaN, NaN], { order: [1, 0, 0] }))).toBeInstanceOf(DataError);
-    expect(caught(() => autoArima([NaN, NaN, NaN]))).toBeInstanceOf(DataError);
+    expect(caught(() => fitARIMA([NaN, NaN, NaN, NaN], { order: [1, 0, 0] }))).toBeInstanceOf(DataError);
+    expect(caught(() => fitAutoARIMA([NaN, NaN, NaN]))).toBeInstanceOf(DataError);
     const f = csv('na.csv', 'y\nNA\nNA\n\nNA');
     const c = await cliError(['fit', '--data', f, '--column', 'y', '--model', 'arima', '--order', '0,0,0']);
     expect(c.message).toMatch(/all missing/);
@@ -65,8 +65,8 @@ describe('bad input', () => {
 
   it('constant series', async () => {
     const flat = new Array(30).fill(5);
-    expect(caught(() => fitArima(flat, { order: [1, 0, 0] })).message).toMatch(/constant/);
-    expect(caught(() => autoArima(flat)).message).toMatch(/constant/);
+    expect(caught(() => fitARIMA(flat, { order: [1, 0, 0] })).message).toMatch(/constant/);
+    expect(caught(() => fitAutoARIMA(flat)).message).toMatch(/constant/);
     expect(caught(() => fitAR(flat, { order: 1 })).argument).toBe('y');
     const f = csv('flat.csv', ['y', ...flat].join('\n'));
     const c = await cliError(['fit', '--data', f, '--column', 'y', '--model', 'auto-arima']);
@@ -74,7 +74,7 @@ describe('bad input', () => {
   });
 
   it('series shorter than the model needs', async () => {
-    const e = caught(() => fitArima([1, 3, 2, 4, 3], { order: [3, 0, 2] }));
+    const e = caught(() => fitARIMA([1, 3, 2, 4, 3], { order: [3, 0, 2] }));
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toMatch(/too short.*needs at least \d+ observations/);
     const f = csv('short.csv', 'y\n1\n3\n2\n4\n3');
@@ -82,26 +82,26 @@ describe('bad input', () => {
   });
 
   it('d + D·s ≥ n', async () => {
-    const e = caught(() => fitArima(series.slice(0, 12), { order: [0, 1, 0], seasonal: { order: [0, 1, 0], period: 12 } }));
+    const e = caught(() => fitARIMA(series.slice(0, 12), { order: [0, 1, 0], seasonal: { order: [0, 1, 0], period: 12 } }));
     expect(e.argument).toBe('order');
     expect(e.message).toMatch(/d \+ D·s = 13 needs more than 13 observations; got 12/);
     const f = csv('twelve.csv', ['y', ...series.slice(0, 12)].join('\n'));
-    expect((await cliError(['fit', '--data', f, '--column', 'y', '--model', 'arima', '--order', '0,1,0', '--seasonal', '0,1,0,12'])).argument).toBe('order');
+    expect((await cliError(['fit', '--data', f, '--column', 'y', '--model', 'arima', '--order', '0,1,0', '--seasonal', '0,1,0,12'])).argument).toBe('--order');
   });
 
   it('negative or absurd orders', async () => {
-    expect(caught(() => fitArima(series, { order: [-1, 0, 0] }))).toBeInstanceOf(ArgumentError);
-    expect(caught(() => fitArima(series, { order: [1.5, 0, 0] })).argument).toBe('order');
-    expect(caught(() => fitArima(series, { order: [500, 0, 0] })).message).toMatch(/absurdly large/);
+    expect(caught(() => fitARIMA(series, { order: [-1, 0, 0] }))).toBeInstanceOf(ArgumentError);
+    expect(caught(() => fitARIMA(series, { order: [1.5, 0, 0] })).argument).toBe('order');
+    expect(caught(() => fitARIMA(series, { order: [500, 0, 0] })).message).toMatch(/absurdly large/);
     expect(caught(() => fitAR(series, { order: -2 })).argument).toBe('order');
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'arima', '--order', '1,-1,0'])).argument).toBe('--order');
-    expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'arima', '--order', '99,0,0'])).argument).toBe('order');
+    expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'arima', '--order', '99,0,0'])).argument).toBe('--order');
   });
 
   it('seasonal period < 2', async () => {
-    const e = caught(() => fitArima(series, { order: [0, 0, 0], seasonal: { order: [1, 0, 0], period: 1 } }));
+    const e = caught(() => fitARIMA(series, { order: [0, 0, 0], seasonal: { order: [1, 0, 0], period: 1 } }));
     expect(e.argument).toBe('seasonal');
-    expect(caught(() => autoArima(series, { period: 0 })).argument).toBe('period');
+    expect(caught(() => fitAutoARIMA(series, { period: 0 })).argument).toBe('period');
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'arima', '--order', '0,0,0', '--seasonal', '1,0,0,1'])).argument).toBe('--seasonal');
   });
 
@@ -115,7 +115,7 @@ describe('bad input', () => {
 
   it('exog with missing rows', async () => {
     const x = series.map((_, i) => (i === 10 ? NaN : i % 3));
-    const e = caught(() => fitArima(series, { order: [1, 0, 0], exog: { x } }));
+    const e = caught(() => fitARIMA(series, { order: [1, 0, 0], exog: { x } }));
     expect(e.argument).toBe('exog');
     expect(e.message).toMatch(/'x' has a missing or non-finite value at row 11/);
     const f = csv('exogna.csv', ['y,x', ...series.map((v, i) => `${v},${i === 10 ? 'NA' : i % 3}`)].join('\n'));
@@ -124,7 +124,7 @@ describe('bad input', () => {
   });
 
   it('exog future of the wrong length', async () => {
-    const fit = fitArima(series, { order: [1, 0, 0], exog: { x: series.map((_, i) => i % 5) } });
+    const fit = fitARIMA(series, { order: [1, 0, 0], exog: { x: series.map((_, i) => i % 5) } });
     const e = caught(() => fit.forecast(5, { exog: { x: [1, 2, 3] } }));
     expect(e.argument).toBe('exog-future');
     expect(e.message).toMatch(/has 3 values; expected 5/);
@@ -148,7 +148,7 @@ describe('bad input', () => {
 
   it('unknown model, trend with differencing, bad level', async () => {
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'prophet'])).argument).toBe('--model');
-    expect(caught(() => fitArima(series, { order: [0, 1, 1], trend: 'c' })).argument).toBe('trend');
+    expect(caught(() => fitARIMA(series, { order: [0, 1, 1], trend: 'c' })).argument).toBe('trend');
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'ar', '--order', '1', '--level', '120'])).argument).toBe('--level');
   });
 });

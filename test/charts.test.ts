@@ -1,7 +1,7 @@
 // The SVG charts render headless and carry their content (titles, labels, one path per series).
 import { describe, it, expect } from 'vitest';
-import { fanChartSvg } from '../src/cli/fan-chart.js';
-import { irfChartSvg, grangerGraphSvg } from '../src/cli/var-charts.js';
+import { fanChartSvg } from '../src/charts/fan-chart.js';
+import { irfChartSvg, grangerGraphSvg } from '../src/charts/var-charts.js';
 
 describe('charts', () => {
   it('fan chart', async () => {

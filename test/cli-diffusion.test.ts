@@ -1,8 +1,9 @@
-// `ardiff diffusion train|sample` end to end on a tiny model, and the typed errors of its flags.
+// `ardiff diffusion train|sample|restore` end to end on tiny models, the typed errors of its flags,
+// and the checks of output files before any work.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { runCli, runCliJson } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ardiff-diffusion-'));
@@ -46,7 +47,7 @@ describe('ardiff diffusion', () => {
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--scheduler', 'heun'], '--scheduler', /unknown scheduler/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--class', '1', '--guidance', '3'], '--class', /conditional/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--guidance', '3'], 'guidance', /conditional/);
-    await err(['diffusion', 'train', '--dataset', 'moons', '--prediction', 'noise', '--out', model], '--prediction', /epsilon, v or sample/);
+    await err(['diffusion', 'train', '--dataset', 'moons', '--prediction', 'noise', '--out', model], '--prediction', /one of epsilon, v, sample/);
     await err(['diffusion', 'train', '--dataset', 'mnist', '--image-size', '20', '--out', model], '--image-size', /14 or 28/);
     await err(['diffusion', 'train', '--dataset', 'moons', '--image-size', '14', '--out', model], '--image-size', /mnist/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--out', join(dir, 'g.png')], '--out', /image models/);
@@ -134,5 +135,48 @@ describe('ardiff diffusion', () => {
     expect(s.stdout.trim().split('\n')).toHaveLength(4);
     const e = await runCliJson(['diffusion', 'train', '--dataset', 'eu-stock-markets', '--window', '8', '--out', m]);
     expect((e.json.error as { argument: string }).argument).toBe('--columns');
+  }, 60_000);
+
+  it('writes --out into a missing folder, and refuses a folder or an input file as --out before any work', async () => {
+    const fresh = join(dir, 'new', 'deeper', 'm.json');
+    const t = await runCliJson(['diffusion', 'train', '--dataset', 'moons', '--rows', '200', '--steps', '2', '--width', '8', '--blocks', '1', '--out', fresh]);
+    expect(t.code).toBe(0);
+    expect(JSON.parse(readFileSync(fresh, 'utf8')).kind).toBe('diffusion');
+    const samples = join(dir, 'new2', 's.csv');
+    expect((await runCli(['diffusion', 'sample', '--model', fresh, '--n', '2', '--inference-steps', '2', '--out', samples])).code).toBe(0);
+    expect(readFileSync(samples, 'utf8').split('\n')[0]).toBe('x,y');
+
+    const refused = async (args: string[], argument: string, pattern: RegExp) => {
+      const r = await runCliJson(args);
+      expect(r.code).toBe(2);
+      expect(r.json.error).toMatchObject({ type: 'ArgumentError', argument });
+      expect((r.json.error as { message: string }).message).toMatch(pattern);
+      expect(r.json.steps).toBeUndefined();
+    };
+    // Refused before training: no step ran, so no checkpoint was written beside --out.
+    const noTraining = (out: string) => ['--steps', '3', '--checkpoint-every', '1', '--out', out];
+    const checkpointOf = (out: string) => out.replace(/(\.json)?$/, '.checkpoint.json');
+    const folder = join(dir, 'a-folder');
+    mkdirSync(folder, { recursive: true });
+    await refused(['diffusion', 'train', '--dataset', 'moons', '--rows', '200', ...noTraining(folder)], '--out', /is a folder/);
+    expect(existsSync(checkpointOf(folder))).toBe(false);
+    // --out equal to --dataset (CSV rows, a WAV file) or to --input: refused, the input untouched.
+    const csv = join(dir, 'rows.csv');
+    writeFileSync(csv, 'a,b\n1,2\n3,5\n4,4\n6,1\n');
+    const before = readFileSync(csv, 'utf8');
+    await refused(['diffusion', 'train', '--dataset', csv, ...noTraining(csv)], '--out', /--dataset file/);
+    await refused(['diffusion', 'train', '--dataset', relative(process.cwd(), csv), ...noTraining(csv)], '--out', /--dataset file/);
+    expect(readFileSync(csv, 'utf8')).toBe(before);
+    expect(existsSync(checkpointOf(csv))).toBe(false);
+    const wav = join(dir, 'speech.wav');
+    copyFileSync('data/audio/speech-6.wav', wav);
+    const wavBytes = readFileSync(wav);
+    await refused(['diffusion', 'train', '--dataset', `data/audio/speech-1.wav,${wav}`, '--frame', '32', '--channels', '8', ...noTraining(wav)], '--out', /--dataset file/);
+    expect(existsSync(checkpointOf(wav))).toBe(false);
+    const audio = join(dir, 'audio.json'); // trained by the WAV test above
+    await refused(['diffusion', 'restore', '--model', audio, '--input', wav, '--out', wav], '--out', /--input file/);
+    await refused(['diffusion', 'restore', '--model', audio, '--input', wav, '--add-noise', '5', '--noisy-out', wav, '--out', join(dir, 'r.wav')], '--noisy-out', /--input file/);
+    expect(readFileSync(wav).equals(wavBytes)).toBe(true);
+    expect(existsSync(join(dir, 'r.wav'))).toBe(false);
   }, 60_000);
 });

@@ -6,7 +6,7 @@ import {
   forecastContributions, sumContributions, type ContributionPart, type ForecastContributions, type VARForecastContributions,
 } from '../src/classical/contributions.js';
 import { fitAR, FittedAR, type ARMethod } from '../src/classical/ar.js';
-import { fitArima, FittedArima } from '../src/classical/arima.js';
+import { fitARIMA, FittedARIMA } from '../src/classical/arima.js';
 import { fitVAR, varFromJSON, type VARTrend, type VARJSON } from '../src/classical/var.js';
 import { fitLassoVAR, type VarTransform } from '../src/classical/lasso-var.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
@@ -167,7 +167,7 @@ describe('AR(p)', () => {
 
 describe('ARIMA', () => {
   it('ARIMA(2,0,0) with const: the finite AR predictor, no remainder, const = μ(1 − Σw) in level form', () => {
-    const fit = fitArima(lake, { order: [2, 0, 0] });
+    const fit = fitARIMA(lake, { order: [2, 0, 0] });
     const h = 12, fc = fit.forecast(h).mean();
     const c = forecastContributions(fit, h);
     expect(c.parts.map((p) => p.name)).toEqual(['const', 'y[t-1]', 'y[t-2]']);
@@ -181,7 +181,7 @@ describe('ARIMA', () => {
   });
 
   it('ARIMA(1,1,1) with drift: 24 observed lags plus a remainder; drift = δ(n + h − Σ w_j t_j) in level form', () => {
-    const fit = fitArima(www, { order: [1, 1, 1], trend: 't' });
+    const fit = fitARIMA(www, { order: [1, 1, 1], trend: 't' });
     const h = 10, fc = fit.forecast(h).mean();
     for (const form of ['level', 'deviation'] as const) {
       const c = forecastContributions(fit, h, { form });
@@ -209,20 +209,20 @@ describe('ARIMA', () => {
   });
 
   it('the MA weights agree with perturbing one observation of the model', () => {
-    const fit = fitArima(www, { order: [1, 1, 1], trend: 't' });
+    const fit = fitARIMA(www, { order: [1, 1, 1], trend: 't' });
     const h = 5, n = www.length, base = fit.forecast(h).mean();
     const c = forecastContributions(fit, h);
     for (const j of [1, 2, 7, 24]) {
       const json = fit.toJSON();
       json.y[n - j] = (json.y[n - j] as number) + 1;
-      const moved = FittedArima.fromJSON(json).forecast(h).mean();
+      const moved = FittedARIMA.fromJSON(json).forecast(h).mean();
       const w = part(c, `y[t-${j}]`).weight!;
       moved.forEach((v, s) => expect(Math.abs(v - base[s] - w[s]), `j=${j} h=${s + 1}`).toBeLessThan(1e-9));
     }
   });
 
   it('airline model SARIMA(0,1,1)(0,1,1)12 on log AirPassengers', () => {
-    const fit = fitArima(air, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
+    const fit = fitARIMA(air, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
     const h = 24, fc = fit.forecast(h).mean();
     const c = forecastContributions(fit, h, { lags: 30 });
     expect(c.parts.filter((p) => p.kind === 'regression')).toEqual([]);
@@ -231,7 +231,7 @@ describe('ARIMA', () => {
   });
 
   it('seasonal AR with differencing: the finite span p + Ps + d + Ds', () => {
-    const fit = fitArima(air, { order: [1, 1, 0], seasonal: { order: [1, 1, 0], period: 12 } });
+    const fit = fitARIMA(air, { order: [1, 1, 0], seasonal: { order: [1, 1, 0], period: 12 } });
     const h = 13, fc = fit.forecast(h).mean();
     const c = forecastContributions(fit, h);
     expect(c.parts.length).toBe(1 + 12 + 1 + 12);
@@ -243,7 +243,7 @@ describe('ARIMA', () => {
   });
 
   it('regression with ARMA errors and an exogenous regressor (Seatbelts: law)', () => {
-    const fit = fitArima(drivers, { order: [1, 0, 1], exog: { law } });
+    const fit = fitARIMA(drivers, { order: [1, 0, 1], exog: { law } });
     const h = 6;
     const future = { law: new Float64Array(h).fill(1) };
     const fc = fit.forecast(h, { exog: future }).mean();
@@ -265,7 +265,7 @@ describe('ARIMA', () => {
     const y = Float64Array.from(lake);
     y[y.length - 2] = NaN;
     y[10] = NaN;
-    const fit = fitArima(y, { order: [2, 0, 0] });
+    const fit = fitARIMA(y, { order: [2, 0, 0] });
     const c = forecastContributions(fit, 8);
     checkUnivariate(c, fit.forecast(8).mean(), 8, 'gappy ARIMA');
     expect(part(c, 'y[t-2]').values).toEqual(new Array(8).fill(0));
@@ -297,7 +297,7 @@ describe('VAR', () => {
       const fit = fitVAR(data, { lags: 2, trend });
       const h = 12;
       const fc = fit.forecast(h);
-      const mean = Object.fromEntries(fit.names.map((v, i) => [v, fc.mean.map((r) => r[i])]));
+      const mean = Object.fromEntries(fit.names.map((v, i) => [v, fc.mean().map((r) => r[i])]));
       const c = forecastContributions(fit, h);
       checkVAR(c, mean, h, `VAR ${trend}`);
       const det = trend === 'n' ? [] : trend === 'c' ? ['const'] : ['const', 'trend'];
@@ -346,8 +346,9 @@ describe('VAR', () => {
       const fit = fitLassoVAR(raw, { lags: 3, transform, penalty, select: 'bic' });
       const h = 8;
       const c = forecastContributions(fit, h);
-      checkVAR(c, fit.forecast(h).mean, h, penalty);
-      expect(c.variables).toEqual(fit.variables);
+      const m = fit.forecast(h).mean();
+      checkVAR(c, Object.fromEntries(fit.names.map((v, i) => [v, m.map((r) => r[i])])), h, penalty);
+      expect(c.variables).toEqual(fit.names);
       const A = fit.coefMatrices();
       let zeros = 0;
       fit.variables.forEach((target, i) => {
@@ -379,7 +380,7 @@ describe('misuse', () => {
     expect(() => asUnivariate(v, 3, { form: 'deviation' })).toThrow(ArgumentError);
     expect(() => asUnivariate({ kind: 'stl' }, 3)).toThrow(/kind 'stl'/);
     expect(() => asUnivariate(null, 3)).toThrow(ArgumentError);
-    const exog = fitArima(drivers, { order: [1, 0, 0], exog: { law } });
+    const exog = fitARIMA(drivers, { order: [1, 0, 0], exog: { law } });
     expect(() => forecastContributions(exog, 3, { exog: { law: [1, 1] } })).toThrow(DataError);
   });
 

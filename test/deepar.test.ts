@@ -12,7 +12,8 @@ import { fitSeasonalNaive } from '../src/classical/naive.js';
 import { fromJSON, MODELS, type ModelJSON } from '../src/registry.js';
 import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
-import { readTable, numericColumn, applyTransform } from '../src/core/series.js';
+import { numericColumn, applyTransform } from '../src/core/series.js';
+import { readTable } from '../src/node/data.js';
 import { runCliJson } from './cli-helpers.js';
 import { maxAbsDiff, randn } from './fixtures.js';
 

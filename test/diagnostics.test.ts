@@ -129,10 +129,10 @@ describe('OLS robust covariance and residual diagnostics against statsmodels', (
     const fit = fitOLS(y, x, { intercept: c.intercept });
 
     it(`${c.id}: HC0-HC3 standard errors and covariance`, () => {
-      expect(fit.names).toEqual(c.names);
+      expect(fit.paramNames).toEqual(c.names);
       for (const ct of HCS) {
-        check(fit.bse(ct as CovType), c.bse[ct], smHcRel(c), 0, `${c.id} bse ${ct}`);
-        check(fit.bse(ct as CovType), c.high_precision.bse[ct], REL, 0, `${c.id} bse ${ct} (60-digit)`);
+        check(fit.robust(ct as CovType).bse, c.bse[ct], smHcRel(c), 0, `${c.id} bse ${ct}`);
+        check(fit.robust(ct as CovType).bse, c.high_precision.bse[ct], REL, 0, `${c.id} bse ${ct} (60-digit)`);
         // Covariances: variances are squared standard errors, so twice their relative error against
         // statsmodels; off-diagonal entries relative to the scale √(c_ii c_jj) of their entry.
         const got = fit.cov(ct as CovType);
@@ -145,7 +145,7 @@ describe('OLS robust covariance and residual diagnostics against statsmodels', (
         }
       }
       // HC1 is HC0 scaled by n/(n−k); HC3 ≥ HC2 ≥ HC0 elementwise on the diagonal.
-      const hc0 = fit.bse('HC0'), hc1 = fit.bse('HC1'), hc2 = fit.bse('HC2'), hc3 = fit.bse('HC3');
+      const hc0 = fit.robust('HC0').bse, hc1 = fit.robust('HC1').bse, hc2 = fit.robust('HC2').bse, hc3 = fit.robust('HC3').bse;
       check(hc1, hc0.map((v) => v * Math.sqrt(fit.nobs / fit.dfResid)), 1e-13, 0, `${c.id} HC1/HC0 ratio`);
       hc0.forEach((v, i) => {
         expect(hc2[i]).toBeGreaterThanOrEqual(v);

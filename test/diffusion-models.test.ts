@@ -4,7 +4,7 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine } from '../src/neural/engine/index.js';
 import { fitDiffusion, DiffusionModel, type DiffusionModelJSON } from '../src/diffusion/model.js';
-import { toyData, toyDataLabelled } from '../src/diffusion/toy-data.js';
+import { toyData, toyDataLabelled } from '../src/diffusion/data/toy-data.js';
 import { slicedWasserstein, mmd, gaussianBaseline } from '../src/diffusion/metrics.js';
 import { timestepEmbedding } from '../src/diffusion/denoisers/embedding.js';
 import { createRng } from '../src/core/rng.js';

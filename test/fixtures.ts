@@ -2,7 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import { readTable, columnExpression, applyTransform, type Transform } from '../src/core/series.js';
+import { columnExpression, applyTransform, type Transform } from '../src/core/series.js';
+import { readTable } from '../src/node/data.js';
 import { createRng } from '../src/core/rng.js';
 
 export const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -14,11 +15,15 @@ export type Fixture = any;
 
 /** All fixture files whose `kind` is one of `kinds`, sorted by id. */
 export function fixturesOfKind(...kinds: string[]): Fixture[] {
-  return readdirSync(FIXTURE_DIR)
+  const all = readdirSync(FIXTURE_DIR)
     .filter((f) => f.endsWith('.json') && f !== 'INDEX.json')
-    .map((f) => JSON.parse(readFileSync(FIXTURE_DIR + f, 'utf8')))
-    .filter((d) => kinds.includes(d.kind))
-    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+    .map((f) => JSON.parse(readFileSync(FIXTURE_DIR + f, 'utf8')) as Fixture);
+  // A loop over fixtures must never run zero cases: a kind that matches nothing (renamed,
+  // deleted) fails the suite at collection instead of passing silently.
+  for (const k of kinds) {
+    if (!all.some((d) => d.kind === k)) throw new Error(`no fixture of kind '${k}' in ${FIXTURE_DIR}; was the kind renamed?`);
+  }
+  return all.filter((d) => kinds.includes(d.kind)).sort((a, b) => String(a.id).localeCompare(String(b.id)));
 }
 
 /** Loads `column` (or an expression such as log(x)) from a fixture's data file (data/...). */

@@ -12,7 +12,9 @@ function llf(f: FilterResult, sigma2: number): number {
 }
 
 describe('Kalman filter log-likelihood at fixed parameters (fixture loglike_evaluations, abs 1e-6)', () => {
-  for (const fx of fixturesOfKind('arima_mle', 'arima_extra')) {
+  const fixtures = fixturesOfKind('arima_mle', 'arima_extra');
+  it('runs every fixture (16)', () => expect(fixtures.length).toBe(16));
+  for (const fx of fixtures) {
     it(fx.id, () => {
       const y = fixtureSeries(fx);
       const [, d] = fx.model.order;

@@ -1,10 +1,8 @@
 // Sparse VAR (LASSO and group LASSO) against the sparse_var_lasso / sparse_var_group_lasso
 // fixtures: exact coordinate-descent / FISTA solutions, glmnet's default path, the design.
 import { describe, it, expect } from 'vitest';
-import {
-  fitLassoVAR, fitGroupLassoVAR, lassoPath, groupLassoPath, glmnetPath, glmnetLambdaSequence, varDesign,
-  type VarTransform, type FittedLassoVAR,
-} from '../src/classical/lasso-var.js';
+import { fitLassoVAR, fitGroupLassoVAR, varDesign, type VarTransform, type FittedLassoVAR } from '../src/classical/lasso-var.js';
+import { lassoPath, groupLassoPath, glmnetPath, glmnetLambdaSequence } from '../src/classical/estimators/lasso.js';
 import { fitOLS } from '../src/classical/ols.js';
 import { ArgumentError, DataError, ArdiffError } from '../src/core/errors.js';
 import { fixturesOfKind, loadColumn, expectRel, expectAbs, parseTol, type Fixture } from './fixtures.js';
@@ -158,7 +156,8 @@ describe('LASSO VAR against the exact coordinate-descent fixture', () => {
       for (let m = 0; m < nGrid; m++) {
         const lambda = Object.fromEntries(d.variables.map((eq) => [eq, fx.equations[eq].lambda[m] as number]));
         const fit = fitLassoVAR(data, { lags: fx.dataset.p, transform, lambda });
-        expect(fit.names).toEqual(d.names);
+        expect(fit.paramNames).toEqual(d.names);
+        expect(fit.names).toEqual(d.variables);
         const expected: Record<string, number[]> = {};
         for (const eq of d.variables) {
           expected[eq] = fx.equations[eq].coef[m];
@@ -255,7 +254,7 @@ describe('sparse VAR behaviour', () => {
     d.variables.forEach((eq, i) => {
       const mean = d.y.reduce((s, r) => s + r[i], 0) / d.y.length;
       expect(fit.params[eq].slice(1).every((v) => v === 0)).toBe(true);
-      expectRel(f.mean[eq], [mean, mean, mean], 1e-12, 1e-14, `${eq} forecast`);
+      expectRel(f.mean().map((r) => r[i]), [mean, mean, mean], 1e-12, 1e-14, `${eq} forecast`);
     });
   });
 
@@ -269,7 +268,7 @@ describe('sparse VAR behaviour', () => {
       hist.push(c.map((ci, i) => ci + A[0][i].reduce((acc, a, j) => acc + a * hist[T - 1][j], 0) + A[1][i].reduce((acc, a, j) => acc + a * hist[T - 2][j], 0)));
     }
     const f = fit.forecast(4);
-    d.variables.forEach((eq, i) => expectRel(f.mean[eq], hist.slice(2).map((r) => r[i]), 1e-12, 1e-14, `${eq} forecast`));
+    d.variables.forEach((eq, i) => expectRel(f.mean().map((r) => r[i]), hist.slice(2).map((r) => r[i]), 1e-12, 1e-14, `${eq} forecast`));
   });
 
   it('select: bic picks the BIC minimiser of the glmnet path per equation', () => {

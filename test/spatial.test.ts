@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
-import {
-  spatialWeights, fitSAR, fitSEM, spatialDiagnostics, SpatialWeights, type FittedSAR, type FittedSEM,
-} from '../src/classical/spatial.js';
+import { fitSAR, fitSEM, type FittedSAR, type FittedSEM } from '../src/classical/spatial.js';
+import { spatialWeights, SpatialWeights } from '../src/classical/spatial-weights.js';
+import { spatialDiagnostics } from '../src/classical/spatial-diagnostics.js';
 import { DataError, SingularMatrixError, ArgumentError } from '../src/core/errors.js';
 import { symmetricEigen } from '../src/core/linalg.js';
 import { fixturesOfKind, loadColumn, expectRel, expectAbs, parseTol, type Fixture } from './fixtures.js';
@@ -279,12 +279,27 @@ describe('SAR / SEM internal consistency', () => {
     for (let i = 0; i < k + 2; i++) expectAbs(prod[i], prod[i].map((_, j) => (i === j ? 1 : 0)), 1e-8, `cov·info row ${i}`);
   });
 
-  it('eigenvalues agree with the core Jacobi eigensolver on D^{-1/2} B D^{-1/2}', () => {
+  it('eigenpairs of D^{-1/2} B D^{-1/2}: S v = λ v, orthonormal, traces, ascending = core symmetricEigen reversed', () => {
     const { W } = loadProblem(oldcol);
     const n = W.n;
     const S = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => W.weight(i, j) === 0 ? 0 : 1 / Math.sqrt(W.cardinality[i] * W.cardinality[j])));
-    const ref = symmetricEigen(S).values.slice().reverse();
-    expectAbs(W.eigenvalues(), ref, 1e-12, 'eigenvalues');
+    const { values, vectors } = W.eigen();
+    expect(values).toEqual(W.eigenvalues());
+    for (let k = 1; k < n; k++) expect(values[k]).toBeGreaterThanOrEqual(values[k - 1]);
+    for (let k = 0; k < n; k++) {
+      const v = vectors.map((r) => r[k]);
+      const Sv = S.map((row) => row.reduce((s, x, j) => s + x * v[j], 0));
+      expectAbs(Sv, v.map((x) => values[k] * x), 1e-12, `S v = λ v (${k})`);
+      for (let l = 0; l <= k; l++) {
+        const dot = vectors.reduce((s, r) => s + r[k] * r[l], 0);
+        expect(Math.abs(dot - (k === l ? 1 : 0))).toBeLessThan(1e-12);
+      }
+    }
+    // tr S = 0 (no self-links) and tr S² = Σ_ij S_ij², independent of any eigensolver.
+    expect(Math.abs(values.reduce((s, l) => s + l, 0))).toBeLessThan(1e-12);
+    const trS2 = S.reduce((s, row) => s + row.reduce((t, x) => t + x * x, 0), 0);
+    expect(Math.abs(values.reduce((s, l) => s + l * l, 0) - trS2)).toBeLessThan(1e-12);
+    expectAbs(W.eigenvalues(), symmetricEigen(S).values.slice().reverse(), 1e-12, 'eigenvalues');
   });
 
   it('report(), summary() and toJSON() are plain and complete', () => {

@@ -3,8 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { mstl, stl, type StlOptions } from '../src/classical/stl.js';
+import { ArgumentError, DataError, type ArdiffError } from '../src/core/errors.js';
 import {
-  autoArimaDiffs,
+  autoARIMADiffs,
   isConstant,
   kpssPValue,
   kpssTest,
@@ -221,6 +222,21 @@ describe('stl matches R stats::stl', () => {
     expect(() => stl([1, Number.NaN, 3, 4, 5, 6, 7, 8, 9], 4, { sWindow: 7 })).toThrow(/NaN/);
   });
 
+  it('throws typed errors that name the argument and say what to do', () => {
+    const y = Array.from({ length: 24 }, (_, i) => Math.sin(i) + i / 10);
+    expectTyped(() => stl([1, 2, 3, 4, 5, 6, 7, 8], 4, { sWindow: 7 }), DataError, 'y', /less than two periods.*more than 2·period = 8 values/);
+    expectTyped(() => stl(y, 1, { sWindow: 7 }), ArgumentError, 'period', /not periodic.*give the seasonal period/);
+    expectTyped(() => stl(y, Number.NaN, { sWindow: 7 }), ArgumentError, 'period', /finite/);
+    expectTyped(() => stl([1, Number.NaN, ...y], 4, { sWindow: 7 }), DataError, 'y', /NaN\) at index 1; .*fill the gap/);
+    expectTyped(() => stl([Infinity, ...y], 4, { sWindow: 7 }), DataError, 'y', /non-finite value at index 0/);
+    expectTyped(() => stl(y, 4, { sWindow: Number.NaN }), ArgumentError, 'sWindow', /"periodic"/);
+    expectTyped(() => stl(y, 4.5, { sWindow: 'periodic' }), ArgumentError, 'period', /integer period/);
+    expectTyped(() => stl(y, 4, { sWindow: 7, sDegree: 2 }), ArgumentError, 'sDegree', /must be 0 or 1 .*; got 2/);
+    expectTyped(() => stl(y, 4, { sWindow: 7, tJump: 0 }), ArgumentError, 'tJump', /jumps must be >= 1; tJump is 0/);
+    expectTyped(() => stl(y, 4, { sWindow: 7, inner: Number.NaN }), ArgumentError, 'inner', /finite number/);
+    expectTyped(() => mstl(y, 1), ArgumentError, 'period', /seasonal period > 1/);
+  });
+
   it('decomposes exactly: seasonal + trend + remainder = y', () => {
     const { y } = getSeries('co2');
     const fit = stl(y, 12, { sWindow: 7, robust: true });
@@ -308,17 +324,17 @@ describe("auto.arima's (d, D) choice", () => {
   for (const r of fx.auto_arima_diffs) {
     it(r.series, () => {
       const { y } = getSeries(r.series);
-      const res = autoArimaDiffs(y, r.frequency);
+      const res = autoARIMADiffs(y, r.frequency);
       expect({ d: res.d, D: res.D }).toEqual({ d: r.d, D: r.D });
-      const ns = autoArimaDiffs(y, r.frequency, { seasonal: false });
+      const ns = autoARIMADiffs(y, r.frequency, { seasonal: false });
       expect({ d: ns.d, D: ns.D, m: ns.m }).toEqual({ d: r.seasonal_false_d, D: 0, m: 1 });
     });
   }
 
   it('respects fixed orders and stationary', () => {
     const { y } = getSeries('AirPassengers');
-    expect(autoArimaDiffs(y, 12, { stationary: true })).toEqual({ d: 0, D: 0, m: 12 });
-    expect(autoArimaDiffs(y, 12, { d: 2, D: 0 })).toEqual({ d: 2, D: 0, m: 12 });
+    expect(autoARIMADiffs(y, 12, { stationary: true })).toEqual({ d: 0, D: 0, m: 12 });
+    expect(autoARIMADiffs(y, 12, { d: 2, D: 0 })).toEqual({ d: 2, D: 0, m: 12 });
   });
 });
 
@@ -352,4 +368,27 @@ describe('edge cases (synthetic series)', () => {
     expect(() => kpssTest([1, Number.NaN, 3])).toThrow(/NaN/);
     expect(() => nsdiffs([1, 2, Number.NaN, 4, 5, 6, 7, 8, 9], 4)).toThrow(/NaN/);
   });
+
+  it('throws typed errors that name the argument and say what to do', () => {
+    expectTyped(() => ndiffs([1, Number.NaN, 3]), DataError, 'y', /NaN\) at index 1; .*fill the gap/);
+    expectTyped(() => kpssTest([1, 2, -Infinity]), DataError, 'y', /non-finite value at index 2/);
+    expectTyped(() => kpssTest([]), DataError, 'y', /empty series/);
+    expectTyped(() => nsdiffs([1, 3, 2, 5, 4, 6, 5, 8], 1), ArgumentError, 'period', /^Non seasonal data.*use ndiffs/);
+    expectTyped(() => nsdiffs([1, 3, 2, 5, 4, 6, 5, 8], Number.NaN), ArgumentError, 'period', /finite/);
+    // @ts-expect-error testing an unsupported test at run time
+    expectTyped(() => nsdiffs([1, 3, 2, 5, 4, 6, 5, 8], 4, { test: 'ocsb' }), ArgumentError, 'test', /only test = 'seas'.*got 'ocsb'/);
+  });
 });
+
+/** Runs `fn`, expecting an error of class `cls` about `argument` whose message matches `message`. */
+function expectTyped(fn: () => unknown, cls: typeof ArgumentError | typeof DataError, argument: string, message: RegExp): void {
+  let err: unknown;
+  try {
+    fn();
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(cls);
+  expect((err as ArdiffError).argument).toBe(argument);
+  expect((err as ArdiffError).message).toMatch(message);
+}

@@ -1,8 +1,8 @@
 import { describe, it, expect, afterAll } from 'vitest';
 import { readFileSync } from 'node:fs';
-import {
-  fitVAR, selectVAROrder, fitSVAR, varFromJSON, FittedVAR, type VARCriterion, type VARTrend, type SVARPattern,
-} from '../src/classical/var.js';
+import { fitVAR, selectVAROrder, varFromJSON, FittedVAR, type VARCriterion, type VARTrend } from '../src/classical/var.js';
+import { fitSVAR, type SVARPattern } from '../src/classical/svar.js';
+import { varMARepresentation, varImpulseResponses, varIrfStdErrors, varFevd, varIrfBootstrap } from '../src/classical/var-irf.js';
 import { eigenvalues, kron, vec, unvec, vech, duplicationMatrix, eliminationMatrix, commutationMatrix } from '../src/classical/estimators/var-helpers.js';
 import { ArgumentError, DataError, SingularMatrixError, type ArdiffError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
@@ -213,7 +213,7 @@ describe('VAR against the statsmodels fixtures (kind var)', () => {
     it(`${fx.id}: forecasts with MSE matrices and 95% intervals`, () => {
       const f = fit();
       const fc = f.forecast(fx.forecast.h);
-      close(fc.mean, fx.forecast.mean, tolI.rel, tolI.abs, 'forecast mean');
+      close(fc.mean(), fx.forecast.mean, tolI.rel, tolI.abs, 'forecast mean');
       close(fc.se, fx.forecast.se, tolI.rel, tolI.abs, 'forecast se');
       close(fc.mse, fx.forecast.mse, tolI.rel, tolI.abs, 'forecast mse');
       const i95 = fc.interval(95);
@@ -221,7 +221,7 @@ describe('VAR against the statsmodels fixtures (kind var)', () => {
       close(i95.upper, fx.forecast.upper95, tolI.rel, tolI.abs, 'forecast upper95');
       // The univariate view agrees with the matrix.
       const g = fc.variable(names[0]);
-      expectRel(g.mean(), fc.mean.map((r) => r[0]), 0, 0, 'variable mean');
+      expectRel(g.mean(), fc.mean().map((r) => r[0]), 0, 0, 'variable mean');
       expectRel(g.interval(95).upper, i95.upper.map((r) => r[0]), 1e-15, 0, 'variable upper');
       // Bands are mean ± 1.96 se as the fixture notes say.
       expectRel(flat(fx.forecast.upper95), flat(fx.forecast.mean).map((m, i) => m + Z975 * flat(fx.forecast.se)[i]), 1e-12, 1e-15, 'fixture bands');
@@ -264,7 +264,7 @@ describe('VAR against the statsmodels fixtures (kind var)', () => {
       const json = JSON.parse(JSON.stringify(f.toJSON()));
       const g = FittedVAR.fromJSON(json);
       expect(varFromJSON(json).params).toEqual(f.params);
-      expect(g.forecast(8).mean).toEqual(f.forecast(8).mean);
+      expect(g.forecast(8).mean()).toEqual(f.forecast(8).mean());
       expect(g.forecast(8).mse).toEqual(f.forecast(8).mse);
       expect(g.params).toEqual(f.params);
       expect(g.bse).toEqual(f.bse);
@@ -496,7 +496,7 @@ describe('structural VAR (generated statsmodels fixture svar_macrodata_ab.json)'
       close(f.sigmaU, v.sigma_u, 1e-9, 0, `trend ${v.trend} sigma_u`);
       for (const key of ['llf', 'aic', 'bic', 'hqic', 'fpe'] as const) close(f[key], v[key], 1e-9, 0, `trend ${v.trend} ${key}`);
       const fc = f.forecast(v.forecast.h);
-      close(fc.mean, v.forecast.mean, 1e-9, 1e-12, `trend ${v.trend} forecast mean`);
+      close(fc.mean(), v.forecast.mean, 1e-9, 1e-12, `trend ${v.trend} forecast mean`);
       const i95 = fc.interval(95);
       close(i95.lower, v.forecast.lower95, 1e-9, 1e-12, `trend ${v.trend} lower95`);
       close(i95.upper, v.forecast.upper95, 1e-9, 1e-12, `trend ${v.trend} upper95`);
@@ -536,7 +536,7 @@ describe('VAR(0) chosen by a criterion on white noise', () => {
     const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
     expectRel(f.intercept, [mean(data.a), mean(data.b)], 1e-12, 0, 'VAR(0) intercept');
     const fc = f.forecast(3);
-    expectRel(fc.mean.flat(), [0, 1, 2].flatMap(() => f.intercept), 1e-15, 0, 'VAR(0) forecast');
+    expectRel(fc.mean().flatMap((r) => Array.from(r)), [0, 1, 2].flatMap(() => f.intercept), 1e-15, 0, 'VAR(0) forecast');
     expectRel(fc.mse[2].flat(), f.sigmaU.flat(), 1e-15, 0, 'VAR(0) mse');
     expect(f.roots()).toEqual([]);
     expect(f.isStable()).toBe(true);
@@ -551,6 +551,41 @@ describe('VAR(0) chosen by a criterion on white noise', () => {
 
 // ---------------------------------------------------------------------------------------------
 // Bootstrap bands, sampling
+
+describe('var-irf: impulse responses as functions of the parameters', () => {
+  const fx = fixturesOfKind('var').find((f) => f.id === 'var_macrodata_dlog3');
+  const f = fitVAR(fixtureData(fx), { lags: 2, trend: 'ct' });
+  const chol = f.irf(0).impact;
+  const lagXtxInv = f.xtxInv.slice(f.kTrend).map((r) => r.slice(f.kTrend));
+
+  it('give exactly what the FittedVAR methods give', () => {
+    expect(varMARepresentation(f.coefs, 7, f.k)).toEqual(f.maRep(7));
+    expect(varImpulseResponses({ coefs: f.coefs, chol }, 7)).toEqual(f.irf(7));
+    const params = { coefs: f.coefs, sigmaU: f.sigmaU, chol, lagXtxInv, nobs: f.nobs };
+    expect(varIrfStdErrors(params, 7, true)).toEqual(f.irfStdErrors(7, true));
+    expect(varIrfStdErrors(params, 7, false)).toEqual(f.irfStdErrors(7, false));
+    expect(varFevd(f.maRep(4), chol, f.sigmaU)).toEqual(f.fevd(5));
+    // With P P' = Σ_u the shock-implied MSE (no sigma) gives the same shares.
+    const a = varFevd(f.maRep(4), chol).flat(2), b = f.fevd(5).flat(2);
+    for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i])).toBeLessThan(1e-13);
+  });
+
+  it('bootstrap from a model description: the fitted recursion with zero shocks reproduces the point responses', () => {
+    const data = f.data;
+    const model = {
+      k: f.k, lags: f.lags, nTotal: f.nTotal,
+      initial: [0, 1].map((t) => data.map((c) => c[t])),
+      resid: f.resid.map((r) => r.map(() => 0)),
+      chol,
+      step: (hist: readonly number[][], t: number) => f.coefs.reduce((y, A, l) => y.map((v, i) => v + A[i].reduce((s, a, j) => s + a * hist[hist.length - 1 - l][j], 0)), f.intercept.map((c, i) => c + f.params[1][i] * (t + 1))),
+      refit: () => ({ coefs: f.coefs, sigmaU: f.sigmaU }),
+    };
+    const bands = varIrfBootstrap(model, 3, { reps: 5, rng: createRng(1) });
+    expect(bands.plain.lower).toEqual(f.irf(3).plain);
+    expect(bands.orthogonalized.upper).toEqual(f.irf(3).orthogonalized);
+    expectThrows(() => varIrfBootstrap(model, 3, { reps: 5, rng: createRng(1), method: 'wild' as 'gaussian' }), ArgumentError, 'method');
+  });
+});
 
 describe('impulse-response bootstrap bands', () => {
   const fx = fixturesOfKind('var').find((f) => f.id === 'var_macrodata_dlog3');
@@ -608,7 +643,7 @@ describe('impulse-response bootstrap bands', () => {
       const xs = paths.map((p) => p[2][i]);
       const m = xs.reduce((a, b) => a + b, 0) / xs.length;
       const sd = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / (xs.length - 1));
-      expect(Math.abs(m - fc.mean[2][i])).toBeLessThan(4 * fc.se[2][i] / Math.sqrt(xs.length));
+      expect(Math.abs(m - fc.mean()[2][i])).toBeLessThan(4 * fc.se[2][i] / Math.sqrt(xs.length));
       expect(Math.abs(sd / fc.se[2][i] - 1)).toBeLessThan(0.06);
     }
   });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { encodeWav, readWav, writeWav, SUPPORTED_WAV_FORMATS } from '../src/core/wav.js';
-import { dataPath } from '../src/core/series.js';
+import { encodeWav, SUPPORTED_WAV_FORMATS } from '../src/core/wav.js';
+import { readWav, writeWav } from '../src/node/wav.js';
+import { dataPath } from '../src/node/data.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
 import { maxAbsDiff } from './fixtures.js';
@@ -149,9 +150,14 @@ describe('encodeWav / readWav round trips', () => {
       const w = readWav(path);
       expect(w).toMatchObject({ sampleRate: 16000, bitDepth: 16, format: 'pcm' });
       expect(w.channels[0]).toEqual(x);
-      const e = catchError(() => writeWav(join(dir, 'no-such-folder', 'x.wav'), x, 16000));
+      // A missing folder is created; a folder as the target is a typed error, and no temporary
+      // file is left behind.
+      writeWav(join(dir, 'new-folder', 'x.wav'), x, 16000);
+      expect(readWav(join(dir, 'new-folder', 'x.wav')).channels[0]).toEqual(x);
+      const e = catchError(() => writeWav(join(dir, 'new-folder'), x, 16000));
       expect(e).toBeInstanceOf(ArgumentError);
       expect((e as ArgumentError).argument).toBe('path');
+      expect(readdirSync(join(dir, 'new-folder'))).toEqual(['x.wav']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

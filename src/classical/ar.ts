@@ -7,25 +7,27 @@
  * - 'ols' (default): conditional least squares on t = p+1..n, statsmodels `AutoReg`;
  * - 'yule-walker': method of moments from the sample autocovariances, statsmodels `yule_walker`;
  * - 'burg': Burg's lattice recursion, statsmodels `burg`;
- * - 'mle': exact Gaussian maximum likelihood through {@link fitArima} (ARIMA(p,0,0)), which also
+ * - 'mle': exact Gaussian maximum likelihood through {@link fitARIMA} (ARIMA(p,0,0)), which also
  *   handles missing values.
  * Forecasts are the plug-in AR recursion with se_h = σ (Σ_{j<h} ψ_j²)^{1/2}, as `AutoReg`.
  *
  * @example
  * const fit = fitAR(y, { order: 2 });                 // AutoReg(y, lags=2, trend='c')
- * fit.params; fit.forecast(10).interval(95); console.log(fit.summary());
+ * fit.params; fit.bse; fit.forecast(10).interval(95); console.log(fit.summary());
  * const { selected, model } = selectAROrder(y, { maxLag: 10, ic: 'bic' });
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { leastSquares, solve, invertSPD, cholesky, type Matrix } from '../core/linalg.js';
-import { normalSf, normalQuantile } from '../core/distributions.js';
+import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
 import { mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
-import { fitArima, FittedArima, type ArimaJSON } from './arima.js';
+import { fitARIMA, FittedARIMA, type ARIMAJSON } from './arima.js';
 import { checkHorizon, checkNoExog } from '../core/validate.js';
+import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
 /** Estimation method of {@link fitAR}. */
 export type ARMethod = 'ols' | 'yule-walker' | 'burg' | 'mle';
@@ -83,15 +85,14 @@ export interface ARJSON {
   /** Parameters counted by the information criteria (σ² included). */
   nParams: number | null;
   /** The underlying ARIMA(p,0,0) fit of method 'mle'. */
-  arima: ArimaJSON | null;
+  arima: ARIMAJSON | null;
 }
 
 const METHODS: readonly ARMethod[] = ['ols', 'yule-walker', 'burg', 'mle'];
-const LOG2PI = Math.log(2 * Math.PI);
 
 /**
  * Fits an AR(p) model by conditional least squares (statsmodels `AutoReg`), Yule–Walker or Burg
- * (Brockwell & Davis §5.1.1–5.1.2) or exact Gaussian ML (Box–Jenkins §7.1 via {@link fitArima}).
+ * (Brockwell & Davis §5.1.1–5.1.2) or exact Gaussian ML (Box–Jenkins §7.1 via {@link fitARIMA}).
  */
 export function fitAR(y: ArrayLike<number>, options: AROptions): FittedAR {
   if (!options || typeof options !== 'object') throw new ArgumentError('fitAR needs options with an order, e.g. { order: 2 }', 'order');
@@ -384,17 +385,17 @@ function momentFit(
 
 /** Exact Gaussian ML as ARIMA(p,0,0) (Box–Jenkins §7.1.4); const is the process mean μ. */
 function fitExactML(y: Float64Array, p: number, trend: ARTrend): FittedAR {
-  const arima = fitArima(y, { order: [p, 0, 0], trend });
+  const arima = fitARIMA(y, { order: [p, 0, 0], trend });
   return fromArima(y, p, trend, arima);
 }
 
-function fromArima(y: Float64Array, p: number, trend: ARTrend, arima: FittedArima): FittedAR {
-  const ar = arima.params.ar.slice();
-  const mu = trend === 'c' ? arima.params.beta[0] : 0;
+function fromArima(y: Float64Array, p: number, trend: ARTrend, arima: FittedARIMA): FittedAR {
+  const ar = arima.arimaParams.ar.slice();
+  const mu = trend === 'c' ? arima.arimaParams.beta[0] : 0;
   const se = arima.stdErrors;
   return new FittedAR({
     method: 'mle', order: p, trend, yuleWalkerMethod: null, y,
-    params: { names: arima.names, values: arima.values, stdErrors: se.every(Number.isFinite) ? se : undefined },
+    params: { names: arima.paramNames, values: Array.from(arima.params), stdErrors: se.every(Number.isFinite) ? se : undefined },
     ar, intercept: mu * (1 - ar.reduce((a, b) => a + b, 0)), mean: mu, sigma2: arima.sigma2,
     nobs: arima.nobs, llf: arima.llf, nParams: arima.nParams, arima,
   });
@@ -456,7 +457,7 @@ interface FittedARInit {
   nobs: number;
   llf: number | undefined;
   nParams: number | undefined;
-  arima: FittedArima | null;
+  arima: FittedARIMA | null;
 }
 
 /**
@@ -473,8 +474,8 @@ export class FittedAR implements Forecaster {
   readonly yuleWalkerMethod: YuleWalkerMethod | null;
   /** The series the model conditions on. */
   readonly y: Float64Array;
-  /** Estimated parameters: 'const', 'y.L1'… (ols, yule-walker, burg) or 'const' (= μ), 'ar.L1'…, 'sigma2' (mle). */
-  readonly params: ARParamTable;
+  /** Names, estimates and standard errors of the parameters. */
+  private readonly table: ARParamTable;
   /** φ_1..φ_p. */
   readonly ar: number[];
   /** c in y_t = c + Σ φ_i y_{t−i} + ε_t. */
@@ -488,7 +489,7 @@ export class FittedAR implements Forecaster {
   /** Log-likelihood: conditional (ols) or exact (mle); undefined for yule-walker and burg. */
   readonly llf: number | undefined;
   private readonly nParams: number | undefined;
-  private readonly arima: FittedArima | null;
+  private readonly arima: FittedARIMA | null;
 
   constructor(init: FittedARInit) {
     this.method = init.method;
@@ -496,7 +497,7 @@ export class FittedAR implements Forecaster {
     this.trend = init.trend;
     this.yuleWalkerMethod = init.yuleWalkerMethod;
     this.y = init.y;
-    this.params = init.params;
+    this.table = init.params;
     this.ar = init.ar;
     this.intercept = init.intercept;
     this.mean = init.mean;
@@ -505,6 +506,25 @@ export class FittedAR implements Forecaster {
     this.llf = init.llf;
     this.nParams = init.nParams;
     this.arima = init.arima;
+  }
+
+  /** Parameter names: 'const', 'y.L1'… (ols, yule-walker, burg) or 'const' (= μ), 'ar.L1'…, 'sigma2' (mle). */
+  get paramNames(): string[] {
+    return this.table.names.slice();
+  }
+
+  /**
+   * Estimated parameters in {@link FittedAR.paramNames} order (statsmodels' `params`). For one
+   * release the vector also answers 0.1's `params.names`, `.values` and `.stdErrors` (deprecated:
+   * use `paramNames`, `params`, `bse`).
+   */
+  get params(): VectorWithLegacy<ARParamTable> {
+    return vectorWithLegacy(this.table.values, () => this.table);
+  }
+
+  /** Standard errors of {@link FittedAR.params}; undefined where the estimator gives none. */
+  get bse(): number[] | undefined {
+    return this.table.stdErrors?.slice();
   }
 
   private ic(which: ARCriterion): number | undefined {
@@ -529,8 +549,8 @@ export class FittedAR implements Forecaster {
 
   /** z statistics value/se (undefined without standard errors). */
   get tvalues(): number[] | undefined {
-    const se = this.params.stdErrors;
-    return se ? this.params.values.map((v, i) => v / se[i]) : undefined;
+    const se = this.table.stdErrors;
+    return se ? this.table.values.map((v, i) => v / se[i]) : undefined;
   }
 
   /** Two-sided normal p-values of the z statistics (statsmodels AutoReg uses the normal law). */
@@ -565,7 +585,7 @@ export class FittedAR implements Forecaster {
    */
   forecast(h: number, options: ForecastOptions = {}): GaussianForecast {
     checkHorizon(h);
-    checkNoExog(options.exog, 'an AR model', ' (use fitArima with exog for regression effects)');
+    checkNoExog(options.exog, 'an AR model', ' (use fitARIMA with exog for regression effects)');
     if (this.arima) return this.arima.forecast(h);
     const mean = this.recursion(h, () => 0);
     const psi = this.psiWeights(h);
@@ -598,7 +618,7 @@ export class FittedAR implements Forecaster {
   sample(h: number, options: SampleOptions): Float64Array[] {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    checkNoExog(options.exog, 'an AR model', ' (use fitArima with exog for regression effects)');
+    checkNoExog(options.exog, 'an AR model', ' (use fitARIMA with exog for regression effects)');
     const paths = options.paths ?? 1000;
     if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
     if (this.arima) return this.arima.sample(h, { paths, rng: options.rng });
@@ -624,11 +644,11 @@ export class FittedAR implements Forecaster {
       [['Dep. Variable:', 'y'], ['Model:', this.method === 'ols' ? `AutoReg(${p})` : `AR(${p})`], ['Method:', label[this.method]], ['Trend:', this.trend === 'c' ? 'constant' : 'none'], ['Sample:', String(sampleStart)], ['', String(n)]],
       [['No. Observations:', String(n)], ['Log Likelihood', opt(this.llf)], ['S.D. of innovations', Math.sqrt(this.sigma2).toFixed(3)], ['AIC', opt(this.aic)], ['BIC', opt(this.bic)], ['HQIC', opt(this.hqic)]],
     );
-    const se = this.params.stdErrors;
+    const se = this.table.stdErrors;
     const z975 = normalQuantile(0.975);
     const dash = (v: number, digits = 4) => (Number.isFinite(v) ? fmt(v, digits) : '-');
-    const rows = this.params.names.map((nm, i) => {
-      const b = this.params.values[i];
+    const rows = this.table.names.map((nm, i) => {
+      const b = this.table.values[i];
       if (!se) return [nm, fmt(b), '-', '-', '-', '-', '-'];
       const z = b / se[i];
       return [nm, fmt(b), dash(se[i]), dash(z, 3), Number.isFinite(z) ? (2 * normalSf(Math.abs(z))).toFixed(3) : '-', dash(b - z975 * se[i]), dash(b + z975 * se[i])];
@@ -655,7 +675,7 @@ export class FittedAR implements Forecaster {
 
   /** Plain JSON with the parameters and the series; {@link FittedAR.fromJSON} restores an equal model. */
   toJSON(): ARJSON {
-    const se = this.params.stdErrors;
+    const se = this.table.stdErrors;
     return {
       kind: 'ar',
       method: this.method,
@@ -663,7 +683,7 @@ export class FittedAR implements Forecaster {
       trend: this.trend,
       yuleWalkerMethod: this.yuleWalkerMethod,
       y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)),
-      params: { names: this.params.names.slice(), values: this.params.values.slice(), stdErrors: se ? se.slice() : null },
+      params: { names: this.table.names.slice(), values: this.table.values.slice(), stdErrors: se ? se.slice() : null },
       ar: this.ar.slice(),
       intercept: this.intercept,
       mean: this.mean,
@@ -694,7 +714,7 @@ export class FittedAR implements Forecaster {
       nobs: json.nobs,
       llf: json.llf ?? undefined,
       nParams: json.nParams ?? undefined,
-      arima: json.arima ? FittedArima.fromJSON(json.arima) : null,
+      arima: json.arima ? FittedARIMA.fromJSON(json.arima) : null,
     });
   }
 }
@@ -769,3 +789,31 @@ export function selectAROrder(y: ArrayLike<number>, options: ARSelectOptions): A
   for (let p = 1; p <= maxLag; p++) if (rows[p][ic] < rows[best][ic]) best = p;
   return { selected: best, ic, table: rows, model: fitAR(data, { order: best, trend, method: 'ols' }) };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitAR} (see {@link AROptions}). */
+export const arOptionsSchema = z.strictObject({
+  order: z.number().int().min(0).describe('autoregressive order p').meta({ cli: { value: 'p' } }),
+  method: z.enum(['ols', 'yule-walker', 'burg', 'mle']).default('ols').describe('estimator (ols: statsmodels AutoReg)'),
+  trend: z.enum(['c', 'n']).default('c').describe('c estimates a constant, n fits a zero-mean process'),
+  yuleWalkerMethod: z.enum(['mle', 'adjusted']).default('mle').describe('autocovariance denominator of yule-walker (mle: n)'),
+});
+
+/** Registry entry of {@link fitAR}. */
+export const arEntry: SeriesModelEntry<z.output<typeof arOptionsSchema>, FittedAR> = {
+  name: 'ar',
+  shape: 'series',
+  description: 'AR(p) by conditional OLS, Yule-Walker, Burg or exact ML',
+  producesKind: 'ar',
+  options: arOptionsSchema,
+  fit: (y, options) => fitAR(y, options),
+  fromJSON: (json) => FittedAR.fromJSON(json as ARJSON),
+  report: (fit) => ({
+    method: fit.method, order: [fit.order, 0, 0], seasonalOrder: [0, 0, 0, 0],
+    params: { names: fit.paramNames, values: Array.from(fit.params), stdErrors: fit.bse ?? null },
+    sigma2: fit.sigma2, logLik: fit.llf, aic: fit.aic, aicc: null, bic: fit.bic, hqic: fit.hqic, nobs: fit.nobs,
+  }),
+  example: { dataset: 'lynx', transform: 'log10', options: arOptionsSchema.parse({ order: 2 }) },
+};

@@ -13,17 +13,17 @@
  * zero coefficients when it did not converge cleanly, and the better optimum is kept.
  *
  * @example
- * const fit = fitArima(logAir, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
+ * const fit = fitARIMA(logAir, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
  * fit.params; fit.llf; fit.forecast(24).interval(95);
  */
 import { ArgumentError, DataError, ConvergenceError } from '../core/errors.js';
 import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from '../core/model.js';
 import type { Rng } from '../core/rng.js';
-import type { AutoArimaSelection } from './auto-arima.js';
+import type { AutoARIMASelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
 import { invertSPD, inverse, choleskySolve, symmetricEigen, type Matrix } from '../core/linalg.js';
-import { normalSf, normalQuantile } from '../core/distributions.js';
+import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
 import { ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import {
@@ -33,19 +33,21 @@ import {
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
 import { checkHorizon } from '../core/validate.js';
+import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
+import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
   armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
 
 export type Trend = 'n' | 'c' | 't' | 'ct';
-export type ArimaMethod = 'ml' | 'css-ml' | 'css';
+export type ARIMAMethod = 'ml' | 'css-ml' | 'css';
 
 export interface SeasonalOrder {
   order: readonly [number, number, number];
   period: number;
 }
 
-export interface ArimaOptions {
+export interface ARIMAOptions {
   /** Non-seasonal order (p, d, q). */
   order: readonly [number, number, number];
   /** Seasonal order (P, D, Q) and period s. Default none. */
@@ -62,7 +64,7 @@ export interface ArimaOptions {
    * 'ml' (default): exact ML from CSS start values, restarted from zeros if needed;
    * 'css-ml': exact ML from CSS start values only (R's default); 'css': conditional sum of squares.
    */
-  method?: ArimaMethod;
+  method?: ARIMAMethod;
   /**
    * Relative decrease of the objective below which the optimiser stops. Default 1e-14 (tight);
    * auto-ARIMA's search uses 1e-10, still stricter than R's optim reltol of 1e-8.
@@ -76,12 +78,12 @@ export interface ArimaOptions {
 }
 
 /** Plain-data parameters of a (S)ARIMA model with regression. */
-export interface ArimaParams {
+export interface ARIMAParams {
   order: [number, number, number];
   seasonalOrder: [number, number, number, number];
   trend: Trend;
   exogNames: string[];
-  /** Regression coefficients, trend terms first then exog, in {@link ArimaParams.regressionNames} order. */
+  /** Regression coefficients, trend terms first then exog, in {@link ARIMAParams.regressionNames} order. */
   beta: number[];
   ar: number[];
   ma: number[];
@@ -99,7 +101,7 @@ function regressionNames(trend: Trend, exogNames: readonly string[]): string[] {
 }
 
 /** Parameter names in statsmodels' convention (sigma2 last). */
-export function arimaParamNames(p: ArimaParams): string[] {
+export function arimaParamNames(p: ARIMAParams): string[] {
   const s = p.seasonalOrder[3];
   return [
     ...regressionNames(p.trend, p.exogNames),
@@ -206,9 +208,6 @@ function profileBeta(cp: CrossProducts): { beta: number[]; ssr: number } {
   return { beta: z.map((v, j) => v / c[j]), ssr: Math.max(C[0] - fit, 0) };
 }
 
-
-const LOG2PI = Math.log(2 * Math.PI);
-
 /** Concentrated log-likelihood (σ², β profiled) and the profiled values. */
 function concentrated(prep: Prepared, L: Layout, c: readonly number[]) {
   const cp = crossProducts(prep, L, c);
@@ -231,7 +230,7 @@ function centred(prep: Prepared, beta0: readonly number[]): Prepared {
 }
 
 /** Fits an ARIMA/SARIMA model with optional trend and exogenous regressors. */
-export function fitArima(data: ArrayLike<number>, options: ArimaOptions): FittedArima {
+export function fitARIMA(data: ArrayLike<number>, options: ARIMAOptions): FittedARIMA {
   checkOrder(options?.order, 3, 'order');
   const [p, d, q] = options.order;
   const seasonal = options.seasonal;
@@ -296,8 +295,8 @@ export function fitArima(data: ArrayLike<number>, options: ArimaOptions): Fitted
 
 function estimate(
   y: Float64Array, X: Float64Array[], prep: Prepared, L: Layout,
-  o: { trend: Trend; exogNames: string[]; method: ArimaMethod; ftol: number; restarts: boolean },
-): FittedArima {
+  o: { trend: Trend; exogNames: string[]; method: ARIMAMethod; ftol: number; restarts: boolean },
+): FittedARIMA {
   const nArma = L.p + L.q + L.P + L.Q;
   const wData = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
   // 1. CSS (R's first stage): the fit itself for method 'css', start values otherwise. Like R,
@@ -306,7 +305,7 @@ function estimate(
   if (o.method === 'css') {
     const css = fitCss(wData, L, Math.max(o.ftol, 1e-12));
     const params = makeParams(L, o, css.beta, css.coef, css.sigma2);
-    return new FittedArima(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
+    return new FittedARIMA(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
   }
   let cssCoef: number[] | null = null;
   if (!(o.method === 'css-ml' && hasGaps)) {
@@ -392,7 +391,7 @@ function estimate(
   }
   const r = concentrated(prepC, L, c);
   const params = makeParams(L, o, r.beta.map((b, j) => b + beta0[j]), c, r.sigma2);
-  return new FittedArima(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
+  return new FittedARIMA(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
 }
 
 /**
@@ -408,7 +407,7 @@ function mirrored(L: Layout, c: readonly number[]): number[] | null {
   return [...fromStationary(ar2), ...fromInvertible(ma2), ...fromStationary(sar2), ...fromInvertible(sma2)];
 }
 
-function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: number[], c: number[], sigma2: number): ArimaParams {
+function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: number[], c: number[], sigma2: number): ARIMAParams {
   const { ar, ma, sar, sma } = splitArma(L, c);
   return {
     order: [L.p, L.d, L.q],
@@ -421,7 +420,7 @@ function makeParams(L: Layout, o: { trend: Trend; exogNames: string[] }, beta: n
   };
 }
 
-function layoutOf(p: ArimaParams): Layout {
+function layoutOf(p: ARIMAParams): Layout {
   const [P, D, Q, s] = p.seasonalOrder;
   return { p: p.order[0], d: p.order[1], q: p.order[2], P, D, Q, s: s || 1 };
 }
@@ -429,41 +428,42 @@ function layoutOf(p: ArimaParams): Layout {
 interface FitInfo {
   llf: number;
   nUsed: number;
-  method: ArimaMethod;
+  method: ARIMAMethod;
   converged: boolean;
   prep?: Prepared;
   layout?: Layout;
 }
 
 /** JSON form of a fitted ARIMA (parameters plus the data it conditions on). */
-export interface ArimaJSON {
+export interface ARIMAJSON {
   kind: 'arima';
-  params: ArimaParams;
+  params: ARIMAParams;
   y: (number | null)[];
   exog: Record<string, number[]>;
-  fit: { llf: number; nUsed: number; method: ArimaMethod; converged: boolean };
+  fit: { llf: number; nUsed: number; method: ARIMAMethod; converged: boolean };
 }
 
 /**
  * A fitted (S)ARIMA model: parameters, evidence (log-likelihood, information criteria, standard
  * errors) and the data it conditions forecasts on.
  */
-export class FittedArima implements Forecaster {
+export class FittedARIMA implements Forecaster {
   readonly kind = 'arima';
   /** Log-likelihood in R's convention (differenced data, n_used observations). */
   readonly llf: number;
   /** Observations in the likelihood: non-missing values minus d + D·s. */
   readonly nobs: number;
-  readonly method: ArimaMethod;
+  readonly method: ARIMAMethod;
   readonly converged: boolean;
-  /** How the orders were chosen, when the model came from {@link autoArima}. */
-  selection?: AutoArimaSelection;
+  /** How the orders were chosen, when the model came from {@link fitAutoARIMA}. */
+  selection?: AutoARIMASelection;
   private readonly prep: Prepared;
   private readonly layout: Layout;
   private cache: { cov?: Matrix | null; filter?: ReturnType<typeof runFilter>; resid?: Float64Array; centred?: Prepared } = {};
 
   constructor(
-    readonly params: ArimaParams,
+    /** The process parameters (orders, trend, regression, ARMA coefficients, σ²) as plain data. */
+    readonly arimaParams: ARIMAParams,
     readonly y: Float64Array,
     private readonly X: Float64Array[],
     info: FitInfo,
@@ -472,28 +472,57 @@ export class FittedArima implements Forecaster {
     this.nobs = info.nUsed;
     this.method = info.method;
     this.converged = info.converged;
-    this.layout = info.layout ?? layoutOf(params);
+    this.layout = info.layout ?? layoutOf(arimaParams);
     this.prep = info.prep ?? prepare(y, X, this.layout);
   }
 
   /** Parameter names, statsmodels style (`const`, `drift`, exog, `ar.L1`, …, `sigma2`). */
-  get names(): string[] {
-    return arimaParamNames(this.params);
+  get paramNames(): string[] {
+    return arimaParamNames(this.arimaParams);
   }
 
-  /** Parameter values in {@link FittedArima.names} order. */
+  /**
+   * Estimated parameters in {@link FittedARIMA.paramNames} order (statsmodels' `params`). For one
+   * release the vector also answers the fields of 0.1's `params` object (`order`, `ar`, `beta`,
+   * …; deprecated: read them from {@link FittedARIMA.arimaParams}).
+   */
+  get params(): VectorWithLegacy<ARIMAParams> {
+    return vectorWithLegacy(this.vector(), () => this.arimaParams);
+  }
+
+  /** Non-seasonal order (p, d, q). */
+  get order(): [number, number, number] {
+    return [...this.arimaParams.order];
+  }
+
+  /** Seasonal order (P, D, Q, s); all zero without a season. */
+  get seasonalOrder(): [number, number, number, number] {
+    return [...this.arimaParams.seasonalOrder];
+  }
+
+  /** @deprecated renamed {@link FittedARIMA.paramNames} (statsmodels' names); kept for one release. */
+  get names(): string[] {
+    return this.paramNames;
+  }
+
+  /** @deprecated renamed {@link FittedARIMA.params}; kept for one release. */
   get values(): number[] {
-    const p = this.params;
+    return this.vector();
+  }
+
+  /** The estimates [β, AR, MA, seasonal AR, seasonal MA, σ²] as a fresh array. */
+  private vector(): number[] {
+    const p = this.arimaParams;
     return [...p.beta, ...p.ar, ...p.ma, ...p.seasonalAr, ...p.seasonalMa, p.sigma2];
   }
 
   get sigma2(): number {
-    return this.params.sigma2;
+    return this.arimaParams.sigma2;
   }
 
   /** Number of estimated parameters including σ². */
   get nParams(): number {
-    return this.values.length;
+    return this.vector().length;
   }
 
   get aic(): number {
@@ -516,7 +545,7 @@ export class FittedArima implements Forecaster {
 
   /** Full (non-concentrated) log-likelihood at natural parameters [β, ARMA, σ²]. */
   private fullLlf(v: readonly number[]): number {
-    const nb = this.params.beta.length;
+    const nb = this.arimaParams.beta.length;
     const beta = v.slice(0, nb);
     const c = v.slice(nb, v.length - 1);
     const sigma2 = v[v.length - 1];
@@ -525,14 +554,14 @@ export class FittedArima implements Forecaster {
     if (!isStationary(ar) || !isStationary(sar) || !isInvertible(ma) || !isInvertible(sma)) return -Infinity;
     // Sufficient statistics of y − Xβ̂ (centred at the estimate, so the quadratic form below
     // does not cancel): SSR(β) = C₀₀ − 2δ'C_X0 + δ'C_XX δ with δ = β − β̂.
-    this.cache.centred ??= centred(this.prep, this.params.beta);
+    this.cache.centred ??= centred(this.prep, this.arimaParams.beta);
     const cp = crossProducts(this.cache.centred, this.layout, c);
     const ns = nb + 1, C = cp.cross;
     let ssr = C[0];
     for (let j = 0; j < nb; j++) {
-      const dj = beta[j] - this.params.beta[j];
+      const dj = beta[j] - this.arimaParams.beta[j];
       ssr -= 2 * dj * C[j + 1];
-      for (let k = 0; k < nb; k++) ssr += dj * (beta[k] - this.params.beta[k]) * C[(j + 1) * ns + k + 1];
+      for (let k = 0; k < nb; k++) ssr += dj * (beta[k] - this.arimaParams.beta[k]) * C[(j + 1) * ns + k + 1];
     }
     return -0.5 * (cp.nUsed * (LOG2PI + Math.log(sigma2)) + cp.sumLogF + ssr / sigma2);
   }
@@ -548,9 +577,9 @@ export class FittedArima implements Forecaster {
     try {
       if (this.method === 'css') {
         // R's var.coef for CSS: inverse Hessian of n_used · ½log(SSR/ν) in [β, ARMA]; no σ² row.
-        const v = this.values.slice(0, -1);
+        const v = this.vector().slice(0, -1);
         const wData = this.prep.differenced ? this.prep.ys : this.prep.ys.map((c) => difference(c, this.layout.d, this.layout.D, this.layout.s));
-        const nb = this.params.beta.length;
+        const nb = this.arimaParams.beta.length;
         const f = (x: readonly number[]) => {
           const w = wData[0].map((yv, t) => yv - x.slice(0, nb).reduce((acc, b, j) => acc + b * wData[j + 1][t], 0));
           const { phi, theta } = polynomials(this.layout, x.slice(nb));
@@ -559,7 +588,7 @@ export class FittedArima implements Forecaster {
         };
         cov = inverse(numericHessian(f, v, v.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2))));
       } else {
-        const v = this.values;
+        const v = this.vector();
         cov = inverse(numericHessian((x) => -this.fullLlf(x), v, this.hessianSteps(v, 1e-4)));
       }
     } catch {
@@ -582,11 +611,16 @@ export class FittedArima implements Forecaster {
    * `solve`). An entry is NaN when the Hessian is singular or its inverse has a negative
    * diagonal there (an optimum on the boundary); the CLI prints those as null.
    */
-  get stdErrors(): number[] {
+  get bse(): number[] {
     const cov = this.cov();
-    const out = this.values.map(() => NaN);
+    const out = this.vector().map(() => NaN);
     if (cov) cov.forEach((r, i) => { out[i] = r[i] >= 0 ? Math.sqrt(r[i]) : NaN; });
     return out;
+  }
+
+  /** @deprecated renamed {@link FittedARIMA.bse} (statsmodels' names); kept for one release. */
+  get stdErrors(): number[] {
+    return this.bse;
   }
 
   /** Expanded AR and MA polynomials: φ(L)Φ(L^s) = 1 − Σ phi_k L^k, θ(L)Θ(L^s) = 1 + Σ theta_k L^k. */
@@ -598,11 +632,11 @@ export class FittedArima implements Forecaster {
    * Standard errors from the outer product of per-observation scores (statsmodels' default
    * cov_type='opg'), by central differences of each observation's log-density.
    */
-  stdErrorsOPG(): number[] {
-    const v = this.values;
+  bseOPG(): number[] {
+    const v = this.vector();
     const k = v.length;
     const contributions = (x: readonly number[]): Float64Array | null => {
-      const nb = this.params.beta.length;
+      const nb = this.arimaParams.beta.length;
       const sigma2 = x[k - 1];
       const c = x.slice(nb, k - 1);
       const { ar, ma, sar, sma } = splitArma(this.layout, c);
@@ -639,10 +673,10 @@ export class FittedArima implements Forecaster {
   }
 
   /** Standardised one-step prediction errors e_t/√F_t (variance σ²) at the used time points. */
-  get residuals(): Float64Array {
+  get resid(): Float64Array {
     if (!this.cache.resid) {
       const f = this.filter();
-      const b = this.params.beta;
+      const b = this.arimaParams.beta;
       const out = new Float64Array(f.nUsed);
       for (let i = 0; i < f.nUsed; i++) {
         let e = f.v[0][i];
@@ -654,20 +688,30 @@ export class FittedArima implements Forecaster {
     return this.cache.resid;
   }
 
+  /** @deprecated renamed {@link FittedARIMA.resid} (statsmodels' names); kept for one release. */
+  get residuals(): Float64Array {
+    return this.resid;
+  }
+
+  /** @deprecated renamed {@link FittedARIMA.bseOPG}; kept for one release. */
+  stdErrorsOPG(): number[] {
+    return this.bseOPG();
+  }
+
   private filter() {
     if (!this.cache.filter) this.cache.filter = runFilter(this.prep, this.layout, this.armaCoefficients());
     return this.cache.filter;
   }
 
   private armaCoefficients(): number[] {
-    const p = this.params;
+    const p = this.arimaParams;
     return [...p.ar, ...p.ma, ...p.seasonalAr, ...p.seasonalMa];
   }
 
   /** Ljung–Box test on the residuals (df reduced by the number of ARMA coefficients, as R's tsdiag/checkresiduals). */
   ljungBox(lags = 10): { statistic: number; df: number; pValue: number } {
     const fitdf = this.armaCoefficients().length;
-    return ljungBox(this.residuals, lags, Math.min(fitdf, lags - 1));
+    return ljungBox(this.resid, lags, Math.min(fitdf, lags - 1));
   }
 
   /** Roots of the AR and MA polynomials (full, with seasonal factors), as [re, im] pairs. */
@@ -687,7 +731,7 @@ export class FittedArima implements Forecaster {
     const delta = differencingPolynomial(L.d, L.D, L.s);
     const ss = sarimaStateSpace(phi, theta, delta);
     const n = this.y.length;
-    const u = this.y.map((v, t) => v - this.params.beta.reduce((acc, b, j) => acc + b * this.X[j][t], 0));
+    const u = this.y.map((v, t) => v - this.arimaParams.beta.reduce((acc, b, j) => acc + b * this.X[j][t], 0));
     const nd = delta.length;
     if (this.prep.differenced) {
       const w = nd > 0 ? difference(u, L.d, L.D, L.s) : u;
@@ -705,9 +749,9 @@ export class FittedArima implements Forecaster {
   }
 
   private futureRegression(h: number, exog: FutureRegressors | undefined): Float64Array {
-    const cols = regressionColumns(this.params.trend, this.params.exogNames, exog, this.y.length, h, 'exog-future');
+    const cols = regressionColumns(this.arimaParams.trend, this.arimaParams.exogNames, exog, this.y.length, h, 'exog-future');
     const out = new Float64Array(h);
-    cols.forEach((c, j) => { for (let i = 0; i < h; i++) out[i] += this.params.beta[j] * c[i]; });
+    cols.forEach((c, j) => { for (let i = 0; i < h; i++) out[i] += this.arimaParams.beta[j] * c[i]; });
     return out;
   }
 
@@ -727,7 +771,7 @@ export class FittedArima implements Forecaster {
         v += Z[a] * s;
       }
       mean[i] = mu + reg[i];
-      se[i] = Math.sqrt(Math.max(0, v) * this.params.sigma2);
+      se[i] = Math.sqrt(Math.max(0, v) * this.arimaParams.sigma2);
       x = sparseMatVec(T, x);
       P = sparsePredictCov(T, P, R);
     }
@@ -744,7 +788,7 @@ export class FittedArima implements Forecaster {
     const reg = this.futureRegression(h, options.exog);
     const { T, Z, R, m, x, P } = this.finalState();
     const factor = psdFactor(P, m);
-    const sd = Math.sqrt(this.params.sigma2);
+    const sd = Math.sqrt(this.arimaParams.sigma2);
     const out: Float64Array[] = [];
     const z = new Float64Array(m);
     for (let k = 0; k < paths; k++) {
@@ -773,12 +817,12 @@ export class FittedArima implements Forecaster {
 
   /** A statsmodels-style SARIMAX results table. */
   summary(): string {
-    const p = this.params;
-    const names = this.names, vals = this.values, se = this.stdErrors;
+    const p = this.arimaParams;
+    const names = this.paramNames, vals = this.vector(), se = this.bse;
     const [P, D, Q, s] = p.seasonalOrder;
     const model = s ? `SARIMA(${p.order.join(', ')})x(${[P, D, Q, s].join(', ')})` : `ARIMA(${p.order.join(', ')})`;
-    const lb = this.ljungBox(Math.min(10, Math.max(1, this.residuals.length - 1)));
-    const jb = jarqueBera(this.residuals);
+    const lb = this.ljungBox(Math.min(10, Math.max(1, this.resid.length - 1)));
+    const jb = jarqueBera(this.resid);
     const head = keyValueBlock(
       [['Model:', model + (p.beta.length ? ' + regression' : '')], ['Method:', this.method.toUpperCase()], ['No. Observations:', String(this.y.length)], ['Used (n - d - sD):', String(this.nobs)], ['Converged:', String(this.converged)]],
       [['Log Likelihood', fmt(this.llf, 3)], ['AIC', fmt(this.aic, 3)], ['AICc', fmt(this.aicc, 3)], ['BIC', fmt(this.bic, 3)], ['HQIC', fmt(this.hqic, 3)]],
@@ -797,25 +841,25 @@ export class FittedArima implements Forecaster {
       'Standard errors from the numerical Hessian of the exact log-likelihood.'].join('\n');
   }
 
-  toJSON(): ArimaJSON {
+  toJSON(): ARIMAJSON {
     const exog: Record<string, number[]> = {};
-    const offset = regressionNames(this.params.trend, []).length;
-    this.params.exogNames.forEach((nm, j) => { exog[nm] = Array.from(this.X[offset + j]); });
+    const offset = regressionNames(this.arimaParams.trend, []).length;
+    this.arimaParams.exogNames.forEach((nm, j) => { exog[nm] = Array.from(this.X[offset + j]); });
     return {
       kind: 'arima',
-      params: structuredClone(this.params),
+      params: structuredClone(this.arimaParams),
       y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)),
       exog,
       fit: { llf: this.llf, nUsed: this.nobs, method: this.method, converged: this.converged },
     };
   }
 
-  /** Restores a fitted model saved with {@link FittedArima.toJSON}. */
-  static fromJSON(json: ArimaJSON): FittedArima {
+  /** Restores a fitted model saved with {@link FittedARIMA.toJSON}. */
+  static fromJSON(json: ARIMAJSON): FittedARIMA {
     if (json?.kind !== 'arima') throw new ArgumentError(`fromJSON: expected kind 'arima'; got '${json?.kind}'`, 'json');
     const y = Float64Array.from(json.y, (v) => (v === null ? NaN : v));
     const X = regressionColumns(json.params.trend, json.params.exogNames, json.exog, 0, y.length, 'exog');
-    return new FittedArima(json.params, y, X, json.fit);
+    return new FittedARIMA(json.params, y, X, json.fit);
   }
 }
 
@@ -837,7 +881,7 @@ function psdFactor(P: Float64Array, m: number): Float64Array {
 }
 
 /** Validates a natural-parameter ARMA set (stationary AR, invertible MA); used by simulation. */
-export function checkArmaParams(p: Pick<ArimaParams, 'ar' | 'ma' | 'seasonalAr' | 'seasonalMa'>): void {
+export function checkArmaParams(p: Pick<ARIMAParams, 'ar' | 'ma' | 'seasonalAr' | 'seasonalMa'>): void {
   if (!isStationary(p.ar) || !isStationary(p.seasonalAr)) throw new ArgumentError('AR coefficients are not stationary (a root of the AR polynomial lies on or inside the unit circle)', 'ar');
   if (!isInvertible(p.ma) || !isInvertible(p.seasonalMa)) throw new ArgumentError('MA coefficients are not invertible (a root of the MA polynomial lies on or inside the unit circle)', 'ma');
 }
@@ -846,7 +890,7 @@ export function checkArmaParams(p: Pick<ArimaParams, 'ar' | 'ma' | 'seasonalAr' 
  * Simulates n values of a (S)ARIMA process with known parameters (no regression), starting the
  * integration at zero after a burn-in of the stationary ARMA part.
  */
-export function simulateArima(params: Omit<ArimaParams, 'beta' | 'exogNames' | 'trend'> & { mean?: number }, n: number, rng: Rng, burn = 100): Float64Array {
+export function simulateARIMA(params: Omit<ARIMAParams, 'beta' | 'exogNames' | 'trend'> & { mean?: number }, n: number, rng: Rng, burn = 100): Float64Array {
   checkArmaParams(params);
   const [, D, , s] = params.seasonalOrder;
   const phi = expandAR(params.ar, params.seasonalAr, s || 1);
@@ -871,3 +915,100 @@ export function simulateArima(params: Omit<ArimaParams, 'beta' | 'exogNames' | '
   }
   return out;
 }
+
+/** The model's label as R prints it: `ARIMA(p,d,q)(P,D,Q)[s] with drift`. */
+export function arimaLabel(fit: FittedARIMA): string {
+  const [p, d, q] = fit.order;
+  const [P, D, Q, s] = fit.seasonalOrder;
+  const names = fit.paramNames;
+  const extra = names.includes('const') ? ' with non-zero mean' : names.includes('drift') ? ' with drift' : '';
+  return `ARIMA(${p},${d},${q})` + (s ? `(${P},${D},${Q})[${s}]` : '') + extra;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+const order3 = z.tuple([z.number().int().min(0), z.number().int().min(0), z.number().int().min(0)]);
+
+/** The options schema of `fitARIMA` (see {@link ARIMAOptions}). */
+export const arimaOptionsSchema = z.strictObject({
+  order: order3.describe('non-seasonal order (p, d, q)')
+    .meta({ cli: { value: 'p,d,q', parse: (s: string, flag: string) => parseIntList(s, 3, flag, '1,1,1') } }),
+  seasonal: z.strictObject({ order: order3, period: z.number().int().min(1) }).optional()
+    .describe('seasonal order (P, D, Q) and period s')
+    .meta({
+      cli: {
+        value: 'P,D,Q,s',
+        parse: (s: string, flag: string) => {
+          const [P, D, Q, period] = parseIntList(s, 4, flag, '0,1,1,12');
+          if (period < 2 && P + D + Q > 0) throw new ArgumentError(`the seasonal period (4th value of ${flag}) must be at least 2; got ${period}`, flag);
+          return { order: [P, D, Q], period };
+        },
+      },
+    }),
+  trend: z.enum(['n', 'c', 't', 'ct']).optional().describe('deterministic terms: c constant, t drift, ct both, n none (default c without differencing, else n)'),
+  exog: z.record(z.string(), z.custom<ArrayLike<number>>((v) => Array.isArray(v) || ArrayBuffer.isView(v))).optional()
+    .describe('exogenous regressors by name (the CLI reads them with --exog)'),
+  method: z.enum(['ml', 'css-ml', 'css']).default('ml').describe('ml: exact ML from CSS starts with restarts; css-ml: R\'s default; css: conditional sum of squares'),
+  ftol: z.number().positive().default(1e-14).describe('relative decrease of the objective at which the optimiser stops'),
+  restarts: z.boolean().optional().describe('restart the ML search from further starts (default: on for ml, off for css-ml)')
+    .meta({ cli: { flag: '--single-start', parse: () => false } }),
+});
+
+/** What `ardiff fit --json` reports of an ARIMA model. */
+export function arimaReport(fit: FittedARIMA): Record<string, unknown> {
+  const lb = fit.ljungBox(Math.min(10, Math.max(2, fit.resid.length - 1)));
+  return {
+    label: arimaLabel(fit),
+    order: fit.order,
+    seasonalOrder: fit.seasonalOrder,
+    params: { names: fit.paramNames, values: Array.from(fit.params), stdErrors: fit.bse },
+    sigma2: fit.sigma2, logLik: fit.llf, aic: fit.aic, aicc: fit.aicc, bic: fit.bic,
+    nobs: fit.nobs, nobsTotal: fit.y.length, method: fit.method, converged: fit.converged,
+    ljungBox: { statistic: lb.statistic, df: lb.df, pValue: lb.pValue },
+  };
+}
+
+/** Two seasons ahead for seasonal models, else 10 steps. */
+export function arimaDefaultHorizon(fit: FittedARIMA): number {
+  const s = fit.seasonalOrder[3];
+  return s > 1 ? 2 * s : 10;
+}
+
+/** Registry entry of `fitARIMA`. */
+export const arimaEntry: SeriesModelEntry<z.output<typeof arimaOptionsSchema>, FittedARIMA> = {
+  name: 'arima',
+  shape: 'series',
+  description: 'ARIMA / SARIMA with trend and exogenous regressors, exact ML by Kalman filter',
+  producesKind: 'arima',
+  exog: true,
+  options: arimaOptionsSchema,
+  fit: (y, options) => fitARIMA(y, options),
+  fromJSON: (json) => FittedARIMA.fromJSON(json as ARIMAJSON),
+  report: arimaReport,
+  headline: arimaLabel,
+  defaultHorizon: arimaDefaultHorizon,
+  // The airline model (0,1,1)(0,1,1)_m, or (0,1,1) without a season.
+  backtestOptions: ({ seasonalPeriod: m }) => (m > 1 ? { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: m } } : { order: [0, 1, 1] }),
+  example: { dataset: 'air-passengers', transform: 'log', options: arimaOptionsSchema.parse({ order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } }) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Names of 0.1, kept for one release (one convention now: acronyms in capitals, `fitX` for every model)
+
+/** @deprecated renamed {@link fitARIMA}; kept for one release. */
+export const fitArima = fitARIMA;
+/** @deprecated renamed {@link FittedARIMA}; kept for one release. */
+export const FittedArima = FittedARIMA;
+/** @deprecated renamed {@link FittedARIMA}; kept for one release. */
+export type FittedArima = FittedARIMA;
+/** @deprecated renamed {@link simulateARIMA}; kept for one release. */
+export const simulateArima = simulateARIMA;
+/** @deprecated renamed {@link ARIMAParams}; kept for one release. */
+export type ArimaParams = ARIMAParams;
+/** @deprecated renamed {@link ARIMAMethod}; kept for one release. */
+export type ArimaMethod = ARIMAMethod;
+/** @deprecated renamed {@link ARIMAJSON}; kept for one release. */
+export type ArimaJSON = ARIMAJSON;
+/** @deprecated renamed {@link ARIMAOptions}; kept for one release. */
+export type ArimaOptions = ARIMAOptions;

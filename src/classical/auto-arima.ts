@@ -12,20 +12,21 @@
  * 4. Candidates whose AR or MA polynomial has a root with modulus < 1.01, or whose coefficient
  *    variances are not positive, are rejected.
  *
- * The chosen orders are finally fitted by {@link fitArima}'s exact ML with restarts.
+ * The chosen orders are finally fitted by {@link fitARIMA}'s exact ML with restarts.
  *
  * @example
- * const fit = autoArima(logAir, { period: 12 });
+ * const fit = fitAutoARIMA(logAir, { period: 12 });
  * fit.params.order; fit.selection?.tried.length; fit.forecast(24);
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { fitArima, type FittedArima, type Trend, type ArimaMethod } from './arima.js';
-import { autoArimaDiffs, isConstant, diffLag } from './unit-root.js';
+import { fitARIMA, FittedARIMA, arimaLabel, arimaReport, arimaDefaultHorizon, type ARIMAJSON, type Trend, type ARIMAMethod } from './arima.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
+import { autoARIMADiffs, isConstant, diffLag } from './unit-root.js';
 import { polyRoots } from './estimators/polynomial.js';
 
 export type InformationCriterion = 'aicc' | 'aic' | 'bic';
 
-export interface AutoArimaOptions {
+export interface AutoARIMAOptions {
   /** Seasonal period (observations per cycle). Default 1 (non-seasonal). */
   period?: number;
   /** Fix d instead of testing. */
@@ -68,7 +69,7 @@ export interface Candidate {
 }
 
 /** What the search did, attached to the returned model as `selection`. */
-export interface AutoArimaSelection {
+export interface AutoARIMASelection {
   d: number;
   D: number;
   period: number;
@@ -91,7 +92,7 @@ interface Context {
 }
 
 interface Scored {
-  fit: FittedArima | null;
+  fit: FittedARIMA | null;
   ic: number;
   aicc: number;
 }
@@ -107,10 +108,10 @@ function fitCandidate(c: Context, o: Orders, constant: boolean, approximation: b
   const diffs = c.d + c.D;
   const trend: Trend = constant ? (diffs === 0 ? 'c' : diffs === 1 ? 't' : 'n') : 'n';
   const seasonal = c.m > 1 && o.P + c.D + o.Q > 0 ? { order: [o.P, c.D, o.Q] as [number, number, number], period: c.m } : undefined;
-  const method: ArimaMethod = approximation ? 'css' : 'css-ml';
-  let fit: FittedArima;
+  const method: ARIMAMethod = approximation ? 'css' : 'css-ml';
+  let fit: FittedARIMA;
   try {
-    fit = fitArima(c.y, { order: [o.p, c.d, o.q], seasonal, trend, method, ftol: 1e-10 });
+    fit = fitARIMA(c.y, { order: [o.p, c.d, o.q], seasonal, trend, method, ftol: 1e-10 });
   } catch {
     c.trace?.(`${label(o, c, constant)} : Inf`);
     return { fit: null, ic: Infinity, aicc: Infinity };
@@ -143,7 +144,7 @@ function minModulus(a: number[]): number {
 }
 
 /** forecast's checkarima: some coefficient variance is negative or undefined. */
-function badVariances(fit: FittedArima): boolean {
+function badVariances(fit: FittedARIMA): boolean {
   const nCoef = fit.nParams - 1;
   if (nCoef === 0) return false;
   const cov = fit.cov();
@@ -153,7 +154,7 @@ function badVariances(fit: FittedArima): boolean {
 }
 
 /** Selects and fits an ARIMA model automatically (see the module comment). */
-export function autoArima(data: ArrayLike<number>, options: AutoArimaOptions = {}): FittedArima {
+export function fitAutoARIMA(data: ArrayLike<number>, options: AutoARIMAOptions = {}): FittedARIMA {
   const y = Float64Array.from(data);
   const period = options.period ?? 1;
   if (!(Number.isFinite(period) && period >= 1)) {
@@ -184,7 +185,7 @@ export function autoArima(data: ArrayLike<number>, options: AutoArimaOptions = {
 
   // 1. Orders of differencing (spec §3). The tests need complete data; with gaps they see the
   //    observed values only, as R's na.omit-based tests do.
-  const diffs = autoArimaDiffs(observed, period, {
+  const diffs = autoARIMADiffs(observed, period, {
     d: options.d, D: options.D, maxD: options.maxD, maxSeasonalD: options.maxSeasonalD,
     seasonal: options.seasonal, stationary: options.stationary,
   });
@@ -217,7 +218,7 @@ export function autoArima(data: ArrayLike<number>, options: AutoArimaOptions = {
   let offset = 0;
   if (approximation) {
     try {
-      const fit0 = fitArima(ctx.y, {
+      const fit0 = fitARIMA(ctx.y, {
         order: [0, d, 0],
         seasonal: D > 0 ? { order: [0, D, 0], period: m } : undefined,
         trend: d + D === 0 ? 'c' : 'n',
@@ -247,7 +248,7 @@ export function autoArima(data: ArrayLike<number>, options: AutoArimaOptions = {
   // 4. Final model: exact ML with restarts at the chosen orders.
   const { o, constant } = chosen;
   const trend: Trend = constant ? (d + D === 0 ? 'c' : 't') : 'n';
-  const fit = fitArima(y, {
+  const fit = fitARIMA(y, {
     order: [o.p, d, o.q],
     seasonal: m > 1 && o.P + D + o.Q > 0 ? { order: [o.P, D, o.Q], period: m } : undefined,
     trend,
@@ -387,3 +388,60 @@ function exhaustiveSearch(
   }
   return { o: best.o, constant: best.constant };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+const bound = () => z.number().int().min(0).max(50);
+/** A switch flag that turns a default-on option off. */
+const off = (flag: string) => ({ cli: { flag, parse: () => false } });
+
+/** The options schema of `fitAutoARIMA` (see {@link AutoARIMAOptions}). */
+export const autoARIMAOptionsSchema = z.strictObject({
+  period: z.number().int().min(1).default(1).describe('seasonal period (1: non-seasonal; the CLI uses the data set\'s period)')
+    .meta({ cli: { flag: '--seasonal-period', fromDataFrequency: true } }),
+  d: bound().optional().describe('fix d instead of testing (KPSS)').meta({ cli: { flag: '--d' } }),
+  D: bound().optional().describe('fix D instead of testing (seasonal strength)').meta({ cli: { flag: '--seasonal-d' } }),
+  maxP: bound().default(5).describe('largest p'),
+  maxQ: bound().default(5).describe('largest q'),
+  maxSeasonalP: bound().default(2).describe('largest P'),
+  maxSeasonalQ: bound().default(2).describe('largest Q'),
+  maxOrder: bound().default(5).describe('bound on p + q + P + Q in the exhaustive search'),
+  maxD: bound().default(2).describe('largest d'),
+  maxSeasonalD: bound().default(1).describe('largest D'),
+  stationary: z.boolean().default(false).describe('only stationary models (d = D = 0)'),
+  seasonal: z.boolean().default(true).describe('consider seasonal models').meta(off('--non-seasonal')),
+  ic: z.enum(['aicc', 'aic', 'bic']).default('aicc').describe('criterion to minimise'),
+  stepwise: z.boolean().default(true).describe('stepwise search (the exhaustive one fits every order)').meta(off('--exhaustive')),
+  nmodels: z.number().int().min(1).default(94).describe('most models the stepwise search fits'),
+  approximation: z.boolean().optional().describe('search with CSS fits (default: n > 150 or period > 12)').meta(off('--exact-search')),
+  allowDrift: z.boolean().default(true).describe('consider a drift term').meta(off('--without-drift')),
+  allowMean: z.boolean().default(true).describe('consider a non-zero mean').meta(off('--without-mean')),
+  trace: z.custom<(line: string) => void>((v) => typeof v === 'function').optional().describe('receives one line per fitted candidate'),
+});
+
+/** Registry entry of `fitAutoARIMA` (it produces an 'arima' model). */
+export const autoARIMAEntry: SeriesModelEntry<z.output<typeof autoARIMAOptionsSchema>, FittedARIMA> = {
+  name: 'auto-arima',
+  shape: 'series',
+  description: 'automatic (S)ARIMA order selection, Hyndman-Khandakar as R forecast::auto.arima',
+  producesKind: 'arima',
+  options: autoARIMAOptionsSchema,
+  fit: (y, options) => fitAutoARIMA(y, options),
+  fromJSON: (json) => FittedARIMA.fromJSON(json as ARIMAJSON),
+  report: (fit) => ({ ...arimaReport(fit), selection: { tried: fit.selection?.tried.length ?? 0, stepwise: fit.selection?.stepwise ?? true } }),
+  headline: (fit) => `Selected ${arimaLabel(fit)} (${fit.selection?.tried.length ?? 0} models tried, ${fit.selection?.stepwise ? 'stepwise' : 'exhaustive'} search)`,
+  defaultHorizon: arimaDefaultHorizon,
+  backtestOptions: ({ seasonalPeriod }) => ({ period: seasonalPeriod }),
+  example: { dataset: 'www-usage', options: autoARIMAOptionsSchema.parse({}) },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Names of 0.1, kept for one release
+
+/** @deprecated renamed {@link fitAutoARIMA} (every model is fitted by a `fitX` function); kept for one release. */
+export const autoArima = fitAutoARIMA;
+/** @deprecated renamed {@link AutoARIMAOptions}; kept for one release. */
+export type AutoArimaOptions = AutoARIMAOptions;
+/** @deprecated renamed {@link AutoARIMASelection}; kept for one release. */
+export type AutoArimaSelection = AutoARIMASelection;

@@ -35,15 +35,13 @@
 import { ArgumentError, DataError, SingularMatrixError } from '../core/errors.js';
 import { SampleForecast, checkLevel } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
-import { cholesky, invertSPD, identity, type Matrix } from '../core/linalg.js';
-import { gammaVariate } from '../core/distributions.js';
-import { tQuantile, chisqQuantile } from '../core/distributions.js';
+import { cholesky, invertSPD, identity, logDetSPD, type Matrix } from '../core/linalg.js';
+import { gammaVariate, tQuantile, chisqQuantile, LOG2PI } from '../core/distributions.js';
 import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
 import { checkHorizon, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries } from '../core/validate.js';
-
-const LOG2PI = Math.log(2 * Math.PI);
 
 /**
  * Normal–Inverse-Gamma prior β | σ² ~ N(m0, σ² V0), σ² ~ InvGamma(a0, b0). Every field is
@@ -260,7 +258,7 @@ export class FittedBayesAR implements Forecaster {
   /** The series the model conditions on. */
   readonly y: Float64Array;
   /** Coefficient names 'const', 'y.L1', …, 'y.L{p}'. */
-  readonly names: string[];
+  readonly paramNames: string[];
   /** The prior (m0, V0, a0, b0), defaults filled in. */
   readonly prior: BayesARNIG;
   /** The posterior (mn, Vn, an, bn). */
@@ -278,7 +276,7 @@ export class FittedBayesAR implements Forecaster {
   constructor(init: FittedBayesARInit) {
     this.order = init.order;
     this.y = init.y;
-    this.names = init.names;
+    this.paramNames = init.names;
     this.prior = init.prior;
     this.posterior = init.posterior;
     this.nobs = init.nobs;
@@ -295,6 +293,34 @@ export class FittedBayesAR implements Forecaster {
   /** Posterior mean of β (= mn). */
   get coefficients(): number[] {
     return this.posterior.m.slice();
+  }
+
+  /** The point estimates: the posterior mean of β (statsmodels' `params`; = `coefficients`). */
+  get params(): number[] {
+    return this.posterior.m.slice();
+  }
+
+  /** Posterior standard deviations of β, √diag(bn/(an − 1)·Vn) (infinite when an ≤ 1). */
+  get bse(): number[] {
+    return this.betaCovariance().map((r, j) => Math.sqrt(r[j]));
+  }
+
+  /** A Bayesian fit reports the marginal likelihood (`logMarginalLikelihood`), not a maximised one. */
+  get llf(): undefined {
+    return undefined;
+  }
+
+  get aic(): undefined {
+    return undefined;
+  }
+
+  get bic(): undefined {
+    return undefined;
+  }
+
+  /** @deprecated renamed {@link FittedBayesAR.paramNames} (statsmodels' names); kept for one release. */
+  get names(): string[] {
+    return this.paramNames;
   }
 
   /** Marginal posterior covariance of β: bn/(an − 1)·Vn (infinite when an ≤ 1). */
@@ -454,7 +480,7 @@ export class FittedBayesAR implements Forecaster {
       model: `BayesAR(${this.order})`,
       order: this.order,
       nobs: this.nobs,
-      names: this.names.slice(),
+      names: this.paramNames.slice(),
       prior: { mean: this.prior.m.slice(), cov: copyMatrix(this.prior.V), a: this.prior.a, b: this.prior.b },
       posterior: {
         mean: m.slice(), cov: copyMatrix(V), a, b,
@@ -473,7 +499,7 @@ export class FittedBayesAR implements Forecaster {
   summary(): string {
     const ci = this.credibleIntervals(95);
     const cov = this.betaCovariance();
-    const rows = this.names.map((nm, j) => [nm, fmt(this.posterior.m[j]), fmt(Math.sqrt(cov[j][j])), fmt(ci.lower[j]), fmt(ci.upper[j])]);
+    const rows = this.paramNames.map((nm, j) => [nm, fmt(this.posterior.m[j]), fmt(Math.sqrt(cov[j][j])), fmt(ci.lower[j]), fmt(ci.upper[j])]);
     const s2 = this.sigma2Interval(95);
     rows.push(['sigma2', fmt(this.sigma2Mean), '-', fmt(s2[0]), fmt(s2[1])]);
     const one = this.oneStep();
@@ -495,7 +521,7 @@ export class FittedBayesAR implements Forecaster {
       kind: 'bayes-ar',
       order: this.order,
       y: Array.from(this.y),
-      names: this.names.slice(),
+      names: this.paramNames.slice(),
       prior: copyNIG(this.prior),
       posterior: copyNIG(this.posterior),
       nobs: this.nobs,
@@ -569,13 +595,6 @@ function nigPosterior(X: Matrix, y: Float64Array, prior: BayesARNIG): { posterio
   const logDetV0 = logDetSPD(prior.V);
   const lml = -0.5 * n * LOG2PI + 0.5 * (logDetVn - logDetV0) + prior.a * Math.log(prior.b) - an * Math.log(bn) + logGamma(an) - logGamma(prior.a);
   return { posterior: { m: mn, V: symmetrise(Vn), a: an, b: bn }, logMarginalLikelihood: lml };
-}
-
-function logDetSPD(a: Matrix): number {
-  const L = cholesky(a);
-  let s = 0;
-  for (let i = 0; i < L.length; i++) s += 2 * Math.log(L[i][i]);
-  return s;
 }
 
 function symmetrise(a: Matrix): Matrix {
@@ -701,3 +720,34 @@ function copyMatrix(a: readonly (readonly number[])[]): number[][] {
 function copyNIG(q: BayesARNIG): BayesARNIG {
   return { m: q.m.slice(), V: copyMatrix(q.V), a: q.a, b: q.b };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitBayesAR} (see {@link BayesAROptions}). */
+export const bayesAROptionsSchema = z.strictObject({
+  order: z.number().int().min(0).describe('autoregressive order p').meta({ cli: { value: 'p' } }),
+  prior: z.strictObject({
+    m0: z.array(z.number()).optional(),
+    V0: z.union([z.number().positive(), z.array(z.array(z.number()))]).optional(),
+    a0: z.number().positive().optional(),
+    b0: z.number().positive().optional(),
+  }).optional().describe('prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0) (default: m0 = 0, V0 = 100 I, a0 = 1, b0 = 0.01 var(y))')
+    .meta({ cli: { flag: '--prior-json', jsonFile: true } }),
+  seed: z.number().int().min(0).default(0).describe('seed of the Monte Carlo forecasts'),
+  draws: z.number().int().min(1).default(10000).describe('Monte Carlo draws of forecast()'),
+});
+
+/** Registry entry of {@link fitBayesAR}. */
+export const bayesArEntry: SeriesModelEntry<z.output<typeof bayesAROptionsSchema>, FittedBayesAR> = {
+  name: 'bayes-ar',
+  shape: 'series',
+  description: 'Bayesian AR(p) with the conjugate Normal-Inverse-Gamma prior; Monte Carlo predictive',
+  producesKind: 'bayes-ar',
+  options: bayesAROptionsSchema,
+  fit: (y, options) => fitBayesAR(y, options),
+  fromJSON: (json) => FittedBayesAR.fromJSON(json as BayesARJSON),
+  report: (fit) => ({ ...fit.report() }),
+  backtestOptions: ({ seed }) => ({ order: 2, draws: 4000, ...(seed !== undefined ? { seed } : {}) }),
+  example: { dataset: 'lynx', transform: 'log10', options: bayesAROptionsSchema.parse({ order: 2, draws: 4000 }) },
+};

@@ -15,7 +15,7 @@
  *   C_{h,l} = Σ_{i<h} A_i C_{h−i,l} + A_{l+h−1}, so the part of variable j at lag l in the forecast
  *   of variable i is C_{h,l}[i][j]·y_{j,n+1−l}; deterministic terms (const, trend) accumulate the
  *   same way. Sparse VARs are on the scale of the fitted (transformed) series.
- * - ARIMA/SARIMA(X) ({@link FittedArima}): regression with ARIMA errors, ŷ_{n+h} = x_{n+h}'β + û_{n+h}
+ * - ARIMA/SARIMA(X) ({@link FittedARIMA}): regression with ARIMA errors, ŷ_{n+h} = x_{n+h}'β + û_{n+h}
  *   with û the Kalman predictor of u_t = y_t − x_t'β. Without MA terms the predictor is the
  *   recursion of the expanded AR polynomial φ(L)Φ(L^s)(1−L)^d(1−L^s)^D on the last
  *   p + Ps + d + Ds observations (when those are observed); otherwise every past observation has a
@@ -43,7 +43,7 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { FutureRegressors } from '../core/model.js';
 import { FittedAR } from './ar.js';
-import { FittedArima, type ArimaParams } from './arima.js';
+import { FittedARIMA, type ARIMAParams } from './arima.js';
 import { FittedVAR } from './var.js';
 import { FittedLassoVAR } from './lasso-var.js';
 import { differencingPolynomial } from './estimators/polynomial.js';
@@ -128,17 +128,17 @@ const DEFAULT_LAGS = 24;
  * comment for the definitions): univariate models (AR, ARIMA) give one list of parts; VAR-like
  * models (VAR, sparse VAR) give parts per target variable, by source variable and by lag.
  */
-export function forecastContributions(model: FittedAR | FittedArima, h: number, options?: ContributionOptions): ForecastContributions;
+export function forecastContributions(model: FittedAR | FittedARIMA, h: number, options?: ContributionOptions): ForecastContributions;
 export function forecastContributions(model: FittedVAR | FittedLassoVAR, h: number): VARForecastContributions;
 export function forecastContributions(
-  model: FittedAR | FittedArima | FittedVAR | FittedLassoVAR, h: number, options?: ContributionOptions,
+  model: FittedAR | FittedARIMA | FittedVAR | FittedLassoVAR, h: number, options?: ContributionOptions,
 ): ForecastContributions | VARForecastContributions;
 export function forecastContributions(
-  model: FittedAR | FittedArima | FittedVAR | FittedLassoVAR, h: number, options: ContributionOptions = {},
+  model: FittedAR | FittedARIMA | FittedVAR | FittedLassoVAR, h: number, options: ContributionOptions = {},
 ): ForecastContributions | VARForecastContributions {
   checkHorizon(h);
   if (model instanceof FittedAR) return arContributions(model, h, checkOptions(options));
-  if (model instanceof FittedArima) return arimaContributions(model, h, checkOptions(options));
+  if (model instanceof FittedARIMA) return arimaContributions(model, h, checkOptions(options));
   if (model instanceof FittedVAR || model instanceof FittedLassoVAR) {
     if (options && (options.form !== undefined || options.lags !== undefined || options.exog !== undefined)) {
       throw new ArgumentError('forecastContributions of a VAR takes no options (the parts are always on the observations as they are)', 'options');
@@ -147,7 +147,7 @@ export function forecastContributions(
   }
   const kind = (model as { kind?: unknown } | null)?.kind;
   throw new ArgumentError(
-    `forecastContributions needs a linear model (FittedAR, FittedArima, FittedVAR or FittedLassoVAR); got ${kind === undefined ? typeof model : `kind '${String(kind)}'`}`,
+    `forecastContributions needs a linear model (FittedAR, FittedARIMA, FittedVAR or FittedLassoVAR); got ${kind === undefined ? typeof model : `kind '${String(kind)}'`}`,
     'model',
   );
 }
@@ -283,7 +283,7 @@ function arContributions(model: FittedAR, h: number, o: CheckedOptions): Forecas
   if (model.method === 'mle') {
     const json = model.toJSON().arima;
     if (!json) throw new DataError('this AR model (method mle) has no ARIMA fit to decompose', 'model');
-    const out = arimaContributions(FittedArima.fromJSON(json), h, o);
+    const out = arimaContributions(FittedARIMA.fromJSON(json), h, o);
     return { ...out, total };
   }
   const p = model.order, n = model.y.length;
@@ -305,10 +305,10 @@ function arContributions(model: FittedAR, h: number, o: CheckedOptions): Forecas
 }
 
 /** The expanded AR polynomial φ(L)Φ(L^s)(1−L)^d(1−L^s)^D = 1 − Σ a_k L^k of an ARIMA, as a_1.. */
-function integratedAR(model: FittedArima): number[] {
+function integratedAR(model: FittedARIMA): number[] {
   const { phi } = model.polynomials();
-  const [, d] = model.params.order;
-  const [, D, , s] = model.params.seasonalOrder;
+  const [, d] = model.order;
+  const [, D, , s] = model.seasonalOrder;
   const delta = differencingPolynomial(d, D, s || 1);
   const a = [1, ...phi.map((v) => -v)], b = [1, ...delta.map((v) => -v)];
   const prod = new Array<number>(a.length + b.length - 1).fill(0);
@@ -321,21 +321,21 @@ function integratedAR(model: FittedArima): number[] {
  * model with its regression removed (β fixed, so the map is linear), applied to `v`; positions
  * missing in y stay missing, so every call runs the filter through the same gains.
  */
-function arimaPredictor(model: FittedArima, h: number): (v: ArrayLike<number>) => number[] {
+function arimaPredictor(model: FittedARIMA, h: number): (v: ArrayLike<number>) => number[] {
   const json = model.toJSON();
-  const params: ArimaParams = { ...json.params, trend: 'n', exogNames: [], beta: [] };
+  const params: ARIMAParams = { ...json.params, trend: 'n', exogNames: [], beta: [] };
   const y = model.y;
   return (v) => {
     const data = Array.from(v, (x, t) => (Number.isNaN(y[t]) ? null : x));
-    return Array.from(FittedArima.fromJSON({ kind: 'arima', params, y: data, exog: {}, fit: json.fit }).forecast(h).mean());
+    return Array.from(FittedARIMA.fromJSON({ kind: 'arima', params, y: data, exog: {}, fit: json.fit }).forecast(h).mean());
   };
 }
 
 /** Regression with ARIMA errors: x'β per regressor plus the ARIMA predictor's observation weights. */
-function arimaContributions(model: FittedArima, h: number, o: CheckedOptions): ForecastContributions {
+function arimaContributions(model: FittedARIMA, h: number, o: CheckedOptions): ForecastContributions {
   // The model's own forecast first: it also validates the future regressors.
   const total = Array.from(model.forecast(h, { exog: o.exog }).mean());
-  const { params } = model;
+  const params = model.arimaParams;
   const y = model.y, n = y.length;
   const json = model.toJSON();
   const names: string[] = [], past: Float64Array[] = [], future: Float64Array[] = [];
@@ -422,18 +422,18 @@ function varContributions(model: FittedVAR | FittedLassoVAR, h: number): VARFore
       // statsmodels' trend regressor is t + 1 for the 0-based row t; forecast step s is row n + s.
       detPaths.push(Array.from({ length: h }, (_, s) => model.params[1].map((d) => d * (n + s + 1))));
     }
-    const mean = model.forecast(h).mean;
+    const mean = model.forecast(h).mean();
     total = Object.fromEntries(names.map((v, i) => [v, mean.map((row) => row[i])]));
   } else {
-    names = model.variables.slice();
+    names = model.names.slice();
     A = model.coefMatrices();
     const last = model.lastObservations, p = model.lags;
     recentRows = Array.from({ length: p }, (_, l) => last[last.length - 1 - l].slice());
     detNames.push('const');
     const nu = model.intercepts;
     detPaths.push(Array.from({ length: h }, () => nu.slice()));
-    const mean = model.forecast(h).mean;
-    total = Object.fromEntries(names.map((v) => [v, mean[v].slice()]));
+    const mean = model.forecast(h).mean();
+    total = Object.fromEntries(names.map((v, i) => [v, mean.map((row) => row[i])]));
   }
   const K = names.length, p = A.length;
   const { coef, det } = unroll(A, detPaths, h, K);

@@ -32,12 +32,12 @@ import { SampleForecast, quantileSorted } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { leastSquares, leastSquaresSSR, invertSPD, type Matrix } from '../core/linalg.js';
 import { nelderMead, lbfgs } from '../core/optimize.js';
-import { normalSf, normalQuantile } from '../core/distributions.js';
+import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
 import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
-
-const LOG2PI = Math.log(2 * Math.PI);
 
 /** Options of {@link fitLSTAR}. */
 export interface LSTAROptions {
@@ -268,7 +268,8 @@ export class FittedLSTAR implements Forecaster {
   /** The series the model conditions on. */
   readonly y: Float64Array;
   /** a0..ap, b0..bp, gamma, c with Gauss–Newton standard errors. */
-  readonly params: LSTARParamTable;
+  /** Names, estimates and Gauss–Newton standard errors of the parameters. */
+  private readonly table: LSTARParamTable;
   /** Residual sum of squares at the optimum. */
   readonly ssr: number;
   /** Observations in the fit, n − max(p, d). */
@@ -288,7 +289,7 @@ export class FittedLSTAR implements Forecaster {
     this.order = init.order;
     this.delay = init.delay;
     this.y = init.y;
-    this.params = init.params;
+    this.table = init.params;
     this.ssr = init.ssr;
     this.nobs = init.nobs;
     this.linearSSR = init.linearSSR;
@@ -298,24 +299,42 @@ export class FittedLSTAR implements Forecaster {
     this.paths = init.paths;
   }
 
+  /** Parameter names a0..ap, b0..bp, gamma, c. */
+  get paramNames(): string[] {
+    return this.table.names.slice();
+  }
+
+  /**
+   * Estimates in {@link FittedLSTAR.paramNames} order (statsmodels' `params`). For one release the
+   * vector also answers 0.1's `params.names`, `.values`, `.stdErrors` (deprecated).
+   */
+  get params(): VectorWithLegacy<LSTARParamTable> {
+    return vectorWithLegacy(this.table.values, () => this.table);
+  }
+
+  /** Gauss–Newton standard errors √diag(σ̂²(J'J)⁻¹); NaN where J'J is singular. */
+  get bse(): number[] {
+    return this.table.stdErrors.slice();
+  }
+
   /** Linear-regime coefficients a0..ap. */
   get a(): number[] {
-    return this.params.values.slice(0, this.order + 1);
+    return this.table.values.slice(0, this.order + 1);
   }
 
   /** Transition-regime coefficients b0..bp (added in full when G = 1). */
   get b(): number[] {
-    return this.params.values.slice(this.order + 1, 2 * (this.order + 1));
+    return this.table.values.slice(this.order + 1, 2 * (this.order + 1));
   }
 
   /** Transition speed γ on the raw scale of s. */
   get gamma(): number {
-    return this.params.values[2 * (this.order + 1)];
+    return this.table.values[2 * (this.order + 1)];
   }
 
   /** Transition location c. */
   get c(): number {
-    return this.params.values[2 * (this.order + 1) + 1];
+    return this.table.values[2 * (this.order + 1) + 1];
   }
 
   /** γ·sd(s), the scale-free speed. */
@@ -343,7 +362,7 @@ export class FittedLSTAR implements Forecaster {
 
   /** Parameters counted by the criteria: 2(p+1) + 2 plus σ². */
   get nParams(): number {
-    return this.params.values.length + 1;
+    return this.table.values.length + 1;
   }
 
   /** AIC = −2ℓ + 2k (σ² counted). */
@@ -364,7 +383,7 @@ export class FittedLSTAR implements Forecaster {
   /** The skeleton: the fitted map iterated h steps from the end of the data without noise. */
   skeleton(h: number): Float64Array {
     checkHorizon(h);
-    return iterate(this.y, this.order, this.delay, this.params.values, h, () => 0);
+    return iterate(this.y, this.order, this.delay, this.table.values, h, () => 0);
   }
 
   /** Sample paths (paths × h): the fitted map with N(0, σ̂²) shocks from `rng` (parameters fixed). */
@@ -380,7 +399,7 @@ export class FittedLSTAR implements Forecaster {
     const sd = Math.sqrt(this.sigma2);
     const shock = () => sd * rng.normal();
     const out: Float64Array[] = new Array(paths);
-    for (let k = 0; k < paths; k++) out[k] = iterate(this.y, this.order, this.delay, this.params.values, h, shock);
+    for (let k = 0; k < paths; k++) out[k] = iterate(this.y, this.order, this.delay, this.table.values, h, shock);
     return out;
   }
 
@@ -406,7 +425,7 @@ export class FittedLSTAR implements Forecaster {
       order: this.order,
       delay: this.delay,
       nobs: this.nobs,
-      params: { names: this.params.names.slice(), values: this.params.values.slice(), stdErrors: this.params.stdErrors.map(nullIfNaN) },
+      params: { names: this.table.names.slice(), values: this.table.values.slice(), stdErrors: this.table.stdErrors.map(nullIfNaN) },
       ssr: this.ssr,
       sigma2: this.sigma2,
       llf: this.llf,
@@ -422,8 +441,8 @@ export class FittedLSTAR implements Forecaster {
   summary(): string {
     const z975 = normalQuantile(0.975);
     const dash = (v: number, digits = 4) => (Number.isFinite(v) ? fmt(v, digits) : '-');
-    const rows = this.params.names.map((nm, i) => {
-      const v = this.params.values[i], se = this.params.stdErrors[i];
+    const rows = this.table.names.map((nm, i) => {
+      const v = this.table.values[i], se = this.table.stdErrors[i];
       const z = v / se;
       return [nm, fmt(v), dash(se), dash(z, 3), Number.isFinite(z) ? (2 * normalSf(Math.abs(z))).toFixed(3) : '-', dash(v - z975 * se), dash(v + z975 * se)];
     });
@@ -447,7 +466,7 @@ export class FittedLSTAR implements Forecaster {
       order: this.order,
       delay: this.delay,
       y: Array.from(this.y),
-      params: { names: this.params.names.slice(), values: this.params.values.slice(), stdErrors: this.params.stdErrors.map(nullIfNaN) },
+      params: { names: this.table.names.slice(), values: this.table.values.slice(), stdErrors: this.table.stdErrors.map(nullIfNaN) },
       ssr: this.ssr,
       nobs: this.nobs,
       linearSSR: this.linearSSR,
@@ -669,3 +688,29 @@ function checkGammaC(gamma: number, c: number): void {
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitLSTAR} (see {@link LSTAROptions}). */
+export const lstarOptionsSchema = z.strictObject({
+  order: z.number().int().min(0).describe('autoregressive order p of both regimes').meta({ cli: { value: 'p' } }),
+  delay: z.number().int().min(1).default(1).describe('delay d of the transition variable y(t-d)'),
+  seed: z.number().int().min(0).default(0).describe('seed of the Monte Carlo forecasts'),
+  paths: z.number().int().min(1).default(5000).describe('Monte Carlo paths of forecast()'),
+  maxGammaScaled: z.number().gt(0.1).default(100).describe('upper bound on the scale-free transition speed'),
+});
+
+/** Registry entry of {@link fitLSTAR}. */
+export const lstarEntry: SeriesModelEntry<z.output<typeof lstarOptionsSchema>, FittedLSTAR> = {
+  name: 'lstar',
+  shape: 'series',
+  description: 'logistic smooth-transition AR by nonlinear least squares; forecasts by simulation',
+  producesKind: 'lstar',
+  options: lstarOptionsSchema,
+  fit: (y, options) => fitLSTAR(y, options),
+  fromJSON: (json) => FittedLSTAR.fromJSON(json as LSTARJSON),
+  report: (fit) => ({ ...fit.report() }),
+  backtestOptions: ({ seed }) => ({ order: 2, paths: 4000, ...(seed !== undefined ? { seed } : {}) }),
+  example: { dataset: 'lynx', transform: 'log10', options: lstarOptionsSchema.parse({ order: 2, paths: 4000 }) },
+};

@@ -26,6 +26,7 @@ import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.j
 import { fmt, keyValueBlock, rule } from '../core/format.js';
 import { ljungBox } from '../core/stats.js';
 import { checkHorizon, checkNoExog, checkPositiveInt, checkRng } from '../core/validate.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
 /** Options of {@link fitNaive}: none (the lag is 1). */
 export type NaiveOptions = Record<string, never>;
@@ -77,9 +78,9 @@ export class FittedNaive implements Forecaster {
   /** The data (missing values NaN). */
   readonly y: Float64Array;
   /** In-sample (seasonal) naive fitted values ŷ_t = y_{t−m} (NaN for the first m). */
-  readonly fitted: Float64Array;
+  readonly fittedValues: Float64Array;
   /** Residuals y_t − ŷ_t (NaN where either is missing). */
-  readonly residuals: Float64Array;
+  readonly resid: Float64Array;
   /** The last season that the forecasts repeat (length m). */
   readonly lastSeason: Float64Array;
   /** σ² = mean of the squared residuals present (R's `sigma2`). */
@@ -98,11 +99,11 @@ export class FittedNaive implements Forecaster {
     // forecast:::lagwalk: fill a missing value with the value one lag earlier (t > m only)
     const filled = Float64Array.from(y);
     for (let t = m; t < n; t++) if (Number.isNaN(filled[t])) filled[t] = filled[t - m];
-    this.fitted = new Float64Array(n).fill(NaN);
-    for (let t = m; t < n; t++) this.fitted[t] = filled[t - m];
-    this.residuals = y.map((v, t) => v - this.fitted[t]);
+    this.fittedValues = new Float64Array(n).fill(NaN);
+    for (let t = m; t < n; t++) this.fittedValues[t] = filled[t - m];
+    this.resid = y.map((v, t) => v - this.fittedValues[t]);
     let ss = 0, k = 0;
-    for (const e of this.residuals) {
+    for (const e of this.resid) {
       if (Number.isNaN(e)) continue;
       ss += e * e;
       k++;
@@ -115,6 +116,16 @@ export class FittedNaive implements Forecaster {
     if (gap >= 0) {
       throw new DataError(`the last ${m > 1 ? 'season' : 'value'} of y is missing (observation ${n - m + gap + 1}) and cannot be filled from an earlier one; drop the trailing missing values`, 'y');
     }
+  }
+
+  /** @deprecated renamed {@link FittedNaive.fittedValues} (statsmodels' names); kept for one release. */
+  get fitted(): Float64Array {
+    return this.fittedValues;
+  }
+
+  /** @deprecated renamed {@link FittedNaive.resid} (statsmodels' names); kept for one release. */
+  get residuals(): Float64Array {
+    return this.resid;
   }
 
   private label(): string {
@@ -158,7 +169,7 @@ export class FittedNaive implements Forecaster {
   /** A text summary: the model, σ², residual checks and the last season repeated by the forecasts. */
   summary(): string {
     const m = this.period;
-    const res = Array.from(this.residuals).filter((e) => !Number.isNaN(e));
+    const res = Array.from(this.resid).filter((e) => !Number.isNaN(e));
     const mae = res.reduce((s, e) => s + Math.abs(e), 0) / res.length;
     const me = res.reduce((s, e) => s + e, 0) / res.length;
     const lags = Math.min(m > 1 ? 2 * m : 10, Math.floor(res.length / 5));
@@ -214,3 +225,46 @@ export class FittedNaive implements Forecaster {
 export function naiveFromJSON(json: NaiveJSON): FittedNaive {
   return FittedNaive.fromJSON(json);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entries
+
+/** Options schema of {@link fitNaive}: none. */
+export const naiveOptionsSchema = z.strictObject({});
+
+/** Options schema of {@link fitSeasonalNaive}. */
+export const seasonalNaiveOptionsSchema = z.strictObject({
+  period: z.number().int().min(1).describe('seasonal period m (12 monthly, 4 quarterly; the CLI uses the data set\'s period)')
+    .meta({ cli: { flag: '--seasonal-period', fromDataFrequency: true } }),
+});
+
+const naiveReport = (fit: FittedNaive): Record<string, unknown> => ({ period: fit.period, sigma2: fit.sigma2, nobs: fit.nobs });
+
+/** Registry entry of {@link fitNaive}. */
+export const naiveEntry: SeriesModelEntry<z.output<typeof naiveOptionsSchema>, FittedNaive> = {
+  name: 'naive',
+  shape: 'series',
+  description: 'naive (random walk) forecast as R forecast::naive; sigma from the in-sample one-step naive residuals',
+  producesKind: 'naive',
+  options: naiveOptionsSchema,
+  fit: (y) => fitNaive(y),
+  fromJSON: (json) => FittedNaive.fromJSON(json as NaiveJSON),
+  report: naiveReport,
+  backtestOptions: () => ({}),
+  example: { dataset: 'nile', options: {} },
+};
+
+/** Registry entry of {@link fitSeasonalNaive}. */
+export const seasonalNaiveEntry: SeriesModelEntry<z.output<typeof seasonalNaiveOptionsSchema>, FittedNaive> = {
+  name: 'seasonal-naive',
+  shape: 'series',
+  description: 'seasonal naive forecast as R forecast::snaive; se_h = sigma sqrt(floor((h-1)/m) + 1)',
+  producesKind: 'seasonal-naive',
+  options: seasonalNaiveOptionsSchema,
+  fit: (y, options) => fitSeasonalNaive(y, options),
+  fromJSON: (json) => FittedNaive.fromJSON(json as NaiveJSON),
+  report: naiveReport,
+  defaultHorizon: (fit) => (fit.period > 1 ? 2 * fit.period : 10),
+  backtestOptions: ({ seasonalPeriod }) => ({ period: seasonalPeriod }),
+  example: { dataset: 'air-passengers', transform: 'log', options: { period: 12 } },
+};

@@ -44,11 +44,12 @@ import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { leastSquares, leastSquaresSSR, type Matrix } from '../core/linalg.js';
 import { lbfgs } from '../core/optimize.js';
+import { LOG2PI } from '../core/distributions.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
+import { z, type SeriesModelEntry } from '../core/model-entry.js';
 import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
-
-const LOG2PI = Math.log(2 * Math.PI);
 
 /** The hidden units' activation: the logistic 1/(1 + e^{−a}) or tanh(a). */
 export type NARActivation = 'logistic' | 'tanh';
@@ -313,7 +314,8 @@ export class FittedNAR implements Forecaster {
   /** The series the model conditions on. */
   readonly y: Float64Array;
   /** Parameters on the scale of y. */
-  readonly params: NARParamTable;
+  /** Names and estimates of the network weights (original scale). */
+  private readonly table: NARParamTable;
   /** Mean and population sd of y used to standardise it for the fit. */
   readonly scale: { readonly mean: number; readonly sd: number };
   /** Penalised objective E at the optimum (standardised scale). */
@@ -329,7 +331,7 @@ export class FittedNAR implements Forecaster {
   /** Default shocks of `forecast` and `sample`. */
   readonly noise: NARNoise;
   /** Fitted residuals y_t − ŷ_t, t = p+1..n. */
-  readonly residuals: Float64Array;
+  readonly resid: Float64Array;
   /** Residual sum of squares. */
   readonly ssr: number;
   private readonly arch: Arch;
@@ -341,7 +343,7 @@ export class FittedNAR implements Forecaster {
     this.skip = init.skip;
     this.decay = init.decay;
     this.y = init.y;
-    this.params = init.params;
+    this.table = init.params;
     this.scale = init.scale;
     this.objective = init.objective;
     this.restarts = init.restarts;
@@ -350,15 +352,38 @@ export class FittedNAR implements Forecaster {
     this.paths = init.paths;
     this.noise = init.noise;
     this.arch = { p: init.order, H: init.hidden, act: init.activation, skip: init.skip };
-    this.residuals = residualsOf(this.y, this.arch, this.params.values);
+    this.resid = residualsOf(this.y, this.arch, this.table.values);
     let ssr = 0;
-    for (const e of this.residuals) ssr += e * e;
+    for (const e of this.resid) ssr += e * e;
     this.ssr = ssr;
+  }
+
+  /** Parameter names (the network's weights and biases). */
+  get paramNames(): string[] {
+    return this.table.names.slice();
+  }
+
+  /**
+   * Estimates in {@link FittedNAR.paramNames} order (statsmodels' `params`). For one release the
+   * vector also answers 0.1's `params.names` and `.values` (deprecated).
+   */
+  get params(): VectorWithLegacy<NARParamTable> {
+    return vectorWithLegacy(this.table.values, () => this.table);
+  }
+
+  /** A penalised network fit has no standard errors. */
+  get bse(): undefined {
+    return undefined;
+  }
+
+  /** @deprecated renamed {@link FittedNAR.resid} (statsmodels' names); kept for one release. */
+  get residuals(): Float64Array {
+    return this.resid;
   }
 
   /** Observations in the fit, n − p. */
   get nobs(): number {
-    return this.residuals.length;
+    return this.resid.length;
   }
 
   /** ML innovation variance SSR/nobs. */
@@ -373,7 +398,7 @@ export class FittedNAR implements Forecaster {
 
   /** Weights and biases: H(p + 2) + 1 (+ p with skip). */
   get nWeights(): number {
-    return this.params.values.length;
+    return this.table.values.length;
   }
 
   /** Parameters counted by the criteria: every weight and bias plus σ². */
@@ -403,13 +428,13 @@ export class FittedNAR implements Forecaster {
     if (!lags || lags.length !== this.order) throw new ArgumentError(`lags must hold order = ${this.order} values [y(t-1), ..., y(t-p)]`, 'lags');
     const hist = new Float64Array(this.order);
     for (let i = 0; i < this.order; i++) hist[this.order - 1 - i] = lags[i];
-    return evalMap(this.arch, this.params.values, hist, this.order);
+    return evalMap(this.arch, this.table.values, hist, this.order);
   }
 
   /** The skeleton: the fitted map iterated h steps from the end of the data without noise. */
   skeleton(h: number): Float64Array {
     checkHorizon(h);
-    return iterate(this.y, this.arch, this.params.values, h, () => 0);
+    return iterate(this.y, this.arch, this.table.values, h, () => 0);
   }
 
   /** Sample paths (paths × h): the fitted map with shocks (`noise`, default the model's) from `rng`. */
@@ -427,11 +452,11 @@ export class FittedNAR implements Forecaster {
       const sd = Math.sqrt(this.sigma2);
       shock = () => sd * rng.normal();
     } else {
-      const res = this.residuals, n = res.length;
+      const res = this.resid, n = res.length;
       shock = () => res[Math.min(n - 1, Math.floor(rng.uniform() * n))];
     }
     const out: Float64Array[] = new Array(paths);
-    for (let k = 0; k < paths; k++) out[k] = iterate(this.y, this.arch, this.params.values, h, shock);
+    for (let k = 0; k < paths; k++) out[k] = iterate(this.y, this.arch, this.table.values, h, shock);
     return out;
   }
 
@@ -460,7 +485,7 @@ export class FittedNAR implements Forecaster {
       skip: this.skip,
       decay: this.decay,
       nobs: this.nobs,
-      params: { names: this.params.names.slice(), values: this.params.values.slice() },
+      params: { names: this.table.names.slice(), values: this.table.values.slice() },
       ssr: this.ssr,
       sigma2: this.sigma2,
       llf: this.llf,
@@ -480,7 +505,7 @@ export class FittedNAR implements Forecaster {
 
   /** A results table: the weights (no standard errors: they are not identified), SSR, likelihood, criteria. */
   summary(): string {
-    const rows = this.params.names.map((nm, i) => [nm, fmt(this.params.values[i])]);
+    const rows = this.table.names.map((nm, i) => [nm, fmt(this.table.values[i])]);
     const head = keyValueBlock(
       [['Dep. Variable:', 'y'], ['Model:', this.modelName()], ['Activation:', this.activation], ['Method:', 'penalised NLS'], ['Decay:', fmt(this.decay)], ['Sample:', `${this.order + 1}..${this.y.length}`]],
       [['No. Observations:', String(this.nobs)], ['SSR', fmt(this.ssr)], ['Log Likelihood', this.llf.toFixed(3)], ['AIC', this.aic.toFixed(3)], ['BIC', this.bic.toFixed(3)], ['Restarts', String(this.restarts.length)]],
@@ -506,7 +531,7 @@ export class FittedNAR implements Forecaster {
       skip: this.skip,
       decay: this.decay,
       y: Array.from(this.y),
-      params: { names: this.params.names.slice(), values: this.params.values.slice() },
+      params: { names: this.table.names.slice(), values: this.table.values.slice() },
       scale: { mean: this.scale.mean, sd: this.scale.sd },
       objective: this.objective,
       restarts: this.restarts.map((r) => ({ ...r })),
@@ -855,3 +880,34 @@ function checkNoise(v: NARNoise): NARNoise {
 function nullIfNaN(v: number): number | null {
   return Number.isNaN(v) ? null : v;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitNAR} (see {@link NAROptions}). */
+export const narOptionsSchema = z.strictObject({
+  order: z.number().int().min(1).describe('lagged values fed to the network').meta({ cli: { value: 'p' } }),
+  hidden: z.number().int().min(0).default(3).describe('hidden sigmoid units (0 only with the linear part)'),
+  activation: z.enum(['logistic', 'tanh']).default('logistic').describe('activation of the hidden units'),
+  skip: z.boolean().default(true).describe('include the linear AR part (skip connection)').meta({ cli: { flag: '--without-linear', parse: () => false } }),
+  decay: z.number().min(0).default(1e-3).describe('weight decay on the standardised weights'),
+  restarts: z.number().int().min(1).default(5).describe('random starts of the optimiser (the best is kept)'),
+  seed: z.number().int().min(0).default(0).describe('seed of the random starts and the Monte Carlo forecasts'),
+  paths: z.number().int().min(1).default(5000).describe('Monte Carlo paths of forecast()'),
+  noise: z.enum(['gaussian', 'bootstrap']).default('gaussian').describe('shocks of forecast() and sample()'),
+  maxIter: z.number().int().min(1).default(2000).describe('L-BFGS iterations per start'),
+});
+
+/** Registry entry of {@link fitNAR}. */
+export const narEntry: SeriesModelEntry<z.output<typeof narOptionsSchema>, FittedNAR> = {
+  name: 'nar',
+  shape: 'series',
+  description: 'sigmoid neural-network autoregression (one hidden layer) by penalised least squares; forecasts by simulation',
+  producesKind: 'nar',
+  options: narOptionsSchema,
+  fit: (y, options) => fitNAR(y, options),
+  fromJSON: (json) => FittedNAR.fromJSON(json as NARJSON),
+  report: (fit) => ({ ...fit.report() }),
+  backtestOptions: ({ seed }) => ({ order: 2, paths: 4000, ...(seed !== undefined ? { seed } : {}) }),
+  example: { dataset: 'lynx', transform: 'log10', options: narOptionsSchema.parse({ order: 2, paths: 4000 }) },
+};

@@ -8,12 +8,14 @@
  * @example
  * const fit = fitOLS(y, { x1, x2 });          // intercept added as 'const'
  * fit.params; fit.bse; console.log(fit.summary());
+ * fit.robust('HC3').bse;                        // heteroskedasticity-consistent errors
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import { leastSquares, matvec, singularValues, qrPivoted, qrR, invertUpper, type Matrix } from '../core/linalg.js';
-import { tTwoSidedP, tQuantile, fSf } from '../core/distributions.js';
+import { tTwoSidedP, tQuantile, fSf, LOG2PI } from '../core/distributions.js';
 import { durbinWatson, jarqueBera, omnibusNormality } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
+import { z, type RegressionModelEntry } from '../core/model-entry.js';
 
 export type CovType = 'nonrobust' | 'HC0' | 'HC1' | 'HC2' | 'HC3';
 
@@ -24,6 +26,15 @@ export interface OLSOptions {
   names?: readonly string[];
   /** Name of the dependent variable, for the summary. Default 'y'. */
   yName?: string;
+  /** Covariance of the estimates behind `bse`, `tvalues`, `pvalues`, `confInt` and the summary. Default 'nonrobust'. */
+  covType?: CovType;
+}
+
+const COV_TYPES: readonly CovType[] = ['nonrobust', 'HC0', 'HC1', 'HC2', 'HC3'];
+
+function checkCovType(type: unknown): CovType {
+  if (!COV_TYPES.includes(type as CovType)) throw new ArgumentError(`covType must be nonrobust, HC0, HC1, HC2 or HC3; got '${String(type)}'`, 'covType');
+  return type as CovType;
 }
 
 /** Plain-data parameters of a fitted OLS model (what `toJSON` stores). */
@@ -87,7 +98,18 @@ export function fitOLS(
   if (n <= k) throw new DataError(`fitOLS needs more observations than coefficients; got ${n} rows for ${k} coefficients`, 'y');
   const X: Matrix = Array.from({ length: n }, (_, i) => cols.map((c) => c[i]));
   const { coef, xtxInv } = leastSquares(X, y, names);
-  return new FittedOLS(Float64Array.from(y), X, names, coef, xtxInv, intercept, options.yName ?? 'y');
+  const covType = checkCovType(options.covType ?? 'nonrobust');
+  return new FittedOLS(Float64Array.from(y), X, names, coef, xtxInv, intercept, options.yName ?? 'y', covType);
+}
+
+/** JSON of a fitted OLS regression: estimates and the data (so the restored model has every statistic). */
+export interface OLSJSON extends OLSParams {
+  kind: 'ols';
+  yName: string;
+  covType: CovType;
+  y: number[];
+  /** Rows of the design matrix, intercept column included. */
+  X: number[][];
 }
 
 /** A fitted OLS regression with the statistics of statsmodels' `RegressionResults`. */
@@ -98,7 +120,7 @@ export class FittedOLS {
   readonly dfResid: number;
   readonly params: number[];
   readonly resid: Float64Array;
-  readonly fitted: Float64Array;
+  readonly fittedValues: Float64Array;
   /** Sum of squared residuals. */
   readonly ssr: number;
   /** s² = SSR/(n − k), the unbiased error variance. */
@@ -114,17 +136,19 @@ export class FittedOLS {
   constructor(
     readonly y: Float64Array,
     private readonly X: Matrix,
-    readonly names: string[],
+    readonly paramNames: string[],
     coef: number[],
     readonly xtxInv: Matrix,
     readonly intercept: boolean,
     readonly yName: string,
+    /** The covariance type behind `bse`, `tvalues`, `pvalues`, `confInt` and the summary. */
+    readonly covType: CovType = 'nonrobust',
   ) {
-    const n = y.length, k = names.length;
+    const n = y.length, k = paramNames.length;
     this.nobs = n;
     this.params = coef;
-    this.fitted = Float64Array.from(matvec(X, coef));
-    this.resid = y.map((v, i) => v - this.fitted[i]);
+    this.fittedValues = Float64Array.from(matvec(X, coef));
+    this.resid = y.map((v, i) => v - this.fittedValues[i]);
     this.ssr = this.resid.reduce((s, e) => s + e * e, 0);
     this.dfResid = n - k;
     this.dfModel = k - (intercept ? 1 : 0);
@@ -138,18 +162,34 @@ export class FittedOLS {
     this.rsquaredAdj = 1 - ((n - (intercept ? 1 : 0)) / this.dfResid) * (1 - this.rsquared);
     this.fvalue = this.dfModel > 0 ? (this.rsquared / this.dfModel) / ((1 - this.rsquared) / this.dfResid) : NaN;
     this.fPvalue = this.dfModel > 0 ? fSf(this.fvalue, this.dfModel, this.dfResid) : NaN;
-    this.llf = (-n / 2) * (Math.log(2 * Math.PI) + Math.log(this.ssr / n) + 1);
+    this.llf = (-n / 2) * (LOG2PI + Math.log(this.ssr / n) + 1);
     this.aic = -2 * this.llf + 2 * k;
     this.bic = -2 * this.llf + k * Math.log(n);
   }
 
-  /** Covariance of the estimates: s²(X'X)⁻¹ or a sandwich HC0–HC3. */
-  cov(type: CovType = 'nonrobust'): Matrix {
-    const k = this.names.length;
+  /** @deprecated renamed {@link FittedOLS.paramNames} (statsmodels' names); kept for one release. */
+  get names(): string[] {
+    return this.paramNames;
+  }
+
+  /** @deprecated renamed {@link FittedOLS.fittedValues} (statsmodels' names); kept for one release. */
+  get fitted(): Float64Array {
+    return this.fittedValues;
+  }
+
+  /**
+   * The same fit with another covariance type (statsmodels' `get_robustcov_results`):
+   * `fit.robust('HC3').bse` are the HC3 standard errors.
+   */
+  robust(type: CovType): FittedOLS {
+    return new FittedOLS(this.y, this.X, this.paramNames, this.params, this.xtxInv, this.intercept, this.yName, checkCovType(type));
+  }
+
+  /** Covariance of the estimates: s²(X'X)⁻¹ or a sandwich HC0–HC3 (default: the fit's `covType`). */
+  cov(type: CovType = this.covType): Matrix {
+    const k = this.paramNames.length;
+    checkCovType(type);
     if (type === 'nonrobust') return this.xtxInv.map((r) => r.map((v) => v * this.scale));
-    if (!['HC0', 'HC1', 'HC2', 'HC3'].includes(type)) {
-      throw new ArgumentError(`cov type must be nonrobust, HC0, HC1, HC2 or HC3; got '${type as string}'`, 'covType');
-    }
     // Sandwich (X'X)⁻¹ (Σ w_i x_i x_i') (X'X)⁻¹ with w_i = e_i² (HC0; HC1 × n/(n−k)), e_i²/(1−h_i)
     // (HC2), e_i²/(1−h_i)² (HC3), evaluated through the pivoted QR X P = Q R as
     // P R⁻¹ (Σ w_i q_i q_i') R⁻ᵀ P' with leverages h_i = ‖q_i‖². Forming Σ w_i x_i x_i' and
@@ -192,25 +232,26 @@ export class FittedOLS {
     return out;
   }
 
-  /** Standard errors of the estimates for a covariance type. */
-  bse(type: CovType = 'nonrobust'): number[] {
-    return this.cov(type).map((r, i) => Math.sqrt(r[i]));
+  /** Standard errors of the estimates (the fit's `covType`; `robust(type).bse` for another). */
+  get bse(): number[] {
+    return this.cov().map((r, i) => Math.sqrt(r[i]));
   }
 
-  tvalues(type: CovType = 'nonrobust'): number[] {
-    const se = this.bse(type);
+  /** t statistics params/bse. */
+  get tvalues(): number[] {
+    const se = this.bse;
     return this.params.map((b, i) => b / se[i]);
   }
 
   /** Two-sided p-values from Student t with n − k degrees of freedom. */
-  pvalues(type: CovType = 'nonrobust'): number[] {
-    return this.tvalues(type).map((t) => tTwoSidedP(t, this.dfResid));
+  get pvalues(): number[] {
+    return this.tvalues.map((t) => tTwoSidedP(t, this.dfResid));
   }
 
-  /** Confidence intervals for the coefficients at `level` per cent (default 95). */
-  confInt(level = 95, type: CovType = 'nonrobust'): [number, number][] {
+  /** Confidence intervals for the coefficients at `level` per cent (default 95; the fit's `covType`, or `type`). */
+  confInt(level = 95, type: CovType = this.covType): [number, number][] {
     const q = tQuantile(1 - (1 - level / 100) / 2, this.dfResid);
-    const se = this.bse(type);
+    const se = type === this.covType ? this.bse : this.robust(type).bse;
     return this.params.map((b, i) => [b - q * se[i], b + q * se[i]]);
   }
 
@@ -236,7 +277,7 @@ export class FittedOLS {
    * of the mean and confidence (mean) and prediction (observation) intervals.
    */
   predict(xNew: readonly (readonly number[])[], level = 95): OLSPrediction {
-    const k = this.names.length;
+    const k = this.paramNames.length;
     const rows = xNew.map((r, i) => {
       const row = this.intercept ? [1, ...r] : r.slice();
       if (row.length !== k) throw new ArgumentError(`predict: row ${i + 1} has ${r.length} values; expected ${k - (this.intercept ? 1 : 0)}`, 'xNew');
@@ -257,9 +298,10 @@ export class FittedOLS {
     };
   }
 
-  /** A plain-text table in the layout of statsmodels' `summary()`. */
-  summary(covType: CovType = 'nonrobust'): string {
-    const se = this.bse(covType), t = this.tvalues(covType), p = this.pvalues(covType), ci = this.confInt(95, covType);
+  /** A plain-text table in the layout of statsmodels' `summary()` (the fit's `covType`, or `covType`). */
+  summary(covType: CovType = this.covType): string {
+    if (covType !== this.covType) return this.robust(covType).summary();
+    const se = this.bse, t = this.tvalues, p = this.pvalues, ci = this.confInt(95);
     const jb = this.jarqueBera;
     const om = this.nobs >= 8 ? omnibusNormality(this.resid) : { statistic: NaN, pValue: NaN };
     const head = keyValueBlock(
@@ -276,7 +318,7 @@ export class FittedOLS {
     );
     const coefTable = table(
       ['', 'coef', 'std err', 't', 'P>|t|', '[0.025', '0.975]'],
-      this.names.map((nm, i) => [nm, fmt(this.params[i]), fmt(se[i]), t[i].toFixed(3), p[i].toFixed(3), fmt(ci[i][0]), fmt(ci[i][1])]),
+      this.paramNames.map((nm, i) => [nm, fmt(this.params[i]), fmt(se[i]), t[i].toFixed(3), p[i].toFixed(3), fmt(ci[i][0]), fmt(ci[i][1])]),
       12,
     );
     const tail = keyValueBlock(
@@ -286,10 +328,55 @@ export class FittedOLS {
     return [rule(), '                            OLS Regression Results', rule(), head, rule(), coefTable, rule(), tail, rule()].join('\n');
   }
 
-  toJSON(): OLSParams & { kind: 'ols' } {
-    return { kind: 'ols', names: this.names, values: this.params, scale: this.scale, dfResid: this.dfResid, xtxInv: this.xtxInv, intercept: this.intercept };
+  /** Plain JSON with the estimates and the data; {@link FittedOLS.fromJSON} restores an equal model. */
+  toJSON(): OLSJSON {
+    return {
+      kind: 'ols', names: this.paramNames.slice(), values: this.params.slice(), scale: this.scale, dfResid: this.dfResid,
+      xtxInv: this.xtxInv.map((r) => r.slice()), intercept: this.intercept,
+      yName: this.yName, covType: this.covType, y: Array.from(this.y), X: this.X.map((r) => r.slice()),
+    };
+  }
+
+  /** Restores a model saved with {@link FittedOLS.toJSON} (no refitting). */
+  static fromJSON(json: OLSJSON): FittedOLS {
+    if (!json || json.kind !== 'ols') throw new ArgumentError(`fromJSON: expected kind 'ols'; got '${String(json?.kind)}'`, 'json');
+    const k = Array.isArray(json.names) ? json.names.length : -1;
+    const ok = k > 0 && Array.isArray(json.values) && json.values.length === k && Array.isArray(json.y) && Array.isArray(json.X)
+      && json.X.length === json.y.length && json.X.every((r) => Array.isArray(r) && r.length === k)
+      && Array.isArray(json.xtxInv) && json.xtxInv.length === k;
+    if (!ok) throw new ArgumentError('fromJSON: an OLS model needs names, values, xtxInv (k × k), y and X (n × k) as saved by toJSON', 'json');
+    return new FittedOLS(Float64Array.from(json.y), json.X.map((r) => r.slice()), json.names.slice(), json.values.slice(), json.xtxInv.map((r) => r.slice()), !!json.intercept, json.yName ?? 'y', checkCovType(json.covType ?? 'nonrobust'));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitOLS} for the registry (the data come as a regression table). */
+export const olsOptionsSchema = z.strictObject({
+  intercept: z.boolean().default(true).describe('add a column of ones named const').meta({ cli: { flag: '--without-intercept', parse: () => false } }),
+  covType: z.enum(['nonrobust', 'HC0', 'HC1', 'HC2', 'HC3']).default('nonrobust').describe('covariance of the estimates (HC0-HC3: heteroskedasticity-consistent)'),
+});
+
+/** Registry entry of {@link fitOLS}. */
+export const olsEntry: RegressionModelEntry<z.output<typeof olsOptionsSchema>, FittedOLS> = {
+  name: 'ols',
+  shape: 'regression',
+  description: 'ordinary least squares with nonrobust and HC0-HC3 standard errors, as statsmodels OLS',
+  producesKind: 'ols',
+  options: olsOptionsSchema,
+  fit: (data, options) => fitOLS(data.y, data.X, { ...options, yName: data.yName }),
+  fromJSON: (json) => FittedOLS.fromJSON(json as OLSJSON),
+  report: (fit) => ({
+    params: { names: fit.paramNames, values: fit.params, stdErrors: fit.bse },
+    tvalues: fit.tvalues, pvalues: fit.pvalues,
+    sigma2: fit.scale, logLik: fit.llf, aic: fit.aic, bic: fit.bic, nobs: fit.nobs,
+    rsquared: fit.rsquared, rsquaredAdj: fit.rsquaredAdj, fvalue: fit.fvalue, fPvalue: fit.fPvalue,
+    durbinWatson: fit.durbinWatson, conditionNumber: fit.conditionNumber, covType: fit.covType,
+    bseHC: Object.fromEntries((['HC0', 'HC1', 'HC2', 'HC3'] as const).map((t) => [t, fit.robust(t).bse])),
+  }),
+  example: { file: 'sm_longley.csv', y: 'TOTEMP', x: ['GNPDEFL', 'GNP', 'UNEMP', 'ARMED', 'POP', 'YEAR'], options: olsOptionsSchema.parse({}) },
+};
 
 function quad(a: Matrix, x: readonly number[]): number {
   let s = 0;

@@ -2,19 +2,17 @@
  * Spatial regression by maximum likelihood: the spatial lag model (SAR, "spatial autoregressive")
  * y = ρWy + Xβ + ε and the spatial error model (SEM) y = Xβ + u, u = λWu + ε, ε ~ N(0, σ²I),
  * with the eigenvalue method for the Jacobian log|I − ρW| = Σ log(1 − ρ w_i) (Ord 1975), as
- * R spatialreg `lagsarlm` / `errorsarlm` with `method = "eigen"`.
+ * R spatialreg `lagsarlm` / `errorsarlm` with `method = "eigen"`; their reports, summaries and
+ * JSON.
  *
  * References: Anselin, "Spatial Econometrics: Methods and Models" (1988) ch. 6 and 12
  * (concentrated likelihood, analytic information matrix); Ord (1975), "Estimation methods for
  * models of spatial interaction", JASA 70; LeSage & Pace, "Introduction to Spatial Econometrics"
- * (2009) §2.7 (direct / indirect / total impacts); Cliff & Ord, "Spatial Processes" (1981) p. 203
- * (Moran's I of regression residuals, R spdep `lm.morantest`); Anselin, Bera, Florax & Yoon (1996)
- * (Lagrange multiplier diagnostics, R spdep `lm.LMtests`).
+ * (2009) §2.7 (direct / indirect / total impacts); Brent (1973) for the root of the score.
  *
- * Weights come from an edge list of 1-based unit ids with every undirected link listed in both
- * directions ({@link spatialWeights}). Row-standardised W = D⁻¹B (B binary, symmetric, D its row
- * sums) is similar to the symmetric D^{-1/2} B D^{-1/2}, so its eigenvalues are real and computed
- * exactly by a symmetric eigensolver (spatialreg's "eigen" method does the same).
+ * The weights and their eigenvalues live in spatial-weights.ts ({@link spatialWeights}); the OLS
+ * diagnostics (Moran's I, LM tests) that every fit reports, and the shared input handling, in
+ * spatial-diagnostics.ts ({@link spatialDiagnostics}).
  *
  * @example
  * const W = spatialWeights({ from, to }, 49);              // style 'W' (row-standardised)
@@ -23,521 +21,30 @@
  * const sem = fitSEM(crime, { INC: inc, HOVAL: hoval }, W);
  */
 import { ArgumentError, DataError, SingularMatrixError, ConvergenceError } from '../core/errors.js';
+import { z, type SpatialModelEntry } from '../core/model-entry.js';
 import { leastSquares, invertSPD, inverse, matvec, crossprod, type Matrix } from '../core/linalg.js';
 import { normalSf, chisqSf } from '../core/distributions.js';
+import { brentZero } from '../core/optimize.js';
 import { fmt, table, rule } from '../core/format.js';
+import { SpatialWeights, spatialWeights, type WeightsStyle } from './spatial-weights.js';
+import {
+  prepareSpatialDesign, olsDiagnostics, moranOf, residuals, sumSq, dotArr, gaussLogLik,
+  type RegressorInput, type SpatialRegressionOptions, type MoranTest, type LMTests,
+} from './spatial-diagnostics.js';
 
-// ---------------------------------------------------------------------------------------------
-// Weights
-// ---------------------------------------------------------------------------------------------
+// The weights and the diagnostics were defined here before they got files of their own; these
+// re-exports keep imports from './spatial.js' (the CLI's spatial command among them) working.
+export {
+  spatialWeights, SpatialWeights, type WeightsStyle, type EdgeList, type SpatialWeightsOptions, type WeightsEigen,
+} from './spatial-weights.js';
+export {
+  spatialDiagnostics, type SpatialRegressionOptions, type MoranTest, type ChiSquareTest, type LMTests, type SpatialDiagnostics,
+} from './spatial-diagnostics.js';
 
-/** Weights style: 'W' row-standardised (w_ij = 1/|N(i)|, R `style="W"`), 'B' binary (w_ij = 1). */
-export type WeightsStyle = 'W' | 'B';
-
-/** An edge list: parallel columns of 1-based unit ids (`from[i]` → `to[i]`). */
-export interface EdgeList {
-  readonly from: ArrayLike<number>;
-  readonly to: ArrayLike<number>;
-}
-
-/** Options of {@link spatialWeights}. */
-export interface SpatialWeightsOptions {
-  /** 'W' (row-standardised, default) or 'B' (binary). */
-  style?: WeightsStyle;
-  /**
-   * The data's id column (row r of the data has id `ids[r]`); the edge list refers to these ids.
-   * Default: ids 1..n in row order.
-   */
-  ids?: ArrayLike<number>;
-  /**
-   * Accept a neighbour graph with more than one connected component. Default false: a
-   * disconnected graph throws a {@link DataError} (the likelihood is still defined, but such
-   * lists are usually a data mistake, e.g. a missing link between two regions).
-   */
-  allowDisconnected?: boolean;
-}
-
-/** Eigen-decomposition of the symmetric matrix S = D^{1/2} W D^{-1/2} similar to W. */
-export interface WeightsEigen {
-  /** Eigenvalues of W (= of S), ascending. */
-  readonly values: number[];
-  /** Orthonormal eigenvectors of S, `vectors[i][k]` belongs to `values[k]`. */
-  readonly vectors: Matrix;
-}
-
-/**
- * Sparse spatial weights built by {@link spatialWeights}: neighbour lists (0-based rows) with
- * their weights, the lag operator Wx, and the (lazily computed, cached) exact eigenvalues of W.
- */
-export class SpatialWeights {
-  /** Row sums of the binary matrix B (number of neighbours of each unit). */
-  readonly cardinality: number[];
-  /** Number of directed links (non-zero w_ij). */
-  readonly nLinks: number;
-  /** S0 = Σ_ij w_ij. */
-  readonly s0: number;
-  /** Number of connected components of the neighbour graph (1 when connected). */
-  readonly components: number;
-  /** √d_i of the similarity S = D^{1/2} W D^{-1/2} (all ones for style 'B'). */
-  private readonly sqrtD: number[];
-  private eig: WeightsEigen | undefined;
-
-  constructor(
-    /** Number of units. */
-    readonly n: number,
-    readonly style: WeightsStyle,
-    /** Unit ids in row order. */
-    readonly ids: readonly number[],
-    /** `neighbours[i]`: rows (0-based, ascending) adjacent to row i. */
-    readonly neighbours: readonly (readonly number[])[],
-    components: number,
-  ) {
-    this.cardinality = neighbours.map((nb) => nb.length);
-    this.nLinks = this.cardinality.reduce((s, c) => s + c, 0);
-    this.s0 = style === 'W' ? n : this.nLinks;
-    this.components = components;
-    this.sqrtD = style === 'W' ? this.cardinality.map(Math.sqrt) : new Array<number>(n).fill(1);
-  }
-
-  /** The weights of row i, aligned with `neighbours[i]`. */
-  rowWeights(i: number): number[] {
-    const c = this.neighbours[i].length;
-    return new Array<number>(c).fill(this.style === 'W' ? 1 / c : 1);
-  }
-
-  /** w_ij for a link i → j (0 when absent). */
-  weight(i: number, j: number): number {
-    if (!this.neighbours[i].includes(j)) return 0;
-    return this.style === 'W' ? 1 / this.neighbours[i].length : 1;
-  }
-
-  /** The spatial lag Wx (R `lag.listw`). */
-  lag(x: ArrayLike<number>): Float64Array {
-    if (x.length !== this.n) throw new ArgumentError(`lag: x has ${x.length} values but the weights have ${this.n} units`, 'x');
-    const out = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const nb = this.neighbours[i];
-      let s = 0;
-      for (const j of nb) s += x[j];
-      out[i] = this.style === 'W' ? s / nb.length : s;
-    }
-    return out;
-  }
-
-  /** W'x, the lag by the transposed weights. */
-  lagTransposed(x: ArrayLike<number>): Float64Array {
-    if (x.length !== this.n) throw new ArgumentError(`lagTransposed: x has ${x.length} values but the weights have ${this.n} units`, 'x');
-    const out = new Float64Array(this.n);
-    for (let i = 0; i < this.n; i++) {
-      const nb = this.neighbours[i];
-      const w = this.style === 'W' ? 1 / nb.length : 1;
-      for (const j of nb) out[j] += w * x[i];
-    }
-    return out;
-  }
-
-  /** W as a dense n×n matrix. */
-  toMatrix(): Matrix {
-    const m: Matrix = Array.from({ length: this.n }, () => new Array<number>(this.n).fill(0));
-    for (let i = 0; i < this.n; i++) {
-      const w = this.style === 'W' ? 1 / this.neighbours[i].length : 1;
-      for (const j of this.neighbours[i]) m[i][j] = w;
-    }
-    return m;
-  }
-
-  /**
-   * Exact eigenvalues of W, ascending. W = D^{-1/2} S D^{1/2} with S = D^{-1/2} B D^{-1/2}
-   * symmetric (style 'W') or S = B (style 'B'), so a symmetric eigensolver gives them (Ord 1975).
-   * Householder tridiagonalisation + implicit QL (`symmetricEigenHQL` below): O(n³) with a small
-   * constant (n = 506 in under 2 s; the cyclic Jacobi of core `symmetricEigen` needs about a minute).
-   */
-  eigenvalues(): number[] {
-    return this.eigen().values.slice();
-  }
-
-  /** tr(W'W + WW) = Σ_ij (w_ij² + w_ij w_ji), spdep `tracew`. */
-  traceWtWplusWW(): number {
-    let t = 0;
-    for (let i = 0; i < this.n; i++) {
-      const nb = this.neighbours[i];
-      const wi = this.style === 'W' ? 1 / nb.length : 1;
-      for (const j of nb) {
-        const wj = this.style === 'W' ? 1 / this.neighbours[j].length : 1; // w_ji (the list is symmetric)
-        t += wi * wi + wi * wj;
-      }
-    }
-    return t;
-  }
-
-  /** @internal eigen-decomposition of the symmetric similar matrix (cached). */
-  eigen(): WeightsEigen {
-    if (this.eig) return this.eig;
-    const n = this.n;
-    const s: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-    for (let i = 0; i < n; i++) {
-      for (const j of this.neighbours[i]) s[i][j] = this.style === 'W' ? 1 / (this.sqrtD[i] * this.sqrtD[j]) : 1;
-    }
-    const { values, vectors } = symmetricEigenHQL(s);
-    this.eig = { values, vectors };
-    return this.eig;
-  }
-
-  /** @internal √d_i of the similarity transform. */
-  similarityScale(): readonly number[] {
-    return this.sqrtD;
-  }
-}
-
-/**
- * Builds spatial weights from an edge list of 1-based unit ids (`from`, `to`; each undirected
- * link listed in both directions, as `data/*_edges.csv` and R spdep `nb` objects), then
- * row-standardises (style 'W', R `nb2listw(nb, style="W")`) or keeps binary weights ('B').
- *
- * Throws {@link DataError} (argument 'edges' or 'ids') for: an id outside 1..n or not in the data's
- * id column (naming the id), a self-link, a repeated link, a link without its reverse (naming one),
- * an island (a unit without neighbours, naming it), and, unless `allowDisconnected`, a
- * disconnected neighbour graph.
- *
- * @param edges `{from, to}` columns, or an array of `[from, to]` pairs.
- * @param n number of units (rows of the data).
- */
-export function spatialWeights(
-  edges: EdgeList | readonly (readonly [number, number])[],
-  n: number,
-  options: SpatialWeightsOptions = {},
-): SpatialWeights {
-  const style = options.style ?? 'W';
-  if (style !== 'W' && style !== 'B') throw new ArgumentError(`spatialWeights: style must be 'W' or 'B'; got '${String(style)}'`, 'style');
-  if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`spatialWeights: n must be a positive integer (the number of units); got ${n}`, 'n');
-  let from: ArrayLike<number>, to: ArrayLike<number>;
-  if (Array.isArray(edges)) {
-    const pairs = edges as readonly (readonly [number, number])[];
-    from = pairs.map((p) => p[0]);
-    to = pairs.map((p) => p[1]);
-  } else {
-    ({ from, to } = edges as EdgeList);
-  }
-  if (from.length !== to.length) {
-    throw new DataError(`spatialWeights: the edge list has ${from.length} 'from' ids but ${to.length} 'to' ids; give one 'to' per 'from'`, 'edges');
-  }
-  // id → row.
-  const ids: number[] = options.ids ? Array.from(options.ids) : Array.from({ length: n }, (_, i) => i + 1);
-  if (ids.length !== n) throw new DataError(`spatialWeights: ids has ${ids.length} entries for n = ${n} units; give one id per data row`, 'ids');
-  const rowOf = new Map<number, number>();
-  ids.forEach((id, r) => {
-    if (!Number.isFinite(id)) throw new DataError(`spatialWeights: the id of data row ${r + 1} is missing or not a number`, 'ids');
-    if (rowOf.has(id)) throw new DataError(`spatialWeights: id ${id} appears twice in the data (rows ${(rowOf.get(id) ?? 0) + 1} and ${r + 1}); ids must be unique`, 'ids');
-    rowOf.set(id, r);
-  });
-  const lookup = (id: number, k: number, side: string): number => {
-    const r = rowOf.get(id);
-    if (r === undefined) {
-      const where = options.ids ? "is not in the data's id column" : `is outside 1..${n}`;
-      throw new DataError(`spatialWeights: edge ${k + 1} has ${side} id ${id}, which ${where}; every id in the edge list must name a data row`, 'edges');
-    }
-    return r;
-  };
-  const sets: Set<number>[] = Array.from({ length: n }, () => new Set<number>());
-  for (let k = 0; k < from.length; k++) {
-    const i = lookup(from[k], k, "'from'"), j = lookup(to[k], k, "'to'");
-    if (i === j) throw new DataError(`spatialWeights: edge ${k + 1} links id ${ids[i]} to itself; remove self-links`, 'edges');
-    if (sets[i].has(j)) throw new DataError(`spatialWeights: the link ${ids[i]} → ${ids[j]} is listed twice (edge ${k + 1}); list each direction once`, 'edges');
-    sets[i].add(j);
-  }
-  for (let i = 0; i < n; i++) {
-    for (const j of sets[i]) {
-      if (!sets[j].has(i)) {
-        throw new DataError(
-          `spatialWeights: the edge list is asymmetric: link ${ids[i]} → ${ids[j]} has no reverse ${ids[j]} → ${ids[i]}; list every undirected link in both directions`,
-          'edges',
-        );
-      }
-    }
-  }
-  const islands = ids.filter((_, i) => sets[i].size === 0);
-  if (islands.length) {
-    throw new DataError(
-      `spatialWeights: unit(s) with no neighbours (islands): id ${islands.slice(0, 10).join(', ')}${islands.length > 10 ? ', …' : ''}; add their links or drop those rows`,
-      'edges',
-    );
-  }
-  const neighbours = sets.map((s) => Array.from(s).sort((a, b) => a - b));
-  // Connected components by breadth-first search.
-  const comp = new Array<number>(n).fill(-1);
-  let components = 0;
-  for (let start = 0; start < n; start++) {
-    if (comp[start] >= 0) continue;
-    const queue = [start];
-    comp[start] = components;
-    for (let q = 0; q < queue.length; q++) {
-      for (const j of neighbours[queue[q]]) if (comp[j] < 0) { comp[j] = components; queue.push(j); }
-    }
-    components++;
-  }
-  if (components > 1 && !options.allowDisconnected) {
-    const other = comp.indexOf(1);
-    throw new DataError(
-      `spatialWeights: the neighbour graph is disconnected (${components} components; e.g. id ${ids[0]} and id ${ids[other]} are not linked by any path); check the edge list, or pass allowDisconnected: true`,
-      'edges',
-    );
-  }
-  return new SpatialWeights(n, style, ids, neighbours, components);
-}
-
-/**
- * Eigen-decomposition of a symmetric matrix by Householder reduction to tridiagonal form and the
- * implicit QL algorithm with Wilkinson shifts (EISPACK tred2/tql2, Bowdler, Martin, Reinsch &
- * Wilkinson 1968; as in the public-domain JAMA library; Golub & Van Loan §8.3). Eigenvalues
- * ascending, `vectors[i][k]` the i-th component of the k-th (orthonormal) eigenvector.
- * About 30 times faster than cyclic Jacobi (core `symmetricEigen`) at n = 506, to the same accuracy.
- */
-function symmetricEigenHQL(a: Matrix): { values: number[]; vectors: Matrix } {
-  const n = a.length;
-  const V: Matrix = a.map((r) => r.slice());
-  const d = new Array<number>(n).fill(0), e = new Array<number>(n).fill(0);
-  if (n === 0) return { values: [], vectors: [] };
-  // tred2: Householder tridiagonalisation, accumulating the transformations in V.
-  for (let j = 0; j < n; j++) d[j] = V[n - 1][j];
-  for (let i = n - 1; i > 0; i--) {
-    let scale = 0, h = 0;
-    for (let k = 0; k < i; k++) scale += Math.abs(d[k]);
-    if (scale === 0) {
-      e[i] = d[i - 1];
-      for (let j = 0; j < i; j++) { d[j] = V[i - 1][j]; V[i][j] = 0; V[j][i] = 0; }
-    } else {
-      for (let k = 0; k < i; k++) { d[k] /= scale; h += d[k] * d[k]; }
-      let f = d[i - 1];
-      let g = Math.sqrt(h);
-      if (f > 0) g = -g;
-      e[i] = scale * g;
-      h -= f * g;
-      d[i - 1] = f - g;
-      for (let j = 0; j < i; j++) e[j] = 0;
-      for (let j = 0; j < i; j++) {
-        f = d[j];
-        V[j][i] = f;
-        g = e[j] + V[j][j] * f;
-        for (let k = j + 1; k <= i - 1; k++) { g += V[k][j] * d[k]; e[k] += V[k][j] * f; }
-        e[j] = g;
-      }
-      f = 0;
-      for (let j = 0; j < i; j++) { e[j] /= h; f += e[j] * d[j]; }
-      const hh = f / (h + h);
-      for (let j = 0; j < i; j++) e[j] -= hh * d[j];
-      for (let j = 0; j < i; j++) {
-        f = d[j]; g = e[j];
-        for (let k = j; k <= i - 1; k++) V[k][j] -= f * e[k] + g * d[k];
-        d[j] = V[i - 1][j];
-        V[i][j] = 0;
-      }
-    }
-    d[i] = h;
-  }
-  for (let i = 0; i < n - 1; i++) {
-    V[n - 1][i] = V[i][i];
-    V[i][i] = 1;
-    const h = d[i + 1];
-    if (h !== 0) {
-      for (let k = 0; k <= i; k++) d[k] = V[k][i + 1] / h;
-      for (let j = 0; j <= i; j++) {
-        let g = 0;
-        for (let k = 0; k <= i; k++) g += V[k][i + 1] * V[k][j];
-        for (let k = 0; k <= i; k++) V[k][j] -= g * d[k];
-      }
-    }
-    for (let k = 0; k <= i; k++) V[k][i + 1] = 0;
-  }
-  for (let j = 0; j < n; j++) { d[j] = V[n - 1][j]; V[n - 1][j] = 0; }
-  V[n - 1][n - 1] = 1;
-  e[0] = 0;
-  // tql2: implicit QL iterations on the tridiagonal matrix (d, e).
-  for (let i = 1; i < n; i++) e[i - 1] = e[i];
-  e[n - 1] = 0;
-  let f = 0, tst1 = 0;
-  const eps = Number.EPSILON;
-  for (let l = 0; l < n; l++) {
-    tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
-    let m = l;
-    while (m < n - 1 && Math.abs(e[m]) > eps * tst1) m++;
-    if (m > l) {
-      let iter = 0;
-      do {
-        if (++iter > 100) throw new ConvergenceError(`symmetric eigensolver: no convergence for eigenvalue ${l + 1} of ${n}`);
-        let g = d[l];
-        let p = (d[l + 1] - g) / (2 * e[l]);
-        let r = Math.hypot(p, 1);
-        if (p < 0) r = -r;
-        d[l] = e[l] / (p + r);
-        d[l + 1] = e[l] * (p + r);
-        const dl1 = d[l + 1];
-        let h = g - d[l];
-        for (let i = l + 2; i < n; i++) d[i] -= h;
-        f += h;
-        p = d[m];
-        let c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
-        const el1 = e[l + 1];
-        for (let i = m - 1; i >= l; i--) {
-          c3 = c2; c2 = c; s2 = s;
-          g = c * e[i];
-          h = c * p;
-          r = Math.hypot(p, e[i]);
-          e[i + 1] = s * r;
-          s = e[i] / r;
-          c = p / r;
-          p = c * d[i] - s * g;
-          d[i + 1] = h + s * (c * g + s * d[i]);
-          for (let k = 0; k < n; k++) {
-            const row = V[k];
-            h = row[i + 1];
-            row[i + 1] = s * row[i] + c * h;
-            row[i] = c * row[i] - s * h;
-          }
-        }
-        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
-        e[l] = s * p;
-        d[l] = c * p;
-      } while (Math.abs(e[l]) > eps * tst1);
-    }
-    d[l] += f;
-    e[l] = 0;
-  }
-  const order = d.map((_, k) => k).sort((p, q) => d[p] - d[q]);
-  return { values: order.map((k) => d[k]), vectors: V.map((row) => order.map((k) => row[k])) };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Shared input handling
-// ---------------------------------------------------------------------------------------------
-
-/** Options of {@link fitSAR} and {@link fitSEM}. */
-export interface SpatialRegressionOptions {
-  /** Column names when X is given as rows. Default x1, x2, … */
-  names?: readonly string[];
-  /** Add an intercept column named '(Intercept)' first (as R). Default true. */
-  intercept?: boolean;
-  /** Name of the dependent variable, for the summary. Default 'y'. */
-  yName?: string;
-}
-
-interface Design {
-  y: Float64Array;
-  X: Matrix;
-  names: string[];
-  intercept: boolean;
-  yName: string;
-}
-
-type RegressorInput = Readonly<Record<string, ArrayLike<number>>> | readonly (readonly number[])[];
-
-function prepare(fn: string, y: ArrayLike<number>, x: RegressorInput, W: SpatialWeights, options: SpatialRegressionOptions, extra: number): Design {
-  if (!(W instanceof SpatialWeights)) throw new ArgumentError(`${fn}: W must be built by spatialWeights(edges, n)`, 'W');
-  const intercept = options.intercept ?? true;
-  const n = y.length;
-  if (n !== W.n) throw new DataError(`${fn}: y has ${n} values but the weights have ${W.n} units; give one weights unit per observation`, 'y');
-  let names: string[];
-  let cols: ArrayLike<number>[];
-  if (Array.isArray(x)) {
-    const rows = x as readonly (readonly number[])[];
-    if (rows.length !== n) throw new DataError(`${fn}: X has ${rows.length} rows but y has ${n}`, 'X');
-    const k = rows.length ? rows[0].length : 0;
-    names = options.names ? options.names.slice() : Array.from({ length: k }, (_, j) => `x${j + 1}`);
-    if (names.length !== k) throw new ArgumentError(`${fn}: names has ${names.length} entries for ${k} columns of X`, 'names');
-    rows.forEach((r, i) => {
-      if (r.length !== k) throw new DataError(`${fn}: row ${i + 1} of X has ${r.length} values; expected ${k}`, 'X');
-    });
-    cols = names.map((_, j) => rows.map((r) => r[j]));
-  } else {
-    const rec = x as Readonly<Record<string, ArrayLike<number>>>;
-    names = Object.keys(rec);
-    if (options.names) {
-      if (options.names.length !== names.length) throw new ArgumentError(`${fn}: names has ${options.names.length} entries for ${names.length} columns of X`, 'names');
-      names = options.names.slice();
-    }
-    cols = Object.keys(rec).map((k) => rec[k]);
-  }
-  cols.forEach((c, j) => {
-    if (c.length !== n) throw new DataError(`${fn}: column '${names[j]}' has ${c.length} values but y has ${n}`, 'X');
-  });
-  if (intercept) {
-    if (names.includes('(Intercept)')) throw new ArgumentError(`${fn}: a column is named '(Intercept)' and intercept is on; drop one`, 'X');
-    names = ['(Intercept)', ...names];
-    cols = [new Float64Array(n).fill(1), ...cols];
-  }
-  const k = names.length;
-  for (let i = 0; i < n; i++) {
-    if (!Number.isFinite(y[i])) throw new DataError(`${fn}: y has a missing or non-finite value at row ${i + 1}; spatial models need complete data (drop the unit from data and weights)`, 'y');
-    for (let j = 0; j < k; j++) {
-      if (!Number.isFinite(cols[j][i])) throw new DataError(`${fn}: column '${names[j]}' has a missing or non-finite value at row ${i + 1}; spatial models need complete data`, 'X');
-    }
-  }
-  if (k === 0) throw new ArgumentError(`${fn} needs at least one regressor or the intercept`, 'X');
-  if (n <= k + extra) {
-    throw new DataError(`${fn} needs more observations than parameters; got ${n} rows for ${k + extra} parameters (${k} coefficients, σ² and the spatial parameter)`, 'y');
-  }
-  const X: Matrix = Array.from({ length: n }, (_, i) => cols.map((c) => c[i]));
-  return { y: Float64Array.from(y), X, names, intercept, yName: options.yName ?? 'y' };
-}
-
-function sumSq(e: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < e.length; i++) s += e[i] * e[i];
-  return s;
-}
-
-function dotArr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
-}
-
-function residuals(X: Matrix, y: ArrayLike<number>, coef: readonly number[]): Float64Array {
-  const fit = matvec(X, coef);
-  return Float64Array.from(y, (v, i) => v - fit[i]);
-}
-
-const LOG_2PI = Math.log(2 * Math.PI);
-
-/** Gaussian log-likelihood at the ML variance SSE/n: −n/2 (log 2π + log(SSE/n) + 1). */
-function gaussLogLik(sse: number, n: number): number {
-  return -0.5 * n * (LOG_2PI + Math.log(sse / n) + 1);
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1-D optimisation: grid + Brent's root finder on the analytic score
 // ---------------------------------------------------------------------------------------------
-
-/**
- * Brent's zero finder (Brent 1973, "Algorithms for Minimization without Derivatives", ch. 4):
- * bisection safeguarding secant / inverse quadratic steps. Needs f(a)·f(b) ≤ 0.
- */
-function brentZero(f: (x: number) => number, a: number, b: number, fa: number, fb: number, tol = 1e-15): number {
-  if (fa === 0) return a;
-  if (fb === 0) return b;
-  let c = a, fc = fa, d = b - a, e = d;
-  for (let iter = 0; iter < 200; iter++) {
-    if (Math.abs(fc) < Math.abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
-    const tol1 = 2 * Number.EPSILON * Math.abs(b) + 0.5 * tol;
-    const m = 0.5 * (c - b);
-    if (Math.abs(m) <= tol1 || fb === 0) return b;
-    if (Math.abs(e) >= tol1 && Math.abs(fa) > Math.abs(fb)) {
-      let p: number, q: number;
-      const s = fb / fa;
-      if (a === c) { p = 2 * m * s; q = 1 - s; } else {
-        const qq = fa / fc, r = fb / fc;
-        p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
-        q = (qq - 1) * (r - 1) * (s - 1);
-      }
-      if (p > 0) q = -q; else p = -p;
-      if (2 * p < Math.min(3 * m * q - Math.abs(tol1 * q), Math.abs(e * q))) { e = d; d = p / q; } else { d = m; e = m; }
-    } else { d = m; e = m; }
-    a = b; fa = fb;
-    b += Math.abs(d) > tol1 ? d : m > 0 ? tol1 : -tol1;
-    fb = f(b);
-    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) { c = a; fc = fa; d = b - a; e = d; }
-  }
-  return b;
-}
 
 /**
  * Maximises a smooth concentrated log-likelihood `ll` on the open interval (lo, hi) given its
@@ -637,142 +144,6 @@ function invertInformation(info: Matrix, fn: string): Matrix {
 }
 
 // ---------------------------------------------------------------------------------------------
-// OLS spatial diagnostics (Moran's I of residuals, LM tests)
-// ---------------------------------------------------------------------------------------------
-
-/** Moran's I test of OLS residuals (R spdep `lm.morantest`, alternative "greater"). */
-export interface MoranTest {
-  /** Observed I = (n/S0) e'We / e'e. */
-  statistic: number;
-  /** E[I] under no spatial autocorrelation, Cliff & Ord (1981) p. 203. */
-  expectation: number;
-  variance: number;
-  /** Standard deviate (I − E[I])/√Var[I]. */
-  z: number;
-  /** Upper-tail normal p-value (alternative "greater"). */
-  pValue: number;
-}
-
-/** A χ² Lagrange multiplier (Rao score) test. */
-export interface ChiSquareTest {
-  statistic: number;
-  df: number;
-  pValue: number;
-}
-
-/** Lagrange multiplier diagnostics for spatial dependence of OLS residuals (R spdep `lm.LMtests`). */
-export interface LMTests {
-  LMerr: ChiSquareTest;
-  LMlag: ChiSquareTest;
-  RLMerr: ChiSquareTest;
-  RLMlag: ChiSquareTest;
-  SARMA: ChiSquareTest;
-}
-
-/** OLS fit with its spatial diagnostics ({@link spatialDiagnostics}). */
-export interface SpatialDiagnostics {
-  names: string[];
-  coef: number[];
-  logLik: number;
-  moran: MoranTest;
-  lm: LMTests;
-}
-
-function olsDiagnostics(d: Design, W: SpatialWeights): SpatialDiagnostics {
-  const { y, X, names } = d;
-  const n = y.length, k = names.length;
-  const { coef, xtxInv } = leastSquares(X, y, names);
-  const u = residuals(X, y, coef);
-  const uu = sumSq(u);
-  if (!(uu > 1e-24 * sumSq(y))) {
-    throw new DataError('y is fitted exactly by the columns of X (zero residuals); there is no error variance to model — check that y is not one of the regressors', 'y');
-  }
-  const Wu = W.lag(u);
-  const uWu = dotArr(u, Wu);
-  // Moran's I with the symmetrised weights U = (W + W')/2 (spdep listw2U), Cliff & Ord p. 203.
-  const S0 = W.s0;
-  let S1 = 0;
-  for (let i = 0; i < n; i++) {
-    for (const j of W.neighbours[i]) {
-      const s = W.weight(i, j) + W.weight(j, i);
-      S1 += s * s;
-    }
-  }
-  S1 *= 0.5;
-  const I = (n / S0) * (uWu / uu);
-  const Z: Float64Array[] = [];
-  for (let j = 0; j < k; j++) {
-    const col = X.map((r) => r[j]);
-    const a = W.lag(col), b = W.lagTransposed(col);
-    Z.push(a.map((v, i) => 0.5 * (v + b[i])));
-  }
-  const C1: Matrix = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += X[i][a] * Z[b][i];
-    return s;
-  }));
-  const C2: Matrix = Array.from({ length: k }, (_, a) => Array.from({ length: k }, (_, b) => dotArr(Z[a], Z[b])));
-  const C3 = mat(xtxInv, C1);
-  const trA = trace(C3);
-  const EI = -(n * trA) / ((n - k) * S0);
-  const trA2 = trace(mat(C3, C3));
-  const trB = 4 * trace(mat(xtxInv, C2));
-  const VI = ((n * n) / (S0 * S0 * (n - k) * (n - k + 2))) * (S1 + 2 * trA2 - trB - (2 * trA * trA) / (n - k));
-  const zI = (I - EI) / Math.sqrt(VI);
-  const moran: MoranTest = { statistic: I, expectation: EI, variance: VI, z: zI, pValue: normalSf(zI) };
-  // LM tests (Anselin et al. 1996; spdep lm.LMtests).
-  const sigma2 = uu / n;
-  const TrW = W.traceWtWplusWW();
-  const yhat = matvec(X, coef);
-  const Wy = W.lag(y), Wyhat = W.lag(yhat);
-  const XtWyhat = Array.from({ length: k }, (_, a) => {
-    let s = 0;
-    for (let i = 0; i < n; i++) s += X[i][a] * Wyhat[i];
-    return s;
-  });
-  const quadForm = dotArr(XtWyhat, matvec(xtxInv, XtWyhat));
-  const J = (1 / (n * sigma2)) * (sumSq(Wyhat) - quadForm + TrW * sigma2);
-  const dutWu = uWu / sigma2, dutWy = dotArr(u, Wy) / sigma2;
-  const nJ = n * J;
-  const chi = (statistic: number, df: number): ChiSquareTest => ({ statistic, df, pValue: chisqSf(statistic, df) });
-  const resa = (dutWu * dutWu) / TrW;
-  const rlmLag = (dutWy - dutWu) ** 2 / (nJ - TrW);
-  const lm: LMTests = {
-    LMerr: chi(resa, 1),
-    LMlag: chi((dutWy * dutWy) / nJ, 1),
-    RLMerr: chi((dutWu - (TrW / nJ) * dutWy) ** 2 / (TrW * (1 - TrW / nJ)), 1),
-    RLMlag: chi(rlmLag, 1),
-    SARMA: chi(rlmLag + resa, 2),
-  };
-  return { names: names.slice(), coef, logLik: gaussLogLik(uu, n), moran, lm };
-}
-
-function mat(a: Matrix, b: Matrix): Matrix {
-  return a.map((row) => b[0].map((_, j) => row.reduce((s, v, l) => s + v * b[l][j], 0)));
-}
-
-function trace(a: Matrix): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i][i];
-  return s;
-}
-
-/**
- * OLS of y on X with the spatial diagnostics of its residuals for weights W: Moran's I test
- * (Cliff & Ord 1981; R spdep `lm.morantest`) and the Lagrange multiplier tests LMerr, LMlag,
- * robust RLMerr, RLMlag and SARMA (Anselin, Bera, Florax & Yoon 1996; R spdep `lm.LMtests`).
- * X as in {@link fitSAR} (intercept '(Intercept)' added by default).
- */
-export function spatialDiagnostics(
-  y: ArrayLike<number>,
-  X: RegressorInput,
-  W: SpatialWeights,
-  options: SpatialRegressionOptions = {},
-): SpatialDiagnostics {
-  return olsDiagnostics(prepare('spatialDiagnostics', y, X, W, options, 0), W);
-}
-
-// ---------------------------------------------------------------------------------------------
 // Fitted models
 // ---------------------------------------------------------------------------------------------
 
@@ -827,12 +198,19 @@ export interface SpatialModelJSON {
   covariance: number[][];
   interval: [number, number];
   weightsStyle: WeightsStyle;
+  /** Residuals and fitted values, the OLS diagnostics and log-likelihood (absent in files of 0.1). */
+  resid?: number[];
+  fitted?: number[];
+  moranI?: MoranTest;
+  lmTests?: LMTests;
+  logLikOLS?: number;
+  residualMoran?: number;
 }
 
 abstract class FittedSpatial {
   readonly nobs: number;
   /** Asymptotic standard errors of the coefficients (analytic information matrix). */
-  readonly stdErrors: number[];
+  readonly bse: number[];
   /** Asymptotic standard error of the spatial parameter. */
   readonly spatialStdError: number;
   /** AIC = −2 logLik + 2(k + 2), counting σ² and the spatial parameter (R `AIC(lagsarlm)`). */
@@ -841,7 +219,8 @@ abstract class FittedSpatial {
   private readonly residualMoran: number;
 
   constructor(
-    readonly names: string[],
+    /** Coefficient names ('(Intercept)' first when added). */
+    readonly paramNames: string[],
     /** β̂. */
     readonly params: number[],
     /** ρ̂ or λ̂. */
@@ -849,13 +228,13 @@ abstract class FittedSpatial {
     /** ML residual variance σ̂² = e'e/n. */
     readonly sigma2: number,
     /** Maximised log-likelihood. */
-    readonly logLik: number,
+    readonly llf: number,
     /** Asymptotic covariance of (σ², ρ|λ, β…) (R's `resvar`). */
     readonly covariance: Matrix,
     /** Residuals ε̂ (of the filtered regression, as R's `residuals()`). */
     readonly resid: Float64Array,
     /** y − ε̂ (R's `fitted()`). */
-    readonly fitted: Float64Array,
+    readonly fittedValues: Float64Array,
     /** Search interval (1/λmin, 1/λmax) of the spatial parameter. */
     readonly interval: [number, number],
     /** Moran's I test of the OLS residuals. */
@@ -869,19 +248,44 @@ abstract class FittedSpatial {
   ) {
     this.residualMoran = residualMoran;
     this.nobs = resid.length;
-    this.stdErrors = names.map((_, j) => Math.sqrt(covariance[j + 2][j + 2]));
+    this.bse = paramNames.map((_, j) => Math.sqrt(covariance[j + 2][j + 2]));
     this.spatialStdError = Math.sqrt(covariance[1][1]);
-    this.aic = -2 * logLik + 2 * (names.length + 2);
-    const lr = 2 * (logLik - logLikOLS);
+    this.aic = -2 * llf + 2 * (paramNames.length + 2);
+    const lr = 2 * (llf - logLikOLS);
     this.lrTest = { statistic: lr, df: 1, pValue: chisqSf(lr, 1), logLikOLS };
+  }
+
+  /** BIC = −2 llf + (k + 2) log n, counting σ² and the spatial parameter. */
+  get bic(): number {
+    return -2 * this.llf + (this.paramNames.length + 2) * Math.log(this.nobs);
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.paramNames} (statsmodels' names); kept for one release. */
+  get names(): string[] {
+    return this.paramNames;
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.bse} (statsmodels' names); kept for one release. */
+  get stdErrors(): number[] {
+    return this.bse;
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.llf} (statsmodels' names); kept for one release. */
+  get logLik(): number {
+    return this.llf;
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.fittedValues} (statsmodels' names); kept for one release. */
+  get fitted(): Float64Array {
+    return this.fittedValues;
   }
 
   /** The report fields both models share (the model-specific coefficient is added by each). */
   protected commonReport(model: 'SAR' | 'SEM'): SpatialReport {
     return {
       model,
-      params: { names: this.names.slice(), values: this.params.slice(), stdErrors: this.stdErrors.slice() },
-      sigma2: this.sigma2, logLik: this.logLik, aic: this.aic, nobs: this.nobs,
+      params: { names: this.paramNames.slice(), values: this.params.slice(), stdErrors: this.bse.slice() },
+      sigma2: this.sigma2, logLik: this.llf, aic: this.aic, nobs: this.nobs,
       lrTest: { ...this.lrTest },
       moranI: { ...this.moranI },
     };
@@ -892,31 +296,43 @@ abstract class FittedSpatial {
     return this.residualMoran;
   }
 
-  /** z statistics β̂/se. */
-  zValues(): number[] {
-    return this.params.map((b, j) => b / this.stdErrors[j]);
+  /** z statistics β̂/se (statsmodels' `tvalues`; R prints them as z values). */
+  get tvalues(): number[] {
+    return this.params.map((b, j) => b / this.bse[j]);
   }
 
   /** Two-sided normal p-values of the coefficients. */
+  get pvalues(): number[] {
+    return this.tvalues.map((z) => 2 * normalSf(Math.abs(z)));
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.tvalues}; kept for one release. */
+  zValues(): number[] {
+    return this.tvalues;
+  }
+
+  /** @deprecated renamed {@link FittedSpatial.pvalues}; kept for one release. */
   pValues(): number[] {
-    return this.zValues().map((z) => 2 * normalSf(Math.abs(z)));
+    return this.pvalues;
   }
 
   protected coefTable(): string {
-    const z = this.zValues(), p = this.pValues();
+    const z = this.tvalues, p = this.pvalues;
     return table(
       ['', 'Estimate', 'Std. Error', 'z value', 'Pr(>|z|)'],
-      this.names.map((nm, j) => [nm, fmt(this.params[j]), fmt(this.stdErrors[j]), z[j].toFixed(4), fmtP(p[j])]),
+      this.paramNames.map((nm, j) => [nm, fmt(this.params[j]), fmt(this.bse[j]), z[j].toFixed(4), fmtP(p[j])]),
       14,
     );
   }
 
   protected baseJSON(kind: 'sar' | 'sem'): SpatialModelJSON {
     return {
-      kind, yName: this.yName, names: this.names.slice(), coef: this.params.slice(), stdErrors: this.stdErrors.slice(),
-      spatial: this.spatial, spatialStdError: this.spatialStdError, sigma2: this.sigma2, logLik: this.logLik,
+      kind, yName: this.yName, names: this.paramNames.slice(), coef: this.params.slice(), stdErrors: this.bse.slice(),
+      spatial: this.spatial, spatialStdError: this.spatialStdError, sigma2: this.sigma2, logLik: this.llf,
       aic: this.aic, nobs: this.nobs, covariance: this.covariance.map((r) => r.slice()), interval: [this.interval[0], this.interval[1]],
       weightsStyle: this.weightsStyle,
+      resid: Array.from(this.resid), fitted: Array.from(this.fittedValues), moranI: { ...this.moranI }, lmTests: structuredClone(this.lmTests),
+      logLikOLS: this.lrTest.logLikOLS, residualMoran: this.residualMoran,
     };
   }
 }
@@ -983,10 +399,10 @@ export class FittedSAR extends FittedSpatial {
       `Rho: ${fmt(this.rho)}, LR test value: ${fmt(this.lrTest.statistic)}, p-value: ${fmtP(this.lrTest.pValue)}`,
       `Asymptotic standard error: ${fmt(this.rhoStdError)}`,
       `    z-value: ${fmt(z)}, p-value: ${fmtP(2 * normalSf(Math.abs(z)))}`,
-      `Log likelihood: ${fmt(this.logLik)} for lag model`,
+      `Log likelihood: ${fmt(this.llf)} for lag model`,
       `ML residual variance (sigma squared): ${fmt(this.sigma2)}, (sigma: ${fmt(Math.sqrt(this.sigma2))})`,
-      `Number of parameters estimated: ${this.names.length + 2}`,
-      `AIC: ${fmt(this.aic)}, (AIC for lm: ${fmt(-2 * this.lrTest.logLikOLS + 2 * (this.names.length + 1))})`,
+      `Number of parameters estimated: ${this.paramNames.length + 2}`,
+      `AIC: ${fmt(this.aic)}, (AIC for lm: ${fmt(-2 * this.lrTest.logLikOLS + 2 * (this.paramNames.length + 1))})`,
       `Moran's I of OLS residuals: ${fmt(this.moranI.statistic)}, z = ${fmt(this.moranI.z)}, p-value: ${fmtP(this.moranI.pValue)}`,
       '',
       'Impacts (LeSage & Pace 2009):',
@@ -1037,10 +453,10 @@ export class FittedSEM extends FittedSpatial {
       `Lambda: ${fmt(this.lambda)}, LR test value: ${fmt(this.lrTest.statistic)}, p-value: ${fmtP(this.lrTest.pValue)}`,
       `Asymptotic standard error: ${fmt(this.lambdaStdError)}`,
       `    z-value: ${fmt(z)}, p-value: ${fmtP(2 * normalSf(Math.abs(z)))}`,
-      `Log likelihood: ${fmt(this.logLik)} for error model`,
+      `Log likelihood: ${fmt(this.llf)} for error model`,
       `ML residual variance (sigma squared): ${fmt(this.sigma2)}, (sigma: ${fmt(Math.sqrt(this.sigma2))})`,
-      `Number of parameters estimated: ${this.names.length + 2}`,
-      `AIC: ${fmt(this.aic)}, (AIC for lm: ${fmt(-2 * this.lrTest.logLikOLS + 2 * (this.names.length + 1))})`,
+      `Number of parameters estimated: ${this.paramNames.length + 2}`,
+      `AIC: ${fmt(this.aic)}, (AIC for lm: ${fmt(-2 * this.lrTest.logLikOLS + 2 * (this.paramNames.length + 1))})`,
       `Moran's I of OLS residuals: ${fmt(this.moranI.statistic)}, z = ${fmt(this.moranI.z)}, p-value: ${fmtP(this.moranI.pValue)}`,
       rule(),
     ].join('\n');
@@ -1049,11 +465,6 @@ export class FittedSEM extends FittedSpatial {
   toJSON(): SpatialModelJSON {
     return this.baseJSON('sem');
   }
-}
-
-/** Moran's I = (n/S0) e'We/e'e. */
-function moranOf(W: SpatialWeights, e: ArrayLike<number>): number {
-  return (W.n / W.s0) * (dotArr(e, W.lag(e)) / sumSq(e));
 }
 
 /** (1/λmin, 1/λmax): the interval on which I − aW is non-singular with a positive determinant. */
@@ -1090,7 +501,7 @@ function traceGamma(values: readonly number[], a: number): number {
  * @throws DataError (too few rows, missing values, length mismatch), SingularMatrixError (collinear columns).
  */
 export function fitSAR(y: ArrayLike<number>, X: RegressorInput, W: SpatialWeights, options: SpatialRegressionOptions = {}): FittedSAR {
-  const d = prepare('fitSAR', y, X, W, options, 2);
+  const d = prepareSpatialDesign('fitSAR', y, X, W, options, 2);
   const { X: Xm, names } = d;
   const yv = d.y;
   const n = yv.length, k = names.length;
@@ -1176,7 +587,7 @@ function totalMultiplier(W: SpatialWeights, rho: number): number {
  * @throws DataError (too few rows, missing values, length mismatch), SingularMatrixError (collinear columns).
  */
 export function fitSEM(y: ArrayLike<number>, X: RegressorInput, W: SpatialWeights, options: SpatialRegressionOptions = {}): FittedSEM {
-  const d = prepare('fitSEM', y, X, W, options, 2);
+  const d = prepareSpatialDesign('fitSEM', y, X, W, options, 2);
   const { X: Xm, names } = d;
   const yv = d.y;
   const n = yv.length, k = names.length;
@@ -1217,3 +628,61 @@ export function fitSEM(y: ArrayLike<number>, X: RegressorInput, W: SpatialWeight
   const fitted = Float64Array.from(yv, (v, i) => v - g.e[i]);
   return new FittedSEM(names, g.coef, lambda, sigma2, logLik, covariance, g.e, fitted, interval, diag.moran, diag.lm, diag.logLik, d.yName, W.style, moranOf(W, g.e));
 }
+
+/**
+ * Restores a fitted SAR or SEM model saved with `toJSON` (no refitting). Files written by 0.1
+ * lack the residuals and OLS diagnostics and are refused with a message saying so.
+ */
+export function spatialFromJSON(json: SpatialModelJSON & { impacts?: SpatialImpacts }): FittedSAR | FittedSEM {
+  if (!json || (json.kind !== 'sar' && json.kind !== 'sem')) {
+    throw new ArgumentError(`fromJSON: expected kind 'sar' or 'sem'; got '${String((json as { kind?: unknown })?.kind)}'`, 'json');
+  }
+  const k = Array.isArray(json.names) ? json.names.length : 0;
+  if (!(k > 0 && Array.isArray(json.coef) && json.coef.length === k && Array.isArray(json.covariance) && json.covariance.length === k + 2)) {
+    throw new ArgumentError('fromJSON: a spatial model needs names, coef (k) and covariance ((k + 2) × (k + 2)) as saved by toJSON', 'json');
+  }
+  if (!Array.isArray(json.resid) || !Array.isArray(json.fitted) || !json.moranI || !json.lmTests || json.logLikOLS === undefined || json.residualMoran === undefined) {
+    throw new ArgumentError('fromJSON: this spatial model file has no residuals and OLS diagnostics (written by ardiff 0.1); fit the model again and save it', 'json');
+  }
+  const args = [
+    json.names.slice(), json.coef.slice(), json.spatial, json.sigma2, json.logLik, json.covariance.map((r) => r.slice()),
+    Float64Array.from(json.resid), Float64Array.from(json.fitted), [json.interval[0], json.interval[1]] as [number, number],
+    { ...json.moranI }, structuredClone(json.lmTests), json.logLikOLS, json.yName, json.weightsStyle, json.residualMoran,
+  ] as const;
+  if (json.kind === 'sem') return new FittedSEM(...args);
+  if (!json.impacts) throw new ArgumentError('fromJSON: a SAR model needs its impacts as saved by toJSON', 'json');
+  return new FittedSAR(...args, structuredClone(json.impacts));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry entries
+
+/** The options schema of {@link fitSAR} and {@link fitSEM} for the registry (the data come as a table with edges). */
+export const spatialOptionsSchema = z.strictObject({
+  intercept: z.boolean().default(true).describe('add the (Intercept) column').meta({ cli: { flag: '--without-intercept', parse: () => false } }),
+  style: z.enum(['W', 'B']).default('W').describe('weights style: W row-standardised, B binary'),
+});
+
+function spatialEntry(kind: 'sar' | 'sem'): SpatialModelEntry<z.output<typeof spatialOptionsSchema>, FittedSAR | FittedSEM> {
+  return {
+    name: kind,
+    shape: 'spatial',
+    description: kind === 'sar'
+      ? 'spatial lag regression y = rho W y + X b + e by ML (eigenvalue Jacobian), as R spatialreg lagsarlm'
+      : 'spatial error regression y = X b + u, u = lambda W u + e by ML, as R spatialreg errorsarlm',
+    producesKind: kind,
+    options: spatialOptionsSchema,
+    fit: (data, options) => {
+      const W = spatialWeights(data.edges.map(([a, b]) => [a, b] as [number, number]), data.y.length, { ids: data.ids, style: options.style });
+      const fitOptions = { yName: data.yName, intercept: options.intercept };
+      return kind === 'sar' ? fitSAR(data.y, data.X, W, fitOptions) : fitSEM(data.y, data.X, W, fitOptions);
+    },
+    fromJSON: (json) => spatialFromJSON(json as SpatialModelJSON),
+    report: (fit) => ({ ...fit.report() }),
+    example: { file: 'spatial_columbus.csv', y: 'CRIME', x: ['INC', 'HOVAL'], edges: 'spatial_columbus_edges.csv', options: spatialOptionsSchema.parse({}) },
+  };
+}
+
+/** Registry entries of {@link fitSAR} and {@link fitSEM}. */
+export const sarEntry = spatialEntry('sar');
+export const semEntry = spatialEntry('sem');

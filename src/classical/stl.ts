@@ -12,6 +12,10 @@
 //    low-pass filter (moving averages of length np, np, 3 followed by a loess of span l.window)
 //    removes the remaining low frequency from the seasonal;
 //  * robustness weights are Tukey's bisquare of |residual| / (6 * median |residual|).
+//
+// Errors are typed (core/errors.ts): R's message first, then what to do; the argument is named.
+
+import { ArdiffError, ArgumentError, DataError } from '../core/errors.js';
 
 /** Options of `stl`, named after the arguments of R `stats::stl`. */
 export interface StlOptions {
@@ -66,8 +70,10 @@ export interface MstlResult {
 function checkFinite(y: readonly number[], what: string): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${what}: missing value (NaN) at index ${i}`);
-    if (!Number.isFinite(v)) throw new Error(`${what}: non-finite value at index ${i}`);
+    if (typeof v !== 'number' || Number.isNaN(v)) {
+      throw new DataError(`${what}: missing value (NaN) at index ${i}; STL needs a complete series: fill the gap or drop the rows first`, 'y');
+    }
+    if (!Number.isFinite(v)) throw new DataError(`${what}: non-finite value at index ${i} (${v}); remove or replace it`, 'y');
   }
 }
 
@@ -86,12 +92,12 @@ function nextOdd(x: number): number {
 
 function degreeCheck(deg: number, name: string): number {
   const d = Math.trunc(deg);
-  if (!(d === 0 || d === 1)) throw new Error(`${name} must be 0 or 1`);
+  if (!(d === 0 || d === 1)) throw new ArgumentError(`${name} must be 0 or 1 (local constant or local linear loess); got ${deg}`, name);
   return d;
 }
 
 function asInteger(x: number, name: string): number {
-  if (!Number.isFinite(x)) throw new Error(`${name} must be a finite number`);
+  if (!Number.isFinite(x)) throw new ArgumentError(`${name} must be a finite number; got ${x}`, name);
   return Math.trunc(x);
 }
 
@@ -467,7 +473,7 @@ function partialSort(arr: Float64Array, n: number, ind: readonly number[]): void
         }
         break;
       default:
-        throw new Error('partialSort: internal error');
+        throw new ArdiffError(`partialSort: internal error (unknown state ${label}); this is a bug, please report it`);
     }
   }
 }
@@ -515,8 +521,13 @@ export function rMean(x: ArrayLike<number>): number {
 export function stl(y: readonly number[], period: number, options: StlOptions): StlResult {
   checkFinite(y, 'stl');
   const n = y.length;
-  if (!Number.isFinite(period)) throw new Error('stl: period must be a finite number');
-  if (period < 2 || n <= 2 * period) throw new Error('stl: series is not periodic or has less than two periods');
+  if (!Number.isFinite(period)) throw new ArgumentError(`stl: period must be a finite number; got ${period}`, 'period');
+  if (period < 2) {
+    throw new ArgumentError(`stl: series is not periodic or has less than two periods (period ${period} < 2); give the seasonal period, e.g. 12 for monthly data`, 'period');
+  }
+  if (n <= 2 * period) {
+    throw new DataError(`stl: series is not periodic or has less than two periods (${n} values for period ${period}); give more than 2·period = ${2 * period} values`, 'y');
+  }
   const robust = options.robust ?? false;
   let periodic = false;
   let sWindow: number;
@@ -527,9 +538,11 @@ export function stl(y: readonly number[], period: number, options: StlOptions): 
     sDegreeRaw = 0;
   } else {
     sWindow = options.sWindow;
-    if (typeof sWindow !== 'number' || !Number.isFinite(sWindow)) throw new Error('stl: sWindow must be a number or "periodic"');
+    if (typeof sWindow !== 'number' || !Number.isFinite(sWindow)) {
+      throw new ArgumentError(`stl: sWindow must be a number (the seasonal loess span, odd, ≥ 7 recommended) or "periodic"; got ${String(sWindow)}`, 'sWindow');
+    }
   }
-  if (periodic && !Number.isInteger(period)) throw new Error('stl: sWindow "periodic" needs an integer period');
+  if (periodic && !Number.isInteger(period)) throw new ArgumentError(`stl: sWindow "periodic" needs an integer period; got ${period}: round the period or give a numeric sWindow`, 'period');
   const sDegree = degreeCheck(sDegreeRaw, 'sDegree');
   const tDegree = degreeCheck(options.tDegree ?? 1, 'tDegree');
   const lDegree = degreeCheck(options.lDegree ?? tDegree, 'lDegree');
@@ -546,7 +559,11 @@ export function stl(y: readonly number[], period: number, options: StlOptions): 
   const ntI = asInteger(tWindow, 'tWindow');
   const nlI = asInteger(lWindow, 'lWindow');
   const jumps = [asInteger(sJump, 'sJump'), asInteger(tJump, 'tJump'), asInteger(lJump, 'lJump')];
-  if (jumps.some((j) => j < 1)) throw new Error('stl: jumps must be >= 1');
+  const badJump = jumps.findIndex((j) => j < 1);
+  if (badJump >= 0) {
+    const name = ['sJump', 'tJump', 'lJump'][badJump];
+    throw new ArgumentError(`stl: jumps must be >= 1; ${name} is ${jumps[badJump]} (use 1 to evaluate the smoother at every point)`, name);
+  }
   const odd3 = (w: number): number => {
     const v = Math.max(3, w);
     return v % 2 === 0 ? v + 1 : v;
@@ -613,7 +630,9 @@ export function stl(y: readonly number[], period: number, options: StlOptions): 
  * remainder = (x - seasonal) - trend.
  */
 export function mstl(y: readonly number[], period: number, options: { sWindow?: number } = {}): MstlResult {
-  if (!(period > 1)) throw new Error('mstl: only series with a seasonal period > 1 are supported (R uses supsmu otherwise)');
+  if (!(period > 1)) {
+    throw new ArgumentError(`mstl: only series with a seasonal period > 1 are supported (R uses supsmu otherwise); got period ${period}: give the seasonal period, or use a trend smoother for non-seasonal data`, 'period');
+  }
   const fit = stl(y, period, { sWindow: options.sWindow ?? 11 });
   const n = y.length;
   const remainder = new Float64Array(n);

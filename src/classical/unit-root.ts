@@ -6,7 +6,10 @@
 //  * forecast::ndiffs(test = "kpss"), forecast:::seas.heuristic (seasonal strength of
 //    Wang, Smith & Hyndman 2006, from an STL fit) and forecast::nsdiffs(test = "seas");
 //  * the (d, D) choice made by forecast::auto.arima for a series without regressors.
+//
+// Errors are typed (core/errors.ts): R's message first, then what to do; the argument is named.
 
+import { ArgumentError, DataError } from '../core/errors.js';
 import { mstl, rMean } from './stl.js';
 
 /** Options shared by the differencing-order functions. */
@@ -48,8 +51,10 @@ const ALL_EQUAL_TOL = Math.sqrt(2.220446049250313e-16);
 function checkInput(y: readonly number[], what: string): void {
   for (let i = 0; i < y.length; i++) {
     const v = y[i];
-    if (typeof v !== 'number' || Number.isNaN(v)) throw new Error(`${what}: missing value (NaN) at index ${i}`);
-    if (!Number.isFinite(v)) throw new Error(`${what}: non-finite value at index ${i}`);
+    if (typeof v !== 'number' || Number.isNaN(v)) {
+      throw new DataError(`${what}: missing value (NaN) at index ${i}; the unit-root tests need a complete series: fill the gap or drop the rows first`, 'y');
+    }
+    if (!Number.isFinite(v)) throw new DataError(`${what}: non-finite value at index ${i} (${v}); remove or replace it`, 'y');
   }
 }
 
@@ -142,7 +147,7 @@ function detrendLinear(y: readonly number[]): number[] {
 export function kpssTest(y: readonly number[], options: KpssOptions = {}): KpssResult {
   checkInput(y, 'kpssTest');
   const n = y.length;
-  if (n < 1) throw new Error('kpssTest: empty series');
+  if (n < 1) throw new DataError('kpssTest: empty series; give at least one observation', 'y');
   const type = options.type ?? 'mu';
   let lmax = options.lag ?? Math.trunc((3 * Math.sqrt(n)) / 13);
   lmax = Math.trunc(lmax);
@@ -283,14 +288,14 @@ export const SEASONAL_STRENGTH_THRESHOLD = 0.64;
 export function nsdiffs(y: readonly number[], period: number, options: NsdiffsOptions = {}): number {
   checkInput(y, 'nsdiffs');
   const warn = options.onWarning ?? ((): void => undefined);
-  if ((options.test ?? 'seas') !== 'seas') throw new Error("nsdiffs: only test = 'seas' is implemented");
+  if ((options.test ?? 'seas') !== 'seas') throw new ArgumentError(`nsdiffs: only test = 'seas' is implemented; got '${String(options.test)}': drop test or pass 'seas'`, 'test');
   clampAlpha(options.alpha ?? 0.05, warn);
   const maxD = options.maxD ?? 1;
   let D = 0;
   let x = y.slice();
   if (isConstant(x)) return D;
-  if (!Number.isFinite(period)) throw new Error('nsdiffs: period must be a finite number');
-  if (period === 1) throw new Error('Non seasonal data');
+  if (!Number.isFinite(period)) throw new ArgumentError(`nsdiffs: period must be a finite number; got ${period}`, 'period');
+  if (period === 1) throw new ArgumentError('Non seasonal data: nsdiffs needs a seasonal period > 1 (got 1); use ndiffs for non-seasonal differencing', 'period');
   if (period < 1) {
     warn("I can't handle data with frequency less than 1. Seasonality will be ignored.");
     return 0;
@@ -301,7 +306,7 @@ export function nsdiffs(y: readonly number[], period: number, options: NsdiffsOp
     try {
       const s = seasonalStrength(z, m);
       // R: `NA > 0.64` fails stopifnot() inside the tryCatch -> warning, no difference
-      if (Number.isNaN(s)) throw new Error('diff %in% c(0, 1) is not TRUE');
+      if (Number.isNaN(s)) throw new DataError('diff %in% c(0, 1) is not TRUE', 'y'); // R's text: it becomes the warning below
       return s > SEASONAL_STRENGTH_THRESHOLD;
     } catch (e) {
       const which = D === 0 ? 'first' : D === 1 ? 'second' : D === 2 ? 'third' : `${D + 1}th`;
@@ -327,8 +332,8 @@ export function nsdiffs(y: readonly number[], period: number, options: NsdiffsOp
   return D;
 }
 
-/** Options of `autoArimaDiffs`. */
-export interface AutoArimaDiffsOptions extends WarningSink {
+/** Options of `autoARIMADiffs`. */
+export interface AutoARIMADiffsOptions extends WarningSink {
   /** Fixed d (R: d); chosen by ndiffs when absent. */
   d?: number;
   /** Fixed D (R: D); chosen by nsdiffs when absent. */
@@ -345,8 +350,8 @@ export interface AutoArimaDiffsOptions extends WarningSink {
   alpha?: number;
 }
 
-/** Differencing orders chosen by `autoArimaDiffs`, with the seasonal period m auto.arima uses. */
-export interface AutoArimaDiffs {
+/** Differencing orders chosen by `autoARIMADiffs`, with the seasonal period m auto.arima uses. */
+export interface AutoARIMADiffs {
   d: number;
   D: number;
   m: number;
@@ -356,8 +361,8 @@ export interface AutoArimaDiffs {
  * The (d, D) choice of R forecast 8.20 `auto.arima` for a series without xreg: m = round(frequency)
  * (1 if !seasonal or frequency < 1); D = nsdiffs(x) unless m = 1 or n <= 2m; then d = ndiffs(diff(x, m, D)).
  */
-export function autoArimaDiffs(y: readonly number[], frequency: number, options: AutoArimaDiffsOptions = {}): AutoArimaDiffs {
-  checkInput(y, 'autoArimaDiffs');
+export function autoARIMADiffs(y: readonly number[], frequency: number, options: AutoARIMADiffsOptions = {}): AutoARIMADiffs {
+  checkInput(y, 'autoARIMADiffs');
   const seasonal = options.seasonal ?? true;
   let m = seasonal ? frequency : 1;
   m = m < 1 ? 1 : Math.round(m);

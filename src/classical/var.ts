@@ -1,18 +1,19 @@
 /**
  * Vector autoregression VAR(p): y_t = ν + δ t + A_1 y_{t−1} + … + A_p y_{t−p} + u_t,
  * u_t ~ N(0, Σ_u), for K time series observed together. Lütkepohl, "New Introduction to Multiple
- * Time Series Analysis" (2005), ch. 2–4 (estimation, causality, impulse responses, forecast error
- * variance decomposition, order selection) and ch. 9 (structural VARs); Hamilton, "Time Series
- * Analysis" (1994), ch. 11.
+ * Time Series Analysis" (2005), ch. 2–4 (estimation, causality, forecasting, order selection);
+ * Hamilton, "Time Series Analysis" (1994), ch. 11.
  *
  * Every number reproduces statsmodels 0.13.5 `VAR(Y).fit(p, trend)` and its results methods:
  * equation-wise OLS (Lütkepohl §3.2), Σ_u with the degrees-of-freedom correction T − Kp − k_trend,
  * bse from Σ_u ⊗ (Z'Z)⁻¹ with normal p-values, the log-likelihood and criteria from the ML
  * covariance Σ̃_u = U'U/T (§4.3), order selection on a common sample, Granger and instantaneous
- * causality tests (§3.6), plain and orthogonalised impulse responses with asymptotic standard
- * errors (§3.7), forecast error variance decomposition (§2.3.3) and forecasts with MSE matrices
- * that ignore parameter uncertainty (§2.2.2). Structural VARs: recursive (Cholesky in a chosen
- * order) and the A/B model estimated by maximum likelihood (§9.1–9.3; statsmodels `SVAR`).
+ * causality tests (§3.6) and forecasts with MSE matrices that ignore parameter uncertainty
+ * (§2.2.2); plus the report for the CLI, the summary and the JSON round trip.
+ *
+ * The impulse responses, their standard errors, the FEVD and the bootstrap bands are computed in
+ * var-irf.ts from the fitted parameters ({@link FittedVAR} keeps them as methods); structural VARs
+ * (the A/B model, {@link fitSVAR}, and {@link StructuralVAR}) live in svar.ts.
  *
  * @example
  * const fit = fitVAR({ gdp, cons, inv }, { lags: 2 });              // VAR(Y).fit(2)
@@ -20,17 +21,30 @@
  * const auto = fitVAR({ gdp, cons, inv }, { maxLags: 8, ic: 'aic' }); // VAR(Y).fit(8, ic='aic')
  * fit.forecast(8).interval(95); console.log(fit.summary());
  */
-import { ArgumentError, DataError, SingularMatrixError, ConvergenceError } from '../core/errors.js';
+import { ArgumentError, DataError, SingularMatrixError } from '../core/errors.js';
 import {
-  cholesky, choleskySolve, inverse, solve, matmul, transpose, identity, zeros, qrPivoted, type Matrix,
+  cholesky, choleskySolve, logDetSPD, matmul, transpose, identity, zeros, type Matrix,
 } from '../core/linalg.js';
-import { normalSf, normalQuantile, fSf, chisqSf, chisqQuantile } from '../core/distributions.js';
-import { GaussianForecast, checkLevel, quantileSorted } from '../core/forecast.js';
-import { lbfgs } from '../core/optimize.js';
-import type { Rng } from '../core/rng.js';
+import { normalSf, fSf, chisqSf, chisqQuantile, LOG2PI } from '../core/distributions.js';
+import { GaussianForecast } from '../core/forecast.js';
+import { GaussianMultiForecast } from '../core/multi-forecast.js';
+import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions } from '../core/model.js';
+import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
+import { irfChartSvg, grangerGraphSvg } from '../charts/var-charts.js';
 import {
-  eigenvalues, kron, eliminationMatrix, commutationMatrix, vechPairs, logDetSPD, invertOrNull, multiLeastSquares, type Complex,
+  eigenvalues, multiLeastSquares, companionMatrix, checkHorizon, type Complex,
 } from './estimators/var-helpers.js';
+import {
+  varMARepresentation, varImpulseResponses, varIrfStdErrors, varFevd, varIrfBootstrap,
+  type VARImpulseResponses, type IRFBootstrapOptions, type IRFBands, type VARIrfParameters,
+} from './var-irf.js';
+// svar.ts imports FittedVAR back (for fitSVAR's instanceof check): see the note there.
+import { StructuralVAR } from './svar.js';
+
+// The impulse-response types and the structural VARs were defined here before they got files of
+// their own; these re-exports keep imports from './var.js' working.
+export type { VARImpulseResponses, IRFBootstrapOptions, IRFBands } from './var-irf.js';
+export { fitSVAR, StructuralVAR, type SVARType, type SVARPattern, type SVAROptions } from './svar.js';
 
 /** Deterministic terms: 'n' none, 'c' a constant, 'ct' a constant and a linear trend t = 1..n. */
 export type VARTrend = 'n' | 'c' | 'ct';
@@ -116,42 +130,6 @@ export interface CausalityTest {
   criticalValue: number;
 }
 
-/** Impulse responses for h = 0..H, each `[h][response][shock]` (Lütkepohl §2.3.2). */
-export interface VARImpulseResponses {
-  horizon: number;
-  /** Φ_h: responses to a unit shock in u_t (MA(∞) coefficients). */
-  plain: number[][][];
-  /** Θ_h = Φ_h P, P = chol(Σ_u): responses to one-standard-deviation orthogonal shocks. */
-  orthogonalized: number[][][];
-  /** Σ_{s≤h} Φ_s. */
-  cumulativePlain: number[][][];
-  /** Σ_{s≤h} Θ_s. */
-  cumulativeOrthogonalized: number[][][];
-  /** The impact matrix P (lower-triangular Cholesky factor of Σ_u). */
-  impact: number[][];
-}
-
-/** Options of {@link FittedVAR.irfBootstrap}. */
-export interface IRFBootstrapOptions {
-  /** Replications. Default 1000. */
-  reps?: number;
-  /** Seeded random source (required). */
-  rng: Rng;
-  /** Band coverage in per cent. Default 95. */
-  level?: number;
-  /** 'residual' (default) resamples the centred residuals; 'gaussian' draws N(0, Σ_u) shocks. */
-  method?: 'residual' | 'gaussian';
-}
-
-/** Pointwise bootstrap bands `[h][response][shock]` for the plain and orthogonalised responses. */
-export interface IRFBands {
-  level: number;
-  reps: number;
-  method: 'residual' | 'gaussian';
-  plain: { lower: number[][][]; upper: number[][][] };
-  orthogonalized: { lower: number[][][]; upper: number[][][] };
-}
-
 /** Plain JSON for the command-line interface. */
 export interface VARReport {
   params: Record<string, { names: string[]; values: number[]; stdErrors: number[] }>;
@@ -180,7 +158,6 @@ export interface VARJSON {
 
 const TRENDS: readonly VARTrend[] = ['n', 'c', 'ct'];
 const CRITERIA: readonly VARCriterion[] = ['aic', 'bic', 'hqic', 'fpe'];
-const LOG2PI = Math.log(2 * Math.PI);
 
 // ---------------------------------------------------------------------------------------------
 // Input checks
@@ -486,7 +463,7 @@ export interface VARRoot {
  * Σ_u, likelihood and criteria, stability, causality tests, impulse responses, FEVD, forecasts,
  * structural identification, a report for the CLI, summary and JSON round trip.
  */
-export class FittedVAR {
+export class FittedVAR implements MultiForecaster {
   readonly kind = 'var';
   /** Variable (= equation) names. */
   readonly names: string[];
@@ -618,11 +595,7 @@ export class FittedVAR {
 
   /** Companion matrix of the VAR(1) form (Lütkepohl eq. 2.1.8): [A_1 … A_p; I 0]. */
   companion(): number[][] {
-    const k = this.k, kp = k * this.lags;
-    const a = zeros(kp, kp);
-    for (let l = 0; l < this.lags; l++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i][l * k + j] = this.coefs[l][i][j];
-    for (let i = k; i < kp; i++) a[i][i - k] = 1;
-    return a;
+    return companionMatrix(this.coefs, this.k);
   }
 
   /** Eigenvalues of the companion matrix (Hessenberg QR), as [re, im]. */
@@ -655,110 +628,38 @@ export class FittedVAR {
     return this.cholCache;
   }
 
-  /** MA coefficients Φ_0..Φ_H: Φ_0 = I, Φ_h = Σ_{l=1}^{min(h,p)} Φ_{h−l} A_l (Lütkepohl eq. 2.1.22). */
+  /** The parameters the impulse-response statistics of var-irf.ts depend on. */
+  private irfParameters(): VARIrfParameters {
+    return {
+      coefs: this.coefs,
+      sigmaU: this.sigmaU,
+      chol: this.chol(),
+      lagXtxInv: this.xtxInv.slice(this.kTrend).map((r) => r.slice(this.kTrend)),
+      nobs: this.nobs,
+    };
+  }
+
+  /** MA coefficients Φ_0..Φ_H: Φ_0 = I, Φ_h = Σ_{l=1}^{min(h,p)} Φ_{h−l} A_l (Lütkepohl eq. 2.1.22; {@link varMARepresentation}). */
   maRep(H: number): number[][][] {
-    return maRepFrom(this.coefs, H, this.k);
+    return varMARepresentation(this.coefs, H, this.k);
   }
 
   /**
    * Impulse responses for h = 0..H (statsmodels `irf(H)`): Φ_h, Θ_h = Φ_h P with P = chol(Σ_u)
    * (Lütkepohl §2.3.2, eq. 2.3.27; the df-corrected Σ_u, variable order = column order) and their
-   * cumulative sums.
+   * cumulative sums ({@link varImpulseResponses}).
    */
   irf(H: number): VARImpulseResponses {
-    checkHorizon(H, 'H', 0);
-    const plain = this.maRep(H);
-    const P = this.chol();
-    const orth = plain.map((m) => matmul(m, P));
-    return {
-      horizon: H,
-      plain,
-      orthogonalized: orth,
-      cumulativePlain: cumsum(plain),
-      cumulativeOrthogonalized: cumsum(orth),
-      impact: P.map((r) => r.slice()),
-    };
+    return varImpulseResponses({ coefs: this.coefs, chol: this.chol() }, H);
   }
 
   /**
    * Asymptotic standard errors of the impulse responses for h = 0..H, `[h][response][shock]`
-   * (statsmodels `irf(H).stderr(orth)`; Lütkepohl §3.7.1, Prop. 3.6):
-   * plain: Σ_Φ(h) = G_h Σ_α G_h' with G_h = Σ_{m<h} J(A')^{h−1−m} ⊗ Φ_m (eq. 3.7.4–3.7.5);
-   * orthogonalised: Σ_Θ(h) = C_h Σ_α C_h' + C̄_h Σ_σ C̄_h'/T with C_h = (P' ⊗ I_K) G_h,
-   * C̄_h = (I_K ⊗ Φ_h) H, H = L_K'{L_K[(I_K ⊗ P)K_KK + (P ⊗ I_K)]L_K'}⁻¹ (eq. 3.7.8), where
-   * Σ_α = (Z'Z)⁻¹_lags ⊗ Σ_u and Σ_σ = 2D⁺_K(Σ_u ⊗ Σ_u)D⁺_K' (Prop. 3.4).
+   * (statsmodels `irf(H).stderr(orth)`; Lütkepohl §3.7.1, Prop. 3.6; {@link varIrfStdErrors}),
+   * with Σ_α = (Z'Z)⁻¹_lags ⊗ Σ_u.
    */
   irfStdErrors(H: number, orthogonalized = true): number[][][] {
-    checkHorizon(H, 'H', 0);
-    const k = this.k, kp = k * this.lags, T = this.nobs;
-    const sigma = this.sigmaU, P = this.chol();
-    const phi = this.maRep(H);
-    // Γ = the lag block of (Z'Z)⁻¹; Σ_α = Γ ⊗ Σ_u (statsmodels `_cov_alpha`).
-    const gamma = this.xtxInv.slice(this.kTrend).map((r) => r.slice(this.kTrend));
-    // Step 1: J(A')^d, the first K rows of (A')^d, premultiplied by P' for the orthogonal case.
-    const At = transpose(this.companion());
-    const Q: Matrix[] = [];
-    let pow = identity(kp);
-    for (let d = 0; d < H; d++) {
-      const top = kp ? pow.slice(0, k) : Array.from({ length: k }, () => [] as number[]);
-      Q.push(orthogonalized ? matmul(transpose(P), top) : top);
-      pow = matmul(pow, At);
-    }
-    const R = Q.map((q) => (kp ? matmul(q, gamma) : q));
-    // Step 2: diagonals of the Kronecker blocks, X(d1,d2)[a] = (Q_{d1} Γ Q_{d2}')[a][a] and
-    // Y(m,n)[b] = (Φ_m Σ_u Φ_n')[b][b]; diag(kron(X, Y))[aK + b] = X[a][a] Y[b][b].
-    const X = (d1: number, d2: number) => Array.from({ length: k }, (_, a) => {
-      let s = 0;
-      for (let c = 0; c < kp; c++) s += R[d1][a][c] * Q[d2][a][c];
-      return s;
-    });
-    const phiSigma = phi.map((m) => matmul(m, sigma));
-    const Y = (m: number, n: number) => Array.from({ length: k }, (_, b) => {
-      let s = 0;
-      for (let c = 0; c < k; c++) s += phiSigma[m][b][c] * phi[n][b][c];
-      return s;
-    });
-    const Xc = new Map<number, number[]>(), Yc = new Map<number, number[]>();
-    const cached = (map: Map<number, number[]>, i: number, j: number, f: (i: number, j: number) => number[]) => {
-      const key = i * (H + 1) + j;
-      let v = map.get(key);
-      if (!v) { v = f(i, j); map.set(key, v); }
-      return v;
-    };
-    // Step 3 (orthogonal case): the Σ_σ term through H and the covariance of vech(Σ_u).
-    let Hmat: Matrix = [], covSigma: Matrix = [];
-    if (orthogonalized) {
-      const L = eliminationMatrix(k), Kkk = commutationMatrix(k, k), I = identity(k);
-      const ikp = matmul(kron(I, P), Kkk), pik = kron(P, I);
-      const sum = ikp.map((r, i) => r.map((v, j) => v + pik[i][j]));
-      const Bm = matmul(matmul(L, sum), transpose(L));
-      Hmat = matmul(transpose(L), inverse(Bm));
-      const pairs = vechPairs(k);
-      covSigma = pairs.map(([i, j]) => pairs.map(([a, b]) => sigma[i][a] * sigma[j][b] + sigma[i][b] * sigma[j][a]));
-    }
-    // Step 4: var(vec Θ_h) = Σ_{m,n<h} X(h−1−m, h−1−n) ⊗ Y(m, n) on the diagonal, plus the Σ_σ term.
-    const out: number[][][] = [];
-    for (let h = 0; h <= H; h++) {
-      const v = new Array<number>(k * k).fill(0);
-      for (let m = 0; m < h; m++) {
-        for (let n = 0; n < h; n++) {
-          const x = cached(Xc, h - 1 - m, h - 1 - n, X), y = cached(Yc, m, n, Y);
-          for (let a = 0; a < k; a++) for (let b = 0; b < k; b++) v[a * k + b] += x[a] * y[b];
-        }
-      }
-      if (orthogonalized) {
-        const cbar = matmul(kron(identity(k), phi[h]), Hmat);
-        const cs = matmul(cbar, covSigma);
-        for (let r = 0; r < k * k; r++) {
-          let s = 0;
-          for (let c = 0; c < cs[r].length; c++) s += cs[r][c] * cbar[r][c];
-          v[r] += s / T;
-        }
-      }
-      // unvec: element aK + b is (response b, shock a).
-      out.push(Array.from({ length: k }, (_, b) => Array.from({ length: k }, (_, a) => Math.sqrt(Math.max(0, v[a * k + b])))));
-    }
-    return out;
+    return varIrfStdErrors(this.irfParameters(), H, orthogonalized);
   }
 
   /**
@@ -768,7 +669,7 @@ export class FittedVAR {
    */
   fevd(H: number): number[][][] {
     checkHorizon(H, 'H', 1);
-    return fevdFrom(this.maRep(H - 1), this.chol(), this.sigmaU);
+    return varFevd(this.maRep(H - 1), this.chol(), this.sigmaU);
   }
 
   /** MSE matrices Σ_y(h) = Σ_{j<h} Φ_j Σ_u Φ_j' for h = 1..H (Lütkepohl eq. 2.2.11). */
@@ -812,7 +713,7 @@ export class FittedVAR {
    * the recursion ŷ_{n+h} = ν + δ(n+h) + Σ A_l ŷ_{n+h−l} from the last p observations, with MSE
    * matrices Σ_{j<h} Φ_j Σ_u Φ_j' (parameter uncertainty ignored) and Gaussian intervals.
    */
-  forecast(h: number): VARForecast {
+  forecast(h: number, _options: MultiForecastOptions = {}): VARForecast {
     checkHorizon(h, 'h', 1);
     const hist: number[][] = [];
     for (let t = this.nTotal - this.lags; t < this.nTotal; t++) hist.push(this.cols.map((c) => c[t]));
@@ -829,23 +730,23 @@ export class FittedVAR {
    * Sample paths `[path][step][variable]` of y_{n+1..n+h} given the data: the recursion with
    * Gaussian shocks P z, z ~ N(0, I), P = chol(Σ_u), drawn from `rng` (parameters held fixed).
    */
-  sample(h: number, options: { paths?: number; rng: Rng }): number[][][] {
+  sample(h: number, options: MultiSampleOptions): Float64Array[][] {
     checkHorizon(h, 'h', 1);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     const paths = options.paths ?? 1000;
     if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
     const P = this.chol(), rng = options.rng;
-    const out: number[][][] = [];
+    const out: Float64Array[][] = [];
     for (let r = 0; r < paths; r++) {
       const hist: number[][] = [];
       for (let t = this.nTotal - this.lags; t < this.nTotal; t++) hist.push(this.cols.map((c) => c[t]));
-      const path: number[][] = [];
+      const path: Float64Array[] = [];
       for (let s = 0; s < h; s++) {
         const y = this.step(hist, this.nTotal + s);
         const z = Array.from({ length: this.k }, () => rng.normal());
         for (let i = 0; i < this.k; i++) for (let j = 0; j <= i; j++) y[i] += P[i][j] * z[j];
         hist.push(y);
-        path.push(y);
+        path.push(Float64Array.from(y));
       }
       out.push(path);
     }
@@ -931,57 +832,25 @@ export class FittedVAR {
   }
 
   /**
-   * Bootstrap bands for the impulse responses h = 0..H (Lütkepohl 2005 Appendix D.3; Runkle 1987):
-   * each replication rebuilds the series from the first p observations with the fitted
-   * coefficients and resampled centred residuals ('residual') or N(0, Σ_u) draws ('gaussian',
-   * the shocks of statsmodels `irf_errband_mc`), refits the VAR(p) with the same trend and records
-   * Φ_h and Θ_h; the bands are pointwise type-7 quantiles at (1 ± level/100)/2. (statsmodels
-   * starts each simulated series at the intercept with a burn-in of 100 and reads the bands off
-   * single order statistics; both are Monte Carlo approximations of the same sampling law.)
+   * Bootstrap bands for the impulse responses h = 0..H (Lütkepohl 2005 Appendix D.3; Runkle 1987;
+   * {@link varIrfBootstrap}): each replication rebuilds the series from the first p observations
+   * with the fitted coefficients and resampled centred residuals ('residual') or N(0, Σ_u) draws
+   * ('gaussian', the shocks of statsmodels `irf_errband_mc`), refits the VAR(p) with the same trend
+   * and records Φ_h and Θ_h; the bands are pointwise type-7 quantiles at (1 ± level/100)/2.
    */
   irfBootstrap(H: number, options: IRFBootstrapOptions): IRFBands {
-    checkHorizon(H, 'H', 0);
-    if (!options || !options.rng) throw new ArgumentError('irfBootstrap needs a seeded rng: irfBootstrap(H, { rng: createRng(seed) })', 'rng');
-    const reps = options.reps ?? 1000;
-    if (!Number.isInteger(reps) || reps < 2) throw new ArgumentError(`reps must be an integer ≥ 2; got ${reps}`, 'reps');
-    const level = checkLevel(options.level ?? 95);
-    const method = options.method ?? 'residual';
-    if (method !== 'residual' && method !== 'gaussian') throw new ArgumentError(`method must be 'residual' or 'gaussian'; got '${String(method)}'`, 'method');
-    const rng = options.rng, k = this.k, T = this.nobs, n = this.nTotal, p = this.lags;
-    const P = this.chol();
-    const mu = new Array<number>(k).fill(0);
-    for (const u of this.resid) for (let i = 0; i < k; i++) mu[i] += u[i] / T;
-    const centred = this.resid.map((u) => u.map((v, i) => v - mu[i]));
-    const draws: { plain: number[][][]; orth: number[][][] }[] = [];
-    for (let r = 0; r < reps; r++) {
-      const hist: number[][] = [];
-      for (let t = 0; t < p; t++) hist.push(this.cols.map((c) => c[t]));
-      for (let t = p; t < n; t++) {
-        const y = this.step(hist, t);
-        if (method === 'residual') {
-          const u = centred[Math.min(T - 1, Math.floor(rng.uniform() * T))];
-          for (let i = 0; i < k; i++) y[i] += u[i];
-        } else {
-          const z = Array.from({ length: k }, () => rng.normal());
-          for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) y[i] += P[i][j] * z[j];
-        }
-        hist.push(y);
-      }
-      const cols = Array.from({ length: k }, (_, i) => Float64Array.from(hist, (row) => row[i]));
-      const f = varOLS(cols, this.names, p, this.trend, p);
-      const plain = maRepFrom(coefsFrom(f.params, k, p, this.kTrend), H, k);
-      const Ps = cholesky(residualCovariance(f.resid, this.dfResid));
-      draws.push({ plain, orth: plain.map((m) => matmul(m, Ps)) });
-    }
-    const alpha = (1 - level / 100) / 2;
-    const band = (pick: (d: { plain: number[][][]; orth: number[][][] }) => number[][][], q: number) =>
-      Array.from({ length: H + 1 }, (_, h) => Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) =>
-        quantileSorted(Float64Array.from(draws, (d) => pick(d)[h][i][j]).sort(), q))));
-    return {
-      level, reps, method,
-      plain: { lower: band((d) => d.plain, alpha), upper: band((d) => d.plain, 1 - alpha) },
-      orthogonalized: { lower: band((d) => d.orth, alpha), upper: band((d) => d.orth, 1 - alpha) },
-    };
+    const k = this.k, p = this.lags;
+    return varIrfBootstrap({
+      k, lags: p, nTotal: this.nTotal,
+      initial: Array.from({ length: p }, (_, t) => this.cols.map((c) => c[t])),
+      resid: this.resid,
+      chol: this.chol(),
+      step: (hist, t) => this.step(hist, t),
+      refit: (cols) => {
+        const f = varOLS(cols, this.names, p, this.trend, p);
+        return { coefs: coefsFrom(f.params, k, p, this.kTrend), sigmaU: residualCovariance(f.resid, this.dfResid) };
+      },
+    }, H, options);
   }
 
   /**
@@ -1103,377 +972,21 @@ export function varFromJSON(json: VARJSON): FittedVAR {
 // Forecasts
 
 /**
- * A VAR forecast: means `[h][variable]`, MSE matrices `[h][K][K]`, standard errors and Gaussian
- * intervals mean ± z·se (statsmodels `forecast_interval`), and per-variable {@link GaussianForecast}s.
+ * A VAR forecast (statsmodels `forecast`/`forecast_interval`): the {@link GaussianMultiForecast}
+ * contract — `mean()` `[h][variable]`, marginal `quantile`/`interval`, `column(name)` — with the
+ * MSE matrices `[h][K][K]` as `mse` and standard errors as `se`.
  */
-export class VARForecast {
-  readonly horizon: number;
-  readonly names: string[];
-  readonly mean: number[][];
-  readonly mse: number[][][];
-  readonly se: number[][];
-
-  constructor(names: readonly string[], mean: number[][], mse: number[][][]) {
-    this.names = names.slice();
-    this.mean = mean;
-    this.mse = mse;
-    this.horizon = mean.length;
-    this.se = mse.map((m) => m.map((r, i) => Math.sqrt(r[i])));
+export class VARForecast extends GaussianMultiForecast {
+  /** MSE matrices Σ_{j<h} Φ_j Σ_u Φ_j' of each step (the covariance of the forecast error). */
+  get mse(): number[][][] {
+    return this.cov.map((m) => m.map((r) => Array.from(r)));
   }
 
-  /** Central interval at `level` per cent, `[h][variable]`. */
-  interval(level = 95): { level: number; lower: number[][]; upper: number[][] } {
-    checkLevel(level);
-    const z = normalQuantile(1 - (1 - level / 100) / 2);
-    return {
-      level,
-      lower: this.mean.map((r, h) => r.map((m, i) => m - z * this.se[h][i])),
-      upper: this.mean.map((r, h) => r.map((m, i) => m + z * this.se[h][i])),
-    };
-  }
-
-  /** The marginal forecast of one variable as a univariate {@link GaussianForecast}. */
+  /** @deprecated renamed {@link VARForecast.column} (the multivariate forecast contract); kept for one release. */
   variable(name: string): GaussianForecast {
-    const i = this.names.indexOf(name);
-    if (i < 0) throw new ArgumentError(`unknown variable '${name}'; the forecast has ${this.names.join(', ')}`, 'name');
-    return new GaussianForecast(this.mean.map((r) => r[i]), this.se.map((r) => r[i]));
-  }
-
-  /** Plain JSON: names, means, standard errors and intervals `[level][h][variable]`. */
-  toJSON(levels: readonly number[] = [80, 95]): { names: string[]; mean: number[][]; se: number[][]; level: number[]; lower: number[][][]; upper: number[][][] } {
-    const ints = levels.map((l) => this.interval(l));
-    return { names: this.names.slice(), mean: this.mean, se: this.se, level: levels.slice(), lower: ints.map((i) => i.lower), upper: ints.map((i) => i.upper) };
+    return this.column(name);
   }
 }
-
-// ---------------------------------------------------------------------------------------------
-// Structural VARs
-
-/** Which matrices of the A/B model carry free parameters (Lütkepohl §9.1). */
-export type SVARType = 'A' | 'B' | 'AB';
-/** A K×K restriction pattern: numbers are fixed values, 'E' marks a parameter to estimate. */
-export type SVARPattern = readonly (readonly (number | 'E' | 'e')[])[];
-
-/** Options of {@link fitSVAR}. */
-export interface SVAROptions {
-  /** 'A': A u_t = ε_t (B = I); 'B': u_t = B ε_t (A = I); 'AB': A u_t = B ε_t. */
-  type: SVARType;
-  /** Pattern of A (required for 'A' and 'AB'). */
-  A?: SVARPattern;
-  /** Pattern of B (required for 'B' and 'AB'). */
-  B?: SVARPattern;
-  /** Start values of the free entries of A, row by row. Default 0.1 each (statsmodels). */
-  aStart?: readonly number[];
-  /** Start values of the free entries of B, row by row. Default 0.1 each (statsmodels). */
-  bStart?: readonly number[];
-  /** Maximum L-BFGS iterations. Default 2000. */
-  maxIter?: number;
-}
-
-interface StructuralInit {
-  type: 'recursive' | SVARType;
-  shocks: string[];
-  A: Matrix;
-  B: Matrix;
-  aFree: [number, number][];
-  bFree: [number, number][];
-  converged: boolean;
-  iterations: number;
-  gradientNorm: number;
-}
-
-/**
- * An identified structural VAR: A u_t = B ε_t with ε_t ~ N(0, I), so u_t = A⁻¹B ε_t and the
- * structural impulse responses are Φ_h A⁻¹B (statsmodels `SVARResults.svar_ma_rep`; Lütkepohl
- * §9.1–9.3).
- */
-export class StructuralVAR {
-  readonly type: 'recursive' | SVARType;
-  /** Shock names (for 'recursive' the variables in the chosen order; else 'e1'..'eK'). */
-  readonly shocks: string[];
-  readonly A: number[][];
-  readonly B: number[][];
-  /** A⁻¹B: the impact of one-standard-deviation structural shocks. */
-  readonly impact: number[][];
-  /** Positions (row, column) of the estimated entries of A and B, row by row. */
-  readonly aFree: [number, number][];
-  readonly bFree: [number, number][];
-  /**
-   * Structural log-likelihood at the estimate (statsmodels `SVAR.loglike`):
-   * −T/2 [K log 2π − log|A|² + log|B|² + tr(A'B'⁻¹B⁻¹A Σ_u)] with the df-corrected Σ_u.
-   */
-  readonly llf: number;
-  readonly converged: boolean;
-  readonly iterations: number;
-  /** Largest |∂(−ℓ/T)/∂x_i| × max|entry| of the matrix (A or B) holding x_i, at the estimate (scale-free). */
-  readonly gradientNorm: number;
-  private readonly model: FittedVAR;
-
-  constructor(model: FittedVAR, init: StructuralInit) {
-    this.model = model;
-    this.type = init.type;
-    this.shocks = init.shocks;
-    this.A = init.A;
-    this.B = init.B;
-    this.aFree = init.aFree;
-    this.bFree = init.bFree;
-    const Ai = invertOrNull(init.A);
-    if (!Ai) throw new SingularMatrixError('the estimated A is singular, so the structural shocks are not defined; change the restrictions or start values', 'A');
-    this.impact = matmul(Ai, init.B);
-    this.llf = -model.nobs * svarObjective(init.A, init.B, model.sigmaU);
-    this.converged = init.converged;
-    this.iterations = init.iterations;
-    this.gradientNorm = init.gradientNorm;
-  }
-
-  /** Structural impulse responses Φ_h A⁻¹B for h = 0..H, `[h][response][shock]`. */
-  irf(H: number): number[][][] {
-    checkHorizon(H, 'H', 0);
-    return this.model.maRep(H).map((m) => matmul(m, this.impact));
-  }
-
-  /**
-   * FEVD with the structural shocks for h = 0..H−1, `[h][variable][shock]` (Lütkepohl eq. 9.4.5):
-   * shares of the forecast-error variance implied by the structural model, Σ_{s≤h} Θ_s Θ_s' with
-   * Θ_s = Φ_s A⁻¹B, so that they sum to one also for an over-identified model.
-   */
-  fevd(H: number): number[][][] {
-    checkHorizon(H, 'H', 1);
-    return fevdFrom(this.model.maRep(H - 1), this.impact);
-  }
-}
-
-function parsePattern(pattern: SVARPattern | undefined, k: number, argument: 'A' | 'B'): { fixed: Matrix; free: [number, number][] } {
-  if (pattern === undefined) return { fixed: identity(k), free: [] };
-  if (!Array.isArray(pattern) || pattern.length !== k || !pattern.every((r) => Array.isArray(r) && r.length === k)) {
-    throw new ArgumentError(`${argument} must be a ${k} × ${k} array of numbers and 'E' (estimate)`, argument);
-  }
-  const fixed = zeros(k, k);
-  const free: [number, number][] = [];
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      const v: unknown = pattern[i][j];
-      if (v === 'E' || v === 'e') free.push([i, j]);
-      else if (typeof v === 'number' && Number.isFinite(v)) fixed[i][j] = v;
-      else throw new ArgumentError(`${argument}[${i}][${j}] is '${String(v)}'; entries must be finite numbers or 'E'`, argument);
-    }
-  }
-  return { fixed, free };
-}
-
-/** −ℓ/T of the A/B model: ½[K log 2π − log|A|² + log|B|² + tr(W'W Σ_u)], W = B⁻¹A (Lütkepohl eq. 9.3.2). */
-function svarObjective(A: Matrix, B: Matrix, sigma: Matrix): number {
-  const k = A.length;
-  const la = logAbsDet(A), lb = logAbsDet(B), Bi = invertOrNull(B);
-  if (!Number.isFinite(la) || !Number.isFinite(lb) || !Bi) return Infinity;
-  const W = matmul(Bi, A);
-  const WtW = matmul(transpose(W), W);
-  let tr = 0;
-  for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) tr += WtW[i][j] * sigma[j][i];
-  return 0.5 * (k * LOG2PI - 2 * la + 2 * lb + tr);
-}
-
-/** log|det M| by LU (−∞ for a singular matrix). */
-function logAbsDet(m: Matrix): number {
-  const k = m.length;
-  const a = m.map((r) => r.slice());
-  let s = 0;
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(a[r][c]) > Math.abs(a[piv][c])) piv = r;
-    if (a[piv][c] === 0) return -Infinity;
-    [a[piv], a[c]] = [a[c], a[piv]];
-    s += Math.log(Math.abs(a[c][c]));
-    for (let r = c + 1; r < k; r++) {
-      const f = a[r][c] / a[c][c];
-      for (let j = c; j < k; j++) a[r][j] -= f * a[c][j];
-    }
-  }
-  return s;
-}
-
-/**
- * Fits the A/B structural model A u_t = B ε_t by maximum likelihood given the reduced-form Σ_u,
- * as statsmodels `SVAR(Y, svar_type, A=…, B=…).fit(p, trend)` (Lütkepohl 2005 §9.3; Amisano &
- * Giannini 1997): minimises −ℓ/T with analytic gradients
- * ∂/∂A = B'⁻¹B⁻¹AΣ_u − A'⁻¹ and ∂/∂B = B'⁻¹ − B'⁻¹B⁻¹AΣ_uA'B'⁻¹ by L-BFGS and Newton polishing,
- * from statsmodels' start (0.1 for every free entry) and from a start on the data's scale,
- * keeping the higher likelihood. Step 1 checks the order condition (free ≤ K(K+1)/2) and the rank condition of
- * statsmodels' Jacobian J at the start (Hamilton 1994 §11.6); step 3 flips the sign of a shock
- * whose impact A⁻¹B has a negative diagonal entry when the restrictions allow it (the likelihood
- * does not identify signs; statsmodels leaves them where the optimiser stops).
- * statsmodels evaluates log|B∘B| (elementwise square) where the likelihood has log|B|²; the two
- * agree for triangular or diagonal B. Uses the df-corrected Σ_u and T = n − p as statsmodels.
- */
-export function fitSVAR(model: FittedVAR, options: SVAROptions): StructuralVAR {
-  if (!(model instanceof FittedVAR)) throw new ArgumentError('fitSVAR needs a fitted VAR from fitVAR', 'model');
-  if (!options || typeof options !== 'object') throw new ArgumentError("fitSVAR needs options such as { type: 'AB', A, B }", 'options');
-  const type = options.type;
-  if (type !== 'A' && type !== 'B' && type !== 'AB') throw new ArgumentError(`type must be 'A', 'B' or 'AB'; got '${String(type)}'`, 'type');
-  const k = model.k;
-  if ((type === 'A' || type === 'AB') && options.A === undefined) throw new ArgumentError(`an SVAR of type '${type}' needs the pattern A (numbers and 'E')`, 'A');
-  if ((type === 'B' || type === 'AB') && options.B === undefined) throw new ArgumentError(`an SVAR of type '${type}' needs the pattern B (numbers and 'E')`, 'B');
-  const a = parsePattern(type === 'B' ? undefined : options.A, k, 'A');
-  const b = parsePattern(type === 'A' ? undefined : options.B, k, 'B');
-  if (type === 'B' && options.A !== undefined) throw new ArgumentError("type 'B' fixes A = I; drop A or use type 'AB'", 'A');
-  if (type === 'A' && options.B !== undefined) throw new ArgumentError("type 'A' fixes B = I; drop B or use type 'AB'", 'B');
-  const nA = a.free.length, nB = b.free.length, nFree = nA + nB;
-  if (nFree === 0) throw new ArgumentError("the patterns have no 'E' entries: nothing to estimate", type === 'B' ? 'B' : 'A');
-  const moments = (k * (k + 1)) / 2;
-  if (nFree > moments) {
-    throw new ArgumentError(`order condition not met: ${nFree} free parameters but Σ_u has only K(K+1)/2 = ${moments} distinct elements; fix more entries of A or B`, type === 'B' ? 'B' : 'A');
-  }
-  const start = (given: readonly number[] | undefined, n: number, argument: string) => {
-    if (given === undefined) return new Array<number>(n).fill(0.1);
-    if (!Array.isArray(given) || given.length !== n || !given.every(Number.isFinite)) {
-      throw new ArgumentError(`${argument} must hold ${n} finite start values (one per 'E', row by row)`, argument);
-    }
-    return given.slice();
-  };
-  const x0 = [...start(options.aStart, nA, 'aStart'), ...start(options.bStart, nB, 'bStart')];
-  const sigma = model.sigmaU;
-  const build = (x: readonly number[]) => {
-    const A = a.fixed.map((r) => r.slice()), B = b.fixed.map((r) => r.slice());
-    a.free.forEach(([i, j], t) => { A[i][j] = x[t]; });
-    b.free.forEach(([i, j], t) => { B[i][j] = x[nA + t]; });
-    return { A, B };
-  };
-  // Step 1: identification (statsmodels `_compute_J`, `check_order`, `check_rank`) at the start.
-  const s0 = build(x0);
-  if (Number.isFinite(logAbsDet(s0.A))) {
-    const J = identificationJacobian(s0.A, sigma, a.free, b.free);
-    if (qrPivoted(J).rank < nFree) {
-      throw new ArgumentError('rank condition not met: the restrictions do not identify A and B locally (statsmodels check_rank); change the pattern', type === 'B' ? 'B' : 'A');
-    }
-  }
-  // Step 2: maximum likelihood.
-  const f = (x: readonly number[]) => {
-    const { A, B } = build(x);
-    return svarObjective(A, B, sigma);
-  };
-  const grad = (x: readonly number[]) => {
-    const { A, B } = build(x);
-    const Bi = invertOrNull(B), Ai = invertOrNull(A);
-    if (!Bi || !Ai) return new Array<number>(nFree).fill(NaN);
-    const Bit = transpose(Bi);
-    const M = matmul(Bit, Bi);
-    const gA = matmul(matmul(M, A), sigma).map((r, i) => r.map((v, j) => v - Ai[j][i]));
-    const S = matmul(matmul(A, sigma), transpose(A));
-    const core = matmul(matmul(M, S), Bit);
-    const gB = Bit.map((r, i) => r.map((v, j) => v - core[i][j]));
-    return [...a.free.map(([i, j]) => gA[i][j]), ...b.free.map(([i, j]) => gB[i][j])];
-  };
-  // From statsmodels' start (0.1) and, unless start values were given, also from a start on the
-  // data's scale (diagonal B = standard deviations, A = I, off-diagonals 0): keep the better optimum.
-  const starts = [x0];
-  if (options.aStart === undefined && options.bStart === undefined) {
-    const sd = sigma.map((r, i) => Math.sqrt(r[i]));
-    const bDiagFree = (i: number) => b.free.some(([r, c]) => r === i && c === i);
-    starts.push([
-      ...a.free.map(([i, j]) => (i !== j ? 0 : bDiagFree(i) ? 1 : (b.fixed[i][i] || 1) / sd[i])),
-      ...b.free.map(([i, j]) => (i === j ? sd[i] : 0)),
-    ]);
-  }
-  let best: { x: number[]; fx: number; iterations: number } | null = null;
-  for (const s of starts) {
-    const res = lbfgs(f, s, { gradient: (x) => grad(x), maxIter: options.maxIter ?? 2000, gtol: 1e-11, ftol: 0 });
-    if (!Number.isFinite(res.fx)) continue;
-    const x = newtonPolish(f, grad, res.x);
-    const fx = f(x);
-    if (!best || fx < best.fx) best = { x, fx, iterations: res.iterations };
-  }
-  if (!best) throw new ConvergenceError('the SVAR likelihood is not finite at the start values (singular A or B); give aStart/bStart', 'aStart');
-  const x = best.x;
-  const est = build(x);
-  // Scale-free convergence measure: ∂(−ℓ/T)/∂x_i times the size of the matrix x_i lives in.
-  const scaleA = Math.max(...est.A.flat().map(Math.abs)), scaleB = Math.max(...est.B.flat().map(Math.abs));
-  const gnorm = Math.max(...grad(x).map((v, i) => Math.abs(v) * (i < nA ? scaleA : scaleB)));
-  // Step 3: sign normalisation of the shocks.
-  normaliseSigns(est.A, est.B, a, b);
-  const shocks = Array.from({ length: k }, (_, i) => `e${i + 1}`);
-  return new StructuralVAR(model, {
-    type, shocks, A: est.A, B: est.B, aFree: a.free, bFree: b.free,
-    converged: gnorm < 1e-6, iterations: best.iterations, gradientNorm: gnorm,
-  });
-}
-
-/**
- * Newton steps x ← x − H⁻¹g with H from central differences of the analytic gradient, kept while
- * they lower f (within rounding) and the gradient norm: takes the L-BFGS point to full precision.
- */
-function newtonPolish(f: (x: readonly number[]) => number, grad: (x: readonly number[]) => number[], start: number[]): number[] {
-  let x = start.slice();
-  let fx = f(x), g = grad(x), gn = Math.max(...g.map(Math.abs));
-  const n = x.length;
-  for (let it = 0; it < 10 && gn > 0; it++) {
-    const Hm = zeros(n, n);
-    for (let i = 0; i < n; i++) {
-      const h = 1e-6 * Math.max(Math.abs(x[i]), 1e-8);
-      const xp = x.slice(), xm = x.slice();
-      xp[i] += h; xm[i] -= h;
-      const gp = grad(xp), gm = grad(xm);
-      for (let j = 0; j < n; j++) Hm[j][i] = (gp[j] - gm[j]) / (2 * h);
-    }
-    const sym = Hm.map((r, i) => r.map((v, j) => 0.5 * (v + Hm[j][i])));
-    let d: number[];
-    try {
-      d = solve(sym, g);
-    } catch {
-      break;
-    }
-    const xn = x.map((v, i) => v - d[i]);
-    const fn = f(xn);
-    if (!(fn <= fx + 1e-15 * Math.abs(fx))) break;
-    const gnew = grad(xn), gnn = Math.max(...gnew.map(Math.abs));
-    if (!(gnn < gn)) break;
-    x = xn; fx = fn; g = gnew; gn = gnn;
-  }
-  return x;
-}
-
-/**
- * statsmodels' identification Jacobian (Hamilton 1994 eq. 11.6.44 form): columns
- * 2 D⁺ vec(A⁻¹ E_ij Σ_u) for free A entries and D⁺ vec(A⁻¹ E_ij A⁻¹') for free B entries, with
- * D⁺ vec(M) = vech((M + M')/2).
- */
-function identificationJacobian(A: Matrix, sigma: Matrix, aFree: [number, number][], bFree: [number, number][]): Matrix {
-  const k = A.length;
-  const Ai = invertOrNull(A) ?? identity(k), Ait = transpose(Ai);
-  const pairs = vechPairs(k);
-  const col = (M: Matrix, scale: number) => pairs.map(([i, j]) => (scale * (M[i][j] + M[j][i])) / 2);
-  const cols: number[][] = [];
-  for (const [r, c] of aFree) {
-    // A⁻¹ E_rc Σ: column r of A⁻¹ times row c of Σ.
-    const M = Ai.map((row) => sigma[c].map((s) => row[r] * s));
-    cols.push(col(M, 2));
-  }
-  for (const [r, c] of bFree) {
-    const M = Ai.map((row) => Ait[c].map((s) => row[r] * s));
-    cols.push(col(M, 1));
-  }
-  return pairs.map((_, i) => cols.map((c) => c[i]));
-}
-
-/** Makes diag(A⁻¹B) positive by flipping column j of B, or row j of A (with B → D B D), when the fixed entries allow. */
-function normaliseSigns(A: Matrix, B: Matrix, a: { fixed: Matrix; free: [number, number][] }, b: { fixed: Matrix; free: [number, number][] }): void {
-  const k = A.length;
-  const isFree = (free: [number, number][], i: number, j: number) => free.some(([r, c]) => r === i && c === j);
-  for (let j = 0; j < k; j++) {
-    const Ai = invertOrNull(A);
-    if (!Ai) return;
-    const P = matmul(Ai, B);
-    if (!(P[j][j] < 0)) continue;
-    const colB = Array.from({ length: k }, (_, i) => isFree(b.free, i, j) || b.fixed[i][j] === 0);
-    if (colB.every(Boolean)) { for (let i = 0; i < k; i++) B[i][j] = -B[i][j]; continue; }
-    const rowA = Array.from({ length: k }, (_, c) => isFree(a.free, j, c) || a.fixed[j][c] === 0);
-    const crossB = Array.from({ length: k }, (_, i) => i === j || ((isFree(b.free, i, j) || b.fixed[i][j] === 0) && (isFree(b.free, j, i) || b.fixed[j][i] === 0)));
-    if (rowA.every(Boolean) && crossB.every(Boolean)) {
-      for (let c = 0; c < k; c++) A[j][c] = -A[j][c];
-      for (let i = 0; i < k; i++) if (i !== j) { B[i][j] = -B[i][j]; B[j][i] = -B[j][i]; }
-    }
-  }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
@@ -1481,58 +994,6 @@ function normaliseSigns(A: Matrix, B: Matrix, a: { fixed: Matrix; free: [number,
 function coefsFrom(params: Matrix, k: number, p: number, kTrend: number): number[][][] {
   return Array.from({ length: p }, (_, l) =>
     Array.from({ length: k }, (_, i) => Array.from({ length: k }, (_, j) => params[kTrend + l * k + j][i])));
-}
-
-/** Φ_0..Φ_H with Φ_0 = I, Φ_h = Σ_{l=1}^{min(h,p)} Φ_{h−l} A_l (Lütkepohl eq. 2.1.22; statsmodels `ma_rep`). */
-function maRepFrom(coefs: number[][][], H: number, k: number): number[][][] {
-  const phi: number[][][] = [identity(k)];
-  for (let h = 1; h <= H; h++) {
-    const m = zeros(k, k);
-    for (let l = 1; l <= Math.min(h, coefs.length); l++) {
-      const prod = matmul(phi[h - l], coefs[l - 1]);
-      for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) m[i][j] += prod[i][j];
-    }
-    phi.push(m);
-  }
-  return phi;
-}
-
-function checkHorizon(h: number, argument: string, min: number): void {
-  if (typeof h !== 'number' || !Number.isInteger(h) || h < min || h > 10000) {
-    throw new ArgumentError(`${argument} must be an integer between ${min} and 10000; got ${String(h)}`, argument);
-  }
-}
-
-function cumsum(ms: number[][][]): number[][][] {
-  const out: number[][][] = [];
-  let acc: number[][] | null = null;
-  for (const m of ms) {
-    const prev: number[][] | null = acc;
-    acc = m.map((r, i) => r.map((v, j) => v + (prev ? prev[i][j] : 0)));
-    out.push(acc);
-  }
-  return out;
-}
-
-/**
- * FEVD `[h][variable][shock]` = Σ_{s≤h} (Φ_s P)[i][j]² / MSE_h[i][i] with MSE_h = Σ_{s≤h} Φ_s Σ Φ_s'
- * (statsmodels `FEVD`), or, without `sigma`, the MSE implied by the shocks, Σ_{s≤h} Σ_j (Φ_s P)[i][j]²
- * (Lütkepohl eq. 9.4.5; the two agree when P P' = Σ_u, i.e. unless the SVAR is over-identified).
- */
-function fevdFrom(phi: number[][][], P: Matrix, sigma?: Matrix): number[][][] {
-  const k = P.length;
-  const num = zeros(k, k), den = new Array<number>(k).fill(0);
-  const out: number[][][] = [];
-  for (const m of phi) {
-    const th = matmul(m, P);
-    const ms = sigma ? matmul(matmul(m, sigma), transpose(m)) : null;
-    for (let i = 0; i < k; i++) {
-      for (let j = 0; j < k; j++) num[i][j] += th[i][j] * th[i][j];
-      den[i] += ms ? ms[i][i] : th[i].reduce((a, v) => a + v * v, 0);
-    }
-    out.push(num.map((r, i) => r.map((v) => v / den[i])));
-  }
-  return out;
 }
 
 /** x'V⁻¹x for symmetric positive definite V. */
@@ -1556,3 +1017,46 @@ function fCritical(d1: number, d2: number): number {
   }
   return 0.5 * (lo + hi);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Registry entry
+
+/** The options schema of {@link fitVAR} (see {@link VAROptions}). */
+export const varOptionsSchema = z.strictObject({
+  lags: z.number().int().min(1).optional().describe('VAR order p (default: chosen by ic when ic or max lags is given, else 1)').meta({ cli: { value: 'p' } }),
+  maxLags: z.number().int().min(1).optional().describe('largest order of the selection table (common sample)'),
+  ic: z.enum(['aic', 'bic', 'hqic', 'fpe']).optional().describe('criterion that chooses the order (default aic when selecting)'),
+  trend: z.enum(['n', 'c', 'ct']).default('c').describe('deterministic terms: c constant, ct constant and trend, n none'),
+});
+
+/** Report options of the VAR: the impulse-response and FEVD horizon. */
+export const varReportSchema = z.strictObject({
+  irf: z.number().int().min(1).default(10).describe('impulse-response and FEVD horizon'),
+});
+
+/** Registry entry of {@link fitVAR}. */
+export const varEntry: MultiSeriesModelEntry<z.output<typeof varOptionsSchema>, FittedVAR> = {
+  name: 'var',
+  shape: 'multiseries',
+  description: 'vector autoregression by OLS with order selection, Granger tests, impulse responses and FEVD, as statsmodels VAR',
+  producesKind: 'var',
+  options: varOptionsSchema,
+  reportOptions: varReportSchema,
+  fit: (data, options) => fitVAR(data, options),
+  fromJSON: (json) => FittedVAR.fromJSON(json as VARJSON),
+  report: (fit, { options }) => ({
+    variables: fit.names, lags: fit.lags, trend: fit.trend, nobs: fit.nobs,
+    logLik: fit.llf, aic: fit.aic, bic: fit.bic, hqic: fit.hqic, fpe: fit.fpe, stable: fit.isStable(),
+    ...fit.report((options.irf as number | undefined) ?? 10),
+  }),
+  charts: async (fit, options) => {
+    const report = fit.report((options.irf as number | undefined) ?? 10);
+    const edges = report.granger.filter((g) => g.p < 0.05).map((g) => ({ causing: g.causing, caused: g.caused, p: g.p }));
+    return {
+      'var-irf.svg': await irfChartSvg({ title: `VAR(${fit.lags}) orthogonalised impulse responses`, names: fit.names, irf: report.irf.orthogonalized }),
+      'var-granger.svg': await grangerGraphSvg(fit.names, edges, 'Granger causality, F test p < 0.05'),
+    };
+  },
+  backtestOptions: () => ({ ic: 'aic' }),
+  example: { dataset: 'macrodata', columns: ['realgdp', 'realcons', 'realinv'], transform: 'dlog', options: varOptionsSchema.parse({ lags: 2 }) },
+};

@@ -1,6 +1,6 @@
 /**
  * Probability distributions used for inference: CDFs, survival functions and quantiles of the
- * normal, Student t, F and χ² laws. Thin wrappers over @stdlib (well-kept, tested special
+ * normal, Student t, F and χ² laws, and the Gaussian constant log 2π. Thin wrappers over @stdlib (well-kept, tested special
  * functions); survival functions go through the regularised incomplete beta/gamma functions so
  * that tiny p-values keep full relative precision (1 − cdf would round them to 0).
  */
@@ -11,6 +11,9 @@ import chisqQuantileLib from '@stdlib/stats-base-dists-chisquare-quantile';
 import betainc from '@stdlib/math-base-special-betainc';
 import gammainc from '@stdlib/math-base-special-gammainc';
 import type { Rng } from './rng.js';
+
+/** log(2π), the constant of every Gaussian log-density: log φ(x) = −½(LOG2PI + x²). */
+export const LOG2PI = Math.log(2 * Math.PI);
 
 /** Standard normal CDF Φ(x). */
 export function normalCdf(x: number): number {

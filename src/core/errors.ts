@@ -3,7 +3,7 @@
  * is one) and says what to do, so callers can branch on the class and users can read the message.
  *
  * @example
- * try { fitArima(y, { order: [9, 9, 9] }); } catch (e) { if (e instanceof ArgumentError) console.log(e.argument); }
+ * try { fitARIMA(y, { order: [9, 9, 9] }); } catch (e) { if (e instanceof ArgumentError) console.log(e.argument); }
  */
 export class ArdiffError extends Error {
   /** The public argument (option name, CLI flag or data column) the problem is about, if any. */

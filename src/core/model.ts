@@ -4,6 +4,7 @@
  * summarises and serialises itself; `fromJSON` of the model restores it exactly.
  */
 import type { Forecast } from './forecast.js';
+import type { MultiForecast } from './multi-forecast.js';
 import type { Rng } from './rng.js';
 
 /** Values of future regressors by name (each of length h). */
@@ -36,4 +37,63 @@ export interface Forecaster {
   summary(): string;
   /** Plain JSON that `fromJSON` of the same model turns back into an equal model. */
   toJSON(): { readonly kind: string };
+}
+
+/** Options of {@link MultiForecaster.forecast}. */
+export interface MultiForecastOptions {
+  /** Interval levels (per cent) for `toJSON`; intervals at any level are available from the forecast. */
+  levels?: readonly number[];
+}
+
+/** Options of {@link MultiForecaster.sample}. */
+export interface MultiSampleOptions {
+  /** Number of sample paths. Default 1000. */
+  paths?: number;
+  /** Seeded random source (required: no hidden randomness). */
+  rng: Rng;
+}
+
+/**
+ * A fitted model that forecasts D series jointly (VAR, sparse VAR, TimeGrad): the multivariate
+ * counterpart of {@link Forecaster}.
+ */
+export interface MultiForecaster {
+  /** Registry key of the model ('var', 'lasso-var', …). */
+  readonly kind: string;
+  /** The D column names, in the order of each step's values. */
+  readonly names: readonly string[];
+  /** Joint probabilistic forecast for steps 1..h after the data. */
+  forecast(h: number, options?: MultiForecastOptions): MultiForecast;
+  /** Joint sample paths `[path][step][column]` from the predictive distribution. */
+  sample(h: number, options: MultiSampleOptions): Float64Array[][];
+  /** Plain-text summary in the style of statsmodels. */
+  summary(): string;
+  /** Plain JSON that the root `fromJSON` turns back into an equal model. */
+  toJSON(): { readonly kind: string };
+}
+
+/**
+ * The names every fitted model with estimated parameters answers to (statsmodels' names):
+ * parameter names and values, standard errors, log-likelihood, information criteria, sample size.
+ * A quantity the model does not have is `undefined` (an AR fitted by Burg has no standard errors).
+ */
+export interface Estimates {
+  /** Parameter names, in the order of {@link Estimates.params}. */
+  readonly paramNames: readonly string[];
+  /** Estimated parameters. */
+  readonly params: ArrayLike<number>;
+  /** Standard errors of {@link Estimates.params}, when the estimator gives them. */
+  readonly bse: ArrayLike<number> | undefined;
+  /** Maximised log-likelihood. */
+  readonly llf: number | undefined;
+  readonly aic: number | undefined;
+  readonly bic: number | undefined;
+  /** Observations used in estimation. */
+  readonly nobs: number;
+}
+
+/** Whether a fitted object carries the {@link Estimates} names. */
+export function hasEstimates(fit: object): fit is Estimates {
+  const f = fit as Partial<Estimates>;
+  return Array.isArray(f.paramNames) && f.params !== undefined && typeof f.nobs === 'number';
 }

@@ -1,7 +1,8 @@
 /**
  * Unconstrained minimisation: L-BFGS with a strong-Wolfe line search (Nocedal & Wright,
  * "Numerical Optimization", 2nd ed., Alg. 7.4 and 3.5/3.6) and Nelder–Mead (Lagarias et al.
- * 1998). Constraints are handled by the callers through smooth reparametrisation (e.g. the
+ * 1998); numerical gradients and Hessians; and Brent's (1973) bracketing zero finder in one
+ * variable. Constraints are handled by the callers through smooth reparametrisation (e.g. the
  * stationarity transform of ARIMA), which is what R's `arima` and statsmodels do too.
  * Hand-written: no maintained npm package offers L-BFGS with a proper line search.
  */
@@ -288,6 +289,48 @@ export function numericHessian(f: Objective, x: readonly number[], steps?: reado
     }
   }
   return H;
+}
+
+/**
+ * A zero of f in [a, b] by Brent's method (Brent 1973, "Algorithms for Minimization without
+ * Derivatives", ch. 4, procedure `zero`; the algorithm of R's `uniroot` and netlib `zeroin`):
+ * inverse quadratic interpolation or secant steps, safeguarded by bisection so that the bracket
+ * [b, c] with f(b)·f(c) ≤ 0 shrinks at least as fast as bisection would every few steps.
+ *
+ * Needs f(a)·f(b) ≤ 0; `fa` = f(a) and `fb` = f(b) are passed in because callers have them from
+ * a bracketing search. Returns the current best estimate b (the bracket end with the smaller |f|)
+ * once the bracket half-width is at most 2ε|b| + tol/2 (ε the machine epsilon, `tol` the absolute
+ * tolerance, default 1e-15) or f(b) = 0, or after 200 iterations. The sign condition is not
+ * checked: without a bracket the result is meaningless.
+ *
+ * @example brentZero((x) => x * x - 2, 0, 2, -2, 2) // ≈ Math.SQRT2 to 1 ulp
+ */
+export function brentZero(f: (x: number) => number, a: number, b: number, fa: number, fb: number, tol = 1e-15): number {
+  if (fa === 0) return a;
+  if (fb === 0) return b;
+  let c = a, fc = fa, d = b - a, e = d;
+  for (let iter = 0; iter < 200; iter++) {
+    if (Math.abs(fc) < Math.abs(fb)) { a = b; b = c; c = a; fa = fb; fb = fc; fc = fa; }
+    const tol1 = 2 * Number.EPSILON * Math.abs(b) + 0.5 * tol;
+    const m = 0.5 * (c - b);
+    if (Math.abs(m) <= tol1 || fb === 0) return b;
+    if (Math.abs(e) >= tol1 && Math.abs(fa) > Math.abs(fb)) {
+      let p: number, q: number;
+      const s = fb / fa;
+      if (a === c) { p = 2 * m * s; q = 1 - s; } else {
+        const qq = fa / fc, r = fb / fc;
+        p = s * (2 * m * qq * (qq - r) - (b - a) * (r - 1));
+        q = (qq - 1) * (r - 1) * (s - 1);
+      }
+      if (p > 0) q = -q; else p = -p;
+      if (2 * p < Math.min(3 * m * q - Math.abs(tol1 * q), Math.abs(e * q))) { e = d; d = p / q; } else { d = m; e = m; }
+    } else { d = m; e = m; }
+    a = b; fa = fb;
+    b += Math.abs(d) > tol1 ? d : m > 0 ? tol1 : -tol1;
+    fb = f(b);
+    if ((fb > 0 && fc > 0) || (fb < 0 && fc < 0)) { c = a; fc = fa; d = b - a; e = d; }
+  }
+  return b;
 }
 
 function dotv(a: readonly number[], b: readonly number[]): number {

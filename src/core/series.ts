@@ -1,10 +1,9 @@
 /**
- * Loading series from CSV files and the bundled data sets.
+ * Tables and series from CSV text, the catalogue of bundled data sets, and log transforms (pure:
+ * `ardiff/node` reads files and bundled data sets by path with `readTable`).
  * CSV parsing by `csv-parse` (RFC 4180 quoting, well kept); cells `NA`, `NaN`, `.` or empty
  * are missing values (NaN); anything else that is not a number is an error naming row and column.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { DataError, ArgumentError } from './errors.js';
 
@@ -29,19 +28,6 @@ export function parseCsv(text: string, source = 'CSV', argument = 'data'): Table
   if (records.length < 2) throw new DataError(`${source}: the file has no data rows; it needs a header row and data rows`, argument);
   const [columns, ...rows] = records;
   return { columns, rows, source };
-}
-
-/** Reads a CSV file, or a bundled data set when `fileOrName` names one (see {@link DATASETS}). */
-export function readTable(fileOrName: string, argument = 'data'): Table {
-  const ds = DATASETS.find((d) => d.name === fileOrName);
-  const path = ds ? dataPath(ds.file) : fileOrName;
-  if (!existsSync(path)) {
-    throw new DataError(
-      `data file '${fileOrName}' does not exist; give a CSV path or a bundled data set name (${DATASETS.map((d) => d.name).join(', ')})`,
-      argument,
-    );
-  }
-  return parseCsv(readFileSync(path, 'utf8'), ds ? ds.name : fileOrName, argument);
 }
 
 /**
@@ -120,11 +106,6 @@ export const DATASETS: readonly DatasetInfo[] = [
   { name: 'co2-monthly', file: 'sm_co2_monthly.csv', column: 'co2', frequency: 12, description: 'Mauna Loa CO2, monthly means of the weekly series, 1958-2001' },
 ];
 
-/** Absolute path of a file in the package's `data/` folder. */
-export function dataPath(file: string): string {
-  return fileURLToPath(new URL(`../../data/${file}`, import.meta.url));
-}
-
 /** Looks up a bundled data set by name. */
 export function findDataset(name: string): DatasetInfo | undefined {
   return DATASETS.find((d) => d.name === name);
@@ -171,5 +152,28 @@ export function columnExpression(table: Table, expr: string, argument = 'column'
     }
     if (fn === 'sqrt' && v < 0) throw new DataError(`${expr}: row ${i + 1} of '${inner}' is negative`, argument);
     return fn === 'log' ? Math.log(v) : fn === 'log10' ? Math.log10(v) : fn === 'sqrt' ? Math.sqrt(v) : Math.exp(v);
+  });
+}
+
+/** Transforms of several columns: `log`, `diff` (first differences), `dlog` (differences of logs). */
+export type ColumnsTransform = 'none' | 'log' | 'diff' | 'dlog';
+
+/**
+ * Applies one transform to every column: `log`, `diff` (x_t − x_{t−1}) or `dlog` (log x_t −
+ * log x_{t−1}, growth rates). Differencing drops the first row of every column so they stay
+ * aligned; logs need positive values (a {@link DataError} names the column and row).
+ */
+export function transformColumns(columns: readonly Float64Array[], names: readonly string[], transform: ColumnsTransform, argument = 'transform'): Float64Array[] {
+  if (!['none', 'log', 'diff', 'dlog'].includes(transform)) throw new ArgumentError(`${argument} for several series must be log, diff or dlog; got '${String(transform)}'`, argument);
+  return columns.map((x, j) => {
+    let v = x;
+    if (transform === 'log' || transform === 'dlog') {
+      v = x.map((u, i) => {
+        if (!(u > 0)) throw new DataError(`${argument} ${transform} needs positive values; '${names[j]}' row ${i + 1} is ${u}`, argument);
+        return Math.log(u);
+      });
+    }
+    if (transform === 'diff' || transform === 'dlog') v = v.subarray(1).map((u, i) => u - v[i]);
+    return v;
   });
 }

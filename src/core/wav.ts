@@ -1,5 +1,6 @@
 /**
- * Reading and writing WAV files, for the audio demos.
+ * Decoding and encoding WAV bytes, for the audio demos (pure: no file system; `ardiff/node`
+ * reads and writes files with `readWav`/`writeWav`).
  *
  * Sample packing and unpacking by `wavefile` (11.0.0). The RIFF chunk walk and the format checks
  * are done here first, because wavefile is lenient where a reader must not be: it silently
@@ -12,7 +13,6 @@
  * 2^(bits−1) (8-bit PCM is unsigned with 128 as zero), the convention of libsndfile and SciPy,
  * so integer → float → integer is exact.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import wavefile from 'wavefile';
 import { ArgumentError, DataError } from './errors.js';
 
@@ -33,13 +33,13 @@ export interface WavAudio {
   readonly format: WavSampleFormat;
 }
 
-/** Options of {@link encodeWav} and {@link writeWav}. */
+/** Options of {@link encodeWav} (and `writeWav` of `ardiff/node`). */
 export interface WavWriteOptions {
   /** 16 or 24: integer PCM; 32: IEEE float 32-bit (lossless for Float32Array). Default 16. */
   bitDepth?: 16 | 24 | 32;
 }
 
-/** The formats {@link readWav} decodes, as quoted in its error messages. */
+/** The formats {@link decodeWav} decodes, as quoted in its error messages. */
 export const SUPPORTED_WAV_FORMATS = 'integer PCM 8/16/24/32-bit or IEEE float 32/64-bit';
 
 const WAVE_FORMAT_PCM = 1;
@@ -170,33 +170,19 @@ function inspect(bytes: Uint8Array, name: string, argument: string): FmtInfo {
 }
 
 /**
- * Reads a WAV file (a path, or the file's bytes) into per-channel Float32Arrays in [-1, 1].
- * Decodes integer PCM 8/16/24/32-bit (format code 1, or WAVE_FORMAT_EXTENSIBLE with a PCM
- * subformat) and IEEE float 32/64-bit (code 3 or extensible float). Anything else — ADPCM,
- * A-law, µ-law, MP3 in WAV, a file that is not RIFF/WAVE, a truncated or corrupt file, an empty
- * data chunk, a missing file — throws a {@link DataError} naming the file.
+ * Decodes WAV bytes: integer PCM 8/16/24/32-bit (format code 1, or WAVE_FORMAT_EXTENSIBLE with a PCM
+ * subformat) and IEEE float 32/64-bit (code 3 or extensible float). Anything else — ADPCM, A-law,
+ * µ-law, MP3 in WAV, bytes that are not RIFF/WAVE, a truncated or corrupt file, an empty data
+ * chunk — throws a {@link DataError} naming `name`.
  *
+ * @param bytes the file's bytes.
+ * @param name how errors name the source (default: the argument).
  * @param argument the argument name reported in errors (e.g. a CLI flag).
  * @example
- * const { sampleRate, channels } = readWav('data/audio/speech-1.wav');
+ * const { sampleRate, channels } = decodeWav(new Uint8Array(await (await fetch('a.wav')).arrayBuffer()));
  */
-export function readWav(source: string | Uint8Array, argument = 'file'): WavAudio {
-  let bytes: Uint8Array;
-  let name: string;
-  if (typeof source === 'string') {
-    name = `WAV file '${source}'`;
-    if (!existsSync(source)) throw new DataError(`WAV file '${source}' does not exist; give the path of a .wav file`, argument);
-    try {
-      bytes = readFileSync(source);
-    } catch (e) {
-      throw new DataError(`cannot read WAV file '${source}' (${(e as Error).message}); give the path of a readable .wav file`, argument);
-    }
-  } else if (source instanceof Uint8Array) {
-    name = `WAV bytes given as '${argument}'`;
-    bytes = source;
-  } else {
-    throw new ArgumentError(`${argument} must be a file path or a Uint8Array of WAV bytes`, argument);
-  }
+export function decodeWav(bytes: Uint8Array, name = 'WAV bytes', argument = 'bytes'): WavAudio {
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`${argument} must be a Uint8Array of WAV bytes`, argument);
   const info = inspect(bytes, name, argument);
   // Hand wavefile only the header and the data chunk, with the extensible code replaced by the
   // subformat code: wavefile picks its sample type from the format code alone and would read
@@ -269,7 +255,7 @@ function channelList(samples: Float32Array | Float32Array[]): Float32Array[] {
 /**
  * Encodes samples as WAV bytes: 16-bit integer PCM by default, 24-bit PCM, or 32-bit IEEE float.
  * Values are clipped to [-1, 1]; integers are round(x · 2^(bits−1)) clamped to the type, so a
- * file read by {@link readWav} encodes back to the same integers.
+ * file decoded by {@link decodeWav} encodes back to the same integers.
  *
  * @param samples one Float32Array (mono) or one per channel, all of the same length.
  */
@@ -298,20 +284,4 @@ export function encodeWav(samples: Float32Array | Float32Array[], sampleRate: nu
   // For more than two channels wavefile writes a 40-byte fmt chunk that keeps format code 1 or 3
   // (not 0xFFFE) next to a PCM SubFormat GUID; readers go by the code, so float stays float.
   return wav.toBuffer();
-}
-
-/**
- * Writes samples to a WAV file (see {@link encodeWav} for the encoding).
- *
- * @example
- * writeWav('out/restored.wav', restored, 16000);                 // 16-bit PCM
- * writeWav('out/restored-f32.wav', restored, 16000, { bitDepth: 32 }); // float
- */
-export function writeWav(path: string, samples: Float32Array | Float32Array[], sampleRate: number, options: WavWriteOptions = {}): void {
-  const bytes = encodeWav(samples, sampleRate, options);
-  try {
-    writeFileSync(path, bytes);
-  } catch (e) {
-    throw new ArgumentError(`cannot write WAV file '${path}' (${(e as Error).message}); check that its folder exists and is writable`, 'path');
-  }
 }

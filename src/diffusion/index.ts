@@ -5,8 +5,9 @@
  * `addNoise`, `scaleModelInput`, `initNoiseSigma` — and reproduce its float32 numbers; randomness
  * only through an injected `createRng(seed)`. Denoisers (tensor code; start the engine with
  * `initEngine()` from 'ardiff/neural' first), training, the sampling loop, classifier-free
- * guidance, inpainting (RePaint) and SDEdit restoration, 2-D test data, MNIST digits, audio frames and
- * sample-quality metrics sit beside them.
+ * guidance, inpainting (RePaint) and SDEdit restoration, training presets by kind of data
+ * (presets.ts), sample-quality and signal metrics sit beside them, and the demo data — 2-D test
+ * distributions, MNIST digits, audio frames, series returns — in data/.
  */
 export {
   BETA_SCHEDULES,
@@ -56,11 +57,23 @@ export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type
 export { clipPrediction } from './clip.js';
 export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingScheduler } from './inpaint.js';
 export { sdeditLoop, type SdeditOptions } from './sdedit.js';
-export { loadMnist, type DigitImages, type LoadMnistOptions } from './mnist.js';
-export { snrDb, addWhiteNoise, peakNormalise, frameCount, frameSignal, hannWindow, overlapAdd, estimateNoiseSd } from './audio.js';
+export { loadMnist, type DigitImages, type LoadMnistOptions } from './data/mnist.js';
+export { addWhiteNoise, peakNormalise, frameCount, frameSignal, frameRecordings, hannWindow, overlapAdd, type Signal } from './data/audio.js';
+export { snrDb, estimateNoiseSd } from './audio.js';
 export { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from './restore-audio.js';
-export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './toy-data.js';
+export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './data/toy-data.js';
+export { seriesReturns, windowColumns, SERIES_RETURNS, type SeriesReturns } from './data/series.js';
 export { slicedWasserstein, mmd, gaussianBaseline, frechetDistance, type SlicedWassersteinOptions } from './metrics.js';
 export { slidingWindows, windowStats, type WindowStats } from './windows.js';
 export { UNet1DDenoiser, type UNet1DDenoiserConfig } from './denoisers/unet1d.js';
 export { UNet2DDenoiser, UNET2D_PRESETS, type UNet2DDenoiserConfig } from './denoisers/unet2d.js';
+export {
+  diffusionPreset,
+  DIFFUSION_DATA_KINDS,
+  type DiffusionDataKind,
+  type DiffusionPreset,
+  type DiffusionPresetOverrides,
+  type DiffusionFitPreset,
+  type DiffusionDataPresets,
+  PRESET_OVERRIDE_KINDS,
+} from './presets.js';

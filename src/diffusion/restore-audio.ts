@@ -6,7 +6,8 @@
  * join the frames again by Hann-weighted overlap-add.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { estimateNoiseSd, frameSignal, overlapAdd } from './audio.js';
+import { estimateNoiseSd } from './audio.js';
+import { frameSignal, overlapAdd } from './data/audio.js';
 import type { DiffusionModel, DiffusionSampleOptions } from './model.js';
 
 export interface RestoreAudioOptions extends DiffusionSampleOptions {

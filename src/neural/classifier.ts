@@ -9,7 +9,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
-import { addLinear, linear } from './layers.js';
+import { addLinear, dense } from './layers.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
 
@@ -47,13 +47,13 @@ export class Classifier {
   /** The last hidden layer's activations [B, width] of x [B, inputSize] (x itself without hidden layers). */
   private hiddenOut(x: Tensor): Tensor {
     let h = x;
-    this.hidden.forEach((_, i) => (h = tf.relu(linear(this.params, `h${i}`, h))));
+    this.hidden.forEach((_, i) => (h = tf.relu(dense(this.params, `h${i}`, h))));
     return h;
   }
 
   /** Logits [B, numClasses] of x [B, inputSize]. */
   logits(x: Tensor): Tensor {
-    return linear(this.params, 'out', this.hiddenOut(x));
+    return dense(this.params, 'out', this.hiddenOut(x));
   }
 
   /** Host rows → a [rows, inputSize] tensor (a DataError for a partial row). */

@@ -37,7 +37,7 @@
  * const fit = fitDeepAR(y, { cell: 'lstm', seasonalPeriod: 12 });
  * fit.forecast(12).interval(80); fit.sample(12, { paths: 100, rng: createRng(1) });
  */
-import { provideNeuralForecasters } from '../core/neural-forecasters.js';
+import { provideNeuralForecasters } from './lazy.js';
 import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
@@ -543,42 +543,70 @@ export class FittedDeepAR implements Forecaster {
    */
   private simulate(h: number, P: number, rng: Rng, k: number): Float64Array[] {
     requireEngine('DeepAR forecast');
+    const draws = Array.from({ length: P }, () => new Float64Array(h));
+    return withHeapGuard('DeepAR forecast', () => {
+      this.rollOut(k, P, h, (hidden, j, nu) => {
+        const z = this.head.sample(hidden, rng);
+        for (let i = 0; i < P; i++) draws[i][j] = z[i] * nu;
+      }, (i, u) => draws[i][u]);
+      return draws;
+    });
+  }
+
+  /**
+   * The predictive distribution of the first step after the data of series `series` (default 0),
+   * in data units: the head's parameters (gaussian: mu, sigma; student-t: mu, sigma, df) with the
+   * location and scale multiplied by the series' mean scale. Its `mu` is the exact one-step
+   * predictive mean (for student-t when df > 1), a check on the sample paths independent of them.
+   */
+  oneStep(series?: number): Record<string, number> {
+    requireEngine('DeepAR oneStep');
+    const k = this.seriesIndex(series);
+    let out: Record<string, number> = {};
+    withHeapGuard('DeepAR oneStep', () => {
+      this.rollOut(k, 1, 1, (hidden, _j, nu) => {
+        const d = this.head.distribution(hidden);
+        out = Object.fromEntries(Object.entries(d).map(([name, v]) => [name, name === 'mu' || name === 'sigma' ? v[0] * nu : v[0]]));
+      }, () => NaN);
+    });
+    return out;
+  }
+
+  /**
+   * The recurrent roll-out shared by sampling and the one-step distribution: condition on the last
+   * C observations with teacher forcing, copy the state to `P` rows, then per step j build the
+   * inputs on the host (lags from the observations, or from `drawn(row, step)` past the data),
+   * advance the network once and hand the top layer's output to `visit` (with the mean scale ν).
+   */
+  private rollOut(k: number, P: number, h: number, visit: (hidden: Tensor, j: number, nu: number) => void, drawn: (row: number, step: number) => number): void {
     const y = this.series[k];
     const n = y.length, C = this.config.contextLength, F = this.layout.features;
     const nu = meanScale(y, n - C, C);
     const inv = 1 / nu, logNu = Math.log(nu);
-    const draws = Array.from({ length: P }, () => new Float64Array(h));
-    return withHeapGuard('DeepAR forecast', () => {
-      // Conditioning range: targets n−C..n−1, one sequence.
-      const xc = new Float32Array(C * F);
-      const obs = (i: number) => y[i];
-      for (let p = 0; p < C; p++) this.layout.write(xc, p * F, n - C + p, obs, inv, logNu);
-      let state: RNNState = tf.tidy(() => {
-        const { state: s } = this.rnn.forward(tf.tensor3d(xc, [C, 1, F]));
-        return { h: s.h.map((t) => tf.tile(t, [P, 1])), c: s.c?.map((t) => tf.tile(t, [P, 1])) };
-      });
-      if (!state.c) state = { h: state.h };
-      const x = new Float32Array(P * F);
-      try {
-        for (let j = 0; j < h; j++) {
-          const t = n + j;
-          for (let i = 0; i < P; i++) {
-            const path = draws[i];
-            this.layout.write(x, i * F, t, (u) => (u < n ? y[u] : path[u - n]), inv, logNu);
-          }
-          const prev = state;
-          const out = tf.tidy(() => this.rnn.step(tf.tensor2d(x, [P, F]), prev));
-          disposeState(prev);
-          state = out.state;
-          // out.output is the top layer's h, owned by the state (freed with it).
-          const z = this.head.sample(out.output, rng);
-          for (let i = 0; i < P; i++) draws[i][j] = z[i] * nu;
-        }
-      } finally {
-        disposeState(state);
-      }
-      return draws;
+    // Conditioning range: targets n−C..n−1, one sequence.
+    const xc = new Float32Array(C * F);
+    const obs = (i: number) => y[i];
+    for (let p = 0; p < C; p++) this.layout.write(xc, p * F, n - C + p, obs, inv, logNu);
+    let state: RNNState = tf.tidy(() => {
+      const { state: s } = this.rnn.forward(tf.tensor3d(xc, [C, 1, F]));
+      return { h: s.h.map((t) => tf.tile(t, [P, 1])), c: s.c?.map((t) => tf.tile(t, [P, 1])) };
     });
+    if (!state.c) state = { h: state.h };
+    const x = new Float32Array(P * F);
+    try {
+      for (let j = 0; j < h; j++) {
+        const t = n + j;
+        for (let i = 0; i < P; i++) this.layout.write(x, i * F, t, (u) => (u < n ? y[u] : drawn(i, u - n)), inv, logNu);
+        const prev = state;
+        const out = tf.tidy(() => this.rnn.step(tf.tensor2d(x, [P, F]), prev));
+        disposeState(prev);
+        state = out.state;
+        // out.output is the top layer's h, owned by the state (freed with it).
+        visit(out.output, j, nu);
+      }
+    } finally {
+      disposeState(state);
+    }
   }
 
   /** Plain JSON for the CLI: configuration, training record and size. */
@@ -755,6 +783,6 @@ function resolveConfig(o: DeepAROptions | DeepARConfig): DeepARConfig {
   };
 }
 
-// The model registry reaches these through core/neural-forecasters.ts, so that importing ardiff does
+// The model registry reaches these through neural/lazy.ts, so that importing ardiff does
 // not load the tensor engine.
-provideNeuralForecasters({ fitDeepAR, deepARFromJSON });
+provideNeuralForecasters({ fitDeepAR, deepARFromJSON, resolveDeepARConfig });

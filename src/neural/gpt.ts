@@ -9,6 +9,8 @@
  * so each new token costs one position's forward pass.
  *
  * Shapes: B batch, T positions (≤ blockSize), C = dModel, H heads of size D = C / H, V vocabulary.
+ * The tensor ops with hand-written gradients (linear, layerNorm, gelu, embedding, crossEntropy)
+ * are in ./ops/.
  *
  * @example
  * await initEngine();
@@ -19,6 +21,11 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
+import { gelu } from './ops/activations.js';
+import { crossEntropy, hostCrossEntropy } from './ops/cross-entropy.js';
+import { embedding } from './ops/embedding.js';
+import { layerNorm } from './ops/layer-norm.js';
+import { linear } from './ops/linear.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
 import { buildTokenizer, CharTokenizer, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
@@ -217,148 +224,6 @@ export function sampleLogits(logits: ArrayLike<number>, options: Omit<GenerateOp
   let u = rng.uniform() * mass;
   for (let r = 0; r < n; r++) { u -= p[r]; if (u < 0) return order[r]; }
   return order[n - 1];
-}
-
-type Op = (...args: Tensor[]) => Tensor;
-type SaveFn = tf.GradSaveFunc;
-let layerNormOp: Op | undefined;
-let geluOp: Op | undefined;
-let linearOp: Op | undefined;
-
-/**
- * Column sums of t [N, C] as a [1, N]·[N, C] product: the wasm backend's Sum over axis 0 goes
- * through a transpose and costs ~8× more (it is every bias gradient).
- */
-function sumRows(t: Tensor): Tensor {
-  const [n, c] = t.shape;
-  return tf.reshape(tf.matMul(tf.ones([1, n]), t), [c]);
-}
-
-/**
- * x [N, in] · W [in, out] + b. 2-D, since tfjs' matMul gradient does not sum over broadcast batch
- * dims; the gradient is written out so that the bias gradient is {@link sumRows}.
- */
-export function linear(x: Tensor, w: Tensor, b: Tensor): Tensor {
-  linearOp ??= tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const [xi, wi, bi] = args as Tensor[];
-    (args[3] as SaveFn)([xi, wi]);
-    return {
-      value: tf.add(tf.matMul(xi, wi), bi),
-      gradFunc: (dy: Tensor, [xs, ws]: Tensor[]) => [tf.matMul(dy, ws, false, true), tf.matMul(xs, dy, true, false), sumRows(dy)],
-    };
-  }) as Op;
-  return linearOp(x, w, b);
-}
-
-/**
- * Rows `ids` of `table` [V, C] → [N, C]. The lookup is done on the host (the wasm backend's gather
- * costs ~90 ns per element, a whole matrix product's worth); the gradient scatters dy back into
- * the rows with a segment sum (Bengio et al. 2003's shared embedding).
- */
-export function embedding(table: Tensor, ids: Int32Array): Tensor {
-  const [V, C] = table.shape;
-  const op = tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const w = (args[0] as Tensor).dataSync() as Float32Array;
-    const out = new Float32Array(ids.length * C);
-    for (let i = 0; i < ids.length; i++) out.set(w.subarray(ids[i] * C, (ids[i] + 1) * C), i * C);
-    const idx = tf.tensor1d(ids, 'int32');
-    (args[1] as SaveFn)([idx]);
-    return {
-      value: tf.tensor2d(out, [ids.length, C]),
-      gradFunc: (dy: Tensor, [ix]: Tensor[]) => tf.unsortedSegmentSum(dy, ix as tf.Tensor1D, V),
-    };
-  }) as Op;
-  return op(table);
-}
-
-/**
- * Log-softmax of logits [N, V] (row-major values) at `targets`, computed on the host in float64:
- * returns the summed negative log-likelihood and, when `grad` is given, fills it with
- * (softmax − onehot)/N, the gradient of the mean. One pass instead of the ~10 wasm ops (with two
- * slow exponentials) of logSoftmax and its gradient.
- */
-function hostCrossEntropy(z: Float32Array, targets: Int32Array, V: number, grad?: Float32Array): number {
-  let total = 0;
-  const N = targets.length;
-  const e = grad ?? new Float32Array(V);
-  for (let i = 0; i < N; i++) {
-    const o = i * V, eo = grad ? o : 0;
-    let max = -Infinity;
-    for (let j = 0; j < V; j++) if (z[o + j] > max) max = z[o + j];
-    let sum = 0;
-    for (let j = 0; j < V; j++) sum += e[eo + j] = Math.exp(z[o + j] - max);
-    total += max + Math.log(sum) - z[o + targets[i]];
-    if (grad) {
-      const scale = 1 / (sum * N);
-      for (let j = 0; j < V; j++) grad[o + j] *= scale;
-      grad[o + targets[i]] -= 1 / N;
-    }
-  }
-  return total;
-}
-
-/** Mean cross-entropy (nats) of logits [N, V] against `targets` (N ids), with its gradient. */
-export function crossEntropy(logits: Tensor, targets: Int32Array): tf.Scalar {
-  const [N, V] = logits.shape;
-  if (targets.length !== N) throw new ArgumentError(`crossEntropy: ${targets.length} targets for ${N} rows of logits`, 'targets');
-  const op = tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const grad = new Float32Array(N * V);
-    const total = hostCrossEntropy((args[0] as Tensor).dataSync() as Float32Array, targets, V, grad);
-    const g = tf.tensor2d(grad, [N, V]);
-    (args[1] as SaveFn)([g]);
-    return { value: tf.scalar(total / N), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
-  }) as Op;
-  return op(logits) as tf.Scalar;
-}
-
-/**
- * LayerNorm over the last axis of x [N, C] (Ba et al. 2016), y = x̂·g + b with x̂ = (x − μ)/√(σ² + ε),
- * ε = 1e-5 as PyTorch. The gradient is written out, dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂ ⊙ x̂))/√(σ² + ε)
- * with dx̂ = dy·g, because tfjs' automatic gradient of the forward ops costs four times as much.
- */
-export function layerNorm(x: Tensor, g: Tensor, b: Tensor): Tensor {
-  layerNormOp ??= tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const [xi, gi, bi] = args as Tensor[];
-    const save = args[3] as SaveFn;
-    const xc = tf.sub(xi, tf.mean(xi, -1, true));
-    const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(xc), -1, true), 1e-5)); //   [N, 1]
-    const xhat = tf.mul(xc, rstd);
-    save([xhat, rstd, gi]);
-    return {
-      value: tf.add(tf.mul(xhat, gi), bi),
-      gradFunc: (dy: Tensor, [xh, rs, gs]: Tensor[]) => {
-        const dxhat = tf.mul(dy, gs);
-        const dx = tf.mul(tf.sub(tf.sub(dxhat, tf.mean(dxhat, -1, true)), tf.mul(xh, tf.mean(tf.mul(dxhat, xh), -1, true))), rs);
-        return [dx, sumRows(tf.mul(dy, xh)), sumRows(dy)];
-      },
-    };
-  }) as Op;
-  return layerNormOp(x, g, b);
-}
-
-const GELU_A = 0.044715, GELU_C = 2 * Math.sqrt(2 / Math.PI);
-
-/**
- * GELU (Hendrycks & Gimpel 2016) in GPT-2's tanh form, 0.5x(1 + tanh(√(2/π)(x + 0.044715x³))),
- * written as x·σ(u) with u = 2√(2/π)(x + 0.044715x³) by the identity 0.5(1 + tanh z) = σ(2z): the
- * wasm sigmoid is ~15× faster than its tanh. Gradient written out: σ(u) + x·σ(u)(1 − σ(u))·u′.
- */
-export function gelu(x: Tensor): Tensor {
-  geluOp ??= tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const xi = args[0] as Tensor;
-    const save = args[1] as SaveFn;
-    const s = tf.sigmoid(tf.mul(tf.add(xi, tf.mul(tf.mul(tf.square(xi), xi), GELU_A)), GELU_C));
-    save([xi, s]);
-    return {
-      value: tf.mul(xi, s),
-      gradFunc: (dy: Tensor, [xs, ss]: Tensor[]) => {
-        const du = tf.add(tf.mul(tf.square(xs), 3 * GELU_A * GELU_C), GELU_C); //  u′ = c(1 + 3a·x²)
-        const ds = tf.mul(tf.mul(ss, tf.sub(1, ss)), tf.mul(xs, du));
-        return tf.mul(dy, tf.add(ss, ds));
-      },
-    };
-  }) as Op;
-  return geluOp(x);
 }
 
 /** A trained (or restored) character-level GPT. Call {@link GPT.dispose} to free its tensors. */
@@ -782,45 +647,4 @@ export function trainGPT(text: string, options: TrainGPTOptions = {}): GPT {
   } finally {
     opt.dispose();
   }
-}
-
-/** Shape of a timed training step (see {@link timeGPTTrainStep}). */
-export interface GPTStepTimerConfig extends Omit<GPTConfig, 'vocabSize'> {
-  batchSize: number;
-  /** Default 65 (tiny Shakespeare's characters). */
-  vocabSize?: number;
-}
-
-/**
- * Milliseconds per training step (forward, backward, clipping, AdamW) of a randomly initialised
- * GPT of the given shape on random tokens: median of `reps` timed steps after `warmup` untimed
- * ones. For benchmarks, e.g. `gpt-2l` = {nLayer 2, nHead 4, dModel 64, blockSize 64, batchSize 32}.
- */
-export function timeGPTTrainStep(config: GPTStepTimerConfig, options: { reps?: number; warmup?: number; seed?: number } = {}): { msPerStep: number; parameters: number; tokensPerSecond: number } {
-  requireEngine('timeGPTTrainStep');
-  const V = config.vocabSize ?? 65;
-  const reps = positiveInt(options.reps ?? 5, 'reps'), warm = options.warmup ?? 2;
-  const rng = createRng(options.seed ?? 0);
-  const chars = Array.from({ length: V }, (_, i) => String.fromCodePoint(0x100 + i));
-  const model = GPT.create({ vocabSize: V, nLayer: config.nLayer, nHead: config.nHead, dModel: config.dModel, blockSize: config.blockSize }, new CharTokenizer(chars, false), rng);
-  const opt = new AdamW(model.params, { lr: 1e-3, weightDecay: 0.1 });
-  const { batchSize: B, blockSize: T } = config;
-  positiveInt(B, 'batchSize');
-  const x = new Int32Array(B * T), y = new Int32Array(B * T);
-  const times: number[] = [];
-  const parameters = model.parameterCount();
-  try {
-    for (let i = 0; i < warm + reps; i++) {
-      for (let j = 0; j < B * T; j++) { x[j] = Math.floor(rng.uniform() * V); y[j] = Math.floor(rng.uniform() * V); }
-      const t0 = performance.now();
-      withHeapGuard('timeGPTTrainStep', () => trainStep(model.params, opt, () => model.loss(x, y, B, T), { clipNorm: 1 }));
-      if (i >= warm) times.push(performance.now() - t0);
-    }
-  } finally {
-    opt.dispose();
-    model.dispose();
-  }
-  times.sort((a, b) => a - b);
-  const msPerStep = times[Math.floor(times.length / 2)];
-  return { msPerStep, parameters, tokensPerSecond: (B * T) / (msPerStep / 1000) };
 }

@@ -9,9 +9,8 @@ import { lbfgs } from '../../core/optimize.js';
 import { ConvergenceError } from '../../core/errors.js';
 import { scratch } from '../../core/scratch.js';
 import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, crossprod } from '../../core/linalg.js';
+import { LOG2PI } from '../../core/distributions.js';
 import { splitArma, polynomials, type Layout } from './layout.js';
-
-const LOG2PI = Math.log(2 * Math.PI);
 
 /** Lags k (1-based) with c_k ≠ 0 and their coefficients, ascending. */
 function nonZeroLags(c: readonly number[]): [Int32Array, Float64Array] {

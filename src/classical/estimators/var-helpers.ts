@@ -1,14 +1,14 @@
 /**
- * Matrix helpers for vector autoregressions: Kronecker products, the vec/vech operators with their
- * elimination, duplication and commutation matrices (Magnus & Neudecker 1980; Lütkepohl 2005,
- * Appendix A.12), log-determinants of positive definite matrices, and the eigenvalues of a general
- * real (nonsymmetric) matrix by the Hessenberg QR algorithm (Golub & Van Loan 2013, §7.4–7.5;
- * Wilkinson & Reinsch 1971, EISPACK `balanc`/`elmhes`/`hqr`), needed for the companion matrix of a
- * VAR(p). Hand-written: the matrices are small and no maintained npm package offers a nonsymmetric
- * eigenvalue solver on plain arrays.
+ * Matrix helpers for vector autoregressions: equation-wise least squares from one QR, Kronecker
+ * products, the vec/vech operators with their elimination, duplication and commutation matrices
+ * (Magnus & Neudecker 1980; Lütkepohl 2005, Appendix A.12), the companion matrix of a VAR(p) and
+ * its eigenvalues by the Hessenberg QR algorithm for a general real (nonsymmetric) matrix (Golub &
+ * Van Loan 2013, §7.4–7.5; Wilkinson & Reinsch 1971, EISPACK `balanc`/`elmhes`/`hqr`), and the
+ * horizon check shared by var.ts, var-irf.ts and svar.ts. Hand-written: the matrices are small and
+ * no maintained npm package offers a nonsymmetric eigenvalue solver on plain arrays.
  */
-import { ConvergenceError } from '../../core/errors.js';
-import { cholesky, zeros, leastSquares, qrPivoted, qrQtVec, qrR, invertUpper, type Matrix } from '../../core/linalg.js';
+import { ArgumentError, ConvergenceError } from '../../core/errors.js';
+import { zeros, leastSquares, qrPivoted, qrQtVec, qrR, invertUpper, type Matrix } from '../../core/linalg.js';
 
 /**
  * Least squares for several right-hand sides with one pivoted Householder QR of X (Golub & Van
@@ -113,12 +113,23 @@ export function commutationMatrix(m: number, n: number): Matrix {
   return out;
 }
 
-/** log det(A) of a symmetric positive definite matrix from its Cholesky factor (2 Σ log L_ii). */
-export function logDetSPD(a: Matrix): number {
-  const l = cholesky(a);
-  let s = 0;
-  for (let i = 0; i < l.length; i++) s += Math.log(l[i][i]);
-  return 2 * s;
+/**
+ * Companion matrix of the VAR(1) form of a VAR(p) (Lütkepohl 2005, eq. 2.1.8): the Kp × Kp block
+ * matrix [A_1 … A_p; I 0] from `coefs[l−1] = A_l` (K × K each); 0 × 0 for a VAR(0).
+ */
+export function companionMatrix(coefs: readonly (readonly (readonly number[])[])[], k: number): Matrix {
+  const p = coefs.length, kp = k * p;
+  const a = zeros(kp, kp);
+  for (let l = 0; l < p; l++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) a[i][l * k + j] = coefs[l][i][j];
+  for (let i = k; i < kp; i++) a[i][i - k] = 1;
+  return a;
+}
+
+/** A VAR horizon: an integer in min..10000, else an ArgumentError naming `argument`. */
+export function checkHorizon(h: number, argument: string, min: number): void {
+  if (typeof h !== 'number' || !Number.isInteger(h) || h < min || h > 10000) {
+    throw new ArgumentError(`${argument} must be an integer between ${min} and 10000; got ${String(h)}`, argument);
+  }
 }
 
 /**

@@ -1,15 +1,16 @@
 /**
  * `ardiff backtest`: hold out the last H points, fit each named model on the rest, forecast H and
  * score on the original scale (MASE, sMAPE, CRPS, 80%/95% coverage). The logic lives in
- * core/backtest.ts; this module parses flags and prints.
+ * src/backtest.ts; this module parses flags and prints.
  *
  *   ardiff backtest --data F --column NAME --models seasonal-naive,auto-arima --horizon H
  *                   [--seasonal-period s] [--seed S] [--epochs E] [--transform log] [--json]
  */
 import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
-import { readTable, columnExpression, findDataset, type Transform } from '../../core/series.js';
-import { backtest, formatBacktestTable } from '../../core/backtest.js';
+import { columnExpression, findDataset, type Transform } from '../../core/series.js';
+import { readTable } from '../../node/data.js';
+import { backtest, formatBacktestTable } from '../../backtest.js';
 import { jsonSafe, type Json } from '../json.js';
 import { fail } from '../program.js';
 

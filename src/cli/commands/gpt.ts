@@ -10,14 +10,13 @@
  * A progress bar goes to stderr when stderr is a terminal and --json is not given.
  */
 import { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 // The tensor engine and the GPT are imported inside the actions, so that other commands do not pay
 // for loading TensorFlow.js.
 import type { GPT, GPTPresetName } from '../../neural/gpt.js';
-import { fail } from '../program.js';
+import { asFlagError, fail, intFlag, numberFlag, progressBar } from '../flags.js';
 
 interface TrainFlags {
   text: string;
@@ -41,27 +40,18 @@ interface GenerateFlags {
 /** Library argument names → the flags that set them, so errors name what the user typed. */
 const FLAG_OF: Record<string, string> = { text: '--text', prompt: '--prompt', model: '--model', tokens: '--tokens', temperature: '--temperature', topK: '--top-k', topP: '--top-p', steps: '--steps', seed: '--seed', preset: '--preset' };
 
-/** Re-issues a typed error with the CLI flag as its argument. */
-function asFlagError(e: unknown): unknown {
-  if (!(e instanceof ArdiffError) || !e.argument || !(e.argument in FLAG_OF)) return e;
-  const flag = FLAG_OF[e.argument];
-  const message = e.message.replace(/^model file:/, `${flag}:`).replace(new RegExp(`^${e.argument}(?=[: ])`), flag).replace(/\(unknown: 'bytes'\)/, "(the library's generate() does this with unknown: 'bytes')");
-  const Ctor = e.constructor as new (m: string, a?: string) => ArdiffError;
-  return new Ctor(message, flag);
-}
-
-function intFlag(s: string | undefined, flag: string, min: number): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${flag} must be an integer ≥ ${min}; got '${s}'`, flag);
-  return v;
-}
-
-function numberFlag(s: string | undefined, flag: string): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isFinite(v)) throw new ArgumentError(`${flag} must be a number; got '${s}'`, flag);
-  return v;
+/**
+ * Re-issues a typed error with the CLI flag as its argument (the shared {@link asFlagError}), with
+ * two GPT wordings adapted: the model file's "model file:" prefix becomes "--model:", and the
+ * tokenizer's hint at `unknown: 'bytes'` says that it is the library's option, not a flag.
+ */
+function gptFlagError(e: unknown): unknown {
+  const mapped = asFlagError(e, (name) => FLAG_OF[name]);
+  if (mapped === e || !(mapped instanceof ArdiffError)) return mapped;
+  const message = mapped.message.replace(/^--model file:/, '--model:').replace(/\(unknown: 'bytes'\)/, "(the library's generate() does this with unknown: 'bytes')");
+  if (message === mapped.message) return mapped;
+  const Ctor = mapped.constructor as new (m: string, a?: string) => ArdiffError;
+  return new Ctor(message, mapped.argument);
 }
 
 function readText(file: string, flag: string): string {
@@ -76,29 +66,23 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const [{ initEngine }, { trainGPT, GPT_PRESETS }] = await Promise.all([import('../../neural/engine/init.js'), import('../../neural/gpt.js')]);
   const preset = (flags.preset ?? 'small') as GPTPresetName;
   if (!(preset in GPT_PRESETS)) throw new ArgumentError(`--preset must be tiny or small; got '${flags.preset}'`, '--preset');
-  const steps = intFlag(flags.steps, '--steps', 1);
-  const seed = intFlag(flags.seed, '--seed', 0) ?? 0;
+  const steps = intFlag(flags.steps, '--steps');
+  const seed = intFlag(flags.seed, '--seed', 0, 0);
   const text = readText(flags.text, '--text');
   if (text.length === 0) throw new DataError(`--text: '${flags.text}' is empty; give a text file with some characters in it`, '--text');
   await initEngine();
   const total = steps ?? GPT_PRESETS[preset].steps;
-  const bar = process.stderr.isTTY && !flags.json
-    ? new cliProgress.SingleBar({
-      stream: process.stderr,
-      format: 'train gpt |{bar}| {value}/{total} steps | loss {loss} | val {val} | {duration_formatted} (eta {eta_formatted})',
-      hideCursor: true,
-    }, cliProgress.Presets.shades_classic)
-    : undefined;
-  bar?.start(total, 0, { loss: '-', val: '-' });
+  const bar = progressBar('train gpt', total, !flags.json, '{value}/{total} steps | loss {loss} | val {val} | eta {eta_formatted}');
+  bar.update(0, { loss: '-', val: '-' });
   let model: GPT;
   try {
     model = trainGPT(text, {
       preset, steps, seed,
-      onStep: (s) => bar?.update(s.step, { loss: s.loss.toFixed(3) }),
-      onEval: (e) => bar?.update({ val: e.valLoss.toFixed(3) }),
+      onStep: (s) => bar.update(s.step, { loss: s.loss.toFixed(3) }),
+      onEval: (e) => bar.update(e.step, { val: e.valLoss.toFixed(3) }),
     });
   } finally {
-    bar?.stop();
+    bar.stop();
   }
   try {
     try {
@@ -122,7 +106,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   const temperature = numberFlag(flags.temperature, '--temperature');
   const topK = numberFlag(flags.topK, '--top-k');
   const topP = numberFlag(flags.topP, '--top-p');
-  const seed = intFlag(flags.seed, '--seed', 0) ?? 0;
+  const seed = intFlag(flags.seed, '--seed', 0, 0);
   const raw = readText(flags.model, '--model');
   let json: unknown;
   try {
@@ -160,7 +144,7 @@ export function registerGptCommands(program: Command): void {
       try {
         await runTrain(flags);
       } catch (e) {
-        fail(asFlagError(e), !!flags.json);
+        fail(gptFlagError(e), !!flags.json);
       }
     });
   program
@@ -177,7 +161,7 @@ export function registerGptCommands(program: Command): void {
       try {
         await runGenerate(flags);
       } catch (e) {
-        fail(asFlagError(e), false);
+        fail(gptFlagError(e), false);
       }
     });
 }

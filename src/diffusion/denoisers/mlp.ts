@@ -9,7 +9,8 @@ import { ArgumentError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
-import { addLinear, linear, silu } from '../../neural/layers.js';
+import { addLinear, dense } from '../../neural/layers.js';
+import { silu } from '../../neural/ops/activations.js';
 import { ParamStore, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
 import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
@@ -82,17 +83,17 @@ export class MLPDenoiser implements Denoiser {
     const n = t.length;
     // temb: [B, e] → [B, w]
     const temb = tf.tensor2d(timestepEmbedding(t, this.config.timeEmbedding), [n, this.config.timeEmbedding]);
-    let cond = linear(p, 'time2', silu(linear(p, 'time1', temb)));
+    let cond = dense(p, 'time2', silu(dense(p, 'time1', temb)));
     if (this.config.numClasses > 0) {
       // Missing labels mean "unconditional": the extra embedding row.
       const ids = labels ?? new Int32Array(n).fill(this.config.numClasses);
       cond = tf.add(cond, tf.gather(p.get('class'), tf.tensor1d(ids, 'int32')));
     }
-    let h = tf.add(linear(p, 'in', x), cond); // [B, w]
+    let h = tf.add(dense(p, 'in', x), cond); // [B, w]
     for (let i = 0; i < this.config.blocks; i++) {
-      h = tf.add(h, linear(p, `block${i}.2`, silu(linear(p, `block${i}.1`, silu(h)))));
+      h = tf.add(h, dense(p, `block${i}.2`, silu(dense(p, `block${i}.1`, silu(h)))));
     }
-    return linear(p, 'out', silu(h)); // [B, d]
+    return dense(p, 'out', silu(h)); // [B, d]
   }
 
   predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {

@@ -17,7 +17,8 @@ import { ArgumentError } from '../../core/errors.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
-import { addConv, addGroupNorm, addLinear, conv, groupNorm, groupNormSilu, linear, silu } from '../../neural/layers.js';
+import { addConv, addGroupNorm, addLinear, conv, dense, groupNorm, groupNormSilu } from '../../neural/layers.js';
+import { silu } from '../../neural/ops/activations.js';
 import { ParamStore, type Init, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
 import { predictOnHost, type Denoiser, type DenoiserJSON } from './types.js';
@@ -169,10 +170,10 @@ function attention(p: ParamStore, name: string, x: Tensor, groups: number): Tens
   const [b, h, w, c] = x.shape;
   const s = h * w;
   const hn = tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [b * s, c]);
-  const [q, k, v] = tf.split(linear(p, `${name}.qkv`, hn), 3, 1).map((t) => tf.reshape(t, [b, s, c]));
+  const [q, k, v] = tf.split(dense(p, `${name}.qkv`, hn), 3, 1).map((t) => tf.reshape(t, [b, s, c]));
   const weights = tf.softmax(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(c)));
   const o = tf.reshape(tf.matMul(weights, v), [b * s, c]);
-  return tf.add(x, tf.reshape(linear(p, `${name}.proj`, o), [b, h, w, c]));
+  return tf.add(x, tf.reshape(dense(p, `${name}.proj`, o), [b, h, w, c]));
 }
 
 /**
@@ -183,7 +184,7 @@ function attention(p: ParamStore, name: string, x: Tensor, groups: number): Tens
 function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, groups: number): Tensor {
   let h = conv(p, `${name}.conv1`, groupNormSilu(p, `${name}.norm1`, x, groups));
   const cout = h.shape[3] as number;
-  h = tf.add(h, tf.reshape(linear(p, `${name}.time`, condAct), [condAct.shape[0], 1, 1, cout]));
+  h = tf.add(h, tf.reshape(dense(p, `${name}.time`, condAct), [condAct.shape[0], 1, 1, cout]));
   h = conv(p, `${name}.conv2`, groupNormSilu(p, `${name}.norm2`, h, groups));
   const skip = x.shape[3] === cout ? x : conv(p, `${name}.skip`, x);
   return tf.add(skip, h);
@@ -195,7 +196,7 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
   const ch = spec.levelChannels, L = ch.length;
   const [fh, fw] = spec.factor;
   const temb = tf.tensor2d(timestepEmbedding(t, spec.timeEmbedding), [n, spec.timeEmbedding]);
-  let cond = linear(p, 'time2', silu(linear(p, 'time1', temb)));
+  let cond = dense(p, 'time2', silu(dense(p, 'time1', temb)));
   if (spec.numClasses > 0) {
     // Missing labels mean "unconditional": the extra embedding row.
     const ids = labels ?? new Int32Array(n).fill(spec.numClasses);

@@ -20,6 +20,7 @@
  * These use the backend's internal calls (`makeOutput`, `typedArrayFromHeap`, `disposeData`),
  * which is why the package pins TensorFlow.js to exactly 4.22.0.
  */
+import { ArdiffError, ArgumentError } from '../../core/errors.js';
 import { tf } from './tf.js';
 
 /** What the kernels need of tfjs' wasm backend (its internal surface, pinned with the version). */
@@ -44,7 +45,9 @@ const WASM = 'wasm';
 
 function original(name: string): KernelFn {
   const config = tf.getKernel(name, WASM);
-  if (!config) throw new Error(`engine: the wasm backend has no '${name}' kernel`);
+  if (!config) {
+    throw new ArdiffError(`engine: the wasm backend has no '${name}' kernel to build the faster ${name} on; ardiff needs @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm at exactly 4.22.0 (npm i @tensorflow/tfjs@4.22.0 @tensorflow/tfjs-backend-wasm@4.22.0), or start the engine with initEngine({ backend: 'cpu' })`);
+  }
   return config.kernelFunc as unknown as KernelFn;
 }
 
@@ -217,10 +220,16 @@ function makeBatchMatMul(): KernelFn {
 /** Geometry of an NHWC, dilation-1 convolution, from tfjs' own helper (so padding rules match). */
 function convGeometry(kernel: string, xShape: readonly number[], filterShape: readonly number[], attrs: Record<string, unknown>): tf.backend_util.Conv2DInfo {
   const format = (attrs.dataFormat as string | undefined) ?? 'NHWC';
-  if (format !== 'NHWC' && format !== 'channelsLast') throw new Error(`engine: the wasm ${kernel} kernel supports dataFormat 'NHWC' only, got '${format}'`);
+  if (format !== 'NHWC' && format !== 'channelsLast') {
+    throw new ArgumentError(`engine: the wasm ${kernel} kernel supports dataFormat 'NHWC' only, got '${format}'; give the convolution channels-last tensors [B, H, W, C] (or run it on the cpu backend)`, 'dataFormat');
+  }
   const dilations = attrs.dilations as number | number[] | undefined;
-  if (dilations !== undefined && [dilations].flat().some((d) => d !== 1)) throw new Error(`engine: the wasm ${kernel} kernel supports dilation 1 only, got ${JSON.stringify(dilations)}`);
-  if (xShape.length !== 4 || filterShape.length !== 4) throw new Error(`engine: the wasm ${kernel} kernel needs a 4-d input and filter, got [${xShape.join(', ')}] and [${filterShape.join(', ')}]`);
+  if (dilations !== undefined && [dilations].flat().some((d) => d !== 1)) {
+    throw new ArgumentError(`engine: the wasm ${kernel} kernel supports dilation 1 only, got ${JSON.stringify(dilations)}; use an undilated convolution (a larger filter or a strided one) to train on wasm`, 'dilations');
+  }
+  if (xShape.length !== 4 || filterShape.length !== 4) {
+    throw new ArgumentError(`engine: the wasm ${kernel} kernel needs a 4-d input [B, H, W, C] and filter [KH, KW, C_in, C_out], got [${xShape.join(', ')}] and [${filterShape.join(', ')}]; reshape a 1-d signal to height 1 first`, xShape.length !== 4 ? 'x' : 'filter');
+  }
   return tf.backend_util.computeConv2DInfo(
     xShape as [number, number, number, number], filterShape as [number, number, number, number],
     attrs.strides as number | [number, number], 1, attrs.pad as 'same' | 'valid' | number,
@@ -228,7 +237,9 @@ function convGeometry(kernel: string, xShape: readonly number[], filterShape: re
 }
 
 function checkShape(kernel: string, what: string, got: readonly number[], want: readonly number[]): void {
-  if (got.length !== want.length || got.some((d, i) => d !== want[i])) throw new Error(`engine: ${kernel}: ${what} has shape [${got.join(', ')}], the convolution needs [${want.join(', ')}]`);
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    throw new ArgumentError(`engine: ${kernel}: ${what} has shape [${got.join(', ')}], the convolution needs [${want.join(', ')}]; pass the ${what} of the same convolution (its output shape for the strides and padding given)`, what);
+  }
 }
 
 /**

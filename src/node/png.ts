@@ -1,11 +1,11 @@
 /**
- * Image grids as PNG files (through pngjs, a pure-JS encoder: no native build, works in browsers
- * too): images stored as rows of H·W·C values (NHWC), laid out in a grid with a gap between them.
+ * Image grids as PNG files (Node: pngjs encodes through Node's zlib): images stored as rows of
+ * H·W·C values (NHWC), laid out in a grid with a gap between them.
  * Grey (C = 1) or RGB (C = 3) images; values are mapped from `range` to 0..255 and clipped.
  */
-import { writeFileSync } from 'node:fs';
 import pngjs from 'pngjs';
-import { ArgumentError } from './errors.js';
+import { ArgumentError } from '../core/errors.js';
+import { writeFileAtomic } from './files.js';
 
 export interface ImageGridOptions {
   height: number;
@@ -59,7 +59,7 @@ export function imageGridPng(images: ArrayLike<number>, options: ImageGridOption
   return pngjs.PNG.sync.write(png);
 }
 
-/** Writes the grid to `path`. */
-export function writeImageGrid(path: string, images: ArrayLike<number>, options: ImageGridOptions): void {
-  writeFileSync(path, imageGridPng(images, options));
+/** Writes the grid to `path` (atomically). */
+export function writeImageGrid(path: string, images: ArrayLike<number>, options: ImageGridOptions, argument = 'path'): void {
+  writeFileAtomic(path, imageGridPng(images, options), argument);
 }

@@ -1,20 +1,21 @@
 /**
  * How the model registry reaches the neural forecasters without loading the tensor engine when
- * ardiff is imported (TensorFlow.js takes about half a second to load): neural/deepar.ts provides
+ * ardiff is imported (TensorFlow.js takes about half a second to load): deepar.ts provides
  * its functions here when it is loaded, and the registry's `prepare` hook loads it on first use.
  * Importing 'ardiff/neural' loads it too, so `fromJSON` of an LSTM/GRU model works after either.
  */
-import { ArgumentError } from './errors.js';
-import type { DeepAROptions, DeepARJSON, FittedDeepAR } from '../neural/deepar.js';
+import { ArgumentError } from '../core/errors.js';
+import type { DeepAROptions, DeepARJSON, DeepARConfig, FittedDeepAR } from './deepar.js';
 
 export interface NeuralForecasters {
   fitDeepAR(y: ArrayLike<number> | readonly ArrayLike<number>[], options?: DeepAROptions): FittedDeepAR;
   deepARFromJSON(json: DeepARJSON): FittedDeepAR;
+  resolveDeepARConfig(options?: DeepAROptions): DeepARConfig;
 }
 
 let provided: NeuralForecasters | undefined;
 
-/** Called by neural/deepar.ts when it loads. */
+/** Called by deepar.ts when it loads. */
 export function provideNeuralForecasters(f: NeuralForecasters): void {
   provided = f;
 }
@@ -29,8 +30,8 @@ export function neuralForecasters(model: string): NeuralForecasters {
 
 /** Loads the neural forecasters and starts the tensor engine. */
 export async function loadNeuralForecasters(): Promise<NeuralForecasters> {
-  await import('../neural/deepar.js');
-  const { initEngine } = await import('../neural/engine/init.js');
+  await import('./deepar.js');
+  const { initEngine } = await import('./engine/init.js');
   await initEngine();
   return neuralForecasters('the neural forecasters');
 }

@@ -1,9 +1,9 @@
 // Every example in examples/ runs against the built package (as the README shows them) and
-// prints no NaN. `npm test` builds first.
+// prints no NaN. The full tier's global setup (test/full/build.ts) builds dist/ first.
 import { describe, it, expect } from 'vitest';
 import { readdirSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { ROOT } from './fixtures.js';
+import { ROOT } from '../fixtures.js';
 
 describe('examples', () => {
   for (const file of readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.js')).sort()) {

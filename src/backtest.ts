@@ -18,13 +18,14 @@
  * path by path. For sample-based scoring the mean forecast and the intervals (type-7 quantiles)
  * come from the same back-transformed paths as the CRPS.
  */
-import { ArgumentError, DataError } from './errors.js';
-import { GaussianForecast, SampleForecast } from './forecast.js';
-import type { Forecaster } from './model.js';
-import { createRng } from './rng.js';
-import { applyTransform, type Transform } from './series.js';
-import { crpsGaussian, crpsLogNormal, intervalCoverage, mase, maseScale, meanCrpsSample, smape } from './metrics.js';
-import { MODELS, type ModelEntry } from '../registry.js';
+import { ArgumentError, DataError } from './core/errors.js';
+import { GaussianForecast, SampleForecast } from './core/forecast.js';
+import type { Forecaster } from './core/model.js';
+import { createRng } from './core/rng.js';
+import { applyTransform, type Transform } from './core/series.js';
+import { crpsGaussian, crpsLogNormal, intervalCoverage, mase, maseScale, meanCrpsSample, smape } from './core/metrics.js';
+import { findModel, modelNames as registeredNames } from './registry.js';
+import { parseOptions, type SeriesModelEntry } from './core/model-entry.js';
 
 /** How the CRPS of a result was computed. */
 export type CrpsMethod = 'gaussian' | 'lognormal' | 'sample';
@@ -94,43 +95,29 @@ export interface Backtest {
   results: BacktestResult[];
 }
 
-/** Names of the registered models. */
+/** Names of the registered models of one series (those the univariate backtest takes). */
 export function modelNames(): string[] {
-  return MODELS.map((m) => m.name);
+  return registeredNames('series');
 }
 
-function findEntry(name: string): ModelEntry<unknown> {
-  const entry = (MODELS as readonly ModelEntry<unknown>[]).find((m) => m.name === name);
-  if (!entry) throw new ArgumentError(`unknown model '${name}'; known models: ${modelNames().join(', ')}`, 'models');
+function findEntry(name: string): SeriesModelEntry {
+  const entry = findModel(name, 'models');
+  if (entry.shape !== 'series') {
+    throw new ArgumentError(`model '${name}' fits ${entry.shape === 'multiseries' ? 'several series' : 'a regression table'}; the backtest of one series takes ${modelNames().join(', ')}`, 'models');
+  }
   return entry;
 }
 
 /**
- * The options a backtest fits a model with: seasonal-naive and auto-arima get `period`; arima
- * the airline orders (0,1,1)(0,1,1) with the seasonal period (non-seasonal (0,1,1) when it is 1);
- * lstm and gru `seasonalPeriod`, and `epochs` and `seed` when given; bayes-ar, lstar and nar
- * their registry example's options plus `seed` when given; naive nothing; any other model its
- * registry example's options.
+ * The options a backtest fits a model with: its registry entry's `backtestOptions` for the
+ * seasonal period, seed and epochs (seasonal-naive and auto-arima get the period; arima the
+ * airline orders (0,1,1)(0,1,1)_m, or (0,1,1) without a season; lstm and gru the period, epochs
+ * and seed when given; bayes-ar, lstar and nar order 2 and the seed when given), else its example's options.
  */
 export function backtestModelOptions(name: string, settings: { seasonalPeriod?: number; epochs?: number; seed?: number } = {}): Record<string, unknown> {
   const entry = findEntry(name);
-  const m = settings.seasonalPeriod ?? 1;
-  const seed = settings.seed !== undefined ? { seed: settings.seed } : {};
-  switch (name) {
-    case 'naive': return {};
-    case 'seasonal-naive': return { period: m };
-    case 'auto-arima': return { period: m };
-    case 'arima': return m > 1 ? { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: m } } : { order: [0, 1, 1] };
-    case 'lstm':
-    case 'gru':
-      return { seasonalPeriod: m, ...(settings.epochs !== undefined ? { epochs: settings.epochs } : {}), ...seed };
-    case 'bayes-ar':
-    case 'lstar':
-    case 'nar':
-      return { ...(entry.example.options as Record<string, unknown>), ...seed };
-    default:
-      return { ...(entry.example.options as Record<string, unknown>) };
-  }
+  const s = { seasonalPeriod: settings.seasonalPeriod ?? 1, epochs: settings.epochs, seed: settings.seed };
+  return { ...((entry.backtestOptions?.(s) ?? entry.example.options) as Record<string, unknown>) };
 }
 
 function inverse(transform: Transform): (v: number) => number {
@@ -222,9 +209,10 @@ export async function backtest(y: ArrayLike<number>, options: BacktestOptions): 
       ...backtestModelOptions(entry.name, { seasonalPeriod: m, epochs: options.epochs, seed: options.seed }),
       ...(options.modelOptions?.[entry.name] ?? {}),
     };
+    const checked = parseOptions(entry, fitOptions);
     await entry.prepare?.();
     const t0 = performance.now();
-    const fit: Forecaster = entry.fit(trainModel, fitOptions);
+    const fit: Forecaster = entry.fit(trainModel, checked);
     const fc = fit.forecast(H);
     const scored = scoring === 'auto' && fc instanceof GaussianForecast
       ? scoreGaussian(fc, actual, transform)

@@ -4,8 +4,8 @@
  * of `make_swiss_roll`, noise 0.25, divided by 5), and eight Gaussians on a circle of radius 2
  * (σ = 0.1). Rows are (x, y), row-major.
  */
-import { ArgumentError } from '../core/errors.js';
-import type { Rng } from '../core/rng.js';
+import { ArgumentError } from '../../core/errors.js';
+import type { Rng } from '../../core/rng.js';
 
 export type ToyDataset = 'moons' | 'swissroll' | '8gaussians';
 export const TOY_DATASETS: readonly ToyDataset[] = ['moons', 'swissroll', '8gaussians'];

@@ -9,7 +9,7 @@
  * faster on a CPU than a 28×28 one).
  */
 import { createRequire } from 'node:module';
-import { ArgumentError, DataError } from '../core/errors.js';
+import { ArgumentError, DataError } from '../../core/errors.js';
 
 export interface DigitImages {
   /** count × size², grey levels in [0, 1] (0 is the background). */

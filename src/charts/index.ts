@@ -1,0 +1,3 @@
+/** Charts as SVG strings (Vega-Lite, rendered headless; Vega loads on the first chart). */
+export { fanChartSvg, type FanChartData } from './fan-chart.js';
+export { irfChartSvg, grangerGraphSvg, type IrfChartData, type GrangerEdge } from './var-charts.js';
