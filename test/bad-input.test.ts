@@ -152,3 +152,25 @@ describe('bad input', () => {
     expect((await cliError(['fit', '--data', good, '--column', 'y', '--model', 'ar', '--order', '1', '--level', '120'])).argument).toBe('--level');
   });
 });
+
+describe('fitModel checks options against the registry schema', () => {
+  it('an unknown option, a wrong type or a value out of range is an ArgumentError naming the option', async () => {
+    const { fitModel } = await import('../src/registry.js');
+    const y = Array.from({ length: 60 }, (_, i) => Math.sin(i / 3) + i / 10);
+    const err = async (name: string, o: Record<string, unknown>) => {
+      try { await fitModel(name, y, o); } catch (e) { return e as ArgumentError; }
+      throw new Error('expected an error');
+    };
+    const typo = await err('ar', { oder: 2 });
+    expect(typo).toBeInstanceOf(ArgumentError);
+    expect(typo.argument).toBe('oder');
+    expect(typo.message).toMatch(/ar has no option 'oder'.*order, method, trend/);
+    expect((await err('ar', { order: 'two' })).argument).toBe('order');
+    expect((await err('ar', {})).message).toMatch(/ar needs order/);
+    expect((await err('arima', { order: [1, 1] })).argument).toBe('order');
+    expect((await err('nar', { order: 2, noise: 'laplace' })).argument).toBe('noise');
+    expect((await err('nope', {})).argument).toBe('model');
+    const fit = await fitModel('ar', y, { order: 2 });
+    expect(fit.kind).toBe('ar');
+  });
+});

@@ -218,3 +218,58 @@ describe('ardiff fit --model var --json against the var fixtures', () => {
     expect(readdirSync(dir).sort()).toEqual(['var-granger.svg', 'var-irf.svg']);
   });
 });
+
+describe('the command line is built from the registry', () => {
+  it('ardiff models lists every registered model by data shape; ardiff models NAME its options', async () => {
+    const { MODELS } = await import('../src/registry.js');
+    const list = await runCli(['models']);
+    expect(list.code).toBe(0);
+    for (const m of MODELS) expect(list.stdout).toMatch(new RegExp(`^  ${m.name} `, 'm'));
+    const one = await runCliJson(['models', 'arima']);
+    expect(one.code).toBe(0);
+    const opts = one.json.options as { name: string; flag: string | null; default: unknown; required: boolean }[];
+    expect(opts.find((o) => o.name === 'order')).toMatchObject({ flag: '--order', required: true });
+    expect(opts.find((o) => o.name === 'method')).toMatchObject({ flag: '--method', default: 'ml' });
+    expect(opts.find((o) => o.name === 'exog')?.flag).toBeNull();
+    expect((await runCliJson(['models', 'nope'])).code).toBe(2);
+  });
+
+  it('every option of every model is a flag of ardiff fit, and a flag of another model is refused naming it', async () => {
+    const { MODELS } = await import('../src/registry.js');
+    const { optionSpecs } = await import('../src/core/model-entry.js');
+    const { buildProgram } = await import('../src/cli/program.js');
+    const fit = buildProgram().commands.find((c) => c.name() === 'fit')!;
+    const flags = new Set(fit.options.map((o) => o.long));
+    for (const m of MODELS) for (const s of optionSpecs(m.options)) if (s.flag) expect(flags.has(s.flag), `${m.name}: ${s.flag}`).toBe(true);
+    const r = await runCliJson(['fit', '--data', 'lynx', '--model', 'ar', '--order', '2', '--delay', '1']);
+    expect(r.code).toBe(2);
+    expect(r.json.error).toMatchObject({ type: 'ArgumentError', argument: '--delay' });
+    const wrongShape = await runCliJson(['fit', '--data', 'macrodata', '--model', 'var', '--column', 'realgdp']);
+    expect((wrongShape.json.error as { argument: string }).argument).toBe('--column');
+    const bad = await runCliJson(['fit', '--data', 'lynx', '--model', 'nar', '--order', '2', '--activation', 'relu']);
+    expect(bad.json.error).toMatchObject({ argument: '--activation' });
+  });
+
+  it('models the old CLI lacked fit through the same path: naive, seasonal-naive, OLS with robust errors', async () => {
+    const naive = await runCliJson(['fit', '--data', 'air-passengers', '--model', 'seasonal-naive', '--horizon', '3']);
+    expect(naive.code).toBe(0);
+    expect(naive.json.period).toBe(12);
+    expect((naive.json.forecast as { mean: number[] }).mean.length).toBe(3);
+    const ols = await runCliJson(['fit', '--data', 'longley', '--model', 'ols', '--y', 'TOTEMP', '--x', 'GNP,POP', '--cov-type', 'HC1']);
+    expect(ols.code).toBe(0);
+    const j = ols.json as { covType: string; params: { stdErrors: number[] }; bseHC: Record<string, number[]> };
+    expect(j.covType).toBe('HC1');
+    expect(j.params.stdErrors).toEqual(j.bseHC.HC1);
+  });
+
+  it('several series: the forecast is [step][column] with the names', async () => {
+    const { code, json } = await runCliJson(['fit', '--data', 'macrodata', '--model', 'lasso-var', '--columns', 'realgdp,realcons', '--transform', 'dlog', '--lags', '2', '--horizon', '3', '--level', '80,95']);
+    expect(code).toBe(0);
+    const fc = json.forecast as { names: string[]; mean: number[][]; lower: number[][][]; level: number[] };
+    expect(fc.names).toEqual(['realgdp', 'realcons']);
+    expect(fc.mean.length).toBe(3);
+    expect(fc.mean[0].length).toBe(2);
+    expect(fc.level).toEqual([80, 95]);
+    expect(fc.lower.length).toBe(2);
+  });
+});

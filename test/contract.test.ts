@@ -107,6 +107,18 @@ describe.each(modelsOf('series').map((m) => [m.name, m] as const))('contract (on
     expect(restored.summary()).toBe(fit.summary());
   });
 
+  it('applies to another history without refitting: the same history gives the same forecasts, a longer one moves the origin', () => {
+    expect(typeof fit.apply).toBe('function');
+    const same = fit.apply!(y);
+    expect(same.forecast(H).toJSON([80, 95])).toEqual(fit.forecast(H).toJSON([80, 95]));
+    const shorter = fit.apply!(y.slice(0, y.length - 3));
+    const ahead = shorter.sample(H, { paths: 3, rng: createRng(1) });
+    expect(ahead.length).toBe(3);
+    expect(ahead[0].length).toBe(H);
+    expect(shorter.forecast(H).toJSON([80])).not.toEqual(fit.forecast(H).toJSON([80]));
+    for (const m of [same, shorter]) if (m !== fit) (m as { dispose?: () => void }).dispose?.();
+  });
+
   it('samples deterministically from a seed', () => {
     const a = fit.sample(H, { paths: 20, rng: createRng(42) });
     const b = fit.sample(H, { paths: 20, rng: createRng(42) });
@@ -211,6 +223,13 @@ describe.each(modelsOf('multiseries').map((m) => [m.name, m] as const))('contrac
     expect(restored.forecast(H).toJSON([80, 95])).toEqual(fit.forecast(H).toJSON([80, 95]));
     expect(restored.sample(H, { paths: 5, rng: createRng(3) })).toEqual(fit.sample(H, { paths: 5, rng: createRng(3) }));
     expect(restored.summary()).toBe(fit.summary());
+  });
+
+  it('applies to another history without refitting: the same history gives the same forecasts, a longer one moves the origin', () => {
+    expect(typeof fit.apply).toBe('function');
+    expect(fit.apply!(data).forecast(H).toJSON([80, 95])).toEqual(fit.forecast(H).toJSON([80, 95]));
+    const shorter = fit.apply!({ names, columns: data.columns.map((c) => c.slice(0, c.length - 3)) });
+    expect(shorter.forecast(H).toJSON([80])).not.toEqual(fit.forecast(H).toJSON([80]));
   });
 
   it('samples paths × h × D deterministically from a seed', () => {

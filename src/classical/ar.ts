@@ -25,7 +25,7 @@ import { mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
 import { fitARIMA, FittedARIMA, type ARIMAJSON } from './arima.js';
-import { checkHorizon, checkNoExog } from '../core/validate.js';
+import { checkHorizon, checkNoExog, historyJSON } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
@@ -627,6 +627,17 @@ export class FittedAR implements Forecaster {
     const out: Float64Array[] = [];
     for (let k = 0; k < paths; k++) out.push(this.recursion(h, () => sd * rng.normal()));
     return out;
+  }
+
+  /**
+   * The fitted parameters applied to another history `y` (the data extended by new observations):
+   * forecasts and samples start after `y`; no refit, and the estimates and their statistics stay
+   * those of the fit.
+   */
+  apply(y: ArrayLike<number>): FittedAR {
+    const history = historyJSON(y, this.method === 'mle', this.order + 1, 'an AR fitted by ols, yule-walker or burg needs a complete history');
+    const json = this.toJSON();
+    return FittedAR.fromJSON({ ...json, y: history, arima: json.arima ? this.arima!.apply(y).toJSON() : null });
   }
 
   /** A results table in the layout of statsmodels' `AutoRegResults.summary()`. */

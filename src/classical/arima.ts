@@ -32,7 +32,7 @@ import {
 } from './estimators/polynomial.js';
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
-import { checkHorizon } from '../core/validate.js';
+import { checkHorizon, historyJSON } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
@@ -813,6 +813,18 @@ export class FittedARIMA implements Forecaster {
       out.push(path);
     }
     return out;
+  }
+
+  /**
+   * The fitted parameters applied to another history `y` (the data extended by new observations):
+   * forecasts and samples start after `y`; no refit, and the estimates and their statistics stay
+   * those of the fit.
+   */
+  apply(y: ArrayLike<number>): FittedARIMA {
+    if (this.arimaParams.exogNames.length) {
+      throw new ArgumentError(`apply cannot extend a model with exogenous regressors (${this.arimaParams.exogNames.join(', ')}) without their new values; refit with fitARIMA on the longer data`, 'y');
+    }
+    return FittedARIMA.fromJSON({ ...this.toJSON(), y: historyJSON(y, true) });
   }
 
   /** A statsmodels-style SARIMAX results table. */

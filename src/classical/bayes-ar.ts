@@ -41,7 +41,7 @@ import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /**
  * Normal–Inverse-Gamma prior β | σ² ~ N(m0, σ² V0), σ² ~ InvGamma(a0, b0). Every field is
@@ -472,6 +472,15 @@ export class FittedBayesAR implements Forecaster {
   }
 
   /** Plain JSON for the CLI: prior, posterior (mean, cov = Vn, a, b, …), marginal likelihood, one-step predictive. */
+  /**
+   * The fitted parameters applied to another history `y` (the data extended by new observations):
+   * forecasts and samples start after `y`; no refit, and the estimates and their statistics stay
+   * those of the fit.
+   */
+  apply(y: ArrayLike<number>): FittedBayesAR {
+    return FittedBayesAR.fromJSON({ ...this.toJSON(), y: historyJSON(y, false, this.order + 1) });
+  }
+
   report(): BayesARReport {
     const { m, V, a, b } = this.posterior;
     const one = this.oneStep();

@@ -27,7 +27,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import type { Matrix } from '../core/linalg.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { GaussianMultiForecast } from '../core/multi-forecast.js';
-import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions } from '../core/model.js';
+import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions, MultiSeriesData } from '../core/model.js';
 import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
 import { checkHorizon, checkPositiveInt, checkRng } from '../core/validate.js';
 import { matmul, transpose } from '../core/linalg.js';
@@ -249,6 +249,8 @@ export interface LassoVARJSON {
   lastObservations: number[][];
   /** The single λ given for all equations, if one was. */
   commonLambda?: number;
+  /** The transform the fit applied to the data. */
+  transform?: LassoVAROptions['transform'];
 }
 
 /**
@@ -344,7 +346,7 @@ export function fitLassoVAR(data: LassoVARData, options: LassoVAROptions): Fitte
   const sigmaU = variables.map((_, i) => variables.map((_, j) => resid.reduce((acc, r) => acc + r[i] * r[j], 0) / n));
   return new FittedLassoVAR({
     penalty, lags: options.lags, nobs: n, names: variables, paramNames: design.names, selection, lambda, lambdaMax, params, rss,
-    sigmaU, lastObservations: design.series.slice(-options.lags), selectionTrace: traces, commonLambda,
+    sigmaU, lastObservations: design.series.slice(-options.lags), selectionTrace: traces, commonLambda, transform: options.transform,
   });
 }
 
@@ -383,22 +385,9 @@ function cvErrors(
   return sse.map((s) => s / count);
 }
 
-/** What a {@link FittedLassoVAR} is made of. */
-export interface FittedLassoVARInit {
-  penalty: LassoPenalty;
-  lags: number;
-  nobs: number;
-  names: string[];
-  paramNames: string[];
-  selection: LassoSelection;
-  lambda: Record<string, number>;
-  lambdaMax: Record<string, number>;
-  params: Record<string, number[]>;
-  rss: Record<string, number>;
-  sigmaU: number[][];
-  lastObservations: number[][];
+/** What a {@link FittedLassoVAR} is made of: its JSON without the kind, and the selection traces. */
+export interface FittedLassoVARInit extends Omit<LassoVARJSON, 'kind'> {
   selectionTrace?: Record<string, SelectionTrace>;
-  commonLambda?: number;
 }
 
 /**
@@ -433,6 +422,8 @@ export class FittedLassoVAR implements MultiForecaster {
   readonly selectionTrace: Record<string, SelectionTrace>;
   /** The single λ given for all equations, if one was. */
   readonly commonLambda?: number;
+  /** The transform the fit applied to the data ('none' when the data came transformed). */
+  readonly transform: NonNullable<LassoVAROptions['transform']>;
 
   constructor(init: FittedLassoVARInit) {
     this.kind = init.penalty === 'group' ? 'group-lasso-var' : 'lasso-var';
@@ -450,6 +441,19 @@ export class FittedLassoVAR implements MultiForecaster {
     this.lastObservations = init.lastObservations;
     this.selectionTrace = init.selectionTrace ?? {};
     this.commonLambda = init.commonLambda;
+    this.transform = init.transform ?? 'none';
+  }
+
+  /**
+   * The fitted coefficients applied to another history of the same variables (raw data, transformed
+   * as the fit was): forecasts and samples start after it; no refit.
+   */
+  apply(data: LassoVARData | MultiSeriesData): FittedLassoVAR {
+    const d = varDesign(toLassoData(data), this.lags, this.transform);
+    if (d.variables.length !== this.names.length || d.variables.some((n, j) => n !== this.names[j])) {
+      throw new DataError(`apply needs the model's variables in its order (${this.names.join(', ')}); got ${d.variables.join(', ')}`, 'data');
+    }
+    return new FittedLassoVAR({ ...this, selectionTrace: this.selectionTrace, lastObservations: d.series.slice(-this.lags) });
   }
 
   /** @deprecated renamed {@link FittedLassoVAR.names} (the multivariate contract's column names); kept for one release. */
@@ -613,6 +617,7 @@ export class FittedLassoVAR implements MultiForecaster {
       sigmaU: this.sigmaU.map((r) => r.slice()),
       lastObservations: this.lastObservations.map((r) => r.slice()),
       ...(this.commonLambda !== undefined ? { commonLambda: this.commonLambda } : {}),
+      transform: typeof this.transform === 'string' ? this.transform : { ...this.transform },
     };
   }
 
@@ -633,8 +638,18 @@ export class FittedLassoVAR implements MultiForecaster {
       selection: json.selection, lambda: { ...json.lambda }, lambdaMax: { ...json.lambdaMax },
       params: Object.fromEntries(json.names.map((v) => [v, json.params[v].slice()])), rss: { ...json.rss },
       sigmaU: json.sigmaU.map((r) => r.slice()), lastObservations: json.lastObservations.map((r) => r.slice()), commonLambda: json.commonLambda,
+      transform: json.transform ?? 'none',
     });
   }
+}
+
+/** Named columns from the registry's { names, columns } (other data forms pass through). */
+function toLassoData(data: LassoVARData | MultiSeriesData): LassoVARData {
+  if (!Array.isArray(data) && Array.isArray((data as MultiSeriesData).names) && Array.isArray((data as MultiSeriesData).columns)) {
+    const m = data as MultiSeriesData;
+    return Object.fromEntries(m.names.map((n, j) => [n, m.columns[j]]));
+  }
+  return data as LassoVARData;
 }
 
 /** A lower-triangular factor L with L L' = Σ for a positive semi-definite Σ (zero rows where Σ is singular). */
@@ -676,7 +691,7 @@ function lassoEntry(penalty: LassoPenalty): MultiSeriesModelEntry<z.output<typeo
     producesKind: name,
     legacyKinds: penalty === 'lasso' ? ['lasso_var'] : [],
     options: lassoVAROptionsSchema,
-    fit: (data, options) => fitLassoVAR(Object.fromEntries(data.names.map((n, j) => [n, data.columns[j]])), { ...options, penalty }),
+    fit: (data, options) => fitLassoVAR(toLassoData(data), { ...options, penalty }),
     fromJSON: (json) => FittedLassoVAR.fromJSON(json as LassoVARJSON),
     report: (fit) => ({ ...fit.report() }),
     backtestOptions: () => ({ lags: 2 }),

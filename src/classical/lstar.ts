@@ -37,7 +37,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /** Options of {@link fitLSTAR}. */
 export interface LSTAROptions {
@@ -419,6 +419,15 @@ export class FittedLSTAR implements Forecaster {
   }
 
   /** Plain JSON for the CLI: parameters, SSR and fit statistics. */
+  /**
+   * The fitted parameters applied to another history `y` (the data extended by new observations):
+   * forecasts and samples start after `y`; no refit, and the estimates and their statistics stay
+   * those of the fit.
+   */
+  apply(y: ArrayLike<number>): FittedLSTAR {
+    return FittedLSTAR.fromJSON({ ...this.toJSON(), y: historyJSON(y, false, Math.max(this.order, this.delay) + 1) });
+  }
+
   report(): LSTARReport {
     return {
       model: `LSTAR(${this.order}), delay ${this.delay}`,

@@ -118,6 +118,12 @@ export class FittedNaive implements Forecaster {
     }
   }
 
+  /** The same model on another history `y` (for the naive forecasts, that is a refit; no parameters carry over). */
+  apply(y: ArrayLike<number>): FittedNaive {
+    if (!y || typeof y.length !== 'number') throw new DataError('apply needs y, an array of numbers', 'y');
+    return new FittedNaive(this.kind, Float64Array.from(y), this.period);
+  }
+
   /** @deprecated renamed {@link FittedNaive.fittedValues} (statsmodels' names); kept for one release. */
   get fitted(): Float64Array {
     return this.fittedValues;

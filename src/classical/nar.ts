@@ -49,7 +49,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries } from '../core/validate.js';
+import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /** The hidden units' activation: the logistic 1/(1 + e^{−a}) or tanh(a). */
 export type NARActivation = 'logistic' | 'tanh';
@@ -476,6 +476,15 @@ export class FittedNAR implements Forecaster {
   }
 
   /** Plain JSON for the CLI: parameters, SSR and fit statistics. */
+  /**
+   * The fitted parameters applied to another history `y` (the data extended by new observations):
+   * forecasts and samples start after `y`; no refit, and the estimates and their statistics stay
+   * those of the fit.
+   */
+  apply(y: ArrayLike<number>): FittedNAR {
+    return FittedNAR.fromJSON({ ...this.toJSON(), y: historyJSON(y, false, this.order + 1) });
+  }
+
   report(): NARReport {
     return {
       model: this.modelName(),

@@ -727,6 +727,21 @@ export class FittedVAR implements MultiForecaster {
   }
 
   /**
+   * The fitted parameters applied to another history of the same variables (typically the data
+   * extended by new rows): forecasts and samples start after it; no refit (statsmodels' `apply`).
+   */
+  apply(data: VARData): FittedVAR {
+    const s = readSeries(data);
+    if (s.names.length !== this.names.length || s.names.some((n, j) => n !== this.names[j])) {
+      throw new DataError(`apply needs the model's variables in its order (${this.names.join(', ')}); got ${s.names.join(', ')}`, 'data');
+    }
+    if (s.cols[0].length <= this.lags) throw new DataError(`apply needs more than ${this.lags} rows (the VAR order); got ${s.cols[0].length}`, 'data');
+    return new FittedVAR({
+      names: s.names, cols: s.cols, p: this.lags, trend: this.trend, params: this.params, xtxInv: this.xtxInv, sigmaU: this.sigmaU, selection: this.selectionResult,
+    });
+  }
+
+  /**
    * Sample paths `[path][step][variable]` of y_{n+1..n+h} given the data: the recursion with
    * Gaussian shocks P z, z ~ N(0, I), P = chol(Σ_u), drawn from `rng` (parameters held fixed).
    */

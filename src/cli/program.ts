@@ -64,8 +64,6 @@ async function runDemo(outDir: string): Promise<void> {
   console.log(`\nFan chart written to ${file}`);
 }
 
-export { fail };
-
 export function buildProgram(): Command {
   const program = new Command();
   program.name('ardiff').description('Autoregressive and diffusion models: fit, forecast and compare on your data').exitOverride();
@@ -95,7 +93,7 @@ export function buildProgram(): Command {
       }
     });
   registerBacktest(program);
-  registerDiffusionCommands(program, fail);
+  registerDiffusionCommands(program);
   registerGptCommands(program);
   return program;
 }

@@ -184,3 +184,76 @@ export function intervalCoverage(actual: ArrayLike<number>, lower: ArrayLike<num
   if (k === 0) throw new DataError('every actual value is missing; nothing to score', 'actual');
   return inside / k;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Multivariate probabilistic scores (GluonTS' conventions)
+
+/** The 19 quantile levels 0.05, 0.10, …, 0.95 of GluonTS' CRPS approximation. */
+export const CRPS_QUANTILES: readonly number[] = Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100);
+
+/**
+ * Quantile (pinball) loss of GluonTS: 2 Σ_t |(y_t − q̂_t)(1{y_t ≤ q̂_t} − τ)| over the steps
+ * present (NaN actual values are skipped).
+ */
+export function quantileLoss(actual: ArrayLike<number>, quantile: ArrayLike<number>, tau: number): number {
+  checkSameLength(actual, quantile, 'actual', 'quantile');
+  if (!(tau > 0 && tau < 1)) throw new ArgumentError(`tau must lie in (0, 1); got ${tau}`, 'tau');
+  let s = 0;
+  for (let i = 0; i < actual.length; i++) {
+    const y = actual[i];
+    if (Number.isNaN(y)) continue;
+    const q = quantile[i];
+    s += Math.abs((y - q) * ((y <= q ? 1 : 0) - tau));
+  }
+  return 2 * s;
+}
+
+/**
+ * Mean weighted quantile loss of sample paths `paths[i][t]` (one series): the quantile losses at
+ * `levels` (default {@link CRPS_QUANTILES}) from the paths' type-7 quantiles, each divided by
+ * Σ_t |y_t|, averaged over the levels — GluonTS' `mean_wQuantileLoss`, its CRPS approximation
+ * (Gneiting & Raftery 2007: CRPS = 2 ∫ pinball loss dτ).
+ */
+export function weightedQuantileLoss(paths: readonly ArrayLike<number>[], actual: ArrayLike<number>, levels: readonly number[] = CRPS_QUANTILES): number {
+  if (!paths.length) throw new ArgumentError('weightedQuantileLoss needs at least one sample path', 'paths');
+  const h = actual.length;
+  let denom = 0;
+  for (let t = 0; t < h; t++) if (!Number.isNaN(actual[t])) denom += Math.abs(actual[t]);
+  if (!(denom > 0)) throw new DataError('the weighted quantile loss divides by Σ|actual|, which is 0 (or every value is missing)', 'actual');
+  const sorted = Array.from({ length: h }, (_, t) => Float64Array.from(paths, (p) => p[t]).sort());
+  let total = 0;
+  for (const tau of levels) {
+    const q = sorted.map((col) => {
+      const pos = (col.length - 1) * tau, lo = Math.floor(pos), hi = Math.min(col.length - 1, lo + 1);
+      return col[lo] + (pos - lo) * (col[hi] - col[lo]);
+    });
+    total += quantileLoss(actual, q, tau) / denom;
+  }
+  return total / levels.length;
+}
+
+/**
+ * Energy score (Gneiting & Raftery 2007, eq. 22) of joint sample paths `paths[i]` (each a vector
+ * of the same length as `actual`): (1/n) Σ_i ‖x_i − y‖ − 1/(2n²) Σ_i Σ_j ‖x_i − x_j‖, the
+ * multivariate CRPS (equal to {@link crpsSample} in one dimension). Entries with a NaN actual
+ * value are left out of every norm.
+ */
+export function energyScore(paths: readonly ArrayLike<number>[], actual: ArrayLike<number>): number {
+  const n = paths.length;
+  if (!n) throw new ArgumentError('energyScore needs at least one sample path', 'paths');
+  const keep: number[] = [];
+  for (let k = 0; k < actual.length; k++) if (!Number.isNaN(actual[k])) keep.push(k);
+  if (!keep.length) throw new DataError('every actual value is missing; nothing to score', 'actual');
+  for (const p of paths) checkSameLength(actual, p, 'actual', 'paths');
+  const dist = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+    let s = 0;
+    for (const k of keep) s += (a[k] - b[k]) ** 2;
+    return Math.sqrt(s);
+  };
+  let toY = 0, pairs = 0;
+  for (let i = 0; i < n; i++) {
+    toY += dist(paths[i], actual);
+    for (let j = i + 1; j < n; j++) pairs += dist(paths[i], paths[j]);
+  }
+  return toY / n - pairs / (n * n);
+}

@@ -12,18 +12,14 @@
  */
 import { z } from 'zod';
 import { ArgumentError } from './errors.js';
-import type { Forecaster, MultiForecaster } from './model.js';
+import type { Forecaster, MultiForecaster, MultiSeriesData } from './model.js';
 
 export { z };
 
 /** What a model is fitted to. */
 export type DataShape = 'series' | 'multiseries' | 'regression' | 'spatial';
 
-/** Several aligned series: names and one column each (all of the same length). */
-export interface MultiSeriesData {
-  readonly names: readonly string[];
-  readonly columns: readonly Float64Array[];
-}
+export type { MultiSeriesData };
 
 /** A regression table: the dependent variable and named regressors of the same length. */
 export interface RegressionData {
@@ -316,7 +312,9 @@ export function parseOptions<O>(entry: { name: string; options: z.ZodType<O> }, 
   if (typeof given !== 'object' || Array.isArray(given)) throw new ArgumentError(`the options of ${entry.name} must be an object`, 'options');
   const r = entry.options.safeParse(given);
   if (r.success) return r.data;
-  const { message, argument } = issueMessage(r.error.issues[0], entry.name, flagOf, given);
+  // A misspelt name is the likely cause of a missing one: report unknown names first.
+  const issue = r.error.issues.find((i) => i.code === 'unrecognized_keys') ?? r.error.issues[0];
+  const { message, argument } = issueMessage(issue, entry.name, flagOf, given);
   const specs = optionSpecs(entry.options);
   const known = specs.map((s) => flagOf(s.name)).join(', ');
   throw new ArgumentError(`${message}. ${entry.name} takes: ${known || 'no options'} (ardiff models ${entry.name} describes them)`, argument);

@@ -37,6 +37,11 @@ export interface Forecaster {
   summary(): string;
   /** Plain JSON that `fromJSON` of the same model turns back into an equal model. */
   toJSON(): { readonly kind: string };
+  /**
+   * The fitted parameters applied to another history `y` (typically the data extended by new
+   * observations): forecasts and samples then start after `y`. No refit (statsmodels' `apply`).
+   */
+  apply?(y: ArrayLike<number>): Forecaster;
 }
 
 /** Options of {@link MultiForecaster.forecast}. */
@@ -51,6 +56,12 @@ export interface MultiSampleOptions {
   paths?: number;
   /** Seeded random source (required: no hidden randomness). */
   rng: Rng;
+}
+
+/** Several aligned series: names and one column each (all of the same length). */
+export interface MultiSeriesData {
+  readonly names: readonly string[];
+  readonly columns: readonly Float64Array[];
 }
 
 /**
@@ -70,6 +81,8 @@ export interface MultiForecaster {
   summary(): string;
   /** Plain JSON that the root `fromJSON` turns back into an equal model. */
   toJSON(): { readonly kind: string };
+  /** The fitted parameters applied to another history of the same columns (no refit); see {@link Forecaster.apply}. */
+  apply?(data: MultiSeriesData): MultiForecaster;
 }
 
 /**

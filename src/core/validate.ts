@@ -40,3 +40,24 @@ export function checkCompleteSeries(y: ArrayLike<number>, need: string): Float64
   }
   return data;
 }
+
+/**
+ * A new history for `apply` as plain JSON numbers (missing values as null, or rejected when the
+ * model needs complete data): the models' `apply(y)` restore themselves from their JSON with this
+ * history, so the estimates and their statistics stay those of the fit and only the data the
+ * forecasts condition on changes.
+ */
+export function historyJSON(y: ArrayLike<number>, allowMissing: false, minLength?: number, need?: string): number[];
+export function historyJSON(y: ArrayLike<number>, allowMissing: boolean, minLength?: number, need?: string): (number | null)[];
+export function historyJSON(y: ArrayLike<number>, allowMissing: boolean, minLength = 1, need = 'the model needs a complete history'): (number | null)[] {
+  if (!y || typeof y.length !== 'number') throw new DataError('apply needs y, an array of numbers', 'y');
+  if (y.length < minLength) throw new DataError(`apply needs at least ${minLength} observations for this model; got ${y.length}`, 'y');
+  return Array.from(y, (v, i) => {
+    if (Number.isNaN(v)) {
+      if (allowMissing) return null;
+      throw new DataError(`y has a missing value (NaN) at row ${i + 1}; ${need}: fill the gap first`, 'y');
+    }
+    if (!Number.isFinite(v)) throw new DataError(`y has a non-finite value (${v}) at row ${i + 1}; remove or replace it`, 'y');
+    return v;
+  });
+}

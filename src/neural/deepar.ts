@@ -43,7 +43,7 @@ import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, rule } from '../core/format.js';
-import { checkHorizon, checkNoExog, checkPositiveInt, checkRng } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
 import { attachHead, checkHeadKind, createHead, headShapes, type LikelihoodHead } from './heads.js';
@@ -607,6 +607,19 @@ export class FittedDeepAR implements Forecaster {
     } finally {
       disposeState(state);
     }
+  }
+
+  /**
+   * The trained network applied to another history (one series, or as many as it was fitted to):
+   * forecasts and samples start after it; no training. The returned model holds its own copy of
+   * the weights (dispose each model you create).
+   */
+  apply(y: ArrayLike<number> | readonly ArrayLike<number>[]): FittedDeepAR {
+    const list = isSeriesList(y) ? y : [y as ArrayLike<number>];
+    if (list.length !== this.series.length) throw new DataError(`apply needs ${this.series.length} series, as the model was fitted to; got ${list.length}`, 'y');
+    // The network reads the last C observations: at least the context length of each series.
+    const series = list.map((s) => historyJSON(s, false, this.config.contextLength));
+    return deepARFromJSON({ ...this.toJSON(), series });
   }
 
   /** Plain JSON for the CLI: configuration, training record and size. */

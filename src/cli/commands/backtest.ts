@@ -1,22 +1,30 @@
 /**
- * `ardiff backtest`: hold out the last H points, fit each named model on the rest, forecast H and
- * score on the original scale (MASE, sMAPE, CRPS, 80%/95% coverage). The logic lives in
- * src/backtest.ts; this module parses flags and prints.
+ * `ardiff backtest`: one series (`--column`): hold out the last H points, fit each named model on
+ * the rest, forecast H and score on the original scale (MASE, sMAPE, CRPS, 80%/95% coverage);
+ * several series (`--columns`): W rolling-origin windows of H rows, one fit, CRPS-sum, wQL,
+ * energy score, 80%/90% coverage (src/backtest-multi.ts). The logic lives in src/backtest*.ts;
+ * this module parses flags and prints.
  *
  *   ardiff backtest --data F --column NAME --models seasonal-naive,auto-arima --horizon H
  *                   [--seasonal-period s] [--seed S] [--epochs E] [--transform log] [--json]
+ *   ardiff backtest --data F --columns a,b,c --models var,lasso-var,seasonal-naive --horizon H
+ *                   [--windows W] [--paths 100] [--seed S] [--transform dlog] [--json]
  */
 import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
 import { columnExpression, findDataset, type Transform } from '../../core/series.js';
 import { readTable } from '../../node/data.js';
 import { backtest, formatBacktestTable } from '../../backtest.js';
+import { backtestMulti, formatMultiBacktestTable } from '../../backtest-multi.js';
 import { jsonSafe, type Json } from '../json.js';
-import { fail } from '../program.js';
+import { fail, intFlag, namesFlag, asFlagError } from '../flags.js';
+import { multiSeriesData } from '../data.js';
 
 export interface BacktestFlags {
   data: string;
   column?: string;
+  columns?: string;
+  windows?: string;
   models: string;
   horizon: string;
   seasonalPeriod?: string;
@@ -28,17 +36,10 @@ export interface BacktestFlags {
   json?: boolean;
 }
 
-function integer(s: string | undefined, flag: string, min: number): number | undefined {
-  if (s === undefined) return undefined;
-  const v = Number(s);
-  if (s.trim() === '' || !Number.isInteger(v) || v < min) {
-    throw new ArgumentError(`${flag} must be ${min === 0 ? 'a non-negative' : 'a positive'} integer; got '${s}'`, flag);
-  }
-  return v;
-}
-
 /** Runs the backtest for parsed flags; returns the JSON object and the text table. */
 export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<string, Json>; text: string }> {
+  if (flags.columns !== undefined) return runMultiBacktest(flags);
+  if (flags.windows !== undefined) throw new ArgumentError('--windows applies to the backtest of several series (--columns)', '--windows');
   const table = readTable(flags.data, '--data');
   const ds = findDataset(flags.data);
   const column = flags.column ?? ds?.column;
@@ -48,10 +49,10 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
   const hs = flags.horizon.trim();
   const horizon = Number(hs);
   if (hs === '' || !Number.isInteger(horizon)) throw new ArgumentError(`--horizon must be an integer between 1 and the series length − 1; got '${flags.horizon}'`, '--horizon');
-  const seasonalPeriod = integer(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
-  const seed = integer(flags.seed, '--seed', 0);
-  const epochs = integer(flags.epochs, '--epochs', 1);
-  const paths = integer(flags.paths, '--paths', 1) ?? 1000;
+  const seasonalPeriod = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
+  const seed = intFlag(flags.seed, '--seed', 0);
+  const epochs = intFlag(flags.epochs, '--epochs', 1);
+  const paths = intFlag(flags.paths, '--paths', 1) ?? 1000;
   const transform = (flags.transform ?? 'none') as Transform;
   let bt;
   try {
@@ -61,11 +62,7 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
     });
   } catch (e) {
     // name the CLI flag rather than the library option
-    if (e instanceof ArgumentError && e.argument && ['horizon', 'models', 'seasonalPeriod', 'seed', 'paths', 'scoring'].includes(e.argument)) {
-      const flag = { horizon: '--horizon', models: '--models', seasonalPeriod: '--seasonal-period', seed: '--seed', paths: '--paths', scoring: '--scoring' }[e.argument];
-      throw new ArgumentError(e.message.replace(new RegExp(`^${e.argument}\\b`), flag!), flag);
-    }
-    throw e;
+    throw asFlagError(e, (name) => FLAG[name]);
   }
   const json = {
     horizon: bt.horizon,
@@ -77,22 +74,63 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
   return { json, text: formatBacktestTable(bt, { paths, seed: seed ?? 0 }) };
 }
 
+/** Library option names → the flags that set them. */
+const FLAG: Record<string, string> = {
+  horizon: '--horizon', windows: '--windows', models: '--models', paths: '--paths', seed: '--seed',
+  seasonalPeriod: '--seasonal-period', scoring: '--scoring', transform: '--transform', epochs: '--epochs',
+};
+
+/** The backtest of several series (`--columns`): rolling-origin windows, joint scores. */
+async function runMultiBacktest(flags: BacktestFlags): Promise<{ json: Record<string, Json>; text: string }> {
+  if (flags.column !== undefined) throw new ArgumentError('give either --column (one series) or --columns (several), not both', '--column');
+  if (flags.scoring !== undefined && flags.scoring !== 'auto') throw new ArgumentError('--scoring applies to the backtest of one series; several series are scored from sample paths', '--scoring');
+  const table = readTable(flags.data, '--data');
+  const ds = findDataset(flags.data);
+  if (flags.transform === 'log10') throw new ArgumentError('--transform for several series must be log, diff or dlog', '--transform');
+  const data = multiSeriesData(table, { data: flags.data, columns: flags.columns, transform: flags.transform }, 'backtest');
+  const models = namesFlag(flags.models, '--models');
+  const hs = String(flags.horizon).trim();
+  const horizon = Number(hs);
+  if (hs === '' || !Number.isInteger(horizon) || horizon < 1) throw new ArgumentError(`--horizon must be a positive integer; got '${flags.horizon}'`, '--horizon');
+  const windows = intFlag(flags.windows, '--windows', 1) ?? 1;
+  const paths = intFlag(flags.paths, '--paths', 2) ?? 100;
+  const seed = intFlag(flags.seed, '--seed', 0);
+  const epochs = intFlag(flags.epochs, '--epochs', 1);
+  const seasonalPeriod = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
+  let bt;
+  try {
+    bt = await backtestMulti(data, { models, horizon, windows, paths, seed, epochs, seasonalPeriod });
+  } catch (e) {
+    throw asFlagError(e, (name) => FLAG[name]);
+  }
+  const json = {
+    horizon: bt.horizon,
+    windows: bt.windows,
+    results: bt.results.map((r) => jsonSafe({
+      model: r.model, crpsSum: r.crpsSum, wql: r.wql, energy: r.energy, coverage80: r.coverage80, coverage90: r.coverage90, fitSeconds: r.fitSeconds,
+    })),
+  };
+  return { json, text: formatMultiBacktestTable(bt, { paths, seed: seed ?? 0 }) };
+}
+
 /** Adds `ardiff backtest` to the program. */
 export function registerBacktest(program: Command): void {
   program
     .command('backtest')
     .description('hold out the last H points, fit each model on the rest and score its forecasts (MASE, sMAPE, CRPS, interval coverage)')
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
-    .option('--column <name>', 'column to backtest (default: the bundled data set\'s main column)')
+    .option('--column <name>', 'one series: the column to backtest (default: the bundled data set\'s main column)')
+    .option('--columns <a,b,c>', 'several series: the columns, forecast jointly by models of several series and one by one by models of one series')
+    .option('--windows <W>', 'several series: rolling-origin test windows of H rows at the end (default 1)')
     .requiredOption('--models <a,b>', 'registered models, comma-separated (e.g. naive,seasonal-naive,auto-arima)')
     .requiredOption('--horizon <H>', 'points held out and forecast (1 ≤ H < series length)')
     .option('--seasonal-period <s>', 'seasonal period for MASE and the seasonal models (default: the data set\'s frequency, else 1)')
     .option('--seed <S>', 'seed of the sample paths and of the models that take one (default 0)')
     .option('--epochs <E>', 'training epochs of the neural models (lstm, gru)')
-    .addOption(new Option('--transform <t>', 'fit on the transformed series; scores are on the original scale').choices(['log', 'log10']))
-    .addOption(new Option('--scoring <s>', 'auto: closed-form CRPS and intervals for Gaussian forecasts; sample: sample paths for every model').choices(['auto', 'sample']).default('auto'))
-    .option('--paths <n>', 'sample paths for sample-based scoring (default 1000)')
-    .option('--json', 'print {"horizon", "results": [{"model", "mase", "smape", "crps", "coverage80", "coverage95", "crpsMethod", "seconds"}]}')
+    .addOption(new Option('--transform <t>', 'one series: fit on the log/log10 scale, score on the original; several: log | diff | dlog, scored on that scale').choices(['log', 'log10', 'diff', 'dlog']))
+    .addOption(new Option('--scoring <s>', 'one series: auto (closed-form CRPS and intervals for Gaussian forecasts) or sample (sample paths for every model)').choices(['auto', 'sample']))
+    .option('--paths <n>', 'sample paths (default 1000 for one series, 100 per window for several)')
+    .option('--json', 'one series: {"horizon", "results": [{"model", "mase", "smape", "crps", "coverage80", "coverage95", "crpsMethod", "seconds"}]}; several: {"horizon", "windows", "results": [{"model", "crpsSum", "wql", "energy", "coverage80", "coverage90", "fitSeconds"}]}')
     .action(async (flags: BacktestFlags) => {
       try {
         const { json, text } = await runBacktest(flags);

