@@ -155,17 +155,17 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
   const entries = options.models.map((name) => {
     const e = findModel(name, 'models');
     if (e.shape !== 'multiseries' && e.shape !== 'series') throw new ArgumentError(`model '${name}' fits a regression table, not series`, 'models');
-    return e;
+    return { entry: e, name };
   });
   const origins = Array.from({ length: W }, (_, k) => n - H * (W - k));
   const train = sliceRows(data, origins[0]);
   const settings: BacktestSettings = { seasonalPeriod: m, seed: options.seed, epochs: options.epochs };
 
   const results: MultiBacktestResult[] = [];
-  for (const entry of entries) {
+  for (const { entry, name } of entries) {
     const opts = {
       ...((entry.backtestOptions?.(settings) ?? entry.example.options) as Record<string, unknown>),
-      ...(options.modelOptions?.[entry.name] ?? {}),
+      ...(options.modelOptions?.[name] ?? options.modelOptions?.[entry.name] ?? {}),
     };
     const checked = parseOptions(entry, opts);
     await entry.prepare?.();
@@ -205,7 +205,7 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
       const crpsSum = absSum > 0 ? mean(Array.from(qlSum, (v) => v / absSum)) : NaN;
       const wql = mean(qlCol.map((ql, j) => (absCol[j] > 0 ? mean(Array.from(ql, (v) => v / absCol[j])) : NaN)));
       results.push({
-        model: entry.name, crpsSum, wql, energy: energy / W, coverage80: in80 / count, coverage90: in90 / count,
+        model: name, crpsSum, wql, energy: energy / W, coverage80: in80 / count, coverage90: in90 / count,
         fitSeconds: seconds, forecastSeconds: (performance.now() - t0) / 1000, options: opts,
       });
     } finally {

@@ -19,12 +19,13 @@ import { lassoVarEntry, groupLassoVarEntry } from './classical/lasso-var.js';
 import { olsEntry } from './classical/ols.js';
 import { sarEntry, semEntry } from './classical/spatial.js';
 import { lstmEntry, gruEntry } from './neural/entries.js';
+import { timeGradEntry } from './hybrid/entries.js';
 
 /** Every registered model, in the order `ardiff models` lists them. */
 export const MODELS: readonly ModelEntry[] = [
   arEntry, arimaEntry, autoARIMAEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry,
   lstmEntry, gruEntry,
-  varEntry, lassoVarEntry, groupLassoVarEntry,
+  varEntry, lassoVarEntry, groupLassoVarEntry, timeGradEntry,
   olsEntry, sarEntry, semEntry,
 ];
 
@@ -40,7 +41,7 @@ export function modelNames(shape?: DataShape): string[] {
 
 /** The entry of a model by name; an unknown name throws an {@link ArgumentError} listing the known ones. */
 export function findModel(name: string, argument = 'model'): ModelEntry {
-  const entry = MODELS.find((m) => m.name === name);
+  const entry = MODELS.find((m) => m.name === name) ?? MODELS.find((m) => m.aliases?.includes(name));
   if (!entry) throw new ArgumentError(`unknown model '${String(name)}'; known models: ${modelNames().join(', ')}`, argument);
   return entry;
 }

@@ -56,6 +56,8 @@ export interface ReportContext {
 interface EntryBase<O, F> {
   /** Name used by the CLI (`--model`), the backtest and `ardiff models`. */
   readonly name: string;
+  /** Other names that select the model (e.g. 'deepar-gru' for 'gru'). */
+  readonly aliases?: readonly string[];
   /** One line for `ardiff models` and the help. */
   readonly description: string;
   /** `kind` of the fitted object (auto-arima produces an 'arima' model); also `fromJSON`'s key. */

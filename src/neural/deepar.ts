@@ -45,11 +45,9 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, rule } from '../core/format.js';
 import { checkHorizon, checkNoExog, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
-import { tf, type Tensor } from './engine/tf.js';
-import { attachHead, checkHeadKind, createHead, headShapes, type LikelihoodHead } from './heads.js';
-import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
-import { CELL_TYPES, RNN, disposeState, rnnShapes, type CellType, type RNNState } from './rnn.js';
+import { CELL_TYPES, type CellType } from './rnn.js';
+import { Layout, attachNet, createNet, makeWindows, netShapes, resolveARNetConfig, rollOut, targetStats, trainNet, type ARNetConfig, type ARNetDefaults, type ARNetEpoch, type ARNetTraining, type Net } from './ar-rnn.js';
 
 /** Version of the JSON layout written by {@link FittedDeepAR.toJSON}. */
 export const DEEPAR_JSON_VERSION = 1;
@@ -60,15 +58,8 @@ export const DEEPAR_JSON_VERSION = 1;
  */
 export type DeepARLikelihood = 'gaussian' | 'student-t' | (string & NonNullable<unknown>);
 
-/** Progress after each epoch. */
-export interface DeepAREpoch {
-  /** 1-based epoch number. */
-  epoch: number;
-  /** Mean training NLL (scaled units) over the epoch's batches. */
-  trainLoss: number;
-  /** Validation NLL (NaN without a validation split). */
-  valLoss: number;
-}
+/** Progress after each epoch (mean training NLL in scaled units; validation NLL, NaN without a split). */
+export type DeepAREpoch = ARNetEpoch;
 
 /** Options of {@link fitDeepAR}. */
 export interface DeepAROptions {
@@ -118,43 +109,15 @@ export interface DeepAROptions {
 }
 
 /** The resolved configuration of a fitted model (everything the network needs). */
-export interface DeepARConfig {
-  cell: CellType;
+export interface DeepARConfig extends ARNetConfig {
   likelihood: DeepARLikelihood;
-  hiddenSize: number;
-  layers: number;
-  contextLength: number;
-  predictionLength: number;
-  /** Seasonal period (1 when there is none). */
-  seasonalPeriod: number;
-  /** All lags, sorted: 1, s and the extra ones. */
-  lags: number[];
-  epochs: number;
-  lr: number;
-  batchSize: number;
-  batchesPerEpoch: number;
-  validationFraction: number;
-  patience: number;
-  clipNorm: number;
 }
 
-/** What training did. */
-export interface DeepARTraining {
-  /** Epochs run (≤ `epochs`; fewer when early stopping triggered). */
-  epochsRun: number;
-  /** Epoch whose weights were kept (the last one without validation). */
-  bestEpoch: number;
-  /** Optimiser steps. */
-  steps: number;
-  /** Training windows per epoch. */
-  windows: number;
-  /** Mean training NLL per epoch. */
-  trainLoss: number[];
-  /** Validation NLL per epoch (empty without validation). */
-  valLoss: number[];
-  /** Wall-clock seconds of training. */
-  seconds: number;
-}
+/** What training did (losses are NLLs per observation on the scale of y/ν). */
+export type DeepARTraining = ARNetTraining;
+
+/** DeepAR's defaults (GluonTS' where it has them). */
+const DEEPAR_DEFAULTS: ARNetDefaults = { likelihood: 'gaussian', hiddenSize: 40, layers: 2, epochs: 100, lr: 3e-3, batchSize: 32, batchesPerEpoch: 50, validationFraction: 0.1, patience: 20, clipNorm: 10 };
 
 /** Plain-JSON form of a fitted model. */
 export interface DeepARJSON {
@@ -197,259 +160,22 @@ export function fitDeepAR(y: ArrayLike<number> | readonly ArrayLike<number>[], o
   const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw new ArgumentError('onEpoch must be a function ({ epoch, trainLoss, valLoss }) => void', 'onEpoch');
   const series = checkSeriesList(y);
+  const items = series.map((s) => [s]);
   const layout = new Layout(config);
-  const { train, val } = makeWindows(series, config, layout);
+  const { train, val } = makeWindows(items, config, layout);
 
   const rng = createRng(seed);
   const params = new ParamStore();
   try {
-    const rnn = RNN.create(params, { cell: config.cell, inputSize: layout.features, hiddenSize: config.hiddenSize, layers: config.layers }, rng, 'rnn');
-    const head = createHead(config.likelihood, params, config.hiddenSize, rng, 'head');
-    head.initFromData?.(...targetStats(train, series, config));
+    const net = createNet(params, { config, dim: 1 }, layout, rng);
+    net.head.initFromData?.(...targetStats(train, items, config));
     const t0 = performance.now();
-    const training = withHeapGuard('fitDeepAR', () => train_({ rnn, head }, params, series, config, layout, train, val, rng, options.onEpoch));
+    const training = withHeapGuard('fitDeepAR', () => trainNet(net, params, items, config, layout, train, val, rng, options.onEpoch));
     training.seconds = (performance.now() - t0) / 1000;
     return new FittedDeepAR({ config, series, params, seed, paths, training });
   } catch (e) {
     params.dispose();
     throw e;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Features and windows
-
-/** Where each input feature sits in x_t, and how to build inputs on the host. */
-class Layout {
-  readonly features: number;
-  readonly maxLag: number;
-  private readonly lags: readonly number[];
-  private readonly s: number;
-  private readonly sin: Float32Array;
-  private readonly cos: Float32Array;
-
-  constructor(config: DeepARConfig) {
-    this.lags = config.lags;
-    this.maxLag = Math.max(...config.lags);
-    this.s = config.seasonalPeriod;
-    this.features = this.lags.length + (this.s > 1 ? 2 : 0) + 1;
-    this.sin = new Float32Array(this.s);
-    this.cos = new Float32Array(this.s);
-    for (let k = 0; k < this.s; k++) {
-      this.sin[k] = Math.sin((2 * Math.PI * k) / this.s);
-      this.cos[k] = Math.cos((2 * Math.PI * k) / this.s);
-    }
-  }
-
-  /**
-   * Writes x_t for target index t of `y` (observed values; `value(t − l)` supplies the others)
-   * at `out[off..off + features)`.
-   */
-  write(out: Float32Array, off: number, t: number, value: (i: number) => number, invScale: number, logScale: number): void {
-    let j = off;
-    for (const l of this.lags) out[j++] = value(t - l) * invScale;
-    if (this.s > 1) {
-      const k = t % this.s;
-      out[j++] = this.sin[k];
-      out[j++] = this.cos[k];
-    }
-    out[j] = logScale;
-  }
-}
-
-/** A training or validation window: series k, first target index `start`, optional loss mask start. */
-interface Window {
-  k: number;
-  start: number;
-  /** Targets at window positions ≥ maskFrom count in the loss (0: all). */
-  maskFrom: number;
-}
-
-/** ν = 1 + mean |y| over y[a..a+C). */
-function meanScale(y: Float64Array, a: number, C: number): number {
-  let s = 0;
-  for (let i = a; i < a + C; i++) s += Math.abs(y[i]);
-  return 1 + s / C;
-}
-
-function makeWindows(series: Float64Array[], config: DeepARConfig, layout: Layout): { train: Window[]; val: Window[] } {
-  const C = config.contextLength, P = config.predictionLength, T = C + P, L = layout.maxLag;
-  const train: Window[] = [], val: Window[] = [];
-  let longest = 0;
-  series.forEach((y, k) => {
-    const n = y.length;
-    longest = Math.max(longest, n);
-    if (n < L + C) {
-      throw new DataError(
-        `series ${k + 1} has ${n} values; a forecast conditions on contextLength = ${C} values plus ${L} lagged ones, so every series needs at least ${L + C}: lower contextLength${L > 1 ? ' or the lags' : ''}, or drop the series`,
-        'contextLength',
-      );
-    }
-    const v = Math.floor(config.validationFraction * n);
-    const end = n - v; // training targets are y[0..end)
-    for (let a = L; a + T <= end; a++) train.push({ k, start: a, maskFrom: 0 });
-    // Validation: the held-out targets y[end..n), in chunks of at most P, each predicted after
-    // the C (and more) values before it — a full-length window with the loss on its last chunk.
-    for (let a = end; a < n; a += P) {
-      const len = Math.min(P, n - a);
-      const start = a + len - T;
-      if (start >= L) val.push({ k, start, maskFrom: T - len });
-    }
-  });
-  if (!train.length) {
-    const need = L + T;
-    throw new DataError(
-      `no training window fits: a window needs ${L} lagged values + contextLength ${C} + predictionLength ${P} = ${need} values before the validation part (validationFraction ${config.validationFraction}), the longest series has ${longest}; lower contextLength, predictionLength or validationFraction`,
-      'contextLength',
-    );
-  }
-  return { train, val };
-}
-
-/**
- * Location and spread of the scaled targets y_t/ν over the training windows: their mean, and the
- * standard deviation of their one-step changes (a rough conditional spread), for the head's start.
- */
-function targetStats(windows: readonly Window[], series: Float64Array[], config: DeepARConfig): [number, number] {
-  const C = config.contextLength, T = C + config.predictionLength;
-  let n = 0, sum = 0, nd = 0, sd = 0, sd2 = 0;
-  for (const w of windows) {
-    const y = series[w.k];
-    const inv = 1 / meanScale(y, w.start, C);
-    for (let p = 0; p < T; p++) {
-      const z = y[w.start + p] * inv;
-      sum += z;
-      n++;
-      if (p > 0) {
-        const d = z - y[w.start + p - 1] * inv;
-        sd += d;
-        sd2 += d * d;
-        nd++;
-      }
-    }
-  }
-  const mean = sum / n;
-  const v = nd > 1 ? (sd2 - (sd * sd) / nd) / (nd - 1) : NaN;
-  return [mean, Math.sqrt(Math.max(v, 0))];
-}
-
-/** Host tensors x [T, B, F], target [T, B] (scaled) and mask [T, B] for a list of windows. */
-function batchArrays(windows: readonly Window[], series: Float64Array[], config: DeepARConfig, layout: Layout): { x: Float32Array; target: Float32Array; mask: Float32Array | null; B: number; T: number } {
-  const C = config.contextLength, T = C + config.predictionLength, F = layout.features, B = windows.length;
-  const x = new Float32Array(T * B * F), target = new Float32Array(T * B);
-  const masked = windows.some((w) => w.maskFrom > 0);
-  const mask = masked ? new Float32Array(T * B) : null;
-  windows.forEach((w, b) => {
-    const y = series[w.k];
-    const nu = meanScale(y, w.start, C);
-    const inv = 1 / nu, logNu = Math.log(nu);
-    const value = (i: number) => y[i];
-    for (let p = 0; p < T; p++) {
-      const t = w.start + p;
-      layout.write(x, (p * B + b) * F, t, value, inv, logNu);
-      target[p * B + b] = y[t] * inv;
-      if (mask) mask[p * B + b] = p >= w.maskFrom ? 1 : 0;
-    }
-  });
-  return { x, target, mask, B, T };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Training
-
-interface Net {
-  rnn: RNN;
-  head: LikelihoodHead;
-}
-
-function batchLoss(net: Net, x: Tensor, target: Tensor, mask: Tensor | null, train: boolean): tf.Scalar {
-  const [T, B] = target.shape;
-  const out = train ? net.rnn.forwardTrain(x) : net.rnn.forward(x).output;
-  const hidden = tf.reshape(out, [T * B, net.rnn.spec.hiddenSize]);
-  return net.head.loss(tf.reshape(target, [T * B]), hidden, mask ? { weights: tf.reshape(mask, [T * B]) } : {});
-}
-
-function train_(net: Net, params: ParamStore, series: Float64Array[], config: DeepARConfig, layout: Layout, windows: Window[], val: Window[], rng: Rng, onEpoch?: (e: DeepAREpoch) => void): DeepARTraining {
-  const opt = new AdamW(params, { lr: config.lr });
-  const B = config.batchSize;
-  const stepsPerEpoch = Math.min(Math.ceil(windows.length / B), config.batchesPerEpoch);
-  const total = stepsPerEpoch * config.epochs;
-  const warmup = Math.max(1, Math.min(100, Math.round(0.05 * total)));
-  const useVal = val.length > 0 && config.validationFraction > 0;
-  // The validation batch never changes: upload it once.
-  const valArrays = useVal ? batchArrays(val, series, config, layout) : null;
-  const valX = valArrays ? tf.tensor3d(valArrays.x, [valArrays.T, valArrays.B, layout.features]) : null;
-  const valY = valArrays ? tf.tensor2d(valArrays.target, [valArrays.T, valArrays.B]) : null;
-  const valM = valArrays?.mask ? tf.tensor2d(valArrays.mask, [valArrays.T, valArrays.B]) : null;
-  const vars = params.variables();
-  let best: Tensor[] | null = null;
-  let bestVal = Infinity, bestEpoch = 0, since = 0, steps = 0, epoch = 0;
-  const trainLoss: number[] = [], valLoss: number[] = [];
-  // Windows are drawn from successive shuffles; a pass ends with a short batch, never a reused window.
-  const order = windows.map((_, i) => i);
-  let cursor = order.length;
-  const nextBatch = (): Window[] => {
-    if (cursor >= order.length) {
-      shuffle(order, rng);
-      cursor = 0;
-    }
-    const idx = order.slice(cursor, cursor + B);
-    cursor += B;
-    return idx.map((i) => windows[i]);
-  };
-  try {
-    for (epoch = 1; epoch <= config.epochs; epoch++) {
-      let sum = 0;
-      for (let s = 0; s < stepsPerEpoch; s++) {
-        const chosen = nextBatch();
-        const a = batchArrays(chosen, series, config, layout);
-        const x = tf.tensor3d(a.x, [a.T, a.B, layout.features]);
-        const yT = tf.tensor2d(a.target, [a.T, a.B]);
-        try {
-          const r = trainStep(params, opt, () => batchLoss(net, x, yT, null, true), { clipNorm: config.clipNorm, lrScale: warmupCosine(steps, warmup, total) });
-          sum += r.loss;
-        } finally {
-          x.dispose();
-          yT.dispose();
-        }
-        steps++;
-      }
-      trainLoss.push(sum / stepsPerEpoch);
-      let v = NaN;
-      if (useVal) {
-        v = tf.tidy(() => batchLoss(net, valX as Tensor, valY as Tensor, valM, false).dataSync()[0]);
-        valLoss.push(v);
-        if (v < bestVal) {
-          bestVal = v;
-          bestEpoch = epoch;
-          since = 0;
-          if (best) for (const t of best) t.dispose();
-          best = vars.map((w) => tf.clone(w));
-        } else {
-          since++;
-        }
-      } else {
-        bestEpoch = epoch;
-      }
-      onEpoch?.({ epoch, trainLoss: trainLoss[trainLoss.length - 1], valLoss: v });
-      if (useVal && since >= config.patience) break;
-    }
-    const bestWeights = best as Tensor[] | null;
-    if (bestWeights) vars.forEach((w, i) => w.assign(bestWeights[i]));
-  } finally {
-    opt.dispose();
-    for (const t of [valX, valY, valM, ...(best ?? [])]) t?.dispose();
-  }
-  return { epochsRun: Math.min(epoch, config.epochs), bestEpoch, steps, windows: windows.length, trainLoss, valLoss, seconds: 0 };
-}
-
-/** Fisher–Yates shuffle from the model's generator. */
-function shuffle(a: number[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
   }
 }
 
@@ -478,8 +204,7 @@ export class FittedDeepAR implements Forecaster {
   readonly paths: number;
   readonly training: DeepARTraining;
   private readonly params: ParamStore;
-  private readonly rnn: RNN;
-  private readonly head: LikelihoodHead;
+  private readonly net: Net;
   private readonly layout: Layout;
 
   constructor(init: FittedInit) {
@@ -491,8 +216,7 @@ export class FittedDeepAR implements Forecaster {
     this.training = init.training;
     this.params = init.params;
     this.layout = new Layout(init.config);
-    this.rnn = RNN.attach(init.params, { cell: init.config.cell, inputSize: this.layout.features, hiddenSize: init.config.hiddenSize, layers: init.config.layers }, 'rnn');
-    this.head = attachHead(init.config.likelihood, init.params, init.config.hiddenSize, 'head');
+    this.net = attachNet(init.params, { config: init.config, dim: 1 }, this.layout);
   }
 
   /** Number of trainable weights. */
@@ -545,9 +269,9 @@ export class FittedDeepAR implements Forecaster {
     requireEngine('DeepAR forecast');
     const draws = Array.from({ length: P }, () => new Float64Array(h));
     return withHeapGuard('DeepAR forecast', () => {
-      this.rollOut(k, P, h, (hidden, j, nu) => {
-        const z = this.head.sample(hidden, rng);
-        for (let i = 0; i < P; i++) draws[i][j] = z[i] * nu;
+      rollOut(this.net, this.layout, this.config, [this.series[k]], P, h, (hidden, j, nu) => {
+        const z = this.net.head.sample(hidden, rng);
+        for (let i = 0; i < P; i++) draws[i][j] = z[i] * nu[0];
       }, (i, u) => draws[i][u]);
       return draws;
     });
@@ -564,49 +288,12 @@ export class FittedDeepAR implements Forecaster {
     const k = this.seriesIndex(series);
     let out: Record<string, number> = {};
     withHeapGuard('DeepAR oneStep', () => {
-      this.rollOut(k, 1, 1, (hidden, _j, nu) => {
-        const d = this.head.distribution(hidden);
-        out = Object.fromEntries(Object.entries(d).map(([name, v]) => [name, name === 'mu' || name === 'sigma' ? v[0] * nu : v[0]]));
+      rollOut(this.net, this.layout, this.config, [this.series[k]], 1, 1, (hidden, _j, nu) => {
+        const d = this.net.head.distribution(hidden);
+        out = Object.fromEntries(Object.entries(d).map(([name, v]) => [name, name === 'mu' || name === 'sigma' ? v[0] * nu[0] : v[0]]));
       }, () => NaN);
     });
     return out;
-  }
-
-  /**
-   * The recurrent roll-out shared by sampling and the one-step distribution: condition on the last
-   * C observations with teacher forcing, copy the state to `P` rows, then per step j build the
-   * inputs on the host (lags from the observations, or from `drawn(row, step)` past the data),
-   * advance the network once and hand the top layer's output to `visit` (with the mean scale ν).
-   */
-  private rollOut(k: number, P: number, h: number, visit: (hidden: Tensor, j: number, nu: number) => void, drawn: (row: number, step: number) => number): void {
-    const y = this.series[k];
-    const n = y.length, C = this.config.contextLength, F = this.layout.features;
-    const nu = meanScale(y, n - C, C);
-    const inv = 1 / nu, logNu = Math.log(nu);
-    // Conditioning range: targets n−C..n−1, one sequence.
-    const xc = new Float32Array(C * F);
-    const obs = (i: number) => y[i];
-    for (let p = 0; p < C; p++) this.layout.write(xc, p * F, n - C + p, obs, inv, logNu);
-    let state: RNNState = tf.tidy(() => {
-      const { state: s } = this.rnn.forward(tf.tensor3d(xc, [C, 1, F]));
-      return { h: s.h.map((t) => tf.tile(t, [P, 1])), c: s.c?.map((t) => tf.tile(t, [P, 1])) };
-    });
-    if (!state.c) state = { h: state.h };
-    const x = new Float32Array(P * F);
-    try {
-      for (let j = 0; j < h; j++) {
-        const t = n + j;
-        for (let i = 0; i < P; i++) this.layout.write(x, i * F, t, (u) => (u < n ? y[u] : drawn(i, u - n)), inv, logNu);
-        const prev = state;
-        const out = tf.tidy(() => this.rnn.step(tf.tensor2d(x, [P, F]), prev));
-        disposeState(prev);
-        state = out.state;
-        // out.output is the top layer's h, owned by the state (freed with it).
-        visit(out.output, j, nu);
-      }
-    } finally {
-      disposeState(state);
-    }
   }
 
   /**
@@ -652,7 +339,7 @@ export class FittedDeepAR implements Forecaster {
       ['cell', `${c.cell}${c.cell === 'gru' ? ' (reset-after)' : ''}, ${c.layers} layer${c.layers > 1 ? 's' : ''} of ${c.hiddenSize} units`],
       ['lags', c.lags.join(', ')],
       ['covariates', `${c.seasonalPeriod > 1 ? `sin/cos of the position in the season (s = ${c.seasonalPeriod}), ` : ''}log scale`],
-      ['head', this.head.describe()],
+      ['head', this.net.head.describe()],
       ['optimiser', `AdamW, lr ${c.lr}, batch ${c.batchSize}, clip ${c.clipNorm}, warm-up + cosine`],
       ['early stopping', c.validationFraction > 0 ? `on the last ${c.validationFraction} of each series, patience ${c.patience}` : 'off'],
     ];
@@ -679,6 +366,7 @@ export class FittedDeepAR implements Forecaster {
 
   /** Frees the model's weights (the object is unusable afterwards). */
   dispose(): void {
+    this.net.head.dispose?.();
     this.params.dispose();
   }
 
@@ -706,8 +394,7 @@ export class FittedDeepAR implements Forecaster {
     if (typeof seed !== 'number' || !Number.isFinite(seed) || !Number.isInteger(paths) || paths < 1) throw new DataError('model file: seed and paths must be numbers; the file is corrupt', 'model');
     const tr = json.training;
     if (!tr || !Array.isArray(tr.trainLoss) || !Array.isArray(tr.valLoss)) throw new DataError('model file: "training" record is missing; the file is corrupt', 'model');
-    const features = new Layout(config).features;
-    const expected = new Map([...rnnShapes({ cell: config.cell, inputSize: features, hiddenSize: config.hiddenSize, layers: config.layers }, 'rnn'), ...headShapes(config.likelihood, config.hiddenSize, 'head')]);
+    const expected = netShapes({ config, dim: 1 }, new Layout(config));
     const params = ParamStore.fromJSON(json.params, expected);
     return new FittedDeepAR({
       config,
@@ -748,52 +435,13 @@ function checkSeriesList(y: ArrayLike<number> | readonly ArrayLike<number>[]): F
   });
 }
 
-function posInt(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${name} must be a positive integer; got ${String(v)}`, name);
-  return v;
-}
-
-function posNum(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new ArgumentError(`${name} must be a positive number; got ${String(v)}`, name);
-  return v;
-}
-
 /** The configuration `fitDeepAR` would use for `options` (defaults filled in, options checked). */
 export function resolveDeepARConfig(options: DeepAROptions = {}): DeepARConfig {
   return resolveConfig(options);
 }
 
 function resolveConfig(o: DeepAROptions | DeepARConfig): DeepARConfig {
-  const cell = o.cell ?? 'lstm';
-  if (!CELL_TYPES.includes(cell)) throw new ArgumentError(`cell must be one of ${CELL_TYPES.join(', ')}; got '${String(cell)}'`, 'cell');
-  const likelihood = checkHeadKind(o.likelihood ?? 'gaussian', 'likelihood');
-  const sp = o.seasonalPeriod ?? 1;
-  if (typeof sp !== 'number' || !Number.isInteger(sp) || sp < 1) throw new ArgumentError(`seasonalPeriod must be a positive integer (1 for none); got ${String(sp)}`, 'seasonalPeriod');
-  const predictionLength = posInt(o.predictionLength ?? (sp > 1 ? sp : 10), 'predictionLength');
-  const contextLength = posInt(o.contextLength ?? Math.max(2 * predictionLength, 16), 'contextLength');
-  const extra = o.lags ?? [];
-  if (!Array.isArray(extra)) throw new ArgumentError('lags must be an array of positive integers, e.g. [2, 3, 24]', 'lags');
-  for (const l of extra) posInt(l, 'lags');
-  const lags = [...new Set([1, ...(sp > 1 ? [sp] : []), ...extra])].sort((a, b) => a - b);
-  const vf = o.validationFraction ?? 0.1;
-  if (typeof vf !== 'number' || !(vf >= 0 && vf < 1)) throw new ArgumentError(`validationFraction must be in [0, 1); got ${String(vf)}`, 'validationFraction');
-  return {
-    cell,
-    likelihood,
-    hiddenSize: posInt(o.hiddenSize ?? 40, 'hiddenSize'),
-    layers: posInt(o.layers ?? 2, 'layers'),
-    contextLength,
-    predictionLength,
-    seasonalPeriod: sp,
-    lags,
-    epochs: posInt(o.epochs ?? 100, 'epochs'),
-    lr: posNum(o.lr ?? 3e-3, 'lr'),
-    batchSize: posInt(o.batchSize ?? 32, 'batchSize'),
-    batchesPerEpoch: posInt(o.batchesPerEpoch ?? 50, 'batchesPerEpoch'),
-    validationFraction: vf,
-    patience: posInt(o.patience ?? 20, 'patience'),
-    clipNorm: posNum(o.clipNorm ?? 10, 'clipNorm'),
-  };
+  return resolveARNetConfig(o, DEEPAR_DEFAULTS);
 }
 
 // The model registry reaches these through neural/lazy.ts, so that importing ardiff does

@@ -26,7 +26,7 @@ export const deepAROptionsSchema = z.strictObject({
   validationFraction: z.number().min(0).max(0.5).default(0.1).describe('fraction of the series end held out for early stopping (0: off)'),
   patience: int(1).default(20).describe('epochs without a better validation loss before stopping'),
   paths: int(1).default(1000).describe('sample paths of forecast()'),
-  lags: z.array(int(1)).optional().describe('extra lag indices besides 1 and s, e.g. 2,3').meta({ cli: { value: 'a,b' } }),
+  lags: z.array(int(1)).optional().describe('extra lag indices besides 1 and s, e.g. 2,3').meta({ cli: { flag: '--extra-lags', value: 'a,b' } }),
   clipNorm: z.number().positive().default(10).describe('global gradient-norm clip'),
   onEpoch: z.custom<DeepAROptions['onEpoch']>((v) => typeof v === 'function').optional().describe('called after every epoch'),
 });
@@ -37,6 +37,7 @@ export type DeepAREntryOptions = z.output<typeof deepAROptionsSchema>;
 function deepAREntry(cell: 'lstm' | 'gru'): SeriesModelEntry<DeepAREntryOptions, FittedDeepAR> {
   return {
     name: cell,
+    aliases: [`deepar-${cell}`],
     shape: 'series',
     description: `DeepAR-style ${cell.toUpperCase()} probabilistic forecaster (Gaussian or Student-t head); forecasts by ancestral sampling`,
     producesKind: cell,

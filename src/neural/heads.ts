@@ -36,6 +36,17 @@ import { gammaVariate } from '../core/distributions.js';
 import { tf, type Tensor } from './engine/tf.js';
 import type { ParamStore } from './params.js';
 
+/**
+ * What a head is built with besides its input width: the dimension D of the values it models (1:
+ * one series; a TimeGrad-style model of D series forecasts the D values of a time step jointly),
+ * and options of its own (a diffusion head's steps and network). Saved with the model.
+ */
+export interface HeadOptions {
+  /** Dimension D of the modelled value. Default 1. */
+  readonly dim?: number;
+  readonly [key: string]: unknown;
+}
+
 /** Options of {@link LikelihoodHead.loss}. */
 export interface HeadLossOptions {
   /** Per-row weights [N] (e.g. a 0/1 mask); the loss is then Σ w·nll / Σ w. Default: plain mean. */
@@ -50,11 +61,16 @@ export interface LikelihoodHead {
   readonly kind: string;
   /** Width H of the features it reads. */
   readonly inputSize: number;
-  /** Mean negative log-likelihood of `target` [N] given `hidden` [N, H] (differentiable scalar). */
+  /** Dimension D of each modelled value (1 for one series). */
+  readonly dim: number;
+  /**
+   * Mean loss of `target` ([N] when D = 1, else [N, D]) given `hidden` [N, H] (a differentiable
+   * scalar): the negative log-likelihood per value, or a diffusion head's denoising loss.
+   */
   loss(target: Tensor, hidden: Tensor, options?: HeadLossOptions): tf.Scalar;
-  /** One draw per row of `hidden` [N, H] from `rng`, in the units of the targets. */
+  /** One draw per row of `hidden` [N, H] from `rng`, in the units of the targets: N·D values, row-major. */
   sample(hidden: Tensor, rng: Rng): Float64Array;
-  /** Per-row distribution parameters by name (μ, σ, ν…), for inspection and summaries. */
+  /** Distribution parameters by name (μ, σ, ν…), N·D values each, for inspection and summaries. */
   distribution(hidden: Tensor): Record<string, Float32Array>;
   /** One line that names the distribution for a summary. */
   describe(): string;
@@ -63,18 +79,27 @@ export interface LikelihoodHead {
    * distribution has centre `location` and spread `scale` (in target units). Training then starts
    * near the data's likelihood instead of spending its first steps shrinking a unit spread.
    */
-  initFromData?(location: number, scale: number): void;
+  initFromData?(location: number | readonly number[], scale: number | readonly number[]): void;
+  /** Frees tensors the head holds besides its parameters (constant tables), when it has any. */
+  dispose?(): void;
 }
 
 /** How to build and restore one kind of head. */
 export interface HeadFactory {
   readonly kind: string;
   /** Parameter names and shapes under `prefix` for features of width `inputSize`. */
-  shapes(inputSize: number, prefix: string): Map<string, number[]>;
+  shapes(inputSize: number, prefix: string, options?: HeadOptions): Map<string, number[]>;
   /** Adds freshly initialised parameters to `params` and returns the head. */
-  create(params: ParamStore, inputSize: number, rng: Rng, prefix: string): LikelihoodHead;
+  create(params: ParamStore, inputSize: number, rng: Rng, prefix: string, options?: HeadOptions): LikelihoodHead;
   /** The head over parameters already in `params` (restored from JSON). */
-  attach(params: ParamStore, inputSize: number, prefix: string): LikelihoodHead;
+  attach(params: ParamStore, inputSize: number, prefix: string, options?: HeadOptions): LikelihoodHead;
+}
+
+/** The dimension of `options` (default 1), checked. */
+export function headDim(options: HeadOptions | undefined): number {
+  const d = options?.dim ?? 1;
+  if (!Number.isInteger(d) || d < 1) throw new ArgumentError(`the head's dimension must be a positive integer; got ${String(d)}`, 'dim');
+  return d;
 }
 
 const FACTORIES = new Map<string, HeadFactory>();
@@ -100,16 +125,16 @@ export function checkHeadKind(kind: string, argument = 'likelihood'): string {
   return factoryOf(kind, argument).kind;
 }
 
-export function createHead(kind: string, params: ParamStore, inputSize: number, rng: Rng, prefix = 'head'): LikelihoodHead {
-  return factoryOf(kind, 'likelihood').create(params, inputSize, rng, prefix);
+export function createHead(kind: string, params: ParamStore, inputSize: number, rng: Rng, prefix = 'head', options?: HeadOptions): LikelihoodHead {
+  return factoryOf(kind, 'likelihood').create(params, inputSize, rng, prefix, options);
 }
 
-export function attachHead(kind: string, params: ParamStore, inputSize: number, prefix = 'head'): LikelihoodHead {
-  return factoryOf(kind, 'likelihood').attach(params, inputSize, prefix);
+export function attachHead(kind: string, params: ParamStore, inputSize: number, prefix = 'head', options?: HeadOptions): LikelihoodHead {
+  return factoryOf(kind, 'likelihood').attach(params, inputSize, prefix, options);
 }
 
-export function headShapes(kind: string, inputSize: number, prefix = 'head'): Map<string, number[]> {
-  return factoryOf(kind, 'likelihood').shapes(inputSize, prefix);
+export function headShapes(kind: string, inputSize: number, prefix = 'head', options?: HeadOptions): Map<string, number[]> {
+  return factoryOf(kind, 'likelihood').shapes(inputSize, prefix, options);
 }
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -126,22 +151,36 @@ const SIGMA_FLOOR = 1e-6;
 abstract class AffineHead implements LikelihoodHead {
   abstract readonly kind: string;
   protected abstract readonly names: readonly string[];
-  constructor(readonly inputSize: number, protected readonly w: Tensor, protected readonly b: tf.Variable) {}
+  /**
+   * With D > 1 the k parameters of each of the D values are independent outputs (a diagonal
+   * model: the D values are conditionally independent given h); the weight is [H, k·D] with
+   * columns ordered parameter-major (all μ, then all σ, …).
+   */
+  constructor(readonly inputSize: number, protected readonly w: Tensor, protected readonly b: tf.Variable, readonly dim = 1) {}
 
   /** Bias values that make the head's distribution centre `location` with spread `scale` at h = 0. */
   protected abstract startBias(location: number, scale: number): number[];
 
-  initFromData(location: number, scale: number): void {
-    if (!Number.isFinite(location) || !(scale > 0) || !Number.isFinite(scale)) return;
-    const b = tf.tensor1d(this.startBias(location, scale));
+  initFromData(location: number | readonly number[], scale: number | readonly number[]): void {
+    const D = this.dim;
+    const loc = typeof location === 'number' ? new Array<number>(D).fill(location) : location;
+    const sc = typeof scale === 'number' ? new Array<number>(D).fill(scale) : scale;
+    if (loc.length !== D || sc.length !== D) return;
+    for (let d = 0; d < D; d++) if (!Number.isFinite(loc[d]) || !(sc[d] > 0) || !Number.isFinite(sc[d])) return;
+    const k = this.names.length;
+    const per = loc.map((l, d) => this.startBias(l, sc[d]));
+    const values = Array.from({ length: k * D }, (_, i) => per[i % D][Math.floor(i / D)]);
+    const b = tf.tensor1d(values);
     this.b.assign(b);
     b.dispose();
   }
 
-  /** Raw affine outputs split into columns [N] each. */
+  /** Raw affine outputs split into columns: k tensors of [N] (D = 1) or [N, D]. */
   protected columns(hidden: Tensor): Tensor[] {
     if (hidden.rank !== 2 || hidden.shape[1] !== this.inputSize) throw new ArgumentError(`${this.kind} head: hidden must be [N, ${this.inputSize}]; got [${hidden.shape.join(', ')}]`, 'hidden');
-    return tf.unstack(tf.fused.matMul({ a: hidden, b: this.w, bias: this.b }), 1);
+    const z = tf.fused.matMul({ a: hidden, b: this.w, bias: this.b });
+    if (this.dim === 1) return tf.unstack(z, 1);
+    return tf.unstack(tf.reshape(z, [hidden.shape[0], this.names.length, this.dim]), 1);
   }
 
   /** The distribution's parameters per row, in the order of `names`. */
@@ -152,10 +191,11 @@ abstract class AffineHead implements LikelihoodHead {
 
   loss(target: Tensor, hidden: Tensor, options: HeadLossOptions = {}): tf.Scalar {
     return tf.tidy(() => {
-      const nll = this.nll(tf.reshape(target, [-1]), this.params(hidden));
+      const D = this.dim;
+      const nll = this.nll(D === 1 ? tf.reshape(target, [-1]) : tf.reshape(target, [-1, D]), this.params(hidden));
       if (!options.weights) return tf.mean(nll);
-      const w = tf.reshape(options.weights, [-1]);
-      return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.sum(w), 1e-12));
+      const w = D === 1 ? tf.reshape(options.weights, [-1]) : tf.reshape(options.weights, [-1, 1]);
+      return tf.div(tf.sum(tf.mul(nll, w)), tf.maximum(tf.mul(tf.sum(w), D), 1e-12));
     }) as tf.Scalar;
   }
 
@@ -165,11 +205,13 @@ abstract class AffineHead implements LikelihoodHead {
     const stacked = tf.tidy(() => tf.stack(this.params(hidden), 1));
     const flat = stacked.dataSync() as Float32Array;
     stacked.dispose();
-    const n = flat.length / k;
+    const n = flat.length / k, D = this.dim;
     const out: Record<string, Float32Array> = {};
+    // stacked is [N, k] (D = 1) or [N, k, D]; each parameter comes out as N·D values, row-major.
     this.names.forEach((name, j) => {
       const col = new Float32Array(n);
-      for (let i = 0; i < n; i++) col[i] = flat[i * k + j];
+      if (D === 1) for (let i = 0; i < n; i++) col[i] = flat[i * k + j];
+      else for (let e = 0; e < n; e++) col[e] = flat[(Math.floor(e / D) * k + j) * D + (e % D)];
       out[name] = col;
     });
     return out;
@@ -235,24 +277,28 @@ class StudentTHead extends AffineHead {
   }
 }
 
-function affineFactory(kind: string, k: number, make: (inputSize: number, w: Tensor, b: tf.Variable) => LikelihoodHead): HeadFactory {
-  const shapes = (inputSize: number, prefix: string) => new Map<string, number[]>([[`${prefix}.weight`, [inputSize, k]], [`${prefix}.bias`, [k]]]);
+function affineFactory(kind: string, k: number, make: (inputSize: number, w: Tensor, b: tf.Variable, dim: number) => LikelihoodHead): HeadFactory {
+  const shapes = (inputSize: number, prefix: string, options?: HeadOptions) => {
+    const kd = k * headDim(options);
+    return new Map<string, number[]>([[`${prefix}.weight`, [inputSize, kd]], [`${prefix}.bias`, [kd]]]);
+  };
   return {
     kind,
     shapes,
-    create(params, inputSize, rng, prefix) {
-      params.add(`${prefix}.weight`, [inputSize, k], { zeros: true }, rng);
-      params.add(`${prefix}.bias`, [k], { zeros: true }, rng);
-      return this.attach(params, inputSize, prefix);
+    create(params, inputSize, rng, prefix, options) {
+      const kd = k * headDim(options);
+      params.add(`${prefix}.weight`, [inputSize, kd], { zeros: true }, rng);
+      params.add(`${prefix}.bias`, [kd], { zeros: true }, rng);
+      return this.attach(params, inputSize, prefix, options);
     },
-    attach(params, inputSize, prefix) {
-      return make(inputSize, params.get(`${prefix}.weight`), params.get(`${prefix}.bias`));
+    attach(params, inputSize, prefix, options) {
+      return make(inputSize, params.get(`${prefix}.weight`), params.get(`${prefix}.bias`), headDim(options));
     },
   };
 }
 
-registerHead(affineFactory('gaussian', 2, (n, w, b) => new GaussianHead(n, w, b)));
-registerHead(affineFactory('student-t', 3, (n, w, b) => new StudentTHead(n, w, b)));
+registerHead(affineFactory('gaussian', 2, (n, w, b, d) => new GaussianHead(n, w, b, d)));
+registerHead(affineFactory('student-t', 3, (n, w, b, d) => new StudentTHead(n, w, b, d)));
 
 /** softplus⁻¹(y) = log(e^y − 1), written to stay finite for small and large y. */
 function softplusInverse(y: number): number {

@@ -1,0 +1,9 @@
+/**
+ * `ardiff/hybrid`: models that join the autoregressive and the diffusion families — TimeGrad
+ * (an autoregressive recurrent network whose next-step distribution is a diffusion model), its
+ * diffusion head and denoiser. They run on the tensor engine: `await initEngine()` from
+ * 'ardiff/neural' first.
+ */
+export { fitTimeGrad, timeGradInitialParams, FittedTimeGrad, fittedTimeGradFromJSON, resolveTimeGradConfig, TIMEGRAD_JSON_VERSION, type TimeGradOptions, type TimeGradSampleOptions, type TimeGradJSON } from './timegrad.js';
+export { DiffusionHead, diffusionHeadFactory, diffusionHeadSettings, DIFFUSION_HEAD_DEFAULTS, DIFFUSION_SAMPLERS, type DiffusionHeadSettings, type DiffusionSamplerName, type DiffusionSampling } from './diffusion-head.js';
+export { EpsilonTheta, addEpsilonTheta, epsilonThetaShapes, stepEmbeddingTable, EPSILON_THETA_DEFAULTS, type EpsilonThetaConfig } from './epsilon-theta.js';
