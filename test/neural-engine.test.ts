@@ -84,6 +84,29 @@ const normStore = (g: tf.Tensor, b: tf.Tensor) => ({ get: (n: string) => (n.ends
 gradCase('groupNorm 4 groups', [[3, 5, 4, 8], [8], [8]], (x, g, b) => groupNorm(normStore(g, b), 'n', x, 4));
 gradCase('groupNorm + SiLU, 2 groups', [[2, 6, 6, 8], [8], [8]], (x, g, b) => groupNormSilu(normStore(g, b), 'n', x, 2));
 gradCase('groupNorm + SiLU, instance norm (groups = C)', [[2, 7, 4], [4], [4]], (x, g, b) => groupNormSilu(normStore(g, b), 'n', x, 4));
+// tfjs-wasm caches the packed right factor under its tensor id, which a reshape shares: a product
+// by b and then by a reshape of b must not reuse b's packing (it did: wrong products, NaN gradients).
+cases.push({
+  name: 'product by b, then by a reshape of b (packing cache)',
+  run: () => tf.tidy(() => {
+    const b = tf.tensor(randn(48, 21), [6, 8]);
+    const r1 = tf.matMul(tf.tensor(randn(12, 22), [2, 6]), b);
+    const r2 = tf.matMul(tf.tensor(randn(8, 23), [2, 4]), tf.reshape(b, [4, 12]));
+    const r3 = tf.matMul(tf.tensor(randn(16, 24), [2, 8]), tf.reshape(b, [8, 6]));
+    return [r1, r2, r3].map((t) => t.dataSync() as Float32Array);
+  }),
+});
+// The gradient of a product whose right factor is an activation reused under two shapes.
+gradCase('products by an activation and by its reshape', [[5, 6], [6, 8], [2, 5], [3, 4]], (a, w, c1, c2) => {
+  const h = tf.matMul(a, w); // [5, 8], the right factor under two shapes
+  return tf.concat([tf.reshape(tf.matMul(c1, h), [-1]), tf.reshape(tf.matMul(c2, tf.reshape(h, [4, 10])), [-1])]);
+});
+gradCase('matMul transposeA, tall (weight gradient)', [[300, 9], [300, 7]], (a, b) => tf.matMul(a, b, true, false), false, 1e-4);
+// Tanh as 2σ(2x) − 1 (absolute error a few 1e-8); large arguments saturate to ±1.
+gradCase('tanh', [[6, 50]], (x) => tf.tanh(tf.mul(x, 3)));
+cases.push({ name: 'tanh saturates', run: () => tf.tidy(() => [tf.tanh(tf.tensor1d([-1e4, -30, -1e-7, 0, 1e-7, 30, 1e4])).dataSync() as Float32Array]) });
+// Identity shares data (the engine's clones of tensors saved for the backward pass).
+gradCase('saved tensors reused in the backward pass', [[4, 6]], (x) => tf.mul(tf.sigmoid(x), tf.tanh(x)));
 cases.push({
   name: 'gather gradient (embedding)',
   run: () => tf.tidy(() => {
@@ -112,7 +135,7 @@ describe('wasm kernels match the cpu backend', () => {
 
   it('patches the kernels it names', () => {
     expect(tf.getBackend()).toBe('wasm');
-    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Slice', 'SplitV', 'Sum', 'Unpack', 'UnsortedSegmentSum']);
+    expect([...PATCHED_KERNELS].sort()).toEqual(['BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput', 'Identity', 'Slice', 'SplitV', 'Sum', 'Tanh', 'Unpack', 'UnsortedSegmentSum']);
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_n, c) => {

@@ -16,9 +16,9 @@
  *        x = (x + residual)/√2
  *   5. Σ skip/√layers → conv3 (valid, L − 2), leaky → conv3 to one channel (valid, L − 4 = D) → [N, D]
  *
- * Convolutions over the D axis are written as shifted copies and one matrix product (their
- * kernels are 1 or 3 wide and the channels few, so this is what a convolution costs anyway, and
- * it keeps every gradient a plain matMul/slice/concat one). Weights are stored as
+ * Convolutions over the D axis are written as matrix products (see {@link EpsilonTheta}; their
+ * kernels are 1 or 3 wide and the channels few, and every gradient stays a plain matMul one).
+ * Weights are stored as
  * [taps·C_in, C_out] matrices, tap-major: W[j·C_in + c][o] = PyTorch's weight[o][c][j].
  * Initialisation as PyTorch's: U(±1/√fan_in) for linear and conv weights and biases, Kaiming
  * normal (std √(2/fan_in)) for the input, conditioner, residual-output and skip convolutions, and
@@ -122,42 +122,73 @@ export function stepEmbeddingTable(maxSteps: number, E: number): Float32Array {
   return out;
 }
 
-/** Indices of a circular padding by `pad` of a length-n axis: [n−pad, …, n−1, 0, …, n−1, 0, …, pad−1] (mod n). */
-function circularIndex(n: number, pad: number): Int32Array {
-  return Int32Array.from({ length: n + 2 * pad }, (_, i) => (((i - pad) % n) + n) % n);
+/**
+ * The 0/1 tap pattern of a 3-tap convolution along an axis: `S[j][s·Lt + t] = 1` when output
+ * position t reads input position s through tap j — circularly with dilation `dil`
+ * (s = (t + (j − 1)·dil) mod L, Lt = Ls = L) or valid (s = t + j, Lt = Ls − 2).
+ */
+function tapPattern(Ls: number, circular: boolean, dil = 1): Float32Array {
+  const Lt = circular ? Ls : Ls - 2;
+  const S = new Float32Array(3 * Ls * Lt);
+  for (let j = 0; j < 3; j++) {
+    for (let t = 0; t < Lt; t++) {
+      const s = circular ? (((t + (j - 1) * dil) % Ls) + Ls) % Ls : t + j;
+      S[j * Ls * Lt + s * Lt + t] += 1;
+    }
+  }
+  return S;
 }
 
-/** The denoiser as a function of tensors; built once per parameter set and configuration. */
+/** The circular padding by 2 of D values as a matrix P [D, D + 4]: P[d][t] = 1 when position t holds value d. */
+function paddingMatrix(D: number): Float32Array {
+  const L = D + 4;
+  const P = new Float32Array(D * L);
+  for (let t = 0; t < L; t++) P[(((t - 2) % D) + D) % D * L + t] += 1;
+  return P;
+}
+
+/** An identity pattern [L, L] (position t' feeds position t only when t' = t). */
+function identityPattern(L: number): Float32Array {
+  const I = new Float32Array(L * L);
+  for (let t = 0; t < L; t++) I[t * L + t] = 1;
+  return I;
+}
+
+/**
+ * The denoiser as a function of tensors. Activations are kept flat, [N, L·C] with position-major
+ * columns (so [N·L, C] is the same memory). The dilated 3-tap convolution of each residual layer
+ * is one matrix product with a matrix expanded from its kernel, [L·C, L·C] per half with
+ * M[(s, c)][(t, o)] = Σ_j S_j[s][t]·W_j[c][o] (S the circular, dilated tap pattern); the
+ * expansions of all layers are built once per call in batched products of the small kernels. The
+ * conditioner and both biases enter that product as extra input columns ([y, cond, 1]), and the gate
+ * and filter halves are separate products, so no output is sliced. The 1×1 convolutions (residual,
+ * skip) act on each position alone: [N·L, C] × [C, C]. The step projections of all layers are one
+ * product [N, R·C], broadcast over positions. The final two valid convolutions (L → L − 2 → D) are
+ * expanded the same way. This costs more arithmetic than strided convolutions would (zeros in the
+ * expanded matrices) but far fewer kernel launches, which is what a training step costs here.
+ */
 export class EpsilonTheta {
   private readonly table: Tensor;
-  private readonly padIndex: Tensor;
   private readonly L: number;
-  /** For each residual layer, the gather indices of its three taps over the circularly wrapped axis. */
-  private readonly tapIndex: Tensor[];
-  private readonly skipIndex: Tensor;
-  private readonly outIndex: Tensor;
+  /** Circular padding [D, L]; tap patterns [R, 3, L·L] (one per residual layer) and [3, Ls·Lt] of the two valid convolutions; I_L. */
+  private readonly pad: Tensor;
+  private readonly taps: Tensor;
+  private readonly skipTaps: Tensor;
+  private readonly outTaps: Tensor;
+  private readonly eye: Tensor;
 
   constructor(private readonly store: ParamStore, readonly config: EpsilonThetaConfig, private readonly prefix: string) {
     checkEpsilonThetaConfig(config);
-    const D = config.dim;
-    this.L = D + 4;
+    const D = config.dim, L = D + 4, R = config.residualLayers;
+    this.L = L;
     this.table = tf.tensor2d(stepEmbeddingTable(config.maxSteps, config.timeEmbedding), [config.maxSteps, 2 * config.timeEmbedding]);
-    this.padIndex = tf.tensor1d(circularIndex(D, 2), 'int32');
-    const L = this.L;
-    this.tapIndex = Array.from({ length: config.residualLayers }, (_, i) => {
-      const dil = 2 ** (i % config.dilationCycle);
-      // tap j reads position (t + (j − 1)·dil) mod L, t = 0..L−1
-      const idx = new Int32Array(3 * L);
-      for (let j = 0; j < 3; j++) for (let t = 0; t < L; t++) idx[j * L + t] = (((t + (j - 1) * dil) % L) + L) % L;
-      return tf.tensor1d(idx, 'int32');
-    });
-    const valid = (len: number) => {
-      const idx = new Int32Array(3 * (len - 2));
-      for (let j = 0; j < 3; j++) for (let t = 0; t < len - 2; t++) idx[j * (len - 2) + t] = t + j;
-      return tf.tensor1d(idx, 'int32');
-    };
-    this.skipIndex = valid(L);
-    this.outIndex = valid(L - 2);
+    this.pad = tf.tensor2d(paddingMatrix(D), [D, L]);
+    const taps = new Float32Array(R * 3 * L * L);
+    for (let i = 0; i < R; i++) taps.set(tapPattern(L, true, 2 ** (i % config.dilationCycle)), i * 3 * L * L);
+    this.taps = tf.tensor3d(taps, [R, 3, L * L]);
+    this.skipTaps = tf.tensor2d(tapPattern(L, false), [3, L * (L - 2)]);
+    this.outTaps = tf.tensor2d(tapPattern(L - 2, false), [3, (L - 2) * D]);
+    this.eye = tf.tensor2d(identityPattern(L), [L, L]);
   }
 
   private w(name: string): Tensor {
@@ -168,64 +199,87 @@ export class EpsilonTheta {
     return this.store.get(`${this.prefix}.${name}.b`);
   }
 
-  /**
-   * A 3-tap convolution along axis 1 of x [N, len, Cin] as gather + matMul: `index` lists, tap by
-   * tap, the positions each output reads; the result is [N, len_out, Cout].
-   */
-  private conv3(x: Tensor, index: Tensor, name: string): Tensor {
-    const [N, , Cin] = x.shape;
-    const lenOut = index.shape[0] / 3;
-    const taps = tf.gather(x, index, 1); // [N, 3·lenOut, Cin]
-    const cols = tf.transpose(tf.reshape(taps, [N, 3, lenOut, Cin]), [0, 2, 1, 3]); // [N, lenOut, 3, Cin]
-    const flat = tf.reshape(cols, [N * lenOut, 3 * Cin]);
-    const out = tf.add(tf.matMul(flat, this.w(name)), this.b(name));
-    return tf.reshape(out, [N, lenOut, -1]);
+  /** The matrix [Ls·Cin, Lt·Cout] of a 3-tap convolution with kernel W [3·Cin, Cout] and tap pattern S [3, Ls·Lt]. */
+  private expand(W: Tensor, S: Tensor, Ls: number, Lt: number): Tensor {
+    const Cout = W.shape[1] as number, Cin = W.shape[0] / 3;
+    const m = tf.matMul(S, tf.reshape(W, [3, Cin * Cout]), true, false); // [Ls·Lt, Cin·Cout]
+    return tf.reshape(tf.transpose(tf.reshape(m, [Ls, Lt, Cin, Cout]), [0, 2, 1, 3]), [Ls * Cin, Lt * Cout]);
   }
 
-  /** A 1×1 convolution x [N, len, Cin] → [N, len, Cout]. */
-  private conv1(x: Tensor, name: string): Tensor {
-    const [N, len, Cin] = x.shape;
-    const out = tf.add(tf.matMul(tf.reshape(x, [N * len, Cin]), this.w(name)), this.b(name));
-    return tf.reshape(out, [N, len, -1]);
+  /** The per-layer parameters stacked: [R, ...shape of one]. */
+  private stacked(kind: 'w' | 'b', part: string): Tensor {
+    return tf.stack(Array.from({ length: this.config.residualLayers }, (_, i) => (kind === 'w' ? this.w(`res${i}.${part}`) : this.b(`res${i}.${part}`))));
+  }
+
+  /**
+   * Every residual layer's gate/filter matrix, built from its kernels: [R, L·C + L + 1, 2·L·C],
+   * rows [y positions·channels | conditioner positions | 1], columns [half, t, c] — the dilated
+   * convolution, the conditioner's 1×1 convolution and both biases.
+   */
+  private layerMatrices(): { gated: Tensor } {
+    const c = this.config, R = c.residualLayers, C = c.residualChannels, L = this.L;
+    const ones = (shape: number[]) => tf.ones(shape);
+    // Dilated convolutions: S_iᵀ [L·L, 3] × W_i [3, C·2C] → [R, s, t, cin, half, cout] → [R, s, cin, half, t, cout].
+    const m = tf.matMul(this.taps, tf.reshape(this.stacked('w', 'dilated'), [R, 3, C * 2 * C]), true, false);
+    const dil = tf.reshape(tf.transpose(tf.reshape(m, [R, L, L, C, 2, C]), [0, 1, 3, 4, 2, 5]), [R, L * C, 2 * L * C]);
+    // Conditioner rows: position t' feeds (half, t = t', c) with weight Wc[half·C + c].
+    const wc = tf.reshape(this.stacked('w', 'cond'), [R, 1, 2, 1, C]);
+    const cond = tf.reshape(tf.mul(wc, tf.reshape(this.eye, [1, L, 1, L, 1])), [R, L, 2 * L * C]);
+    // Bias row: (bd + bc)[half·C + c] at every position t.
+    const bias = tf.reshape(tf.mul(tf.reshape(tf.add(this.stacked('b', 'dilated'), this.stacked('b', 'cond')), [R, 1, 2, 1, C]), ones([1, 1, 1, L, 1])), [R, 1, 2 * L * C]);
+    const gated = tf.concat([dil, cond, bias], 1);
+    return { gated };
   }
 
   /** ε̂ for noisy values x [N, D] at integer steps k [N] with conditioning h [N, H] → [N, D]. */
   predict(x: Tensor, k: Tensor, h: Tensor): Tensor {
-    const c = this.config, C = c.residualChannels, L = this.L;
+    const c = this.config, C = c.residualChannels, L = this.L, D = c.dim, R = c.residualLayers, LC = L * C;
     const N = x.shape[0];
     const leaky = (t: Tensor) => tf.leakyRelu(t, 0.4);
-    // 1. Input projection over the circularly padded values.
-    let z = leaky(this.conv1(tf.reshape(tf.gather(x, this.padIndex, 1), [N, L, 1]), 'input')); // [N, L, C]
-    // 2. Step embedding.
+    // 1. Input projection over the circularly padded values: P ⊗ w_in [D, L·C].
+    const inMatrix = tf.reshape(tf.mul(tf.reshape(this.pad, [D, L, 1]), tf.reshape(this.w('input'), [1, 1, C])), [D, LC]);
+    const inBias = tf.reshape(tf.mul(tf.reshape(this.b('input'), [1, C]), tf.ones([L, 1])), [LC]);
+    let z = leaky(tf.add(tf.matMul(x, inMatrix), inBias)); // [N, L·C]
+    // 2. Step embedding, and every layer's step projection at once: [N, R·C].
     let e = tf.gather(this.table, k);
     e = silu(dense(this.store, `${this.prefix}.embed1`, e));
-    e = silu(dense(this.store, `${this.prefix}.embed2`, e)); // [N, R]
-    // 3. Conditioner: h → D values → padded.
+    e = silu(dense(this.store, `${this.prefix}.embed2`, e)); // [N, Rh]
+    const M = this.layerMatrices();
+    const steps = tf.add(tf.matMul(e, tf.concat(Array.from({ length: R }, (_, i) => this.w(`res${i}.step`)), 1)), tf.concat(Array.from({ length: R }, (_, i) => this.b(`res${i}.step`))));
+    // 3. Conditioner: h → D values → padded → the extra input columns [cond positions, 1].
     let u = leaky(dense(this.store, `${this.prefix}.cond1`, h));
-    u = leaky(dense(this.store, `${this.prefix}.cond2`, u)); // [N, D]
-    const cond = tf.reshape(tf.gather(u, this.padIndex, 1), [N, L, 1]);
+    u = leaky(dense(this.store, `${this.prefix}.cond2`, u));
+    const extra = tf.concat([tf.matMul(u, this.pad), tf.ones([N, 1])], 1); // [N, L + 1]
     // 4. Residual layers.
+    // Gate and filter halves as separate products, so no output is sliced. The residual and skip
+    // 1×1 convolutions act on each position alone: [N·L, C] × [C, C] on the flat activations.
+    const halves = (m: Tensor, cols: number) => {
+      const [first, second] = tf.split(tf.reshape(m, [R, -1, 2, cols]), 2, 2);
+      return [tf.unstack(tf.reshape(first, [R, -1, cols])), tf.unstack(tf.reshape(second, [R, -1, cols]))];
+    };
+    const [gate, filter] = halves(M.gated, LC);
+    const perPosition = (t: Tensor, name: string, half: 0 | 1) => {
+      const w = tf.slice(this.w(name), [0, half * C], [C, C]), b = tf.slice(this.b(name), [half * C], [C]);
+      return tf.reshape(leaky(tf.add(tf.matMul(tf.reshape(t, [N * L, C]), w), b)), [N, LC]);
+    };
     let skip: Tensor | null = null;
-    for (let i = 0; i < c.residualLayers; i++) {
-      const step = tf.reshape(dense(this.store, `${this.prefix}.res${i}.step`, e), [N, 1, C]);
-      let y = tf.add(z, step);
-      y = tf.add(this.conv3(y, this.tapIndex[i], `res${i}.dilated`), this.conv1(cond, `res${i}.cond`)); // [N, L, 2C]
-      const [gate, filter] = tf.split(y, 2, 2);
-      y = tf.mul(tf.sigmoid(gate), tf.tanh(filter));
-      y = leaky(this.conv1(y, `res${i}.out`));
-      const [residual, s] = tf.split(y, 2, 2);
-      z = tf.div(tf.add(z, residual), Math.SQRT2);
+    for (let i = 0; i < R; i++) {
+      const zs = tf.add(tf.reshape(z, [N, L, C]), tf.reshape(tf.slice(steps, [0, i * C], [-1, C]), [N, 1, C]));
+      const y = tf.concat([tf.reshape(zs, [N, LC]), extra], 1);
+      const g = tf.mul(tf.sigmoid(tf.matMul(y, gate[i])), tf.tanh(tf.matMul(y, filter[i])));
+      z = tf.mul(tf.add(z, perPosition(g, `res${i}.out`, 0)), Math.SQRT1_2);
+      const s = perPosition(g, `res${i}.out`, 1);
       skip = skip ? tf.add(skip, s) : s;
     }
-    // 5. Skip and output projections (valid 3-tap convolutions: L → L − 2 → D).
-    let o = tf.div(skip as Tensor, Math.sqrt(c.residualLayers));
-    o = leaky(this.conv3(o, this.skipIndex, 'skip'));
-    o = this.conv3(o, this.outIndex, 'output'); // [N, D, 1]
-    return tf.reshape(o, [N, c.dim]);
+    // 5. Skip and output projections: valid 3-tap convolutions L → L − 2 → D positions.
+    let o = tf.mul(skip as Tensor, 1 / Math.sqrt(R));
+    const skipBias = tf.reshape(tf.mul(tf.reshape(this.b('skip'), [1, C]), tf.ones([L - 2, 1])), [(L - 2) * C]);
+    o = leaky(tf.add(tf.matMul(o, this.expand(this.w('skip'), this.skipTaps, L, L - 2)), skipBias));
+    return tf.add(tf.matMul(o, this.expand(this.w('output'), this.outTaps, L - 2, D)), this.b('output')); // [N, D]
   }
 
   /** Frees the constant tables (not the parameters, which the store owns). */
   dispose(): void {
-    for (const t of [this.table, this.padIndex, this.skipIndex, this.outIndex, ...this.tapIndex]) t.dispose();
+    for (const t of [this.table, this.pad, this.taps, this.skipTaps, this.outTaps, this.eye]) t.dispose();
   }
 }
