@@ -47,7 +47,7 @@ const median = (xs) => {
 };
 
 /** Numeric columns of a data/ CSV by header name. */
-function readCsv(root, file) {
+export function readCsv(root, file) {
   const lines = readFileSync(`${root}data/${file}`, 'utf8').trim().split(/\r?\n/);
   const header = lines[0].split(',').map((h) => h.replace(/"/g, ''));
   const rows = lines.slice(1).map((l) => l.split(',').map((c) => Number(c.replace(/"/g, ''))));

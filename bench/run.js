@@ -14,6 +14,10 @@
  *                                             diffusion training steps and sampling vs PyTorch on the
  *                                             CPU): bench/neural.js, which describes them; --cases
  *                                             naming only neural cases implies --neural
+ *   npm run bench -- --hybrid [--quick] [--json] [--datasets …] [--seeds …] [--no-peer]
+ *                                             the TimeGrad table instead (several series at once:
+ *                                             seasonal naive, VAR, DeepAR-GRU, ardiff TimeGrad and a
+ *                                             PyTorch TimeGrad on the same windows): bench/hybrid.js
  *
  * Cases (series: bench/series.js, 200 real series from data/):
  *   airline        SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers), fit + 24-step forecast (+ standard
@@ -52,6 +56,7 @@ import { cpuModel, loadAverage } from './machine.js';
 import { buildSeries } from './series.js';
 import { MULTI_CASES, MULTI_COUNTS, loadArdiff, buildMultiTask, timeArdiffMulti, compareMulti } from './multi.js';
 import { NEURAL_CASES, runNeural } from './neural.js';
+import { runHybrid } from './hybrid.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = `${ROOT}bench/.cache/`;
@@ -70,6 +75,12 @@ const PEER_TIMEOUT_MS = 15 * 60 * 1000;
 const argv = process.argv.slice(2);
 const jsonMode = argv.includes('--json');
 const casesArg = argv.indexOf('--cases');
+// The TimeGrad table has its own driver and peer (bench/hybrid.js).
+if (argv.includes('--hybrid')) {
+  const code = await runHybrid(argv.filter((a) => a !== '--hybrid'));
+  await new Promise((resolve) => process.stdout.write('', resolve));
+  process.exit(code);
+}
 // The neural cases have their own driver and peer (bench/neural.js); nothing below runs for them.
 if (argv.includes('--neural') || (casesArg >= 0 && argv[casesArg + 1].split(',').every((c) => NEURAL_CASES.includes(c)))) {
   const code = await runNeural(argv.filter((a) => a !== '--neural'));

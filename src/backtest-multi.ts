@@ -172,47 +172,75 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
     const { fitted, seconds } = fitFor(entry, train, checked);
     const t0 = performance.now();
     try {
-      // Pooled sums over windows: quantile losses of the sum and of each series, their |targets|.
-      const qlSum = new Float64Array(CRPS_QUANTILES.length), qlCol = Array.from({ length: D }, () => new Float64Array(CRPS_QUANTILES.length));
-      let absSum = 0;
-      const absCol = new Float64Array(D);
-      let energy = 0, in80 = 0, in90 = 0, count = 0;
+      const actual: Float64Array[][] = [], draws: Float64Array[][][] = [];
       for (let k = 0; k < W; k++) {
-        const history = sliceRows(data, origins[k]);
-        const actual = Array.from({ length: H }, (_, s) => Float64Array.from(data.columns, (c) => c[origins[k] + s]));
-        const draws = fitted.samples(history, H, paths, seed + 7919 * k);
-        // 1. CRPS-sum: quantiles of Σ_j x_sj against Σ_j y_sj.
-        const ySum = actual.map((r) => r.reduce((a, b) => a + b, 0));
-        const sums = Array.from({ length: H }, (_, s) => Float64Array.from(draws, (p) => p[s].reduce((a, b) => a + b, 0)).sort());
-        CRPS_QUANTILES.forEach((tau, q) => { qlSum[q] += quantileLoss(ySum, sums.map((col) => quantileSorted(col, tau)), tau); });
-        absSum += ySum.reduce((a, v) => a + Math.abs(v), 0);
-        // 2. Per series: quantile losses and interval coverage.
-        for (let j = 0; j < D; j++) {
-          const yj = actual.map((r) => r[j]);
-          const cols = Array.from({ length: H }, (_, s) => Float64Array.from(draws, (p) => p[s][j]).sort());
-          CRPS_QUANTILES.forEach((tau, q) => { qlCol[j][q] += quantileLoss(yj, cols.map((col) => quantileSorted(col, tau)), tau); });
-          absCol[j] += yj.reduce((a, v) => a + Math.abs(v), 0);
-          cols.forEach((col, s) => {
-            const y = yj[s];
-            if (y >= quantileSorted(col, 0.1) && y <= quantileSorted(col, 0.9)) in80++;
-            if (y >= quantileSorted(col, 0.05) && y <= quantileSorted(col, 0.95)) in90++;
-            count++;
-          });
-        }
-        // 3. Energy score of the window's h × D vector.
-        energy += energyScore(draws.map((p) => concat(p)), concat(actual));
+        actual.push(Array.from({ length: H }, (_, s) => Float64Array.from(data.columns, (c) => c[origins[k] + s])));
+        draws.push(fitted.samples(sliceRows(data, origins[k]), H, paths, seed + 7919 * k));
       }
-      const crpsSum = absSum > 0 ? mean(Array.from(qlSum, (v) => v / absSum)) : NaN;
-      const wql = mean(qlCol.map((ql, j) => (absCol[j] > 0 ? mean(Array.from(ql, (v) => v / absCol[j])) : NaN)));
-      results.push({
-        model: name, crpsSum, wql, energy: energy / W, coverage80: in80 / count, coverage90: in90 / count,
-        fitSeconds: seconds, forecastSeconds: (performance.now() - t0) / 1000, options: opts,
-      });
+      results.push({ model: name, ...scoreWindows(actual, draws), fitSeconds: seconds, forecastSeconds: (performance.now() - t0) / 1000, options: opts });
     } finally {
       fitted.dispose();
     }
   }
   return { horizon: H, windows: W, origins, names: data.names.slice(), results };
+}
+
+/** The scores of sample paths against the actual values of the test windows (see the module notes). */
+export interface WindowScores {
+  crpsSum: number;
+  wql: number;
+  energy: number;
+  coverage80: number;
+  coverage90: number;
+}
+
+/**
+ * Scores joint sample paths of W windows: `actual[k]` holds window k's rows [H][D], `draws[k]` its
+ * paths [paths][H][D]. Quantile losses and |targets| are pooled over the windows before dividing;
+ * the energy score is averaged over windows. Used by {@link backtestMulti}, and by anything that
+ * must score paths from elsewhere (another implementation's) exactly the same way.
+ */
+export function scoreWindows(actual: readonly (readonly Float64Array[])[], draws: readonly (readonly Float64Array[][])[]): WindowScores {
+  const W = actual.length;
+  if (W < 1 || draws.length !== W) throw new ArgumentError(`scoreWindows needs the same number (≥ 1) of actual windows and path sets; got ${W} and ${draws.length}`, 'draws');
+  const H = actual[0].length, D = actual[0][0]?.length ?? 0;
+  const qlSum = new Float64Array(CRPS_QUANTILES.length), qlCol = Array.from({ length: D }, () => new Float64Array(CRPS_QUANTILES.length));
+  let absSum = 0;
+  const absCol = new Float64Array(D);
+  let energy = 0, in80 = 0, in90 = 0, count = 0;
+  for (let k = 0; k < W; k++) {
+    const rows = actual[k], paths = draws[k];
+    if (rows.length !== H || paths.some((p) => p.length !== H || p.some((r) => r.length !== D))) {
+      throw new ArgumentError(`window ${k + 1}: paths must be [paths][${H}][${D}] like the actual rows`, 'draws');
+    }
+    // 1. CRPS-sum: quantiles of Σ_j x_sj against Σ_j y_sj.
+    const ySum = rows.map((r) => r.reduce((a, b) => a + b, 0));
+    const sums = Array.from({ length: H }, (_, s) => Float64Array.from(paths, (p) => p[s].reduce((a, b) => a + b, 0)).sort());
+    CRPS_QUANTILES.forEach((tau, q) => { qlSum[q] += quantileLoss(ySum, sums.map((col) => quantileSorted(col, tau)), tau); });
+    absSum += ySum.reduce((a, v) => a + Math.abs(v), 0);
+    // 2. Per series: quantile losses and interval coverage.
+    for (let j = 0; j < D; j++) {
+      const yj = rows.map((r) => r[j]);
+      const cols = Array.from({ length: H }, (_, s) => Float64Array.from(paths, (p) => p[s][j]).sort());
+      CRPS_QUANTILES.forEach((tau, q) => { qlCol[j][q] += quantileLoss(yj, cols.map((col) => quantileSorted(col, tau)), tau); });
+      absCol[j] += yj.reduce((a, v) => a + Math.abs(v), 0);
+      cols.forEach((col, s) => {
+        const y = yj[s];
+        if (y >= quantileSorted(col, 0.1) && y <= quantileSorted(col, 0.9)) in80++;
+        if (y >= quantileSorted(col, 0.05) && y <= quantileSorted(col, 0.95)) in90++;
+        count++;
+      });
+    }
+    // 3. Energy score of the window's h × D vector.
+    energy += energyScore(paths.map((p) => concat(p)), concat(rows));
+  }
+  return {
+    crpsSum: absSum > 0 ? mean(Array.from(qlSum, (v) => v / absSum)) : NaN,
+    wql: mean(qlCol.map((ql, j) => (absCol[j] > 0 ? mean(Array.from(ql, (v) => v / absCol[j])) : NaN))),
+    energy: energy / W,
+    coverage80: in80 / count,
+    coverage90: in90 / count,
+  };
 }
 
 function concat(rows: readonly Float64Array[]): Float64Array {

@@ -20,6 +20,7 @@ export { decodeWav, encodeWav, SUPPORTED_WAV_FORMATS, type WavAudio, type WavSam
 export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
 export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCrpsSample, intervalCoverage } from './core/metrics.js';
 export { backtest, backtestModelOptions, formatBacktestTable, type Backtest, type BacktestOptions, type BacktestResult, type CrpsMethod } from './backtest.js';
+export { backtestMulti, scoreWindows, formatMultiBacktestTable, type MultiBacktest, type MultiBacktestOptions, type MultiBacktestResult, type WindowScores } from './backtest-multi.js';
 export * from './classical/index.js';
 export { MODELS, fromJSON, fitModel, findModel, modelNames, modelsOf, type ModelJSON, type FittedModel } from './registry.js';
 export * from './charts/index.js';

@@ -1,6 +1,6 @@
 // The CLI contract: `ardiff fit ... --json` reproduces the reference fixtures end to end.
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliJson } from './cli-helpers.js';
@@ -215,7 +215,14 @@ describe('ardiff fit --model var --json against the var fixtures', () => {
     expect(code).toBe(0);
     expect(j.lags).toBe(fx.lag_selection.selected.bic);
     for (const c of ['aic', 'bic', 'hqic', 'fpe']) expect(j.selection[c]).toBe(fx.lag_selection.selected[c]);
-    expect(readdirSync(dir).sort()).toEqual(['var-granger.svg', 'var-irf.svg']);
+    expect(readdirSync(dir).sort()).toEqual(['forecast.svg', 'var-granger.svg', 'var-irf.svg']);
+    // The fan chart has a panel per series.
+    const fan = readFileSync(join(dir, 'forecast.svg'), 'utf8');
+    expect(fan.startsWith('<svg')).toBe(true);
+    for (const name of ['realgdp', 'realcons', 'realinv']) expect(fan).toContain(name);
+    const refused = await runCliJson(['fit', '--data', 'air-passengers', '--model', 'naive', '--charts', dir]);
+    expect(refused.code).toBe(2);
+    expect((refused.json.error as { argument: string; message: string })).toMatchObject({ argument: '--charts' });
   });
 });
 

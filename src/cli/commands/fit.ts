@@ -18,7 +18,7 @@ import { columnExpression, findDataset, inverseTransform, type Transform } from 
 import type { Forecast } from '../../core/forecast.js';
 import type { MultiForecast } from '../../core/multi-forecast.js';
 import { hasEstimates, type Forecaster, type MultiForecaster } from '../../core/model.js';
-import type { ModelEntry, SeriesModelEntry } from '../../core/model-entry.js';
+import type { ModelEntry, MultiSeriesData, SeriesModelEntry } from '../../core/model-entry.js';
 import { MODELS, findModel, fitEntry, modelNames, type FittedModel } from '../../registry.js';
 import { readTable } from '../../node/data.js';
 import { writeFileAtomic, checkOutputPath } from '../../node/files.js';
@@ -26,6 +26,7 @@ import { jsonSafe, type Json } from '../json.js';
 import { asFlagError, fail, intFlag, levelsFlag, namesFlag, progressBar } from '../flags.js';
 import { addModelFlags, flagMapper, modelOptionsFromFlags } from '../model-flags.js';
 import { futureRegressors, multiSeriesData, regressionData, seriesData, spatialData, type DataFlags } from '../data.js';
+import { multiFanChartSvg } from '../../charts/multi-charts.js';
 
 interface FitFlags extends DataFlags {
   model: string;
@@ -124,8 +125,8 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
   if (horizonFlag !== undefined && (entry.shape === 'regression' || entry.shape === 'spatial')) {
     throw new ArgumentError(`--horizon does not apply to --model ${entry.name}, which does not forecast`, '--horizon');
   }
-  if (flags.charts !== undefined) {
-    if (!entry.charts) throw new ArgumentError(`--model ${entry.name} draws no charts; --charts applies to ${MODELS.filter((m) => m.charts).map((m) => m.name).join(', ')}`, '--charts');
+  if (flags.charts !== undefined && !entry.charts && entry.shape !== 'multiseries') {
+    throw new ArgumentError(`--model ${entry.name} draws no charts; --charts applies to the models of several series (${modelNames('multiseries').join(', ')})${MODELS.some((m) => m.charts && m.shape !== 'multiseries') ? ` and ${MODELS.filter((m) => m.charts && m.shape !== 'multiseries').map((m) => m.name).join(', ')}` : ''}`, '--charts');
   }
   const ds = findDataset(flags.data);
   const table = readTable(flags.data, '--data');
@@ -178,6 +179,7 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
     if (headline) text.push(headline);
     text.push(fit.summary());
     const defaultHorizon = (entry.defaultHorizon as ((f: FittedModel) => number) | undefined)?.(fit) ?? 10;
+    const charts: Record<string, string> = {};
     if (entry.shape === 'series') {
       const f = fit as Forecaster;
       const h = future?.h ?? horizonFlag ?? defaultHorizon;
@@ -191,11 +193,16 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
       json.forecast = multiForecastOutput(fc, levels);
       const t = (data as { transform?: string }).transform ?? 'none';
       text.push('', `Forecast (${t === 'none' ? 'data scale' : `${t} scale`}):`, multiForecastTable(fc, levels));
+      if (flags.charts !== undefined) {
+        // The forecast's fan chart per series, after the last few seasons (or 48 rows) of history.
+        const columns = (data as MultiSeriesData).columns, n = columns[0].length, tail = Math.min(n, Math.max(4 * fc.horizon, 48));
+        charts['forecast.svg'] = await multiFanChartSvg({ title: `${entry.name} forecast (${t === 'none' ? 'data scale' : `${t} scale`}), 80% and 95% bands`, history: columns.map((c) => c.slice(n - tail)), start: n - tail + 1, forecast: fc });
+      }
     }
     // 4. Charts.
-    if (flags.charts !== undefined && entry.charts) {
+    if (flags.charts !== undefined) {
       const dir = flags.charts.replace(/\/$/, '');
-      const charts = await (entry.charts as (f: FittedModel, o: Record<string, unknown>) => Promise<Record<string, string>>)(fit, reportOptions);
+      if (entry.charts) Object.assign(charts, await (entry.charts as (f: FittedModel, o: Record<string, unknown>) => Promise<Record<string, string>>)(fit, reportOptions));
       for (const [file, svg] of Object.entries(charts)) writeFileAtomic(`${dir}/${file}`, svg, '--charts');
       text.push('', `Charts written to ${dir}: ${Object.keys(charts).join(', ')}`);
     }
@@ -222,7 +229,7 @@ export function registerFit(program: Command): void {
     .option('--weights <edges.csv>', 'spatial models: neighbour edge list (columns from,to: 1-based ids)')
     .option('--horizon <h>', 'forecast steps (default: the model\'s, e.g. two seasons, else 10)')
     .option('--level <levels>', 'prediction interval level(s) in per cent, e.g. 95 or 80,95', '95')
-    .option('--charts <dir>', 'write the model\'s charts as SVG to dir (var: impulse responses and the Granger graph)')
+    .option('--charts <dir>', 'write charts as SVG to dir: models of several series a fan chart per series (forecast.svg); var also impulse responses and the Granger graph')
     .option('--json', 'print one JSON object instead of tables');
   const attrs = addModelFlags(command);
   command.action(async (flags: FitFlags) => {
