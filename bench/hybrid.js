@@ -38,9 +38,11 @@
  * (lags divided by the context mean scale 1 + mean|y|, sin/cos of the season position, log scales),
  * denoiser 8 residual layers × 8 channels, dilation cycle 2, step embedding 2 × 16 → 64, K = 100
  * diffusion steps, β linear from 1e-4 to 0.1, ε-loss at uniform random steps over all T rows of
- * the windows, AdamW lr 1e-3 (5% warm-up, cosine to 10%), batch 64, 20 epochs × 50 batches, clip 10,
- * patience 10 on the validation loss (fixed noise), x̂₀ never clipped. deepar-gru: GRU 2 × 40,
- * Gaussian head, the same epochs, batches, context and lags, and DeepAR's own batch 32 and lr 3e-3.
+ * the windows, AdamW lr 1e-3 (5% warm-up, cosine to 10%), batch 64, clip 10, a budget of about
+ * 1000 optimiser steps (epochs of at most 50 batches; small data sets get more, shorter epochs) with
+ * early stopping after 200 steps without a better validation loss (fixed noise) and the best
+ * epoch's weights kept, x̂₀ never clipped. deepar-gru: GRU 2 × 40, Gaussian head, the same context,
+ * lags and budget, and DeepAR's own batch 32 and lr 3e-3.
  *
  * Data (in data/, provenance in data/SOURCES.md; transforms here):
  *   eustock-returns  EuStockMarkets DAX, SMI, CAC, FTSE: daily log returns × 100 (1859 rows), H 5, W 5
@@ -67,19 +69,40 @@ const PYTHON = process.env.BENCH_PYTHON || '/usr/bin/python3';
 const PEER_TIMEOUT_MS = 60 * 60 * 1000;
 const PATHS = 100;
 
-/** TimeGrad's settings (both implementations), given the horizon H and the season s. */
-function timegradOptions(H, s, quick) {
+/**
+ * Training budget: about `steps` optimiser steps whatever the size of the data (GluonTS' fixed
+ * batches per epoch), and early stopping after `patience` steps without a better validation loss.
+ * An epoch here is one pass over the training windows, at most 50 batches, so a small data set
+ * (a few hundred windows) gets more, shorter epochs. The training windows are counted as
+ * src/neural/ar-rnn.ts counts them (positions with the largest lag and the whole window before
+ * the validation part).
+ */
+function budget(trainRows, T, maxLag, batchSize, steps, patience) {
+  const end = trainRows - Math.floor(0.1 * trainRows);
+  const windows = Math.max(1, end - T + 1 - maxLag);
+  const perEpoch = Math.min(Math.ceil(windows / batchSize), 50);
+  return { epochs: Math.ceil(steps / perEpoch), batchesPerEpoch: 50, patience: Math.ceil(patience / perEpoch) };
+}
+
+/** TimeGrad's settings (both implementations), given the training rows, the horizon H and the season s. */
+function timegradOptions(trainRows, H, s, quick) {
+  const contextLength = Math.max(24, 2 * H), batchSize = 64;
   return {
-    cell: 'lstm', hiddenSize: 40, layers: 2, contextLength: Math.max(24, 2 * H), predictionLength: H, seasonalPeriod: s,
-    epochs: quick ? 3 : 20, batchesPerEpoch: quick ? 10 : 50, batchSize: 64, lr: 1e-3, validationFraction: 0.1, patience: 10, clipNorm: 10,
+    cell: 'lstm', hiddenSize: 40, layers: 2, contextLength, predictionLength: H, seasonalPeriod: s,
+    ...(quick ? { epochs: 3, batchesPerEpoch: 10, patience: 10 } : budget(trainRows, contextLength + H, Math.max(1, s), batchSize, 1000, 200)),
+    batchSize, lr: 1e-3, validationFraction: 0.1, clipNorm: 10,
     diffusionSteps: 100, betaStart: 1e-4, betaEnd: 0.1, residualLayers: 8, residualChannels: 8, dilationCycle: 2,
   };
 }
 
-/** DeepAR-GRU's settings (per series): the same training budget and windows. */
-function deeparOptions(H, s, quick) {
-  const t = timegradOptions(H, s, quick);
-  return { hiddenSize: 40, layers: 2, contextLength: t.contextLength, predictionLength: H, seasonalPeriod: s, epochs: t.epochs, batchesPerEpoch: t.batchesPerEpoch, batchSize: 32, lr: 3e-3, clipNorm: 10, likelihood: 'gaussian' };
+/** DeepAR-GRU's settings (per series): the same windows and training budget, DeepAR's own batch and lr. */
+function deeparOptions(trainRows, H, s, quick) {
+  const contextLength = Math.max(24, 2 * H), batchSize = 32;
+  return {
+    hiddenSize: 40, layers: 2, contextLength, predictionLength: H, seasonalPeriod: s,
+    ...(quick ? { epochs: 3, batchesPerEpoch: 10, patience: 10 } : budget(trainRows, contextLength + H, Math.max(1, s), batchSize, 1000, 200)),
+    batchSize, lr: 3e-3, clipNorm: 10, likelihood: 'gaussian',
+  };
 }
 
 /** The fast samplers tried on the same TimeGrad fit (DDPM over all K steps is the paper's). */
@@ -273,6 +296,7 @@ export async function runHybrid(argv) {
   const loadAtStart = loadAverage();
   log(`TimeGrad benchmark — ${new Date().toISOString()}, ${cpuModel()} (${os.cpus().length} cores), Node ${process.version}, engine ${neural.engineInfo().backend}; PyTorch ${torch ?? (opt.peer ? 'not installed: peer skipped (Debian: apt-get install python3-torch)' : 'not run (--no-peer)')}; ${opt.quick ? 'QUICK smoke settings (not for quoting)' : 'full settings'}; paths ${opt.quick ? 20 : PATHS}; load average ${loadAtStart}`);
   const runs = [];
+  const settings = new Map();
   const paths = opt.quick ? 20 : PATHS;
   for (const name of opt.datasets) {
     const spec = DATASETS[name];
@@ -280,12 +304,13 @@ export async function runHybrid(argv) {
     const n = data.columns[0].length, H = spec.horizon, W = spec.windows;
     const origins = Array.from({ length: W }, (_, k) => n - H * (W - k));
     const actual = actualWindows(data, origins, H);
-    const tgOptions = timegradOptions(H, spec.period, opt.quick);
+    const tgOptions = timegradOptions(origins[0], H, spec.period, opt.quick);
+    settings.set(name, { timegrad: tgOptions, deepar: deeparOptions(origins[0], H, spec.period, opt.quick) });
     for (const seed of opt.seeds) {
       progress(`${name} seed ${seed}: baselines`);
       const bt = await M.backtestMulti(data, {
         models: ['seasonal-naive', 'var', 'deepar-gru'], horizon: H, windows: W, paths, seed, seasonalPeriod: spec.period,
-        modelOptions: { 'seasonal-naive': { period: spec.period }, var: { ic: 'aic' }, 'deepar-gru': { ...deeparOptions(H, spec.period, opt.quick), seed } },
+        modelOptions: { 'seasonal-naive': { period: spec.period }, var: { ic: 'aic' }, 'deepar-gru': { ...deeparOptions(origins[0], H, spec.period, opt.quick), seed } },
       });
       for (const r of bt.results) runs.push({ dataset: name, seed, model: r.model, crpsSum: r.crpsSum, wql: r.wql, energy: r.energy, coverage80: r.coverage80, coverage90: r.coverage90, fitSeconds: r.fitSeconds, sampleSeconds: r.forecastSeconds });
       progress(`${name} seed ${seed}: ardiff TimeGrad`);
@@ -301,10 +326,7 @@ export async function runHybrid(argv) {
   const summary = summarise(runs);
   printTable(summary, opt.datasets, log);
   log('\nSettings (VAR: lags by AIC; seasonal-naive: the period s):');
-  for (const name of opt.datasets) {
-    const spec = DATASETS[name];
-    log(`  ${name}: TimeGrad (both) ${JSON.stringify(timegradOptions(spec.horizon, spec.period, opt.quick))}; DeepAR-GRU per series ${JSON.stringify(deeparOptions(spec.horizon, spec.period, opt.quick))}`);
-  }
+  for (const [name, o] of settings) log(`  ${name}: TimeGrad (both) ${JSON.stringify(o.timegrad)}; DeepAR-GRU per series ${JSON.stringify(o.deepar)}`);
   log(`Finished in ${((performance.now() - started) / 60000).toFixed(1)} min; load average ${loadAtStart} at the start, ${loadAverage()} at the end.`);
   if (opt.json) log(JSON.stringify({ suite: 'hybrid', quick: opt.quick, seeds: opt.seeds, datasets: opt.datasets.map((d) => ({ name: d, ...DATASETS[d], load: undefined })), runs, summary: summary.map(({ cells: _cells, ...s }) => s) }));
   return 0;
