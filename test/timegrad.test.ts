@@ -40,6 +40,21 @@ describe('the ε-network equals PyTorch (pytorch-ts EpsilonTheta, test/fixtures/
       let worst = 0;
       for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(out[i] - want[i]) / Math.max(1, Math.abs(want[i])));
       expect(worst).toBeLessThan(2e-5);
+      // The prepared denoiser of the reverse process (weights and conditioning computed once) gives
+      // the same ε̂ at one step k for all rows, and frees what it kept.
+      const before = tf.memory().numTensors;
+      const h = tf.tensor2d(f32(c.h), [c.n, c.condSize]), x = tf.tensor2d(f32(c.x), [c.n, c.dim]);
+      const prepared = net.prepare(h);
+      for (const k of [0, c.settings.diffusionSteps - 1]) {
+        const a = tf.tidy(() => prepared.predict(x, k).dataSync()), b = tf.tidy(() => net.predict(x, tf.fill([c.n], k, 'int32'), h).dataSync());
+        let d = 0;
+        for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i] - b[i]));
+        expect(d, `k = ${k}`).toBeLessThan(1e-6);
+      }
+      expect(() => prepared.predict(x, c.settings.diffusionSteps)).toThrow(/diffusion step k must be an integer/);
+      prepared.dispose();
+      tf.dispose([h, x]);
+      expect(tf.memory().numTensors).toBe(before);
       net.dispose();
       store.dispose();
     });

@@ -151,10 +151,13 @@ export class DiffusionHead implements LikelihoodHead {
   /** One draw per row of `hidden` (N·D values, row-major): the reverse process (Algorithm 2). */
   sample(hidden: Tensor, rng: Rng): Float64Array {
     const N = hidden.shape[0], D = this.dim;
-    return reverseProcess(this.scheduler(), N * D, rng, (x, t) => tf.tidy(() => {
-      const k = tf.fill([N], t, 'int32');
-      return this.net.predict(tf.tensor2d(x, [N, D]), k, hidden).dataSync() as Float32Array;
-    }));
+    // What does not change over the reverse process (weights, conditioning) is computed once.
+    const net = this.net.prepare(hidden);
+    try {
+      return reverseProcess(this.scheduler(), N * D, rng, (x, t) => tf.tidy(() => net.predict(tf.tensor2d(x, [N, D]), t).dataSync() as Float32Array));
+    } finally {
+      net.dispose();
+    }
   }
 
   /** A diffusion model has no closed-form parameters per row. */

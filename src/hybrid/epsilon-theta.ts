@@ -167,6 +167,27 @@ function identityPattern(L: number): Float32Array {
  * expanded the same way. This costs more arithmetic than strided convolutions would (zeros in the
  * expanded matrices) but far fewer kernel launches, which is what a training step costs here.
  */
+/** The matrices of one call, expanded from the weights (see {@link EpsilonTheta}). */
+interface ExpandedWeights {
+  inMatrix: Tensor;
+  inBias: Tensor;
+  /** Per residual layer: [L·C + L + 1, L·C] each. */
+  gate: Tensor[];
+  filter: Tensor[];
+  /** Per residual layer: the residual and skip halves of the 1×1 output convolution, [C, C] and [C]. */
+  residual: { w: Tensor; b: Tensor }[];
+  skip: { w: Tensor; b: Tensor }[];
+  skipMatrix: Tensor;
+  skipBias: Tensor;
+  outMatrix: Tensor;
+  outBias: Tensor;
+}
+
+function tensorsOf(k: { w: ExpandedWeights; extra: Tensor; steps: Tensor }): Tensor[] {
+  const w = k.w;
+  return [w.inMatrix, w.inBias, ...w.gate, ...w.filter, ...w.residual.flatMap((p) => [p.w, p.b]), ...w.skip.flatMap((p) => [p.w, p.b]), w.skipMatrix, w.skipBias, w.outMatrix, w.outBias, k.extra, k.steps];
+}
+
 export class EpsilonTheta {
   private readonly table: Tensor;
   private readonly L: number;
@@ -233,49 +254,90 @@ export class EpsilonTheta {
 
   /** ε̂ for noisy values x [N, D] at integer steps k [N] with conditioning h [N, H] → [N, D]. */
   predict(x: Tensor, k: Tensor, h: Tensor): Tensor {
+    return this.run(x, this.stepProjections(tf.gather(this.table, k)), this.weights(), this.conditioner(h));
+  }
+
+  /**
+   * The denoiser at fixed weights and conditioning, for the reverse process: everything that does
+   * not depend on x or k — the expanded matrices, the conditioner's columns for `h` [N, H], the
+   * step projections of every step k — is computed once, and `predict(x, k)` runs only the
+   * residual layers. Dispose it when sampling is done (and before the weights change).
+   */
+  prepare(h: Tensor): { predict(x: Tensor, k: number): Tensor; dispose(): void } {
+    let kept: { w: ExpandedWeights; extra: Tensor; steps: Tensor } | undefined;
+    tf.tidy(() => {
+      kept = { w: this.weights(), extra: this.conditioner(h), steps: this.stepProjections(this.table) };
+      for (const t of tensorsOf(kept)) tf.keep(t);
+    });
+    const { w, extra, steps } = kept as NonNullable<typeof kept>;
+    const K = this.config.maxSteps;
+    return {
+      predict: (x, k) => {
+        if (!Number.isInteger(k) || k < 0 || k >= K) throw new ArgumentError(`diffusion step k must be an integer in 0..${K - 1}; got ${k}`, 'k');
+        return this.run(x, tf.slice(steps, [k, 0], [1, -1]), w, extra);
+      },
+      dispose: () => tf.dispose(tensorsOf({ w, extra, steps })),
+    };
+  }
+
+  /** Step embeddings e [M, 2E] → every layer's step projection at once, [M, R·C]. */
+  private stepProjections(table: Tensor): Tensor {
+    const R = this.config.residualLayers;
+    let e = silu(dense(this.store, `${this.prefix}.embed1`, table));
+    e = silu(dense(this.store, `${this.prefix}.embed2`, e)); // [M, Rh]
+    return tf.add(tf.matMul(e, tf.concat(Array.from({ length: R }, (_, i) => this.w(`res${i}.step`)), 1)), tf.concat(Array.from({ length: R }, (_, i) => this.b(`res${i}.step`))));
+  }
+
+  /** The conditioner: h [N, H] → D values → padded → the extra input columns [cond positions, 1], [N, L + 1]. */
+  private conditioner(h: Tensor): Tensor {
+    let u = tf.leakyRelu(dense(this.store, `${this.prefix}.cond1`, h), 0.4);
+    u = tf.leakyRelu(dense(this.store, `${this.prefix}.cond2`, u), 0.4);
+    return tf.concat([tf.matMul(u, this.pad), tf.ones([h.shape[0], 1])], 1);
+  }
+
+  /** The matrices expanded from the weights (see {@link layerMatrices} and the class notes). */
+  private weights(): ExpandedWeights {
     const c = this.config, C = c.residualChannels, L = this.L, D = c.dim, R = c.residualLayers, LC = L * C;
+    const { gated } = this.layerMatrices();
+    // Gate and filter halves as separate products, so no output is sliced.
+    const [gate, filter] = tf.split(tf.reshape(gated, [R, -1, 2, LC]), 2, 2).map((m) => tf.unstack(tf.reshape(m, [R, -1, LC])));
+    const half = (name: string, j: 0 | 1) => ({ w: tf.slice(this.w(name), [0, j * C], [C, C]), b: tf.slice(this.b(name), [j * C], [C]) });
+    return {
+      inMatrix: tf.reshape(tf.mul(tf.reshape(this.pad, [D, L, 1]), tf.reshape(this.w('input'), [1, 1, C])), [D, LC]),
+      inBias: tf.reshape(tf.mul(tf.reshape(this.b('input'), [1, C]), tf.ones([L, 1])), [LC]),
+      gate, filter,
+      residual: Array.from({ length: R }, (_, i) => half(`res${i}.out`, 0)),
+      skip: Array.from({ length: R }, (_, i) => half(`res${i}.out`, 1)),
+      skipMatrix: this.expand(this.w('skip'), this.skipTaps, L, L - 2),
+      skipBias: tf.reshape(tf.mul(tf.reshape(this.b('skip'), [1, C]), tf.ones([L - 2, 1])), [(L - 2) * C]),
+      outMatrix: this.expand(this.w('output'), this.outTaps, L - 2, D),
+      // A new tensor (sharing the parameter's data), so disposing a prepared denoiser leaves the parameter.
+      outBias: tf.clone(this.b('output')),
+    };
+  }
+
+  /** The network on x [N, D], given every layer's step projection ([N, R·C], or [1, R·C] for one k), the weights and the conditioner's columns. */
+  private run(x: Tensor, steps: Tensor, w: ExpandedWeights, extra: Tensor): Tensor {
+    const c = this.config, C = c.residualChannels, L = this.L, R = c.residualLayers, LC = L * C;
     const N = x.shape[0];
     const leaky = (t: Tensor) => tf.leakyRelu(t, 0.4);
     // 1. Input projection over the circularly padded values: P ⊗ w_in [D, L·C].
-    const inMatrix = tf.reshape(tf.mul(tf.reshape(this.pad, [D, L, 1]), tf.reshape(this.w('input'), [1, 1, C])), [D, LC]);
-    const inBias = tf.reshape(tf.mul(tf.reshape(this.b('input'), [1, C]), tf.ones([L, 1])), [LC]);
-    let z = leaky(tf.add(tf.matMul(x, inMatrix), inBias)); // [N, L·C]
-    // 2. Step embedding, and every layer's step projection at once: [N, R·C].
-    let e = tf.gather(this.table, k);
-    e = silu(dense(this.store, `${this.prefix}.embed1`, e));
-    e = silu(dense(this.store, `${this.prefix}.embed2`, e)); // [N, Rh]
-    const M = this.layerMatrices();
-    const steps = tf.add(tf.matMul(e, tf.concat(Array.from({ length: R }, (_, i) => this.w(`res${i}.step`)), 1)), tf.concat(Array.from({ length: R }, (_, i) => this.b(`res${i}.step`))));
-    // 3. Conditioner: h → D values → padded → the extra input columns [cond positions, 1].
-    let u = leaky(dense(this.store, `${this.prefix}.cond1`, h));
-    u = leaky(dense(this.store, `${this.prefix}.cond2`, u));
-    const extra = tf.concat([tf.matMul(u, this.pad), tf.ones([N, 1])], 1); // [N, L + 1]
-    // 4. Residual layers.
-    // Gate and filter halves as separate products, so no output is sliced. The residual and skip
-    // 1×1 convolutions act on each position alone: [N·L, C] × [C, C] on the flat activations.
-    const halves = (m: Tensor, cols: number) => {
-      const [first, second] = tf.split(tf.reshape(m, [R, -1, 2, cols]), 2, 2);
-      return [tf.unstack(tf.reshape(first, [R, -1, cols])), tf.unstack(tf.reshape(second, [R, -1, cols]))];
-    };
-    const [gate, filter] = halves(M.gated, LC);
-    const perPosition = (t: Tensor, name: string, half: 0 | 1) => {
-      const w = tf.slice(this.w(name), [0, half * C], [C, C]), b = tf.slice(this.b(name), [half * C], [C]);
-      return tf.reshape(leaky(tf.add(tf.matMul(tf.reshape(t, [N * L, C]), w), b)), [N, LC]);
-    };
+    let z = leaky(tf.add(tf.matMul(x, w.inMatrix), w.inBias)); // [N, L·C]
+    // 2. Residual layers. The residual and skip 1×1 convolutions act on each position alone:
+    //    [N·L, C] × [C, C] on the flat activations.
+    const perPosition = (t: Tensor, p: { w: Tensor; b: Tensor }) => tf.reshape(leaky(tf.add(tf.matMul(tf.reshape(t, [N * L, C]), p.w), p.b)), [N, LC]);
     let skip: Tensor | null = null;
     for (let i = 0; i < R; i++) {
-      const zs = tf.add(tf.reshape(z, [N, L, C]), tf.reshape(tf.slice(steps, [0, i * C], [-1, C]), [N, 1, C]));
+      const zs = tf.add(tf.reshape(z, [N, L, C]), tf.reshape(tf.slice(steps, [0, i * C], [-1, C]), [-1, 1, C]));
       const y = tf.concat([tf.reshape(zs, [N, LC]), extra], 1);
-      const g = tf.mul(tf.sigmoid(tf.matMul(y, gate[i])), tf.tanh(tf.matMul(y, filter[i])));
-      z = tf.mul(tf.add(z, perPosition(g, `res${i}.out`, 0)), Math.SQRT1_2);
-      const s = perPosition(g, `res${i}.out`, 1);
+      const g = tf.mul(tf.sigmoid(tf.matMul(y, w.gate[i])), tf.tanh(tf.matMul(y, w.filter[i])));
+      z = tf.mul(tf.add(z, perPosition(g, w.residual[i])), Math.SQRT1_2);
+      const s = perPosition(g, w.skip[i]);
       skip = skip ? tf.add(skip, s) : s;
     }
-    // 5. Skip and output projections: valid 3-tap convolutions L → L − 2 → D positions.
-    let o = tf.mul(skip as Tensor, 1 / Math.sqrt(R));
-    const skipBias = tf.reshape(tf.mul(tf.reshape(this.b('skip'), [1, C]), tf.ones([L - 2, 1])), [(L - 2) * C]);
-    o = leaky(tf.add(tf.matMul(o, this.expand(this.w('skip'), this.skipTaps, L, L - 2)), skipBias));
-    return tf.add(tf.matMul(o, this.expand(this.w('output'), this.outTaps, L - 2, D)), this.b('output')); // [N, D]
+    // 3. Skip and output projections: valid 3-tap convolutions L → L − 2 → D positions.
+    const o = leaky(tf.add(tf.matMul(tf.mul(skip as Tensor, 1 / Math.sqrt(R)), w.skipMatrix), w.skipBias));
+    return tf.add(tf.matMul(o, w.outMatrix), w.outBias); // [N, D]
   }
 
   /** Frees the constant tables (not the parameters, which the store owns). */
