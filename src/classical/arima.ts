@@ -38,6 +38,7 @@ import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
   armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
+import { diffuseSmoother } from './estimators/kalman-smoother.js';
 
 export type Trend = 'n' | 'c' | 't' | 'ct';
 export type ARIMAMethod = 'ml' | 'css-ml' | 'css';
@@ -434,6 +435,21 @@ interface FitInfo {
   layout?: Layout;
 }
 
+/** The output of {@link FittedARIMA.smooth}: the smoothed signal and states given all the data. */
+export interface ARIMASmoothed {
+  /** E[y_t | y_1..n] for every t: y_t where observed, the smoothed value x_t'β̂ + Z α̂_t where missing. */
+  mean: Float64Array;
+  /** Var[y_t | y_1..n]: 0 where observed, Z V_t Z' σ² where missing (β̂ and σ² held fixed). */
+  variance: Float64Array;
+  /**
+   * E[α_t | y_1..n] of the error process u = y − Xβ̂ in the state layout of
+   * `sarimaStateSpace`: [u_{t−1}, …, u_{t−nd}, ARMA state (Harvey form)], one array per t.
+   */
+  states: Float64Array[];
+  /** Var[α_t | y_1..n] (m×m, row-major, in the data's units) per t; absent with `stateCov: false`. */
+  stateCov?: Float64Array[];
+}
+
 /** JSON form of a fitted ARIMA (parameters plus the data it conditions on). */
 export interface ARIMAJSON {
   kind: 'arima';
@@ -719,6 +735,34 @@ export class FittedARIMA implements Forecaster {
     const L = this.layout;
     const { phi, theta } = polynomials(L, this.armaCoefficients());
     return { ar: polyRoots(phi.map((v) => -v)), ma: polyRoots(theta) };
+  }
+
+  /**
+   * Fixed-interval smoother (Durbin & Koopman 2012 §4.4, exact diffuse §5.3; see
+   * `estimators/kalman-smoother.ts`): E[y_t | y_1..n] and its variance for every t — the
+   * observation itself (variance 0) where observed, the interpolation where missing — and the
+   * smoothed states. Regression effects enter as in the fit: u_t = y_t − x_t'β̂ is smoothed with β̂
+   * held fixed (its estimation error is not in the variances, as in statsmodels' SARIMAX and R's
+   * `KalmanSmooth`), and added back to the signal.
+   *
+   * @example
+   * const s = fitARIMA(yWithGaps, { order: [0, 1, 1] }).smooth();
+   * s.mean[t]; Math.sqrt(s.variance[t]);
+   */
+  smooth(options: { stateCov?: boolean } = {}): ARIMASmoothed {
+    const L = this.layout;
+    const { phi, theta } = polynomials(L, this.armaCoefficients());
+    const ss = sarimaStateSpace(phi, theta, differencingPolynomial(L.d, L.D, L.s));
+    const beta = this.arimaParams.beta, sigma2 = this.arimaParams.sigma2;
+    const reg = this.y.map((_, t) => beta.reduce((acc, b, j) => acc + b * this.X[j][t], 0));
+    const s = diffuseSmoother(ss, this.y.map((v, t) => v - reg[t]), { stateCov: options.stateCov ?? true });
+    const observed = (t: number) => !Number.isNaN(this.y[t]);
+    return {
+      mean: reg.map((r, t) => (observed(t) ? this.y[t] : r + s.signal[t])),
+      variance: s.signalVar.map((v, t) => (observed(t) ? 0 : v * sigma2)),
+      states: s.state,
+      stateCov: s.stateCov?.map((V) => V.map((v) => v * sigma2)),
+    };
   }
 
   /**

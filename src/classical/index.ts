@@ -20,3 +20,4 @@ export * from './svar.js';
 export * from './nar.js';
 export * from './contributions.js';
 export * from './naive.js';
+export * from './impute.js';

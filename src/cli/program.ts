@@ -4,6 +4,7 @@
  *
  *   ardiff fit --data FILE.csv --column NAME --model arima --order p,d,q [...] [--json]
  *   ardiff backtest --data FILE.csv --column NAME --models naive,auto-arima --horizon H
+ *   ardiff impute --data FILE.csv --columns a,b --model kalman|linear --out FILLED.csv
  *   ardiff models [name]
  *   ardiff datasets
  *   ardiff demo
@@ -21,6 +22,7 @@ import { registerModels } from './commands/models.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
+import { registerImpute } from './commands/impute.js';
 
 async function runDemo(outDir: string): Promise<void> {
   const ds = findDataset('air-passengers')!;
@@ -93,6 +95,7 @@ export function buildProgram(): Command {
       }
     });
   registerBacktest(program);
+  registerImpute(program);
   registerDiffusionCommands(program);
   registerGptCommands(program);
   return program;
