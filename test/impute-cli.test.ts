@@ -104,6 +104,39 @@ describe('ardiff impute --model linear', () => {
   });
 });
 
+describe('ardiff impute --model diffusion (CSDI, a small network so it trains in seconds)', () => {
+  const small = ['--epochs', '2', '--layers', '1', '--channels', '8', '--samples', '8', '--window', '16'];
+  it('fills the gaps of both columns jointly, observed values as written, q05 ≤ value ≤ q95, the same file for the same seed', async () => {
+    const out1 = join(dir, 'csdi1.csv'), out2 = join(dir, 'csdi2.csv');
+    const { code, json } = await runCliJson(['impute', '--data', data, '--columns', 'a,b', '--model', 'diffusion', ...small, '--seed', '3', '--out', out1]);
+    expect(code).toBe(0);
+    const cols = json.columns as { column: string; model: string; gapsFilled: number; label: string }[];
+    expect(cols.map((c) => [c.column, c.model, c.gapsFilled])).toEqual([['a', 'diffusion', 5], ['b', 'diffusion', 7]]);
+    expect(cols[0].label).toMatch(/^CSDI\(1 layers × 8 channels, window 16, 2 epochs, 8 samples\)$/);
+    const t = parseCsv(readFileSync(out1, 'utf8'));
+    expect(t.columns).toEqual(['t', 'a', 'b', 'label', 'c', 'a_q05', 'a_q95', 'b_q05', 'b_q95']);
+    let gaps = 0;
+    for (const name of ['a', 'b']) {
+      const y = column(name), j = t.columns.indexOf(name), jl = t.columns.indexOf(`${name}_q05`), ju = t.columns.indexOf(`${name}_q95`);
+      t.rows.forEach((r, i) => {
+        const v = Number(r[j]), lo = Number(r[jl]), hi = Number(r[ju]);
+        expect(Number.isFinite(v) && Number.isFinite(lo) && Number.isFinite(hi)).toBe(true);
+        if (Number.isNaN(y[i])) {
+          gaps++;
+          expect(lo).toBeLessThanOrEqual(v);
+          expect(v).toBeLessThanOrEqual(hi);
+        } else {
+          expect(r[j]).toBe(rows[i][['t', 'a', 'b'].indexOf(name)]);
+          expect([lo, hi]).toEqual([y[i], y[i]]);
+        }
+      });
+    }
+    expect(gaps).toBe(12);
+    expect((await runCliJson(['impute', '--data', data, '--columns', 'a,b', '--model', 'diffusion', ...small, '--seed', '3', '--out', out2])).code).toBe(0);
+    expect(readFileSync(out2, 'utf8')).toBe(readFileSync(out1, 'utf8'));
+  });
+});
+
 describe('ardiff impute: error contract (exit code 2, typed JSON error)', () => {
   const noObs = join(dir, 'noobs.csv');
   writeFileSync(noObs, 'x,y\n1,\n2,NA\n3,NaN\n4,\n');
@@ -117,7 +150,10 @@ describe('ardiff impute: error contract (exit code 2, typed JSON error)', () => 
     ['--out is a folder', ['--data', data, '--columns', 'a', '--model', 'kalman', '--out', join(dir, 'a-folder')], 'ArgumentError', '--out', /is a folder; give a file path/],
     ['--out is the --data file', ['--data', data, '--columns', 'a', '--model', 'linear', '--out', data], 'ArgumentError', '--out', /--out is the --data file/],
     ['a column with no observed values', ['--data', noObs, '--columns', 'y', '--model', 'kalman', '--out', join(dir, 'x2.csv')], 'DataError', '--columns', /column 'y' has no observed values \(all 4 rows are empty, NA or NaN\)/],
-    ['--model diffusion (not yet a model)', ['--data', data, '--columns', 'a', '--model', 'diffusion', '--out', join(dir, 'x4.csv')], 'ArgumentError', '--model', /unknown model 'diffusion' for --model; choose one of kalman, linear/],
+    ['an unknown --model', ['--data', data, '--columns', 'a', '--model', 'csdi', '--out', join(dir, 'x4.csv')], 'ArgumentError', '--model', /unknown model 'csdi' for --model; choose one of kalman, linear, diffusion/],
+    ['a training flag of the diffusion model with --model linear', ['--data', data, '--columns', 'a', '--model', 'linear', '--epochs', '2', '--out', join(dir, 'x9.csv')], 'ArgumentError', '--epochs', /--epochs applies to the trained models \(diffusion\), not --model linear/],
+    ['a diffusion window longer than the data', ['--data', data, '--columns', 'a,b', '--model', 'diffusion', '--window', '100', '--out', join(dir, 'x10.csv')], 'ArgumentError', '--window', /window \(100\) is longer than the data \(48 rows\)/],
+    ['a bad --channels', ['--data', data, '--columns', 'a,b', '--model', 'diffusion', '--channels', '0', '--out', join(dir, 'x11.csv')], 'ArgumentError', '--channels', /--channels must be a positive integer/],
     ['a bad --seed', ['--data', data, '--columns', 'a', '--model', 'linear', '--seed', '-1', '--out', join(dir, 'x5.csv')], 'ArgumentError', '--seed', /--seed must be a non-negative integer/],
     ['a missing --data file', ['--data', join(dir, 'nope.csv'), '--columns', 'a', '--model', 'linear', '--out', join(dir, 'x6.csv')], 'DataError', '--data', /does not exist/],
   ];
@@ -154,6 +190,6 @@ describe('ardiff impute: error contract (exit code 2, typed JSON error)', () => 
   });
 
   it('writes nothing when it fails', () => {
-    for (const f of ['x1.csv', 'x2.csv', 'x4.csv', 'x5.csv', 'x7.csv', 'x8.csv']) expect(existsSync(join(dir, f))).toBe(false);
+    for (const f of ['x1.csv', 'x2.csv', 'x4.csv', 'x5.csv', 'x7.csv', 'x8.csv', 'x9.csv', 'x10.csv', 'x11.csv']) expect(existsSync(join(dir, f))).toBe(false);
   });
 });

@@ -101,6 +101,17 @@ gradCase('products by an activation and by its reshape', [[5, 6], [6, 8], [2, 5]
   const h = tf.matMul(a, w); // [5, 8], the right factor under two shapes
   return tf.concat([tf.reshape(tf.matMul(c1, h), [-1]), tf.reshape(tf.matMul(c2, tf.reshape(h, [4, 10])), [-1])]);
 });
+// The fast Sum is a product too, with the summed tensor in the right-hand place (a bias gradient
+// of a tensor that is also a product's right factor in another shape).
+cases.push({
+  name: 'sum over rows of a tensor also multiplied under another shape (packing cache)',
+  run: () => tf.tidy(() => {
+    const y = tf.tensor(randn(6 * 4, 31), [6, 4]), dy = tf.tensor(randn(6 * 10, 32), [6, 10]);
+    const p = tf.matMul(y, dy, true, false);
+    const s = tf.sum(tf.reshape(dy, [2, 30]), 0);
+    return [p.dataSync() as Float32Array, s.dataSync() as Float32Array];
+  }),
+});
 gradCase('matMul transposeA, tall (weight gradient)', [[300, 9], [300, 7]], (a, b) => tf.matMul(a, b, true, false), false, 1e-4);
 // Tanh as 2σ(2x) − 1 (absolute error a few 1e-8); large arguments saturate to ±1.
 gradCase('tanh', [[6, 50]], (x) => tf.tanh(tf.mul(x, 3)));

@@ -2,8 +2,8 @@
  * `ardiff impute`: fills the gaps of the named columns of a CSV table and writes the whole table
  * back, other columns copied unchanged.
  *
- *   ardiff impute --data F.csv --columns a,b --model kalman|linear [--seed S] [--seasonal-period s]
- *                 --out filled.csv [--json]
+ *   ardiff impute --data F.csv --columns a,b --model kalman|linear|diffusion [--seed S] [--seasonal-period s]
+ *                 [--epochs N --samples N --window L --layers N --channels C (diffusion)] --out filled.csv [--json]
  *
  * Gaps are empty cells, `NA` and `NaN` (and the other missing markers of the CSV reader:
  * `nan`, `NULL`, `null`, `.`). Observed cells of a named column are copied as written; filled
@@ -18,7 +18,9 @@
  * with --json, print {"error": {"type", "argument", "message"}}.
  *
  * The models live in {@link IMPUTE_MODELS}, keyed by the name --model takes: adding one is one
- * entry.
+ * entry. Models of one series (kalman, linear) fill each column on its own; models of several
+ * series (diffusion: CSDI) fill the named columns jointly, each column's gaps conditioned on the
+ * other columns' values at the same rows.
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
@@ -38,14 +40,31 @@ interface ImputeFlags {
   model: string;
   seed?: string;
   seasonalPeriod?: string;
+  epochs?: string;
+  samples?: string;
+  window?: string;
+  layers?: string;
+  channels?: string;
   out: string;
   json?: boolean;
 }
 
-/** What a model gets besides the column: the seed (for sampling models) and the seasonal period. */
+/** Settings of the trained models (diffusion), from their flags; absent ones take the model's defaults. */
+export interface TrainingFlags {
+  epochs?: number;
+  samples?: number;
+  window?: number;
+  layers?: number;
+  channels?: number;
+}
+
+const TRAINING_FLAGS: Record<keyof TrainingFlags, string> = { epochs: '--epochs', samples: '--samples', window: '--window', layers: '--layers', channels: '--channels' };
+
+/** What a model gets besides the column: the seed (for sampling models), the seasonal period, the training settings. */
 export interface ImputeContext {
   seed: number;
   period: number;
+  training: TrainingFlags;
 }
 
 /** One filled column. */
@@ -61,12 +80,36 @@ export interface ColumnFill {
   seasonalOrder: number[] | null;
 }
 
-/** A model of `ardiff impute`. */
+/** A model of `ardiff impute`: of one series (`fill`, each column on its own) or of several (`fillJoint`). */
 export interface ImputeModel {
   description: string;
   /** Writes the quantile columns `<name>_q05`, `<name>_q95`. */
   probabilistic: boolean;
-  fill(y: Float64Array, context: ImputeContext): ColumnFill | Promise<ColumnFill>;
+  /** Takes --epochs, --samples, --window, --layers, --channels. */
+  trained?: boolean;
+  fill?(y: Float64Array, context: ImputeContext): ColumnFill | Promise<ColumnFill>;
+  /** Fills every named column at once (all of them, gaps or not, are passed). */
+  fillJoint?(names: string[], columns: Float64Array[], context: ImputeContext): Promise<ColumnFill[]>;
+}
+
+/**
+ * CSDI (src/hybrid/csdi.ts) trained on the named columns, with the gaps as missing entries; the
+ * engine and the model load only when this model runs, so the command line starts fast.
+ */
+async function fillCSDI(names: string[], columns: Float64Array[], { seed, training }: ImputeContext): Promise<ColumnFill[]> {
+  const { initEngine } = await import('../../neural/engine/init.js');
+  await initEngine();
+  const { fitCSDI } = await import('../../hybrid/csdi.js');
+  const fit = fitCSDI({ names, columns }, { seed, ...training });
+  try {
+    const imp = fit.impute(undefined, { quantiles: [0.05, 0.95] });
+    const [q05, q95] = imp.quantiles.map((q) => q.columns);
+    const s = fit.settings;
+    const label = `CSDI(${s.layers} layers × ${s.channels} channels, window ${s.window}, ${fit.training.epochs} epochs, ${imp.samples} samples)`;
+    return names.map((_, j) => ({ filled: imp.columns[j], q05: q05[j], q95: q95[j], label, order: null, seasonalOrder: null }));
+  } finally {
+    fit.dispose();
+  }
 }
 
 /** The models `--model` accepts, by name. */
@@ -84,6 +127,12 @@ export const IMPUTE_MODELS: Readonly<Record<string, ImputeModel>> = {
     description: 'straight lines between observed neighbours; leading and trailing gaps take the nearest observed value',
     probabilistic: false,
     fill: (y) => ({ filled: imputeLinear(y).filled, label: null, order: null, seasonalOrder: null }),
+  },
+  diffusion: {
+    description: 'CSDI, a conditional diffusion model trained on the named columns jointly (self-supervised on their observed values); gaps get the median of its sample paths, q05/q95 their quantiles',
+    probabilistic: true,
+    trained: true,
+    fillJoint: fillCSDI,
   },
 };
 
@@ -126,12 +175,27 @@ function columnError(e: unknown, column: string): unknown {
   return new Ctor(`column '${column}': ${e.message}`, flag);
 }
 
+/** A library error of a joint model, re-issued naming the flag of the setting it is about (or --columns). */
+function columnsError(e: unknown): unknown {
+  if (!(e instanceof ArdiffError)) return e;
+  const setting = Object.entries(TRAINING_FLAGS).find(([k]) => k === e.argument);
+  const Ctor = e.constructor as new (m: string, a?: string) => ArdiffError;
+  return new Ctor(e.message, setting ? setting[1] : '--columns');
+}
+
 /** Runs `ardiff impute` for parsed flags: writes the table and returns the JSON summary. */
 export async function runImpute(flags: ImputeFlags): Promise<Record<string, Json>> {
   const model = imputeModel(flags.model);
   const names = namesFlag(flags.columns, '--columns');
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const period = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? findDataset(flags.data)?.frequency ?? 1;
+  const training: TrainingFlags = {};
+  for (const [key, flag] of Object.entries(TRAINING_FLAGS) as [keyof TrainingFlags, string][]) {
+    const v = intFlag(flags[key], flag);
+    if (v === undefined) continue;
+    if (!model.trained) throw new ArgumentError(`${flag} applies to the trained models (${Object.keys(IMPUTE_MODELS).filter((k) => IMPUTE_MODELS[k].trained).join(', ')}), not --model ${flags.model}`, flag);
+    training[key] = v;
+  }
   const table: Table = readTable(flags.data, '--data');
   const columns = names.map((name) => {
     const y = numericColumn(table, name, '--columns');
@@ -148,13 +212,21 @@ export async function runImpute(flags: ImputeFlags): Promise<Record<string, Json
   checkWritable(flags.out, flags.data);
 
   const fills: ColumnFill[] = [];
-  for (const c of columns) {
+  if (model.fillJoint) {
+    // Jointly: every named column conditions the others' gaps.
+    try {
+      fills.push(...await model.fillJoint(names, columns.map((c) => c.y), { seed, period, training }));
+    } catch (e) {
+      throw columnsError(e);
+    }
+  }
+  for (const c of model.fillJoint ? [] : columns) {
     if (c.gaps === 0) {
       fills.push({ filled: c.y, q05: model.probabilistic ? c.y : undefined, q95: model.probabilistic ? c.y : undefined, label: null, order: null, seasonalOrder: null });
       continue;
     }
     try {
-      fills.push(await model.fill(c.y, { seed, period }));
+      fills.push(await model.fill!(c.y, { seed, period, training }));
     } catch (e) {
       throw columnError(e, c.name);
     }
@@ -196,6 +268,11 @@ export function registerImpute(program: Command): void {
     .requiredOption('--model <name>', Object.entries(IMPUTE_MODELS).map(([k, m]) => `${k}: ${m.description}`).join('; '))
     .option('--seed <S>', 'seed of the models that sample (default 0)')
     .option('--seasonal-period <s>', 'seasonal period the kalman model\'s auto-ARIMA considers (default: the data set\'s frequency, else 1)')
+    .option('--epochs <N>', 'diffusion: training epochs (default 50, of at most 40 batches)')
+    .option('--samples <N>', 'diffusion: sample paths per gap (default 100)')
+    .option('--window <L>', 'diffusion: rows per training and imputation window (default 36, or the data\'s length)')
+    .option('--layers <N>', 'diffusion: residual layers of the denoiser (default 4)')
+    .option('--channels <C>', 'diffusion: channels of the denoiser (default 64; a multiple of its 8 heads)')
     .requiredOption('--out <file>', 'where to write the filled table (CSV; probabilistic models add <column>_q05, <column>_q95)')
     .option('--json', 'print {"model", "out", "rows", "columns": [{"column", "model", "gapsFilled", "label", "order", "seasonalOrder"}]}')
     .action(async (flags: ImputeFlags) => {

@@ -427,8 +427,11 @@ function makeSum(): KernelFn {
     const outShape = attrs.keepDims ? [...new Array<number>(k).fill(1), ...x.shape.slice(k)] : x.shape.slice(k);
     const ones = fromRows(backend, [1, rows], 'float32', (out) => out.fill(1));
     const x2 = reshape({ inputs: { x }, backend, attrs: { shape: [rows, inner] } }) as TensorInfoLike;
-    const r = matMul({ inputs: { a: ones, b: x2 }, backend, attrs: plain }) as TensorInfoLike;
+    // x takes the right-hand place: under a shape its data was not first multiplied with, a copy.
+    const temps: TensorInfoLike[] = [];
+    const r = matMul({ inputs: { a: ones, b: unaliased(backend, x2, temps) }, backend, attrs: plain }) as TensorInfoLike;
     backend.disposeData(ones.dataId); backend.disposeData(x2.dataId);
+    for (const t of temps) backend.disposeData(t.dataId);
     const out = reshape({ inputs: { x: r }, backend, attrs: { shape: outShape } }) as TensorInfoLike;
     backend.disposeData(r.dataId);
     return out;
