@@ -23,6 +23,8 @@
  *   linear     per column, linear interpolation between the nearest observed rows (the nearest
  *              observed value at the ends)
  *   mean       the column's observed mean
+ *   kalman     per column, imputeKalman (auto-ARIMA on the column with its gaps, the Kalman
+ *              smoother's mean; CRPS and CRPS-q of its Gaussian N(mean, sd²))
  *   csdi       ardiff fitCSDI on the masked data, then impute(): median of `--samples` DDPM paths
  *   csdi-torch the same method, settings, data and initial weights (csdiInitialParams) in PyTorch,
  *              one thread; its paths scored here by the same code
@@ -62,6 +64,8 @@ const opt = {
 const { initEngine } = await import(`${DIST}neural/index.js`);
 const { fitCSDI, csdiInitialParams } = await import(`${DIST}hybrid/index.js`);
 const { createRng } = await import(`${DIST}core/rng.js`);
+const { imputeKalman, crpsGaussian } = await import(`${DIST}index.js`);
+const { normalQuantile } = await import(`${DIST}core/distributions.js`);
 const engine = await initEngine();
 
 const SETTINGS = {
@@ -128,8 +132,11 @@ function quantile(sorted, q) {
   return lo + 1 < sorted.length ? sorted[lo] + (h - lo) * (sorted[lo + 1] - sorted[lo]) : sorted[lo];
 }
 
-/** Scores at the hidden entries: `point(k, i)` the value, `paths(k, i)` the sample values (or null for a point method). */
-function score(hide, point, paths) {
+/**
+ * Scores at the hidden entries: `point(k, i)` the value, `paths(k, i)` the sample values, or
+ * `gaussian(k, i)` [mean, sd] of a Gaussian predictive (neither: a point method).
+ */
+function score(hide, point, paths, gaussian) {
   let ae = 0, se = 0, crps = 0, ql = 0, absY = 0, m = 0;
   for (let k = 0; k < K; k++) {
     for (let i = 0; i < n; i++) {
@@ -139,6 +146,15 @@ function score(hide, point, paths) {
       se += (p - y) ** 2;
       absY += Math.abs(y);
       m++;
+      const g = gaussian?.(k, i);
+      if (g) {
+        crps += crpsGaussian(g[0], g[1], y);
+        for (const q of LEVELS) {
+          const v = g[0] + g[1] * normalQuantile(q);
+          ql += 2 * Math.abs((v - y) * ((y <= v ? 1 : 0) - q));
+        }
+        continue;
+      }
       const xs = paths?.(k, i);
       if (!xs) {
         crps += Math.abs(p - y);
@@ -203,6 +219,9 @@ for (const scenario of opt.scenarios) {
   const lin = columns.map(linearFill), mean = columns.map(meanFill);
   rows.push({ method: 'linear', ...score(hide, (k, i) => lin[k][i]) });
   rows.push({ method: 'mean', ...score(hide, (k, i) => mean[k][i]) });
+  const tk = performance.now();
+  const kal = columns.map((c) => imputeKalman(c));
+  rows.push({ method: 'kalman', ...score(hide, (k, i) => kal[k].filled[i], undefined, (k, i) => [kal[k].mean[i], kal[k].sd[i]]), fitSeconds: (performance.now() - tk) / 1000 });
   const t0 = performance.now();
   const fit = fitCSDI({ names: NAMES, columns }, { ...SETTINGS, seed });
   const fitSeconds = (performance.now() - t0) / 1000;
