@@ -35,3 +35,12 @@ export function keyValueBlock(left: readonly [string, string][], right: readonly
 export function rule(width = 78, ch = '='): string {
   return ch.repeat(width);
 }
+
+/**
+ * The summary of a neural or hybrid model: a centred title, the two-column head (see
+ * {@link keyValueBlock}), one line per setting (label, value) and closing notes.
+ */
+export function settingsSummary(title: string, head: string, settings: readonly (readonly [string, string])[], notes: readonly string[] = []): string {
+  const w = Math.max(0, ...settings.map(([k]) => k.length)) + 2;
+  return [title.padStart(Math.floor((78 + title.length) / 2)), rule(), head, rule(), ...settings.map(([k, v]) => `${k.padEnd(w)}${v}`), rule(), ...notes].join('\n');
+}

@@ -72,6 +72,16 @@ export function createRng(seed: number | RngState = 0): Rng {
   };
 }
 
+/** Shuffles `a` in place (Fisher–Yates) with draws from `rng`. */
+export function shuffle<T>(a: T[], rng: Rng): void {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rng.uniform() * (i + 1));
+    const t = a[i];
+    a[i] = a[j];
+    a[j] = t;
+  }
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

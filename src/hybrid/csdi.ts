@@ -38,8 +38,8 @@
  * const { columns, quantiles } = fit.impute(undefined, { samples: 50 });            // medians, bands
  */
 import { ArgumentError, ConvergenceError, DataError } from '../core/errors.js';
-import { fmt, keyValueBlock, rule } from '../core/format.js';
-import { createRng, type Rng } from '../core/rng.js';
+import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
+import { createRng, shuffle, type Rng } from '../core/rng.js';
 import { makeBetas } from '../diffusion/schedules.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
 import { tf } from '../neural/engine/tf.js';
@@ -273,15 +273,6 @@ function standardise(columns: readonly Float64Array[], mean: Float64Array, sd: F
   return { z, obs };
 }
 
-/** Fisher–Yates shuffle from the model's generator. */
-function shuffle(a: number[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
 
 /** One training batch, built on the host: [B, K, L] row-major arrays. */
 interface Batch {
@@ -612,12 +603,10 @@ export class FittedCSDI {
       ['optimiser', `AdamW, lr ${s.lr} (x0.1 at 75% and 90% of the epochs), weight decay ${s.weightDecay}, batch ${s.batchSize}, dropout ${s.dropout}`],
       ['imputation', `${s.samples} DDPM paths per window, median and quantiles`],
     ];
-    return [
-      '             CSDI: Conditional Score-based Diffusion Imputation', rule(), head, rule(),
-      ...rows.map(([k, v]) => `${k.padEnd(14)}${v}`), rule(),
+    return settingsSummary('CSDI: Conditional Score-based Diffusion Imputation', head, rows, [
       'x(missing) ~ p(x | x(observed)) by a K x L transformer denoiser; loss: mean |eps - eps_theta(x^t, t | x^co)|^2',
       'over the hidden entries (Tashiro et al. 2021); imputations are ancestral sample paths.',
-    ].join('\n');
+    ]);
   }
 
   toJSON(): CSDIJSON {

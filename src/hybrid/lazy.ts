@@ -4,7 +4,7 @@
  * `prepare` hook loads it (and starts the engine) on first use. Importing 'ardiff/hybrid' loads
  * it too, so `fromJSON` of a TimeGrad model works after either.
  */
-import { ArgumentError } from '../core/errors.js';
+import { lazyModule } from '../core/lazy.js';
 import type { FittedTimeGrad, TimeGradJSON, TimeGradOptions } from './timegrad.js';
 import type { MultiSeriesData } from '../core/model.js';
 import type { ARNetConfig } from '../neural/ar-rnn.js';
@@ -15,25 +15,15 @@ export interface HybridModels {
   resolveTimeGradConfig(options?: TimeGradOptions): ARNetConfig;
 }
 
-let provided: HybridModels | undefined;
-
-/** Called by timegrad.ts when it loads. */
-export function provideHybridModels(m: HybridModels): void {
-  provided = m;
-}
-
-/** The hybrid models, once loaded (a typed error before). */
-export function hybridModels(model: string): HybridModels {
-  if (!provided) {
-    throw new ArgumentError(`${model} runs on the tensor engine, which is not loaded yet: await the registry entry's prepare(), or import 'ardiff/hybrid' and await initEngine() first`, 'model');
-  }
-  return provided;
-}
-
-/** Loads the hybrid models and starts the tensor engine. */
-export async function loadHybridModels(): Promise<HybridModels> {
+const lazy = lazyModule<HybridModels>(async () => {
   await import('./timegrad.js');
   const { initEngine } = await import('../neural/engine/init.js');
   await initEngine();
-  return hybridModels('the hybrid models');
-}
+}, "import 'ardiff/hybrid' and await initEngine() first");
+
+/** Called by timegrad.ts when it loads. */
+export const provideHybridModels = lazy.provide;
+/** The hybrid models, once loaded (a typed error before). */
+export const hybridModels = lazy.get;
+/** Loads the hybrid models and starts the tensor engine. */
+export const loadHybridModels = lazy.load;

@@ -45,7 +45,7 @@
  * const en = refiner.refine(logAir.slice(0, 120), base, { method: 'energy', lambda: 1, rng: createRng(3) });
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { fmt, keyValueBlock, rule } from '../core/format.js';
+import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { checkRng } from '../core/validate.js';
 import { clipPrediction } from '../diffusion/clip.js';
@@ -459,8 +459,7 @@ export class Refiner {
       ['energy', `${REFINE_DEFAULTS.energy.iterations} iterations, step ${REFINE_DEFAULTS.energy.stepSize}, lambda ${REFINE_DEFAULTS.energy.lambda}, ${REFINE_DEFAULTS.energy.regularizer}, noise ${REFINE_DEFAULTS.energy.noise} (defaults)`],
     ];
     if (tr.windows < 50) rows.push(['note', `only ${tr.windows} training windows: the model of windows is weak and refinement may make good forecasts worse`]);
-    const w = Math.max(...rows.map((r) => r[0].length)) + 2;
-    return [rule(), 'Diffusion refiner of forecasts'.padStart(54), rule(), head, rule(78, '-'), ...rows.map(([k, v]) => k.padEnd(w) + v), rule()].join('\n');
+    return settingsSummary('Diffusion refiner of forecasts', head, rows);
   }
 }
 

@@ -28,7 +28,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions, MultiSeriesData } from '../core/model.js';
 import { SampleMultiForecast } from '../core/multi-forecast.js';
 import { createRng, type Rng } from '../core/rng.js';
-import { fmt, keyValueBlock, rule } from '../core/format.js';
+import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
 import { checkHorizon, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
 import { ParamStore, type ParamJSON } from '../neural/params.js';
@@ -304,12 +304,10 @@ export class FittedTimeGrad implements MultiForecaster {
       ['optimiser', `AdamW, lr ${c.lr}, batch ${c.batchSize}, clip ${c.clipNorm}, warm-up + cosine`],
       ['early stopping', c.validationFraction > 0 ? `on the last ${c.validationFraction} of the series, patience ${c.patience}` : 'off'],
     ];
-    return [
-      '                TimeGrad: Autoregressive Denoising Diffusion Results', rule(), head, rule(),
-      ...rows.map(([k, v]) => `${k.padEnd(16)}${v}`), rule(),
+    return settingsSummary('TimeGrad: Autoregressive Denoising Diffusion Results', head, rows, [
       'y(t)/nu ~ diffusion(h(t)), h(t) = RNN(h(t-1), [y(t-l)/nu, covariates]); loss: mean |eps - eps_theta(x^k, k, h)|^2',
       'over random diffusion steps k (Rasul et al. 2021); forecasts are ancestral sample paths.',
-    ].join('\n');
+    ]);
   }
 
   toJSON(): TimeGradJSON {

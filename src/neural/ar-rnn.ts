@@ -22,7 +22,7 @@ import { checkHeadKind, createHead, attachHead, headShapes, type HeadOptions, ty
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import type { ParamStore } from './params.js';
 import { CELL_TYPES, RNN, disposeState, rnnShapes, type CellType, type RNNState } from './rnn.js';
-import { createRng } from '../core/rng.js';
+import { createRng, shuffle } from '../core/rng.js';
 
 /** The network's settings (resolved: every default filled in). */
 export interface ARNetConfig {
@@ -378,15 +378,6 @@ export function trainNet(net: Net, params: ParamStore, items: readonly Item[], c
   return { epochsRun: Math.min(epoch, config.epochs), bestEpoch, steps, windows: windows.length, trainLoss, valLoss, seconds: 0 };
 }
 
-/** Fisher–Yates shuffle from the model's generator. */
-function shuffle(a: number[], rng: Rng): void {
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rng.uniform() * (i + 1));
-    const t = a[i];
-    a[i] = a[j];
-    a[j] = t;
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Forecasting

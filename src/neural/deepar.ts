@@ -42,7 +42,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { createRng, type Rng } from '../core/rng.js';
-import { fmt, keyValueBlock, rule } from '../core/format.js';
+import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
 import { checkHorizon, checkNoExog, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { ParamStore, type ParamJSON } from './params.js';
@@ -343,12 +343,10 @@ export class FittedDeepAR implements Forecaster {
       ['optimiser', `AdamW, lr ${c.lr}, batch ${c.batchSize}, clip ${c.clipNorm}, warm-up + cosine`],
       ['early stopping', c.validationFraction > 0 ? `on the last ${c.validationFraction} of each series, patience ${c.patience}` : 'off'],
     ];
-    return [
-      '                  DeepAR Probabilistic Forecaster Results', rule(), head, rule(),
-      ...rows.map(([k, v]) => `${k.padEnd(16)}${v}`), rule(),
+    return settingsSummary('DeepAR Probabilistic Forecaster Results', head, rows, [
       'y(t)/nu ~ head(h(t)), h(t) = RNN(h(t-1), [y(t-l)/nu for l in lags, covariates]), nu = 1 + mean|y| over the context.',
       'NLL is per observation on the scale of y/nu; forecasts are ancestral sample paths (Salinas et al. 2020).',
-    ].join('\n');
+    ]);
   }
 
   toJSON(): DeepARJSON {

@@ -4,7 +4,7 @@
  * its functions here when it is loaded, and the registry's `prepare` hook loads it on first use.
  * Importing 'ardiff/neural' loads it too, so `fromJSON` of an LSTM/GRU model works after either.
  */
-import { ArgumentError } from '../core/errors.js';
+import { lazyModule } from '../core/lazy.js';
 import type { DeepAROptions, DeepARJSON, DeepARConfig, FittedDeepAR } from './deepar.js';
 
 export interface NeuralForecasters {
@@ -13,25 +13,15 @@ export interface NeuralForecasters {
   resolveDeepARConfig(options?: DeepAROptions): DeepARConfig;
 }
 
-let provided: NeuralForecasters | undefined;
-
-/** Called by deepar.ts when it loads. */
-export function provideNeuralForecasters(f: NeuralForecasters): void {
-  provided = f;
-}
-
-/** The neural forecasters, once loaded (a typed error before). */
-export function neuralForecasters(model: string): NeuralForecasters {
-  if (!provided) {
-    throw new ArgumentError(`${model} runs on the tensor engine, which is not loaded yet: await the registry entry's prepare(), or import 'ardiff/neural' and await initEngine() first`, 'model');
-  }
-  return provided;
-}
-
-/** Loads the neural forecasters and starts the tensor engine. */
-export async function loadNeuralForecasters(): Promise<NeuralForecasters> {
+const lazy = lazyModule<NeuralForecasters>(async () => {
   await import('./deepar.js');
   const { initEngine } = await import('./engine/init.js');
   await initEngine();
-  return neuralForecasters('the neural forecasters');
-}
+}, "import 'ardiff/neural' and await initEngine() first");
+
+/** Called by deepar.ts when it loads. */
+export const provideNeuralForecasters = lazy.provide;
+/** The neural forecasters, once loaded (a typed error before). */
+export const neuralForecasters = lazy.get;
+/** Loads the neural forecasters and starts the tensor engine. */
+export const loadNeuralForecasters = lazy.load;
