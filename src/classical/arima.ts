@@ -31,12 +31,13 @@ import {
   fromStationary, fromInvertible, isStationary, isInvertible, polyRoots, invertMA,
 } from './estimators/polynomial.js';
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
-import { fitCss, cssResiduals, olsIgnoringNaN } from './estimators/css.js';
+import { fitCss, cssResiduals, olsIgnoringNaN, olsScales } from './estimators/css.js';
+import { vmmin } from './estimators/vmmin.js';
 import { checkHorizon, historyJSON } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
-  armaFilter, armaCrossProducts, diffuseFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
+  armaFilter, armaCrossProducts, diffuseFilter, kappaFilter, sarimaStateSpace, sparseRows, sparseMatVec, sparsePredictCov, type SparseRows, type CrossProducts,
 } from './estimators/kalman.js';
 import { diffuseSmoother } from './estimators/kalman-smoother.js';
 
@@ -184,6 +185,18 @@ function crossProducts(prep: Prepared, L: Layout, c: readonly number[]): CrossPr
   return { cross, nUsed: f.nUsed, sumLogF: f.sumLogF };
 }
 
+/** {@link crossProducts} by R's approximate diffuse filter ({@link kappaFilter}). */
+function kappaCrossProducts(prep: Prepared, L: Layout, c: readonly number[]): CrossProducts {
+  const { phi, theta } = polynomials(L, c);
+  const f = kappaFilter(sarimaStateSpace(phi, theta, prep.delta), prep.ys);
+  const ns = prep.ys.length;
+  const cross = new Float64Array(ns * ns);
+  for (let i = 0; i < f.nUsed; i++) {
+    for (let a = 0; a < ns; a++) for (let b = 0; b < ns; b++) cross[a * ns + b] += (f.v[a][i] * f.v[b][i]) / f.F[i];
+  }
+  return { cross, nUsed: f.nUsed, sumLogF: f.sumLogF };
+}
+
 /**
  * GLS of y on the regressors given the ARMA coefficients (the exact profile in β): solve
  * Σ v_X v_X'/F · β = Σ v_X v_y/F, equilibrated by the diagonal; SSR = Σ v_y²/F − β'Σ v_X v_y/F.
@@ -306,7 +319,12 @@ function estimate(
   if (o.method === 'css') {
     const css = fitCss(wData, L, Math.max(o.ftol, 1e-12));
     const params = makeParams(L, o, css.beta, css.coef, css.sigma2);
-    return new FittedARIMA(params, y, X, { llf: css.llf, nUsed: css.nUsed, method: 'css', converged: css.converged });
+    // R's n.used = #observed − d − D·s, with gaps too (where the differenced series has more of them).
+    let nObs = 0;
+    for (const v of y) if (!Number.isNaN(v)) nObs++;
+    const nUsed = nObs - (L.d + L.D * L.s);
+    const llf = -0.5 * nUsed * (LOG2PI + 1 + Math.log(css.sigma2));
+    return new FittedARIMA(params, y, X, { llf, nUsed, method: 'css', converged: css.converged });
   }
   let cssCoef: number[] | null = null;
   if (!(o.method === 'css-ml' && hasGaps)) {
@@ -348,7 +366,10 @@ function estimate(
     }
   };
   const run = (x0: number[]) => lbfgs(objective, x0, { gtol: 1e-7, ftol: o.ftol, maxIter: 400 });
-  let best = run(cssStart.map((v) => (Number.isFinite(v) ? v : 0)));
+  // R's arima(method = "CSS-ML") on data with gaps runs "ML" from zero coefficients by optim's
+  // BFGS; on a multimodal likelihood the optimum it reaches (and so what auto-ARIMA keeps or
+  // rejects) depends on that path, so it is followed: estimates from R's path.
+  let best = o.method === 'css-ml' && hasGaps ? rPathML(prepC, L, wData, beta0, toCoef) : run(cssStart.map((v) => (Number.isFinite(v) ? v : 0)));
   if (o.restarts && nArma > 0) {
     // ARMA likelihoods are often multimodal (near-cancelling AR and MA factors). Screen further
     // starts with a few iterations each — a pure-AR CSS fit (MA zero), zero coefficients (R's
@@ -393,6 +414,50 @@ function estimate(
   const r = concentrated(prepC, L, c);
   const params = makeParams(L, o, r.beta.map((b, j) => b + beta0[j]), c, r.sigma2);
   return new FittedARIMA(params, y, X, { llf: r.llf, nUsed: r.nUsed, method: o.method, converged: best.converged, prep, layout: L });
+}
+
+/**
+ * R's `arima(method = "ML")` search as `CSS-ML` runs it on data with gaps: optim's BFGS
+ * ({@link vmmin}: numerical gradient, step 10⁻³, reltol √ε, at most 100 iterations) over
+ * [ARMA in R's coordinates, regression coefficients], from zero ARMA coefficients and the
+ * regression of the differenced data (R: `lm(dx ~ dxreg - 1)`, parscale 10·se), minimising R's
+ * `armafn` 0.5·(log(SSR(β)/n) + Σ log F_t / n) evaluated as R does, with the κ = 10⁶ prior of
+ * {@link kappaFilter} (the stationary block is exact here, Gardner's Q0 in R). The fit's reported
+ * log-likelihood is then the exact one at these estimates. A non-finite difference quotient (R's
+ * "non-finite finite-difference value") is a ConvergenceError, as the error is R's. `prepC` is
+ * the data centred at β₀ (the regression coefficients enter as β₀ + δ).
+ */
+function rPathML(
+  prepC: Prepared, L: Layout, wData: Float64Array[], beta0: readonly number[], toCoef: (x: readonly number[]) => number[],
+): { x: number[]; fx: number; converged: boolean } {
+  const nArma = L.p + L.q + L.P + L.Q;
+  const nb = beta0.length, ns = nb + 1;
+  const ses = olsScales(wData[0], wData.slice(1), beta0);
+  const parscale = [...new Array<number>(nArma).fill(1), ...ses.map((v) => 10 * v)];
+  const armafn = (par: readonly number[]) => {
+    try {
+      const cp = kappaCrossProducts(prepC, L, toCoef(par.slice(0, nArma)));
+      // SSR(β) = [1, −δ]' C [1, −δ] with δ = β − β₀ (C: cross products of centred y and X).
+      const C = cp.cross;
+      let ssr = C[0];
+      for (let j = 0; j < nb; j++) {
+        const dj = par[nArma + j] - beta0[j];
+        ssr -= 2 * dj * C[j + 1];
+        for (let k = 0; k < nb; k++) ssr += dj * (par[nArma + k] - beta0[k]) * C[(j + 1) * ns + k + 1];
+      }
+      const v = 0.5 * (Math.log(ssr / cp.nUsed) + cp.sumLogF / cp.nUsed);
+      return Number.isFinite(v) ? v : Number.MAX_VALUE;
+    } catch {
+      return Number.MAX_VALUE; // R: armafn returns .Machine$double.xmax when the model cannot be set up
+    }
+  };
+  try {
+    const r = vmmin(armafn, [...new Array<number>(nArma).fill(0), ...beta0], { parscale });
+    return { x: r.par.slice(0, nArma), fx: r.value, converged: r.convergence === 0 };
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new ConvergenceError(`maximum likelihood from zero coefficients failed as R's would (${e.message}); use method 'ml'`, 'method');
+  }
 }
 
 /**

@@ -5,6 +5,9 @@
  * docs/auto-arima-spec.md, which cites the R sources line by line:
  *
  * 1. d by repeated KPSS tests (α = 0.05), D by the STL seasonal-strength heuristic (> 0.64).
+ *    With gaps, as R: the seasonal test fills them by `na.interp` and measures the strength on
+ *    the observed times; KPSS runs on the observed values of the (seasonally) differenced series
+ *    (see {@link differencingOrders}).
  * 2. Stepwise search from four (five) initial models over the neighbourhood moves of the spec,
  *    minimising AICc (or AIC/BIC); exhaustive search over p + q + P + Q ≤ maxOrder on request.
  * 3. Long or high-frequency series (n > 150 or s > 12) are searched with CSS fits and an IC
@@ -21,8 +24,9 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import { fitARIMA, FittedARIMA, arimaLabel, arimaReport, arimaDefaultHorizon, type ARIMAJSON, type Trend, type ARIMAMethod } from './arima.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { autoARIMADiffs, isConstant, diffLag } from './unit-root.js';
+import { autoARIMADiffs, isConstant, diffLag, ndiffs, SEASONAL_STRENGTH_THRESHOLD, type AutoARIMADiffs } from './unit-root.js';
 import { polyRoots } from './estimators/polynomial.js';
+import { seasonalStrengthWithGaps } from './estimators/na-interp.js';
 
 export type InformationCriterion = 'aicc' | 'aic' | 'bic';
 
@@ -170,11 +174,14 @@ export function fitAutoARIMA(data: ArrayLike<number>, options: AutoARIMAOptions 
   }
   const ic: InformationCriterion = options.ic ?? 'aicc';
   if (!['aicc', 'aic', 'bic'].includes(ic)) throw new ArgumentError(`ic must be aicc, aic or bic; got '${ic}'`, 'ic');
-  // Leading and trailing missing values are not part of the series (spec §2).
+  // Leading missing values are not part of the series (spec §2; R: subset(x, start = firstnonmiss)).
+  // Trailing ones stay in what the differencing tests and the approximation rule see, as in R;
+  // the search fits the observed stretch.
   let first = 0, last = y.length - 1;
   while (first < y.length && Number.isNaN(y[first])) first++;
   while (last >= first && Number.isNaN(y[last])) last--;
   if (first > last) throw new DataError('y has no observed values (all missing)', 'y');
+  const xr = y.subarray(first);
   const x = y.subarray(first, last + 1);
   const observed = Array.from(x).filter((v) => !Number.isNaN(v));
   if (observed.some((v) => !Number.isFinite(v))) throw new DataError('y contains infinite values', 'y');
@@ -183,15 +190,14 @@ export function fitAutoARIMA(data: ArrayLike<number>, options: AutoARIMAOptions 
   }
   const serieslength = observed.length;
 
-  // 1. Orders of differencing (spec §3). The tests need complete data; with gaps they see the
-  //    observed values only, as R's na.omit-based tests do.
-  const diffs = autoARIMADiffs(observed, period, {
+  // 1. Orders of differencing (spec §3), on the series with its gaps in place.
+  const { d, D, m } = differencingOrders(xr, period, {
     d: options.d, D: options.D, maxD: options.maxD, maxSeasonalD: options.maxSeasonalD,
     seasonal: options.seasonal, stationary: options.stationary,
   });
-  const { d, D, m } = diffs;
-  let dx = D > 0 ? diffLag(observed, m, D) : observed.slice();
+  let dx = D > 0 ? diffLag(Array.from(xr), m, D) : Array.from(xr);
   if (d > 0) dx = diffLag(dx, 1, d);
+  dx = dx.filter((v) => !Number.isNaN(v));
   if (dx.length === 0) throw new DataError(`not enough data: ${serieslength} observations leave nothing after d = ${d}, D = ${D} differences`, 'y');
   if (isConstant(dx)) {
     throw new DataError(
@@ -211,7 +217,7 @@ export function fitAutoARIMA(data: ArrayLike<number>, options: AutoARIMAOptions 
     if (maxSP > 0) maxP = Math.min(maxP, m - 1);
     if (maxSQ > 0) maxQ = Math.min(maxQ, m - 1);
   }
-  const approximation = options.approximation ?? (x.length > 150 || period > 12);
+  const approximation = options.approximation ?? (xr.length > 150 || period > 12);
   const ctx: Context = { y: Float64Array.from(x), n: serieslength, m, d, D, ic: icUsed, trace: options.trace };
 
   // 3. IC offset for CSS fits: from the exact likelihood of the (0,d,0)(0,D,0) model (spec §4.2).
@@ -259,6 +265,80 @@ export function fitAutoARIMA(data: ArrayLike<number>, options: AutoARIMAOptions 
 }
 
 interface Bounds { maxP: number; maxQ: number; maxSP: number; maxSQ: number }
+
+/** The differencing options of {@link fitAutoARIMA} (R: d, D, max.d, max.D, seasonal, stationary). */
+interface DiffOptions { d?: number; D?: number; maxD?: number; maxSeasonalD?: number; seasonal?: boolean; stationary?: boolean }
+
+/**
+ * d and D as R forecast 8.20 `auto.arima` chooses them for x (leading gaps dropped, trailing ones
+ * kept, as R keeps them). Without gaps: {@link autoARIMADiffs}. With gaps, R's own handling of NA:
+ *
+ * 1. m = round(period) (1 when not seasonal); D = 0 when m = 1 or length(x) ≤ 2m (gaps counted).
+ * 2. Otherwise D = `nsdiffs(x)` on the series with its gaps ({@link nsdiffsWithGaps}); D drops by
+ *    one if the seasonal difference is all missing.
+ * 3. d = `ndiffs(diff(x, m, D))`, whose first line is `x <- na.omit(x)`: the KPSS tests run on
+ *    the observed values of the seasonally differenced series — a difference across a gap is
+ *    missing, not a difference of the values either side of it. d drops by one if the
+ *    differenced series is all missing.
+ *
+ * Testing the observed values joined together instead shifts every season after a gap by one
+ * position (UKgas with 7 of 108 quarters hidden: seasonal strength 0.41 against 0.97, D = 0 against R's 1).
+ */
+function differencingOrders(x: Float64Array, period: number, o: DiffOptions): AutoARIMADiffs {
+  if (!x.some(Number.isNaN)) {
+    return autoARIMADiffs(Array.from(x), period, { d: o.d, D: o.D, maxD: o.maxD, maxSeasonalD: o.maxSeasonalD, seasonal: o.seasonal, stationary: o.stationary });
+  }
+  const xs = Array.from(x);
+  const allMissing = (v: readonly number[]) => v.every(Number.isNaN);
+  // 1. The period and the fixed orders.
+  let m = (o.seasonal ?? true) ? period : 1;
+  m = m < 1 ? 1 : Math.round(m);
+  let d = o.d, D = o.D;
+  if (o.stationary) { d = 0; D = 0; }
+  // 2. Seasonal differences.
+  if (m === 1) D = 0;
+  else if (D === undefined && xs.length <= 2 * m) D = 0;
+  else if (D === undefined) {
+    D = nsdiffsWithGaps(xs, period, o.maxSeasonalD ?? 1);
+    if (D > 0 && allMissing(diffLag(xs, m, D))) D -= 1;
+  }
+  // 3. First differences, on the observed values of the seasonally differenced series.
+  const dx = D > 0 ? diffLag(xs, m, D) : xs;
+  if (d === undefined) {
+    d = ndiffs(dx.filter((v) => !Number.isNaN(v)), { maxD: o.maxD ?? 2 });
+    if (d > 0 && allMissing(diffLag(dx, 1, d))) d -= 1;
+  }
+  return { d, D, m };
+}
+
+/**
+ * R forecast 8.20 `nsdiffs(x, test = "seas")` for x with gaps: difference while the seasonal
+ * strength ({@link seasonalStrengthWithGaps}) exceeds 0.64, at most maxD times, testing again
+ * only while D < maxD and length ≥ 2·period; a failed test counts as "no difference" (R's
+ * tryCatch). `isConstant` is R's `is.constant`, false while values are missing.
+ */
+function nsdiffsWithGaps(y: readonly number[], period: number, maxD: number): number {
+  let D = 0;
+  let x = y.slice();
+  if (isConstant(x) || period >= x.length) return D;
+  let m = period;
+  const runTest = (z: readonly number[]): boolean => {
+    try {
+      return seasonalStrengthWithGaps(z, m) > SEASONAL_STRENGTH_THRESHOLD; // NaN: false, as R's stopifnot
+    } catch {
+      return false;
+    }
+  };
+  let dodiff = runTest(x);
+  if (dodiff && !Number.isInteger(m)) m = Math.round(m);
+  while (dodiff && D < maxD) {
+    D += 1;
+    x = diffLag(x, m);
+    if (isConstant(x)) return D;
+    dodiff = x.length >= 2 * m && D < maxD ? runTest(x) : false;
+  }
+  return D;
+}
 
 /** Refits candidates with exact ML in order of their CSS criterion until one succeeds (spec §7.4). */
 function refitApproximated(ctx: Context, rows: { o: Orders; constant: boolean; ic: number }[]): { o: Orders; constant: boolean } | null {

@@ -20,7 +20,6 @@ import { checkLevel } from '../core/forecast.js';
 import { normalQuantile } from '../core/distributions.js';
 import { fitARIMA, type FittedARIMA, type SeasonalOrder, type Trend } from './arima.js';
 import { fitAutoARIMA } from './auto-arima.js';
-import { autoARIMADiffs } from './unit-root.js';
 
 /** Options of {@link imputeKalman}. */
 export interface ImputeKalmanOptions {
@@ -129,23 +128,6 @@ export function imputeLinear(y: ArrayLike<number | null>): Imputation {
   return { filled: linearFill(x), missing };
 }
 
-/**
- * A gap-free copy for the differencing tests: each gap is interpolated within its seasonal
- * sub-series (the same month of other years) so that seasons stay aligned, then linearly.
- */
-function seasonalFill(y: Float64Array, period: number): Float64Array {
-  const x = y.slice();
-  if (period > 1) {
-    for (let j = 0; j < period; j++) {
-      const idx: number[] = [];
-      for (let t = j; t < x.length; t += period) idx.push(t);
-      const sub = Float64Array.from(idx, (t) => x[t]);
-      if (sub.some((v) => !Number.isNaN(v))) linearFill(sub).forEach((v, k) => { x[idx[k]] = v; });
-    }
-  }
-  return linearFill(x);
-}
-
 function seasonalOf(options: ImputeKalmanOptions): SeasonalOrder | undefined {
   const s = options.seasonal;
   if (s === undefined) return undefined;
@@ -163,17 +145,11 @@ function seasonalOf(options: ImputeKalmanOptions): SeasonalOrder | undefined {
 
 /**
  * Fills the gaps of `y` with the Kalman smoother of a (S)ARIMA model fitted to it. With `order`,
- * {@link fitARIMA} fits that model; otherwise {@link fitAutoARIMA} chooses the orders. With gaps
- * inside the series the orders of differencing are chosen on a gap-free copy (each gap filled
- * within its season, then linearly) so that seasons stay aligned — auto-ARIMA's own tests run on
- * the observed values joined together — and the search and the final fit use the exact
- * likelihood of the data with gaps. Gaps before the first or after the last observation are
- * back- or forecast by the same smoother (wider intervals).
- *
- * When exact ML ends on the boundary of the stationary region (an AR root within 1e-3 of the unit
- * circle, where the smoother is meaningless) the same orders are refitted by `method: 'css-ml'`
- * and the usable fit kept (`fit.method` says which). The intervals hold the ARIMA parameters at
- * their estimates (no parameter uncertainty).
+ * {@link fitARIMA} fits that model; otherwise {@link fitAutoARIMA} chooses the orders on the series
+ * with its gaps (its differencing tests handle them as R's `auto.arima` does) and the search and
+ * the final fit use the exact likelihood of the data with gaps. Gaps before the first or after
+ * the last observation are back- or forecast by the same smoother (wider intervals). The
+ * intervals hold the ARIMA parameters at their estimates (no parameter uncertainty).
  */
 export function imputeKalman(y: ArrayLike<number | null>, options: ImputeKalmanOptions = {}): KalmanImputation {
   if (options === null || typeof options !== 'object') throw new ArgumentError('options must be an object such as { order: [1, 1, 1] }', 'options');
@@ -194,33 +170,15 @@ export function imputeKalman(y: ArrayLike<number | null>, options: ImputeKalmanO
     if (options.trend !== undefined) throw new ArgumentError('auto-ARIMA chooses the deterministic terms itself; give trend with an order', 'trend');
     const period = options.period ?? 1;
     if (!Number.isInteger(period) || period < 1) throw new ArgumentError(`period must be a positive integer (1 = non-seasonal); got ${period}`, 'period');
-    fit = fitAutoARIMA(x, { period, ...differencingOrders(x, period) });
+    fit = fitAutoARIMA(x, { period });
   } else {
     fit = fitARIMA(x, { order: options.order!, seasonal: seasonalOf(options), trend: options.trend });
   }
-  let s: Smoothed | null = usableSmooth(fit, missing, true);
-  if (!s) {
-    // A maximum on the boundary of the stationary region (see usableSmooth): refit the same model
-    // from the CSS estimates alone (R's css-ml), the way auto-ARIMA's search fits its candidates,
-    // and keep whichever fit is usable, preferring one clear of the boundary.
-    const [P, D, Q, period] = fit.seasonalOrder;
-    let refit: FittedARIMA | null = null;
-    try {
-      refit = fitARIMA(x, { order: fit.order, seasonal: period ? { order: [P, D, Q], period } : undefined, trend: fit.arimaParams.trend, method: 'css-ml' });
-      refit.selection = fit.selection;
-    } catch {
-      refit = null;
+  const s = fit.smooth({ stateCov: false });
+  for (const t of missing) {
+    if (!Number.isFinite(s.mean[t]) || !(s.variance[t] > 0 && Number.isFinite(s.variance[t]))) {
+      throw new ConvergenceError(`the smoother of the fitted ARIMA(${fit.order.join(',')}) model gives no finite value or variance at index ${t}; give another order or use imputeLinear`, 'y');
     }
-    const candidates: [FittedARIMA, boolean][] = refit ? [[refit, true], [fit, false], [refit, false]] : [[fit, false]];
-    let chosen: { fit: FittedARIMA; s: Smoothed } | null = null;
-    for (const [f, strict] of candidates) {
-      const r = usableSmooth(f, missing, strict);
-      if (r) { chosen = { fit: f, s: r }; break; }
-    }
-    if (!chosen) {
-      throw new ConvergenceError(`the fitted ARIMA(${fit.order.join(',')}) model is degenerate (a root on the unit circle) and a refit did not help; give another order or use imputeLinear`, 'y');
-    }
-    ({ fit, s } = chosen);
   }
   const mean = s.mean;
   const sd = s.variance.map(Math.sqrt);
@@ -234,41 +192,4 @@ export function imputeKalman(y: ArrayLike<number | null>, options: ImputeKalmanO
     return { level, lower: quantile(a), upper: quantile(1 - a) };
   });
   return { filled: mean.slice(), missing, mean, sd, intervals, quantile, fit };
-}
-
-/** The part of {@link FittedARIMA.smooth}'s output an imputation uses. */
-type Smoothed = { mean: Float64Array; variance: Float64Array };
-
-/**
- * The smoother's output when the fit is usable for imputation, else null: at every gap a finite
- * mean and a positive finite variance and, when `strict`, every AR root outside the unit circle by
- * at least 1e-3 (an ML optimum on the stationarity boundary has a stationary covariance the filter
- * cannot represent, and its smoother returns nonsense).
- */
-function usableSmooth(fit: FittedARIMA, missing: Int32Array, strict: boolean): Smoothed | null {
-  if (strict && fit.roots().ar.some(([re, im]) => Math.hypot(re, im) < 1 + 1e-3)) return null;
-  const s = fit.smooth({ stateCov: false });
-  for (const t of missing) {
-    if (!Number.isFinite(s.mean[t]) || !(s.variance[t] > 0 && Number.isFinite(s.variance[t]))) return null;
-  }
-  return s;
-}
-
-/**
- * d and D for auto-ARIMA on a series with interior gaps: the tests of {@link autoARIMADiffs}
- * on the seasonally filled copy of the observed stretch. Nothing (auto-ARIMA decides) without
- * interior gaps or when the tests fail.
- */
-function differencingOrders(x: Float64Array, period: number): { d?: number; D?: number } {
-  let first = 0, last = x.length - 1;
-  while (Number.isNaN(x[first])) first++;
-  while (Number.isNaN(x[last])) last--;
-  const inner = x.subarray(first, last + 1);
-  if (!inner.some(Number.isNaN)) return {};
-  try {
-    const { d, D } = autoARIMADiffs(Array.from(seasonalFill(inner, period)), period);
-    return { d, D };
-  } catch {
-    return {};
-  }
 }

@@ -29,21 +29,33 @@ function structuralLags(p: number, P: number, s: number): Int32Array {
 /**
  * Conditional residuals of the ARMA recursion on (differenced, regression-corrected) w:
  * e_t = w_t − Σ φ_i w_{t−i} − Σ θ_j e_{t−j} for t ≥ p + P·s, earlier e_t = 0 (R's ARIMA_CSS).
- * ν counts the finite residuals; a missing value leaves its residual NaN, which the MA
- * recursion carries forward (R's behaviour: CSS is only defined on the data before a gap).
+ * ν counts the finite residuals. Missing values propagate exactly as in R's C loop, which runs
+ * over every lag of the expanded polynomials, zero coefficients included (0·NaN = NaN):
+ * 1. e_t is missing when any of w_t, w_{t−1}, …, w_{t−p−P·s} is;
+ * 2. and when any of e_{t−1}, …, e_{t−min(t−p−P·s, q+Q·s)} is — so with an MA part a gap leaves
+ *    every later residual missing (CSS is only defined on the data before the first gap).
+ * The arithmetic then runs over the non-zero lags only (seasonal polynomials are mostly zeros).
  */
 export function cssResiduals(w: Float64Array, phi: readonly number[], theta: readonly number[]): { ssr: number; nu: number } {
-  const pp = phi.length;
-  // Seasonal polynomials are mostly zeros: loop over the non-zero lags only.
+  const pp = phi.length, qq = theta.length;
   const [pl, pv] = nonZeroLags(phi), [ql, qv] = nonZeroLags(theta);
   const e = scratch('css.e', w.length);
   let ssr = 0, nu = 0;
+  // Last index at or before t with a missing w, and before t with a missing residual.
+  let lastW = -Infinity, lastE = -Infinity;
+  for (let t = 0; t < pp && t < w.length; t++) if (Number.isNaN(w[t])) lastW = t;
   for (let t = pp; t < w.length; t++) {
+    if (Number.isNaN(w[t])) lastW = t;
+    if (lastW >= t - pp || (qq > 0 && lastE >= t - Math.min(t - pp, qq))) {
+      e[t] = NaN; // steps 1–2
+      lastE = t;
+      continue;
+    }
     let v = w[t];
     for (let i = 0; i < pl.length; i++) v -= pv[i] * w[t - pl[i]];
     for (let j = 0; j < ql.length && ql[j] <= t; j++) v -= qv[j] * e[t - ql[j]];
-    e[t] = v; // a missing value makes this and (through the MA terms) later residuals NaN, as in R
-    if (Number.isNaN(v)) continue;
+    e[t] = v;
+    if (Number.isNaN(v)) { lastE = t; continue; }
     nu++;
     ssr += v * v;
   }
@@ -54,7 +66,8 @@ export function cssResiduals(w: Float64Array, phi: readonly number[], theta: rea
  * Conditional sum of squares fit as R's `arima(method = "CSS")`: regression coefficients and
  * ARMA coefficients jointly, unconstrained (no stationarity transform), started at the OLS
  * regression on the differenced data and zero ARMA coefficients. Returns the raw coefficients,
- * σ²_CSS = SSR / (n − d − D·s − p − P·s) and R's CSS log-likelihood over n_used = n − d − D·s.
+ * σ²_CSS = SSR / (n − d − D·s − p − P·s) and R's CSS log-likelihood over n_used = n − d − D·s
+ * (here the non-missing differenced values; with gaps the caller counts R's n_used = #observed − d − D·s).
  */
 export function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
   const nArma = L.p + L.q + L.P + L.Q;

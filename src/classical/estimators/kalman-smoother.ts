@@ -15,7 +15,8 @@
  *    - diffuse (F∞_t > 0): a_{t|t} = a_t + M∞ v/F∞,
  *      P*_{t|t} = P* + M∞M∞' F* / F∞² − (M*M∞' + M∞M*')/F∞, P∞_{t|t} = P∞ − M∞M∞'/F∞;
  *    - regular (F∞_t = 0, inside the diffuse period or after it): a_{t|t} = a_t + M* v/F*,
- *      P*_{t|t} = P* − M*M*'/F*;
+ *      P*_{t|t} = P* − M*M*'/F*; F*_t ≥ 1 exactly, and a value below {@link F_FLOOR} throws
+ *      (as in the filter, an observation is never skipped);
  *    then a_{t+1} = T a_{t|t}, P∞_{t+1} = T P∞_{t|t} T', P*_{t+1} = T P*_{t|t} T' + R R'.
  * 2. Backward pass (Durbin & Koopman 2012 §4.4.4 and, for the diffuse period, §5.3.1–5.3.2 eqs
  *    5.21–5.23, written with the filtered gains of the univariate form): with r_n = 0, N_n = 0 and
@@ -44,7 +45,7 @@
  * Cost: O(n·m²) for means and signal variances (T is sparse), plus O(n·m³) for the state
  * covariances; memory n·m² for the stored P*_t.
  */
-import { sparseMatVec, sparsePredictCov, sparseRows, type SparseRows, type StateSpace } from './kalman.js';
+import { F_FLOOR, sparseMatVec, sparsePredictCov, sparseRows, type SparseRows, type StateSpace } from './kalman.js';
 
 /** The smoother's output, in σ² units (multiply variances by σ²). */
 export interface SmoothedStates {
@@ -181,7 +182,8 @@ export function diffuseSmoother(ss: StateSpace, y: ArrayLike<number>, options: S
     let kind = MISSING;
     if (!Number.isNaN(yt)) {
       if (diffuse && Finf > F_INF_TOL) kind = DIFFUSE;
-      else if (Fst > 0) kind = REGULAR;
+      else if (Fst >= F_FLOOR) kind = REGULAR;
+      else throw new RangeError(`diffuseSmoother: prediction variance ${Fst} < 1 (σ² units) at t = ${t}; the state covariance is numerically singular (an AR root on the unit circle)`);
     }
     steps[t] = { kind, a: a.slice(), Pst: Pst.slice(), Pinf: diffuse ? Pinf.slice() : null, v, Fst, Finf, Mst, Minf };
     if (kind === DIFFUSE) {
