@@ -39,6 +39,8 @@ export interface MultiBacktestOptions {
   seasonalPeriod?: number;
   /** Training epochs of the neural models, when given. */
   epochs?: number;
+  /** Context length (conditioning range) of the neural models, when given (default: each model's own). */
+  context?: number;
   /** Options per model name merged over the entry's backtest options. */
   modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
@@ -159,7 +161,8 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
   });
   const origins = Array.from({ length: W }, (_, k) => n - H * (W - k));
   const train = sliceRows(data, origins[0]);
-  const settings: BacktestSettings = { seasonalPeriod: m, seed: options.seed, epochs: options.epochs };
+  if (options.context !== undefined && !(Number.isInteger(options.context) && options.context >= 1)) throw new ArgumentError(`context must be a positive integer; got ${String(options.context)}`, 'context');
+  const settings: BacktestSettings = { seasonalPeriod: m, seed: options.seed, epochs: options.epochs, context: options.context };
 
   const results: MultiBacktestResult[] = [];
   for (const { entry, name } of entries) {

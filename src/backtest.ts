@@ -45,6 +45,8 @@ export interface BacktestOptions {
   seed?: number;
   /** Training epochs for the neural models (lstm, gru) when given. */
   epochs?: number;
+  /** Context length of the neural models (lstm, gru) when given. */
+  context?: number;
   /** Transform applied before fitting; scores are on the original scale. Default 'none'. */
   transform?: Transform;
   /** Sample paths for sample-based scoring. Default 1000. */
@@ -114,9 +116,9 @@ function findEntry(name: string): SeriesModelEntry {
  * airline orders (0,1,1)(0,1,1)_m, or (0,1,1) without a season; lstm and gru the period, epochs
  * and seed when given; bayes-ar, lstar and nar order 2 and the seed when given), else its example's options.
  */
-export function backtestModelOptions(name: string, settings: { seasonalPeriod?: number; epochs?: number; seed?: number } = {}): Record<string, unknown> {
+export function backtestModelOptions(name: string, settings: { seasonalPeriod?: number; epochs?: number; seed?: number; context?: number } = {}): Record<string, unknown> {
   const entry = findEntry(name);
-  const s = { seasonalPeriod: settings.seasonalPeriod ?? 1, epochs: settings.epochs, seed: settings.seed };
+  const s = { seasonalPeriod: settings.seasonalPeriod ?? 1, epochs: settings.epochs, seed: settings.seed, context: settings.context };
   return { ...((entry.backtestOptions?.(s) ?? entry.example.options) as Record<string, unknown>) };
 }
 
@@ -206,7 +208,7 @@ export async function backtest(y: ArrayLike<number>, options: BacktestOptions): 
   const results: BacktestResult[] = [];
   for (const entry of entries) {
     const fitOptions = {
-      ...backtestModelOptions(entry.name, { seasonalPeriod: m, epochs: options.epochs, seed: options.seed }),
+      ...backtestModelOptions(entry.name, { seasonalPeriod: m, epochs: options.epochs, seed: options.seed, context: options.context }),
       ...(options.modelOptions?.[entry.name] ?? {}),
     };
     const checked = parseOptions(entry, fitOptions);

@@ -119,6 +119,24 @@ describe('ardiff backtest --columns', () => {
     }
   });
 
+  it('the issue\'s command: var, timegrad, deepar-gru and seasonal naive with --context, --epochs, --paths and --seed; the context reaches the neural models', async () => {
+    const args = ['backtest', '--data', 'macrodata', '--columns', NAMES.join(','), '--transform', 'dlog', '--models', 'var,timegrad,deepar-gru,seasonal-naive',
+      '--horizon', '4', '--windows', '2', '--context', '8', '--epochs', '1', '--paths', '20', '--seed', '3', '--json'];
+    const { code, json } = await runCliJson(args);
+    expect(code).toBe(0);
+    expect([json.horizon, json.windows]).toEqual([4, 2]);
+    const results = json.results as Record<string, unknown>[];
+    expect(results.map((r) => r.model)).toEqual(['var', 'timegrad', 'deepar-gru', 'seasonal-naive']);
+    for (const r of results) for (const k of ['crpsSum', 'wql', 'energy', 'coverage80', 'coverage90', 'fitSeconds']) expect(Number.isFinite(r[k]), `${String(r.model)} ${k}`).toBe(true);
+    const { backtestModelOptions } = await import('../src/backtest.js');
+    const { findModel } = await import('../src/registry.js');
+    expect(findModel('timegrad').backtestOptions!({ seasonalPeriod: 4, context: 8 })).toMatchObject({ contextLength: 8 });
+    expect(backtestModelOptions('gru', { seasonalPeriod: 4, context: 8 })).toMatchObject({ contextLength: 8 });
+    const bad = await runCliJson([...args.slice(0, -9), '--context', '0', '--json']);
+    expect(bad.code).toBe(2);
+    expect((bad.json.error as { argument: string }).argument).toBe('--context');
+  });
+
   it('a table by default; typed errors with exit 2', async () => {
     const r = await runCli(['backtest', '--data', 'macrodata', '--columns', 'realgdp,realcons', '--transform', 'dlog', '--models', 'var', '--horizon', '4']);
     expect(r.code).toBe(0);

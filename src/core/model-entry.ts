@@ -44,6 +44,8 @@ export interface BacktestSettings {
   readonly seed?: number;
   /** Training epochs for neural models, when the user gave them. */
   readonly epochs?: number;
+  /** Context length (the conditioning range) of neural models, when the user gave it. */
+  readonly context?: number;
 }
 
 /** Context of a report: the forecast horizon and the report options the user gave. */

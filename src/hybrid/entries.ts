@@ -59,8 +59,8 @@ export const timeGradEntry: MultiSeriesModelEntry<TimeGradEntryOptions, FittedTi
     config: fit.config, diffusion: fit.diffusion, sampling: fit.sampling, nWeights: fit.nWeights, training: fit.training,
   }),
   defaultHorizon: (fit) => fit.config.predictionLength,
-  backtestOptions: ({ seasonalPeriod, epochs, seed }) => ({
-    seasonalPeriod, ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}),
+  backtestOptions: ({ seasonalPeriod, epochs, seed, context }) => ({
+    seasonalPeriod, ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}), ...(context !== undefined ? { contextLength: context } : {}),
   }),
   progress: {
     total: (options) => hybridModels('timegrad').resolveTimeGradConfig(options).epochs,

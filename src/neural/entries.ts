@@ -50,8 +50,8 @@ function deepAREntry(cell: 'lstm' | 'gru'): SeriesModelEntry<DeepAREntryOptions,
       config: fit.config, nWeights: fit.nWeights, training: fit.training,
     }),
     defaultHorizon: (fit) => (fit.config.seasonalPeriod > 1 ? 2 * fit.config.seasonalPeriod : 10),
-    backtestOptions: ({ seasonalPeriod, epochs, seed }) => ({
-      seasonalPeriod, ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}),
+    backtestOptions: ({ seasonalPeriod, epochs, seed, context }) => ({
+      seasonalPeriod, ...(epochs !== undefined ? { epochs } : {}), ...(seed !== undefined ? { seed } : {}), ...(context !== undefined ? { contextLength: context } : {}),
     }),
     progress: {
       total: (options) => neuralForecasters(cell).resolveDeepARConfig({ ...options, cell }).epochs,

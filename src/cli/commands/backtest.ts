@@ -30,6 +30,7 @@ export interface BacktestFlags {
   seasonalPeriod?: string;
   seed?: string;
   epochs?: string;
+  context?: string;
   transform?: string;
   scoring?: string;
   paths?: string;
@@ -52,12 +53,13 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
   const seasonalPeriod = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
   const seed = intFlag(flags.seed, '--seed', 0);
   const epochs = intFlag(flags.epochs, '--epochs', 1);
+  const context = intFlag(flags.context, '--context', 1);
   const paths = intFlag(flags.paths, '--paths', 1) ?? 1000;
   const transform = (flags.transform ?? 'none') as Transform;
   let bt;
   try {
     bt = await backtest(y, {
-      models, horizon, seasonalPeriod, seed, epochs, transform, paths,
+      models, horizon, seasonalPeriod, seed, epochs, context, transform, paths,
       scoring: (flags.scoring ?? 'auto') as 'auto' | 'sample',
     });
   } catch (e) {
@@ -77,7 +79,7 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
 /** Library option names → the flags that set them. */
 const FLAG: Record<string, string> = {
   horizon: '--horizon', windows: '--windows', models: '--models', paths: '--paths', seed: '--seed',
-  seasonalPeriod: '--seasonal-period', scoring: '--scoring', transform: '--transform', epochs: '--epochs',
+  seasonalPeriod: '--seasonal-period', scoring: '--scoring', transform: '--transform', epochs: '--epochs', context: '--context',
 };
 
 /** The backtest of several series (`--columns`): rolling-origin windows, joint scores. */
@@ -96,10 +98,11 @@ async function runMultiBacktest(flags: BacktestFlags): Promise<{ json: Record<st
   const paths = intFlag(flags.paths, '--paths', 2) ?? 100;
   const seed = intFlag(flags.seed, '--seed', 0);
   const epochs = intFlag(flags.epochs, '--epochs', 1);
+  const context = intFlag(flags.context, '--context', 1);
   const seasonalPeriod = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
   let bt;
   try {
-    bt = await backtestMulti(data, { models, horizon, windows, paths, seed, epochs, seasonalPeriod });
+    bt = await backtestMulti(data, { models, horizon, windows, paths, seed, epochs, context, seasonalPeriod });
   } catch (e) {
     throw asFlagError(e, (name) => FLAG[name]);
   }
@@ -126,7 +129,8 @@ export function registerBacktest(program: Command): void {
     .requiredOption('--horizon <H>', 'points held out and forecast (1 ≤ H < series length)')
     .option('--seasonal-period <s>', 'seasonal period for MASE and the seasonal models (default: the data set\'s frequency, else 1)')
     .option('--seed <S>', 'seed of the sample paths and of the models that take one (default 0)')
-    .option('--epochs <E>', 'training epochs of the neural models (lstm, gru)')
+    .option('--epochs <E>', 'training epochs of the neural models (lstm, gru, timegrad)')
+    .option('--context <C>', 'context length (conditioning range) of the neural models (lstm, gru, timegrad; default: each model\'s own)')
     .addOption(new Option('--transform <t>', 'one series: fit on the log/log10 scale, score on the original; several: log | diff | dlog, scored on that scale').choices(['log', 'log10', 'diff', 'dlog']))
     .addOption(new Option('--scoring <s>', 'one series: auto (closed-form CRPS and intervals for Gaussian forecasts) or sample (sample paths for every model)').choices(['auto', 'sample']))
     .option('--paths <n>', 'sample paths (default 1000 for one series, 100 per window for several)')
