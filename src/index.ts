@@ -22,5 +22,6 @@ export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCr
 export { backtest, backtestModelOptions, formatBacktestTable, type Backtest, type BacktestOptions, type BacktestResult, type CrpsMethod } from './backtest.js';
 export { backtestMulti, scoreWindows, formatMultiBacktestTable, type MultiBacktest, type MultiBacktestOptions, type MultiBacktestResult, type WindowScores } from './backtest-multi.js';
 export * from './classical/index.js';
+export * from './risk/index.js';
 export { MODELS, fromJSON, fitModel, findModel, modelNames, modelsOf, type ModelJSON, type FittedModel } from './registry.js';
 export * from './charts/index.js';

@@ -2,3 +2,4 @@
 export { fanChartSvg, type FanChartData } from './fan-chart.js';
 export { irfChartSvg, grangerGraphSvg, type IrfChartData, type GrangerEdge } from './var-charts.js';
 export { multiFanChartSvg, imputationChartSvg, type MultiFanChartData, type ImputationChartData } from './multi-charts.js';
+export { riskChartSvg, type RiskChartData } from './risk-chart.js';

@@ -5,6 +5,7 @@
  *   ardiff fit --data FILE.csv --column NAME --model arima --order p,d,q [...] [--json]
  *   ardiff backtest --data FILE.csv --column NAME --models naive,auto-arima --horizon H
  *   ardiff impute --data FILE.csv --columns a,b --model kalman|linear --out FILLED.csv
+ *   ardiff risk --data FILE.csv --column r --models historical,ar,garch [--levels 1,5] [--chart risk.svg]
  *   ardiff models [name]
  *   ardiff datasets
  *   ardiff demo
@@ -23,6 +24,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
 import { registerImpute } from './commands/impute.js';
+import { registerRisk } from './commands/risk.js';
 
 async function runDemo(outDir: string): Promise<void> {
   const ds = findDataset('air-passengers')!;
@@ -96,6 +98,7 @@ export function buildProgram(): Command {
     });
   registerBacktest(program);
   registerImpute(program);
+  registerRisk(program);
   registerDiffusionCommands(program);
   registerGptCommands(program);
   return program;
