@@ -13,6 +13,7 @@ import { autoARIMAEntry } from './classical/auto-arima.js';
 import { bayesArEntry } from './classical/bayes-ar.js';
 import { lstarEntry } from './classical/lstar.js';
 import { narEntry } from './classical/nar.js';
+import { garchEntry } from './classical/garch.js';
 import { naiveEntry, seasonalNaiveEntry } from './classical/naive.js';
 import { varEntry } from './classical/var.js';
 import { lassoVarEntry, groupLassoVarEntry } from './classical/lasso-var.js';
@@ -23,7 +24,7 @@ import { timeGradEntry } from './hybrid/entries.js';
 
 /** Every registered model, in the order `ardiff models` lists them. */
 export const MODELS: readonly ModelEntry[] = [
-  arEntry, arimaEntry, autoARIMAEntry, bayesArEntry, lstarEntry, narEntry, naiveEntry, seasonalNaiveEntry,
+  arEntry, arimaEntry, autoARIMAEntry, bayesArEntry, lstarEntry, narEntry, garchEntry, naiveEntry, seasonalNaiveEntry,
   lstmEntry, gruEntry,
   varEntry, lassoVarEntry, groupLassoVarEntry, timeGradEntry,
   olsEntry, sarEntry, semEntry,

@@ -63,7 +63,8 @@ it('the registry has models of every data shape, with unique names', () => {
 
 describe.each(modelsOf('series').map((m) => [m.name, m] as const))('contract (one series): %s', (_name, entry) => {
   const ds = findDataset(entry.example.dataset)!;
-  const y = applyTransform(numericColumn(readTable(ds.name), ds.column), entry.example.transform ?? 'none');
+  const raw = numericColumn(readTable(ds.name), ds.column);
+  const y = entry.example.transform === 'dlog' ? transformColumns([raw], [ds.column], 'dlog')[0] : applyTransform(raw, entry.example.transform ?? 'none');
   let fit: Forecaster;
   beforeAll(async () => {
     await entry.prepare?.();

@@ -2,6 +2,7 @@
 export * from './ols.js';
 export * from './ar.js';
 export * from './arima.js';
+export * from './garch.js';
 export * from './auto-arima.js';
 export { stl, mstl, type StlOptions, type StlResult, type MstlResult } from './stl.js';
 export { kpssTest, ndiffs, nsdiffs, seasonalStrength, type KpssResult } from './unit-root.js';

@@ -110,8 +110,16 @@ export interface SeriesModelEntry<O = unknown, F extends Forecaster = Forecaster
   /** Whether `exog` (regressors by name) is an option and forecasts need their future values. */
   readonly exog?: boolean;
   fit(y: ArrayLike<number>, options: O): F;
-  /** Bundled data set and options for the contract test and documentation. */
-  readonly example: { dataset: string; transform?: 'log' | 'log10'; options: O };
+  /**
+   * Further keys of the forecast in `ardiff fit --json`, beside mean, se and the intervals (a
+   * GARCH model adds its conditional variance forecast as `variance`).
+   */
+  forecastExtras?(fit: F, horizon: number): Record<string, unknown>;
+  /**
+   * Bundled data set and options for the contract test and documentation; `dlog` takes the
+   * differences of the logs (returns, one observation shorter).
+   */
+  readonly example: { dataset: string; transform?: 'log' | 'log10' | 'dlog'; options: O };
 }
 
 /** A model of several series forecast jointly. */

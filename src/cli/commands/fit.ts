@@ -9,8 +9,9 @@
  *   ardiff fit --data FILE.csv --model sar --y NAME --x a,b --weights EDGES.csv
  *
  * `--json` prints `{"model", …the entry's report…, "forecast": {"mean", "se", "lower", "upper",
- * "level"}}` (plus `forecastOriginalScale` with --transform log|log10, and `names` for several
- * series); with one --level the intervals are flat arrays, with several one array per level.
+ * "level"}}` (plus `forecastOriginalScale` with --transform log|log10, `names` for several
+ * series, and the keys of the entry's `forecastExtras`, e.g. garch's `variance`); with one --level
+ * the intervals are flat arrays, with several one array per level. A fit's `warnings` go to stderr.
  */
 import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
@@ -116,8 +117,8 @@ function checkDataFlags(entry: ModelEntry, flags: FitFlags): void {
   }
 }
 
-/** Runs `ardiff fit` for parsed flags; returns the JSON object and the text. */
-export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promise<{ json: Record<string, Json>; text: string }> {
+/** Runs `ardiff fit` for parsed flags; returns the JSON object, the text and the fit's warnings (a model's `warnings: string[]`). */
+export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promise<{ json: Record<string, Json>; text: string; warnings: string[] }> {
   const entry = findModel(flags.model, '--model');
   checkDataFlags(entry, flags);
   const levels = levelsFlag(flags.level);
@@ -184,7 +185,8 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
       const f = fit as Forecaster;
       const h = future?.h ?? horizonFlag ?? defaultHorizon;
       const fc = f.forecast(h, { exog: future?.exog });
-      json.forecast = forecastOutput(fc, levels);
+      const extras = (entry as SeriesModelEntry<unknown, Forecaster>).forecastExtras?.(f, h);
+      json.forecast = { ...forecastOutput(fc, levels), ...(extras ? jsonSafe(extras) as Record<string, Json> : {}) };
       if (transform !== 'none') json.forecastOriginalScale = originalScale(fc, levels, transform);
       text.push('', `Forecast (${transform === 'none' ? 'data scale' : `${transform} scale`}):`, forecastTable(fc, levels));
     } else if (entry.shape === 'multiseries') {
@@ -206,7 +208,8 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
       for (const [file, svg] of Object.entries(charts)) writeFileAtomic(`${dir}/${file}`, svg, '--charts');
       text.push('', `Charts written to ${dir}: ${Object.keys(charts).join(', ')}`);
     }
-    return { json: jsonSafe(json) as Record<string, Json>, text: text.join('\n') };
+    const warnings = (fit as { warnings?: unknown }).warnings;
+    return { json: jsonSafe(json) as Record<string, Json>, text: text.join('\n'), warnings: Array.isArray(warnings) ? warnings.map(String) : [] };
   } finally {
     (fit as { dispose?: () => void }).dispose?.();
   }
@@ -234,7 +237,8 @@ export function registerFit(program: Command): void {
   const attrs = addModelFlags(command);
   command.action(async (flags: FitFlags) => {
     try {
-      const { json, text } = await runFit(flags, attrs);
+      const { json, text, warnings } = await runFit(flags, attrs);
+      for (const w of warnings) console.error(`warning: ${w}`);
       console.log(flags.json ? JSON.stringify(json) : text);
     } catch (e) {
       fail(e, !!flags.json);
