@@ -1,7 +1,8 @@
 /**
  * `ardiff/hybrid`: models that join the autoregressive and the diffusion families — TimeGrad
  * (an autoregressive recurrent network whose next-step distribution is a diffusion model), its
- * diffusion head and denoiser. They run on the tensor engine: `await initEngine()` from
+ * diffusion head and denoiser, CSDI imputation, TSDiff refinement, and the diffusion generator of return
+ * scenarios conditioned on realised or GARCH volatility. They run on the tensor engine: `await initEngine()` from
  * 'ardiff/neural' first.
  */
 export { fitTimeGrad, timeGradInitialParams, FittedTimeGrad, fittedTimeGradFromJSON, resolveTimeGradConfig, TIMEGRAD_JSON_VERSION, type TimeGradOptions, type TimeGradSampleOptions, type TimeGradJSON } from './timegrad.js';
@@ -10,3 +11,9 @@ export { EpsilonTheta, addEpsilonTheta, epsilonThetaShapes, stepEmbeddingTable, 
 export { fitCSDI, FittedCSDI, fittedCSDIFromJSON, csdiInitialParams, resolveCSDISettings, CSDI_JSON_VERSION, type CSDIData, type CSDIOptions, type CSDISettings, type CSDISchedule, type CSDIEpoch, type CSDITraining, type CSDIImputeOptions, type CSDIImputation, type CSDIJSON } from './csdi.js';
 export { CSDINet, addCSDINet, csdiNetShapes, checkCSDINetConfig, csdiStepTable, csdiTimeTable, csdiSideChannels, geluExact, CSDI_NET_DEFAULTS, type CSDINetConfig, type CSDISide, type CSDIDropout } from './csdi-net.js';
 export { fitRefiner, refinerFromJSON, Refiner, REFINER_JSON_VERSION, REFINER_SCALINGS, REFINER_DIFFUSION_DEFAULTS, REFINE_DEFAULTS, type RefinerOptions, type RefinerDiffusionOptions, type ResolvedRefinerDiffusion, type RefinerSchedule, type RefinerScaling, type RefinerConfig, type RefinerTraining, type RefinerJSON, type RefineOptions, type SdeditRefineOptions, type EnergyRefineOptions, type RefineScheduler, type RefineRegularizer } from './refine.js';
+export {
+  fitScenarioDiffusion, scenarioDiffusionFromJSON, resolveScenarioSettings, provideGarchVolatility, ScenarioDiffusion, SCENARIO_JSON_VERSION, SCENARIO_VOLATILITIES,
+  type ScenarioOptions, type ScenarioSettings, type ScenarioSampleOptions, type Scenarios, type ScenarioChecks, type ScenarioTraining, type ScenarioJSON, type ScenarioData,
+  type ScenarioVolatility, type VolatilityModel, type VolatilityModelFactory,
+} from './scenarios.js';
+//GARCHLINE
