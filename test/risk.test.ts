@@ -16,7 +16,7 @@ import { createRng } from '../src/core/rng.js';
 import { fitAR } from '../src/classical/ar.js';
 import {
   acerbiSzekelyTest, christoffersenTest, exceedances, fz0Loss, kupiecTest, oneStepPredictive, quantileLoss, riskMeasures, trafficLight, z2Statistic,
-  riskBacktest, historicalSimulation, type OneStepPredictive, type RiskModel,
+  riskBacktest, historicalSimulation, forecasterRiskModel, type OneStepPredictive, type RiskModel,
 } from '../src/risk/index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -268,6 +268,18 @@ describe('risk: the rolling backtest', () => {
     const c = await riskBacktest(r, { ...options, seed: 10 });
     expect(c.results[0].levels[0].var).not.toEqual(a.results[0].levels[0].var);
     expect(c.results[1].levels[0].var).toEqual(a.results[1].levels[0].var); // ar1 is Gaussian: no randomness in its VaR
+  });
+
+  it('wraps any forecaster (forecasterRiskModel); one without apply is refitted every day', async () => {
+    const noApply = forecasterRiskModel('ar-daily', (train) => {
+      const f = fitAR(train, { order: 1 });
+      return { kind: f.kind, forecast: (h) => f.forecast(h), sample: (h, o) => f.sample(h, o), summary: () => f.summary(), toJSON: () => f.toJSON() };
+    });
+    const bt = await riskBacktest(r.subarray(0, 330), { models: [noApply, { label: 'ar1', model: 'ar', options: { order: 1 } }], window: 300, refitEvery: 10, levels: [0.05], sims: 20 });
+    expect(bt.results.map((x) => x.refits)).toEqual([30, 3]);
+    // day 0 of each block is the same fit; later days differ (daily refit against apply)
+    expect(bt.results[0].levels[0].var[10]).toBeCloseTo(bt.results[1].levels[0].var[10], 12);
+    expect(bt.results[0].levels[0].var[11]).not.toBeCloseTo(bt.results[1].levels[0].var[11], 12);
   });
 
   it('rejects bad options with typed errors before fitting', async () => {

@@ -186,21 +186,28 @@ function seriesEntry(name: string): SeriesModelEntry {
   return entry;
 }
 
-/** A registered model as a {@link RiskModel}: fit, `apply` between refits, Gaussian or sampled forecasts. */
-function registryRiskModel(label: string, entry: SeriesModelEntry, options: Record<string, unknown>): RegistryModel {
-  const checked = parseOptions(entry, options);
-  const model: RegistryModel = {
-    name: label,
+/**
+ * Any model that fits a {@link Forecaster} as a {@link RiskModel}: `fit(train)` at each refit,
+ * `apply(history)` on the other days (a forecaster without `apply` is refitted on the history,
+ * counted in `refits`), and each day's forecast used as it is, except that a simulated
+ * ({@link SampleForecast}) one is redrawn by `sample(1, { paths, rng })` with the backtest's
+ * paths and seeded stream. The one-line hook for a generator outside the registry:
+ *
+ * @example
+ * riskBacktest(r, { models: ['historical', forecasterRiskModel('diffusion', (train) => fitScenarioDiffusion(train, { seed: 1 }))] });
+ */
+export function forecasterRiskModel(name: string, fit: (train: Float64Array) => Forecaster | Promise<Forecaster>): RiskModel & { extraFits: number } {
+  const model = {
+    name,
     extraFits: 0,
-    prepare: async () => { await entry.prepare?.(); },
-    fit: (train) => {
-      const fitted: Forecaster = entry.fit(train.slice(), checked);
+    fit: async (train: Float64Array): Promise<RiskFit> => {
+      const fitted = await fit(train.slice());
       let fresh = true;
       return {
-        forecast: (history, { rng, paths }) => {
+        forecast: async (history, { rng, paths }) => {
           let f = fitted;
           if (!fresh && fitted.apply) f = fitted.apply(history.slice());
-          else if (!fresh) { f = entry.fit(history.slice(), checked); model.extraFits++; }
+          else if (!fresh) { f = await fit(history.slice()); model.extraFits++; }
           fresh = false;
           const fc = f.forecast(1);
           return fc instanceof SampleForecast ? new SampleForecast(f.sample(1, { paths, rng })) : fc;
@@ -209,6 +216,12 @@ function registryRiskModel(label: string, entry: SeriesModelEntry, options: Reco
     },
   };
   return model;
+}
+
+/** A registered model as a {@link RiskModel} (see {@link forecasterRiskModel}), its `prepare` awaited first. */
+function registryRiskModel(label: string, entry: SeriesModelEntry, options: Record<string, unknown>): RegistryModel {
+  const checked = parseOptions(entry, options);
+  return Object.assign(forecasterRiskModel(label, (train) => entry.fit(train, checked)), { prepare: async () => { await entry.prepare?.(); } });
 }
 
 /** A model ready to run: fits made outside the refit schedule (daily refits) are counted. */
