@@ -18,6 +18,9 @@
  *                                             the TimeGrad table instead (several series at once:
  *                                             seasonal naive, VAR, DeepAR-GRU, ardiff TimeGrad and a
  *                                             PyTorch TimeGrad on the same windows): bench/hybrid.js
+ *   npm run bench -- --garch [--reps 10] [--json]
+ *                                             GARCH fits against R fGarch::garchFit and
+ *                                             tseries::garch on EuStockMarkets returns: bench/garch.js
  *
  * Cases (series: bench/series.js, 200 real series from data/):
  *   airline        SARIMA(0,1,1)(0,1,1)12 on log(AirPassengers), fit + 24-step forecast (+ standard
@@ -57,6 +60,7 @@ import { buildSeries } from './series.js';
 import { MULTI_CASES, MULTI_COUNTS, loadArdiff, buildMultiTask, timeArdiffMulti, compareMulti } from './multi.js';
 import { NEURAL_CASES, runNeural } from './neural.js';
 import { runHybrid } from './hybrid.js';
+import { runGarch } from './garch.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE = `${ROOT}bench/.cache/`;
@@ -78,6 +82,12 @@ const casesArg = argv.indexOf('--cases');
 // The TimeGrad table has its own driver and peer (bench/hybrid.js).
 if (argv.includes('--hybrid')) {
   const code = await runHybrid(argv.filter((a) => a !== '--hybrid'));
+  await new Promise((resolve) => process.stdout.write('', resolve));
+  process.exit(code);
+}
+// The GARCH cases against R fGarch/tseries have their own driver (bench/garch.js).
+if (argv.includes('--garch')) {
+  const code = await runGarch(argv.filter((a) => a !== '--garch'));
   await new Promise((resolve) => process.stdout.write('', resolve));
   process.exit(code);
 }
