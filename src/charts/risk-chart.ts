@@ -47,7 +47,7 @@ export async function riskChartSvg(data: RiskChartData): Promise<string> {
     layer: [
       { data: { values: returns }, mark: { type: 'point', filled: true, size: 6, color: '#9a9a9a', opacity: 0.8 }, encoding: { x, y: { field: 'r', type: 'quantitative', title: data.yLabel ?? 'return', scale: { zero: false } } } },
       { data: { values: lines }, mark: { type: 'line', strokeWidth: 1.2 }, encoding: { x, y: { field: 'v', type: 'quantitative' }, color } },
-      { data: { values: hits }, mark: { type: 'point', shape: 'triangle-down', filled: true, size: 40 }, encoding: { x, y: { field: 'r', type: 'quantitative' }, color } },
+      { data: { values: hits }, mark: { type: 'point', shape: 'triangle-down', filled: true, size: 55, stroke: '#222222', strokeWidth: 0.7, opacity: 1 }, encoding: { x, y: { field: 'r', type: 'quantitative' }, color } },
     ],
     config: { background: 'white' },
   };

@@ -123,6 +123,11 @@ export async function runRisk(flags: RiskFlags): Promise<{ json: Record<string, 
       },
     });
   } catch (e) {
+    // an option of a model given by --model-options is named by that flag
+    const modelOptionNames = new Set(Object.values(modelOptions).flatMap((o) => Object.keys(o)));
+    if (e instanceof ArgumentError && e.argument && !FLAG[e.argument] && modelOptionNames.has(e.argument)) {
+      throw new ArgumentError(`--model-options: ${e.message}`, '--model-options');
+    }
     throw asFlagError(e, (name) => FLAG[name]);
   } finally {
     bar?.stop();
