@@ -300,7 +300,9 @@ export class EpsilonTheta {
     const c = this.config, C = c.residualChannels, L = this.L, D = c.dim, R = c.residualLayers, LC = L * C;
     const { gated } = this.layerMatrices();
     // Gate and filter halves as separate products, so no output is sliced.
-    const [gate, filter] = tf.split(tf.reshape(gated, [R, -1, 2, LC]), 2, 2).map((m) => tf.unstack(tf.reshape(m, [R, -1, LC])));
+    // (With one layer no unstack: tfjs' Unpack gradient fails when the op has a single output.)
+    const perLayer = (m: Tensor) => (R === 1 ? [tf.reshape(m, [-1, LC])] : tf.unstack(tf.reshape(m, [R, -1, LC])));
+    const [gate, filter] = tf.split(tf.reshape(gated, [R, -1, 2, LC]), 2, 2).map(perLayer);
     const half = (name: string, j: 0 | 1) => ({ w: tf.slice(this.w(name), [0, j * C], [C, C]), b: tf.slice(this.b(name), [j * C], [C]) });
     return {
       inMatrix: tf.reshape(tf.mul(tf.reshape(this.pad, [D, L, 1]), tf.reshape(this.w('input'), [1, 1, C])), [D, LC]),

@@ -16,4 +16,4 @@ export {
   type ScenarioOptions, type ScenarioSettings, type ScenarioSampleOptions, type Scenarios, type ScenarioChecks, type ScenarioTraining, type ScenarioJSON, type ScenarioData,
   type ScenarioVolatility, type VolatilityModel, type VolatilityModelFactory,
 } from './scenarios.js';
-//GARCHLINE
+export { garchVolatility } from './garch-volatility.js';
