@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     testTimeout: 60_000,
+    // Hooks train the small models the tests share; on a loaded machine they take longer than the 10 s default.
+    hookTimeout: 60_000,
     projects: [
       { extends: true, test: { name: 'fast', include: ['test/**/*.test.ts', 'src/**/*.test.ts'], exclude: ['test/full/**'] } },
       { extends: true, test: { name: 'full', include: ['test/full/**/*.test.ts'], globalSetup: ['test/full/build.ts'] } },

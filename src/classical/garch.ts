@@ -65,7 +65,7 @@
  * fit.paramNames; fit.params; fit.bse; fit.llf; fit.predict(10); console.log(fit.summary());
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { GaussianForecast, checkLevel, type Forecast, type ForecastJSON, type Interval } from '../core/forecast.js';
+import { GaussianForecast, checkLevel, jsonLevels, DEFAULT_JSON_LEVELS, type Forecast, type ForecastJSON, type Interval } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { inverse, type Matrix } from '../core/linalg.js';
 import { normalSf } from '../core/distributions.js';
@@ -209,7 +209,7 @@ export function fitGARCH(y: ArrayLike<number>, options: GARCHOptions = {}): Fitt
       'y',
     );
   }
-  if (Math.min(...data) === Math.max(...data)) {
+  if (data.every((v) => v === data[0])) {
     throw new DataError(`y is constant (every value is ${data[0]}); a GARCH model needs a series whose variance can be estimated`, 'y');
   }
   // 1. Scale.
@@ -315,7 +315,8 @@ export class StandardizedForecast implements Forecast {
     const a = (1 - level / 100) / 2;
     return { level, lower: this.quantile(a), upper: this.quantile(1 - a) };
   }
-  toJSON(levels: readonly number[] = [80, 95]): ForecastJSON {
+  toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): ForecastJSON {
+    levels = jsonLevels(levels);
     const ints = levels.map((l) => this.interval(l));
     return {
       mean: Array.from(this.mu),

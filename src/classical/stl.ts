@@ -528,6 +528,9 @@ export function stl(y: readonly number[], period: number, options: StlOptions): 
   if (n <= 2 * period) {
     throw new DataError(`stl: series is not periodic or has less than two periods (${n} values for period ${period}); give more than 2·period = ${2 * period} values`, 'y');
   }
+  if (!options || typeof options !== 'object') {
+    throw new ArgumentError("stl: give the options with the seasonal window, as R's s.window: stl(y, period, { sWindow: 'periodic' }) or { sWindow: 13 }", 'options');
+  }
   const robust = options.robust ?? false;
   let periodic = false;
   let sWindow: number;

@@ -57,7 +57,8 @@ abstract class BaseForecast implements Forecast {
     const a = (1 - level / 100) / 2;
     return { level, lower: this.quantile(a), upper: this.quantile(1 - a) };
   }
-  toJSON(levels: readonly number[] = [80, 95]): ForecastJSON {
+  toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): ForecastJSON {
+    levels = jsonLevels(levels);
     const ints = levels.map((l) => this.interval(l));
     return {
       mean: Array.from(this.mean()),
@@ -93,7 +94,7 @@ export class GaussianForecast extends BaseForecast {
     const z = normalQuantile(q);
     return this.mu.map((m, i) => m + z * this.se[i]);
   }
-  override toJSON(levels: readonly number[] = [80, 95]): ForecastJSON {
+  override toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): ForecastJSON {
     return { ...super.toJSON(levels), se: Array.from(this.se) };
   }
 }
@@ -128,6 +129,17 @@ export class SampleForecast extends BaseForecast {
     }
     return Float64Array.from(this.sorted, (col) => quantileSorted(col, q));
   }
+}
+
+/** The interval levels of a forecast's JSON when none are given. */
+export const DEFAULT_JSON_LEVELS: readonly number[] = [80, 95];
+
+/**
+ * The levels argument of a forecast's `toJSON`: an array of levels, or the defaults for anything
+ * else — `JSON.stringify(forecast)` calls `toJSON(key)` with a string key.
+ */
+export function jsonLevels(levels: unknown): readonly number[] {
+  return Array.isArray(levels) ? (levels as number[]) : DEFAULT_JSON_LEVELS;
 }
 
 /** Type-7 quantile of sorted data. */

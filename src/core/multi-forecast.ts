@@ -11,7 +11,7 @@
  */
 import { ArgumentError } from './errors.js';
 import { normalQuantile } from './distributions.js';
-import { checkLevel, GaussianForecast, SampleForecast, quantileSorted, type Forecast } from './forecast.js';
+import { checkLevel, GaussianForecast, SampleForecast, quantileSorted, jsonLevels, DEFAULT_JSON_LEVELS, type Forecast } from './forecast.js';
 
 /** A central prediction interval per step and variable (`lower[s][j]`). */
 export interface MultiInterval {
@@ -79,7 +79,8 @@ abstract class BaseMultiForecast implements MultiForecast {
     }
     return j;
   }
-  toJSON(levels: readonly number[] = [80, 95]): MultiForecastJSON {
+  toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): MultiForecastJSON {
+    levels = jsonLevels(levels);
     const ints = levels.map((l) => this.interval(l));
     return {
       names: this.names.slice(),
@@ -128,7 +129,7 @@ export class GaussianMultiForecast extends BaseMultiForecast {
     const j = this.index(name);
     return new GaussianForecast(this.mu.map((r) => r[j]), this.se.map((r) => r[j]));
   }
-  override toJSON(levels: readonly number[] = [80, 95]): MultiForecastJSON {
+  override toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): MultiForecastJSON {
     return { ...super.toJSON(levels), se: toRows(this.se) };
   }
 }

@@ -9,6 +9,7 @@
  * @example
  * const rng = createRng(42); rng.uniform(); rng.normal();
  */
+import { ArgumentError } from './errors.js';
 export interface Rng {
   /** Uniform on [0, 1) with 53 random bits. */
   uniform(): number;
@@ -35,17 +36,34 @@ function splitmix32(seed: number): () => number {
   };
 }
 
+function isRngState(v: unknown): v is RngState {
+  if (!v || typeof v !== 'object') return false;
+  const { s, spare } = v as { s?: unknown; spare?: unknown };
+  return Array.isArray(s) && s.length === 4 && s.every((x) => Number.isInteger(x) && x >= 0 && x < 2 ** 32) && !s.every((x) => x === 0)
+    && (spare === null || (typeof spare === 'number' && Number.isFinite(spare)));
+}
+
 /** Creates a seeded generator from an integer seed or a saved {@link RngState}. */
 export function createRng(seed: number | RngState = 0): Rng {
   let s0: number, s1: number, s2: number, s3: number;
   let spare: number | null = null;
   if (typeof seed === 'number') {
-    if (!Number.isFinite(seed)) throw new TypeError('createRng: seed must be a finite number');
-    const sm = splitmix32(Math.floor(seed) ^ Math.floor(seed / 2 ** 32));
+    if (!Number.isSafeInteger(seed)) throw new ArgumentError(`createRng: seed must be an integer between -(2^53 - 1) and 2^53 - 1; got ${String(seed)}`, 'seed');
+    // The low 32 bits seed splitmix32; higher bits (seeds beyond ±2^32) are mixed in by a second
+    // splitmix32 stream, so that no two seeds share a state by folding. Seeds in [0, 2^32) keep the
+    // state they always had.
+    const lo = seed >>> 0, hi = Math.floor(seed / 2 ** 32);
+    const sm = splitmix32(lo);
     s0 = sm(); s1 = sm(); s2 = sm(); s3 = sm();
-  } else {
+    if (hi !== 0) {
+      const sh = splitmix32(hi ^ 0x5bd1e995);
+      s0 ^= sh(); s1 ^= sh(); s2 ^= sh(); s3 ^= sh();
+    }
+  } else if (isRngState(seed)) {
     [s0, s1, s2, s3] = seed.s;
     spare = seed.spare;
+  } else {
+    throw new ArgumentError(`createRng: give an integer seed or a state from rng.state(); got ${seed === null ? 'null' : typeof seed}`, 'seed');
   }
   const next = (): number => {
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
