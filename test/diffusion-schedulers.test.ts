@@ -700,3 +700,21 @@ describe('consistency between samplers', () => {
     expect(Array.from(split.predictedVariance)).toEqual([3, 4, 7, 8]);
   });
 });
+
+describe('DPM-Solver++ with as many steps as training timesteps', () => {
+  it('stays finite where the rounded grid repeats timesteps (a zero-size step falls back to first order)', () => {
+    for (const [K, order] of [[20, 2], [100, 2], [50, 3]] as const) {
+      const run = (steps: number) => {
+        const s = new DPMSolverMultistepScheduler({ numTrainTimesteps: K, betaStart: 1e-4, betaEnd: 0.02, betaSchedule: 'linear', predictionType: 'epsilon', solverOrder: order });
+        s.setTimesteps(steps);
+        let x: Float32Array = Float32Array.of(0.5, -1);
+        for (const t of Array.from(s.timesteps)) x = s.step(Float32Array.from(x, (v) => 0.3 * v), t, x).prevSample;
+        return x;
+      };
+      const all = run(K), fewer = run(K - 1);
+      expect(Array.from(all).every(Number.isFinite)).toBe(true);
+      // The same ODE solved on nearly the same grid.
+      for (let j = 0; j < 2; j++) expect(Math.abs(all[j] - fewer[j])).toBeLessThan(0.05 * Math.abs(fewer[j]) + 1e-3);
+    }
+  });
+});

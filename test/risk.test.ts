@@ -282,6 +282,35 @@ describe('risk: the rolling backtest', () => {
     expect(bt.results[0].levels[0].var[11]).not.toBeCloseTo(bt.results[1].levels[0].var[11], 12);
   });
 
+  it('calls forecastMany once per refit block with consecutive histories; a model\'s own refitEvery overrides the backtest\'s', async () => {
+    // A Gaussian model with the window's mean and sd, answered one day at a time and in blocks.
+    const gauss = (train: Float64Array) => {
+      const m = train.reduce((a, b) => a + b, 0) / train.length;
+      return Math.sqrt(train.reduce((a, b) => a + (b - m) ** 2, 0) / train.length);
+    };
+    const calls: number[][] = [];
+    const daily: RiskModel = { name: 'daily', fit: () => ({ forecast: (h) => new GaussianForecast([0], [gauss(h)]) }) };
+    const batched: RiskModel = {
+      name: 'batched',
+      fit: () => ({
+        forecast: () => { throw new Error('forecastMany should be used'); },
+        forecastMany: (hs) => {
+          calls.push([hs.length, hs[0].length]);
+          hs.forEach((h, j) => { if (j > 0) expect(Array.from(h.subarray(0, h.length - 1))).toEqual(Array.from(hs[j - 1].subarray(1))); });
+          return hs.map((h) => new GaussianForecast([0], [gauss(h)]));
+        },
+      }),
+    };
+    let fits = 0;
+    const once: RiskModel = { name: 'once', refitEvery: Infinity, fit: () => { fits++; return { forecast: (h) => new GaussianForecast([0], [gauss(h)]) }; } };
+    const bt = await riskBacktest(r, { models: [daily, batched, once], window: 300, refitEvery: 70, levels: [0.05], sims: 20 });
+    expect(calls).toEqual([[70, 300], [70, 300], [20, 300]]);
+    expect(bt.results[1].levels[0].var).toEqual(bt.results[0].levels[0].var);
+    expect(bt.results.map((x) => x.refits)).toEqual([3, 3, 1]);
+    expect(fits).toBe(1);
+    await expect(riskBacktest(r, { models: [{ ...once, refitEvery: 0 }], window: 300 })).rejects.toThrow(ArgumentError);
+  });
+
   it('rejects bad options with typed errors before fitting', async () => {
     const err = async (o: object, data: ArrayLike<number> = r) => {
       try { await riskBacktest(data, { models: ['historical'], window: 300, ...o }); } catch (e) { return e as ArgumentError; }

@@ -6,6 +6,8 @@ import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine } from '../src/neural/engine/index.js';
 import { fitScenarioDiffusion, scenarioDiffusionFromJSON, resolveScenarioSettings, type ScenarioDiffusion, type VolatilityModelFactory } from '../src/hybrid/scenarios.js';
 import { createRng } from '../src/core/rng.js';
+import { scenarioRiskModel } from '../src/hybrid/scenario-risk.js';
+import { riskBacktest } from '../src/risk/backtest.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 
 /** Returns σ_t·ε_t with ε ~ N(0, 1) and σ_t alternating between 0.5 and 2 every 120 days. */
@@ -136,5 +138,28 @@ describe('bad input gets a typed error', () => {
 
   it('asks for a volatility model when volatility is garch and none is registered', () => {
     expect(() => fitScenarioDiffusion(r, { ...SMALL, steps: 1, volatility: 'garch' })).toThrow(/volatility model/);
+  });
+});
+
+describe('options are checked by name', () => {
+  it('an unknown option is an ArgumentError naming it', () => {
+    expect(() => resolveScenarioSettings({ windw: 5 } as never)).toThrow(ArgumentError);
+    try { resolveScenarioSettings({ windw: 5 } as never); } catch (e) { expect((e as ArgumentError).argument).toBe('windw'); }
+  });
+});
+
+describe('as a model of the risk backtest', () => {
+  it('is fitted once and draws every test day in one batch; its VaR follows the volatility regime', async () => {
+    const model = scenarioRiskModel('diffusion', { ...SMALL, steps: 150 });
+    const bt = await riskBacktest(r.subarray(0, 600), { models: [model], window: 400, levels: [0.05], paths: 100, sims: 20, seed: 2 });
+    const res = bt.results[0];
+    expect(res.refits).toBe(1);
+    expect(res.method).toBe('sample');
+    const v = res.levels[0].var; // day k forecasts return 400 + k
+    const avg = (from: number, to: number) => { let s = 0; for (let k = from; k < to; k++) s += v[k]; return s / (to - from); };
+    // Days 400–479 lie in a regime of sd 2, days 502–599 (22 days after the switch) in one of sd 0.5.
+    expect(avg(0, 80) / avg(102, 200)).toBeGreaterThan(2.5);
+    expect(avg(0, 80)).toBeGreaterThan(1.645 * 2 * 0.7);
+    expect(avg(0, 80)).toBeLessThan(1.645 * 2 * 1.4);
   });
 });

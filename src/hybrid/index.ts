@@ -17,3 +17,4 @@ export {
   type ScenarioVolatility, type VolatilityModel, type VolatilityModelFactory,
 } from './scenarios.js';
 export { garchVolatility } from './garch-volatility.js';
+export { scenarioRiskModel, SCENARIO_RISK_DEFAULTS, type ScenarioRiskOptions } from './scenario-risk.js';

@@ -43,7 +43,7 @@ import { tf } from '../neural/engine/tf.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
 import { AdamW, trainStep, warmupCosine } from '../neural/optim.js';
 import { ParamStore, type ParamJSON } from '../neural/params.js';
-import { DIFFUSION_SAMPLERS, diffusionHeadFactory, diffusionHeadSettings, type DiffusionHead, type DiffusionHeadSettings, type DiffusionSamplerName } from './diffusion-head.js';
+import { DIFFUSION_HEAD_DEFAULTS, DIFFUSION_SAMPLERS, diffusionHeadFactory, diffusionHeadSettings, type DiffusionHead, type DiffusionHeadSettings, type DiffusionSamplerName } from './diffusion-head.js';
 
 /** Version of the JSON layout written by {@link ScenarioDiffusion.toJSON}. */
 export const SCENARIO_JSON_VERSION = 1;
@@ -188,8 +188,16 @@ export type ScenarioData = ArrayLike<number> | { names: readonly string[]; colum
 
 const DEFAULTS = { window: 10, volatility: 'realised' as ScenarioVolatility, longDays: 22, shortDays: 5, steps: 2000, batchSize: 128, lr: 1e-3, clipNorm: 10, seed: 0, sampler: 'ddpm' as DiffusionSamplerName, paths: 500 };
 
+const OPTION_KEYS = new Set([
+  'window', 'volatility', 'volatilityModel', 'longDays', 'shortDays', 'steps', 'batchSize', 'lr', 'clipNorm', 'seed', 'sampler', 'samplerSteps', 'paths', 'onStep',
+  ...Object.keys(DIFFUSION_HEAD_DEFAULTS),
+]);
+
 /** The settings of `options`, defaults filled in and checked. */
 export function resolveScenarioSettings(options: ScenarioOptions = {}): ScenarioSettings {
+  if (!options || typeof options !== 'object') throw new ArgumentError('the scenario options must be an object, e.g. { window: 10 }', 'options');
+  const unknown = Object.keys(options).find((k) => !OPTION_KEYS.has(k));
+  if (unknown !== undefined) throw new ArgumentError(`unknown scenario option '${unknown}'; the options are ${[...OPTION_KEYS].join(', ')}`, unknown);
   const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as typeof DEFAULTS & ScenarioOptions;
   const window = checkPositiveInt(o.window, 'window');
   if (window < 2) throw new ArgumentError(`window must be at least 2 days; got ${window}`, 'window');
@@ -595,7 +603,9 @@ export function scenarioDiffusionFromJSON(json: ScenarioJSON): ScenarioDiffusion
   requireEngine('scenarioDiffusionFromJSON');
   if (!json || json.kind !== 'scenario-diffusion') throw new DataError(`model file: expected kind 'scenario-diffusion'; got '${String(json?.kind)}'`, 'model');
   if (json.version !== SCENARIO_JSON_VERSION) throw new DataError(`model file: version ${String(json.version)} of the scenario model; this ardiff reads version ${SCENARIO_JSON_VERSION}`, 'model');
-  const settings = resolveScenarioSettings({ ...json.settings, ...json.settings.diffusion });
+  if (!json.settings || typeof json.settings !== 'object') throw new DataError('model file: the settings are missing', 'model');
+  const { diffusion, ...saved } = json.settings;
+  const settings = resolveScenarioSettings({ ...saved, ...diffusion });
   const names = json.names.map(String);
   const columns = json.columns.map((c) => Float64Array.from(c));
   checkReturns(columns, names, 'model');

@@ -59,11 +59,19 @@ export interface RiskFit {
    * step is used) or a {@link OneStepPredictive}.
    */
   forecast(history: Float64Array, options: RiskForecastOptions): Forecast | OneStepPredictive | Promise<Forecast | OneStepPredictive>;
+  /**
+   * Optional: the forecasts after each of several histories at once — the consecutive days up to
+   * the next refit, each history the previous one moved on by a day — for a model that draws many
+   * origins in one batch (the diffusion scenario generator). Used instead of `forecast` when present.
+   */
+  forecastMany?(histories: readonly Float64Array[], options: RiskForecastOptions): (Forecast | OneStepPredictive)[] | Promise<(Forecast | OneStepPredictive)[]>;
 }
 
 /** A model for the risk backtest outside the registry (e.g. the diffusion scenario generator). */
 export interface RiskModel {
   readonly name: string;
+  /** This model's own refit interval in test days, overriding the backtest's (Infinity: fit once, on the first window). */
+  readonly refitEvery?: number;
   /** Fits on a training window of W returns; called at every refit. */
   fit(train: Float64Array): RiskFit | Promise<RiskFit>;
 }
@@ -261,6 +269,10 @@ export async function riskBacktest(returns: ArrayLike<number>, options: RiskBack
   const models = options.models.map((spec): ResolvedModel => {
     if (isRiskModel(spec)) {
       if (typeof spec.name !== 'string' || !spec.name) throw new ArgumentError('a custom risk model needs a name', 'models');
+      const every = spec.refitEvery;
+      if (every !== undefined && every !== Infinity && !(Number.isInteger(every) && every >= 1)) {
+        throw new ArgumentError(`${spec.name}: refitEvery must be an integer ≥ 1 or Infinity (fit once); got ${String(every)}`, 'models');
+      }
       return spec;
     }
     if (isLabelled(spec)) {
@@ -286,15 +298,27 @@ export async function riskBacktest(returns: ArrayLike<number>, options: RiskBack
     const preds: OneStepPredictive[] = [];
     let fitted: RiskFit | undefined;
     let refits = 0;
-    for (let k = 0; k < T; k++) {
+    const every = model.refitEvery ?? refitEvery;
+    for (let k = 0; k < T;) {
       const history = r.subarray(k, k + window);
-      if (k % refitEvery === 0 || !fitted) {
+      if (k % every === 0 || !fitted) {
         fitted = await model.fit(history.slice());
         refits++;
       }
-      const fc = await fitted.forecast(history.slice(), { rng, paths });
-      preds.push(isPredictive(fc) ? fc : oneStepPredictive(fc));
-      options.onProgress?.(model.name, k + 1, T);
+      if (fitted.forecastMany) {
+        // Every day up to the next refit in one call.
+        const end = Number.isFinite(every) ? Math.min(T, (Math.floor(k / every) + 1) * every) : T;
+        const histories = Array.from({ length: end - k }, (_, j) => r.slice(k + j, k + j + window));
+        const fcs = await fitted.forecastMany(histories, { rng, paths });
+        if (!Array.isArray(fcs) || fcs.length !== histories.length) throw new ArgumentError(`${model.name}: forecastMany must return one forecast per history (${histories.length})`, 'models');
+        for (const fc of fcs) preds.push(isPredictive(fc) ? fc : oneStepPredictive(fc));
+        k = end;
+      } else {
+        const fc = await fitted.forecast(history.slice(), { rng, paths });
+        preds.push(isPredictive(fc) ? fc : oneStepPredictive(fc));
+        k++;
+      }
+      options.onProgress?.(model.name, k, T);
     }
     const levelResults = levels.map((alpha) => scoreLevel(test, preds, alpha, sims, seed));
     results.push({

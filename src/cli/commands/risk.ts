@@ -66,6 +66,9 @@ function toReturns(v: Float64Array, kind: 'log' | 'simple' | 'none', column: str
   return Float64Array.from({ length: v.length - 1 }, (_, t) => (kind === 'log' ? 100 * Math.log(v[t + 1] / v[t]) : 100 * (v[t + 1] / v[t] - 1)));
 }
 
+/** The diffusion scenario generator's names in --models, and the volatility each conditions on. */
+const DIFFUSION_MODELS: Record<string, 'realised' | 'garch'> = { diffusion: 'realised', 'diffusion-garch': 'garch' };
+
 function parseModelOptions(s: string | undefined): Record<string, Record<string, unknown>> {
   if (s === undefined) return {};
   let v: unknown;
@@ -97,6 +100,16 @@ export async function runRisk(flags: RiskFlags): Promise<{ json: Record<string, 
   const sims = intFlag(flags.sims, '--sims', 1) ?? 1000;
   const seed = intFlag(flags.seed, '--seed', 0) ?? 0;
   const modelOptions = parseModelOptions(flags.modelOptions);
+  // The diffusion scenario generator (realised-volatility or GARCH scales) loads the tensor engine.
+  for (let i = 0; i < models.length; i++) {
+    const m = models[i];
+    if (typeof m === 'string' && m in DIFFUSION_MODELS) {
+      const { initEngine } = await import('../../neural/engine/init.js');
+      await initEngine();
+      const { scenarioRiskModel } = await import('../../hybrid/index.js');
+      models[i] = scenarioRiskModel(m, { seed, volatility: DIFFUSION_MODELS[m], ...(modelOptions[m] ?? {}) });
+    }
+  }
   const chart = flags.chart === undefined ? undefined : checkOutputPath(flags.chart, '--chart');
 
   const table = readTable(flags.data, '--data');
@@ -174,7 +187,7 @@ export function registerRisk(program: Command): void {
     .requiredOption('--data <file>', 'CSV file with a header row, or a bundled data set name (see `ardiff datasets`)')
     .option('--column <name>', 'the column of returns, or of prices with --returns log|simple (default: the bundled data set\'s main column)')
     .addOption(new Option('--returns <kind>', 'log | simple: per-cent returns of a price column; none: the column is returns (default)').choices(['log', 'simple', 'none']))
-    .requiredOption('--models <a,b>', 'historical (historical simulation), registered models of one series (ar, garch, …), or label=model')
+    .requiredOption('--models <a,b>', 'historical (historical simulation), registered models of one series (ar, garch, …), label=model, diffusion or diffusion-garch (the diffusion scenario generator with realised-volatility or GARCH(1,1)-t scales; fitted once, on the first window)')
     .option('--levels <a,b>', 'VaR tail probabilities in per cent (default 1,5)')
     .option('--window <W>', 'training window in returns (default 1000)')
     .option('--refit-every <K>', 'refit every K test days; between refits the fitted parameters are applied to the new data (default 50)')

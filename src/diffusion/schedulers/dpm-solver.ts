@@ -247,6 +247,12 @@ export class DPMSolverMultistepScheduler {
     const few = this.lowerOrderFinal && len < 15;
     const lowerFinal = i === len - 1 && (this.eulerAtFinal || few || this.finalSigmasType === 'zero');
     const lowerSecond = i === len - 2 && few;
+    // A repeated timestep (the rounded grid repeats some when the steps are as many as the training
+    // timesteps) makes a step of size 0; the multistep updates divide by the step sizes, so such a
+    // step and the one after it are first order, and a third-order step after it second order
+    // (diffusers returns NaN there).
+    const zero1 = (i + 1 < this.sigmas.length && this.sigmas[i + 1] === this.sigmas[i]) || (i >= 1 && this.sigmas[i] === this.sigmas[i - 1]);
+    const zero2 = zero1 || (i >= 2 && this.sigmas[i - 1] === this.sigmas[i - 2]);
     // 3. model output → x̂_0 (or ε̂)
     const converted = this.convertModelOutput(modelOutput, sample, this.sigmas[i]);
     // 4. history
@@ -254,8 +260,8 @@ export class DPMSolverMultistepScheduler {
     this.modelOutputs[this.solverOrder - 1] = converted;
     // 5. update
     let prev: Float32Array;
-    if (this.solverOrder === 1 || this.lowerOrderNums < 1 || lowerFinal) prev = this.firstOrderUpdate(converted, sample, i);
-    else if (this.solverOrder === 2 || this.lowerOrderNums < 2 || lowerSecond) prev = this.secondOrderUpdate(sample, i);
+    if (this.solverOrder === 1 || this.lowerOrderNums < 1 || lowerFinal || zero1) prev = this.firstOrderUpdate(converted, sample, i);
+    else if (this.solverOrder === 2 || this.lowerOrderNums < 2 || lowerSecond || zero2) prev = this.secondOrderUpdate(sample, i);
     else prev = this.thirdOrderUpdate(sample, i);
     if (this.lowerOrderNums < this.solverOrder) this.lowerOrderNums++;
     // 6. advance

@@ -1,0 +1,53 @@
+/**
+ * The diffusion scenario generator as a model of the risk backtest ({@link riskBacktest}): fitted
+ * to the training window, it draws one-day-ahead return scenarios for every test day in one batch
+ * (`forecastMany`: the days' histories are consecutive windows of one series, so they are origins
+ * of one history), and the VaR and ES are the scenarios' quantile and tail mean. By default it is
+ * fitted once, on the first window, and conditions on each day's volatility state thereafter.
+ *
+ * @example
+ * await initEngine();
+ * await riskBacktest(r, { models: ['historical', 'garch', scenarioRiskModel('diffusion'), scenarioRiskModel('diffusion-garch', { volatility: 'garch' })] });
+ */
+import { SampleForecast } from '../core/forecast.js';
+import type { RiskFit, RiskForecastOptions, RiskModel } from '../risk/backtest.js';
+import { fitScenarioDiffusion, type ScenarioOptions } from './scenarios.js';
+
+/** Options of {@link scenarioRiskModel}: the generator's, and its refit interval. */
+export interface ScenarioRiskOptions extends ScenarioOptions {
+  /** Refit every K test days. Default Infinity (fit once, on the first window). */
+  refitEvery?: number;
+}
+
+/** Settings that make a one-day risk forecast affordable: windows of 5 days, DPM-Solver++ in 20 steps. */
+export const SCENARIO_RISK_DEFAULTS: ScenarioOptions = { window: 5, sampler: 'dpm++', samplerSteps: 20 };
+
+/** The generator as a risk model named `name` (see the module notes). */
+export function scenarioRiskModel(name: string, options: ScenarioRiskOptions = {}): RiskModel {
+  const { refitEvery = Infinity, ...rest } = options;
+  const fitOptions = { ...SCENARIO_RISK_DEFAULTS, ...rest };
+  return {
+    name,
+    refitEvery,
+    fit(train: Float64Array): RiskFit {
+      const gen = fitScenarioDiffusion(train, fitOptions);
+      const firstDay = (rows: readonly Float64Array[]) => new SampleForecast(rows.map((row) => Float64Array.of(row[0])));
+      const many = (histories: readonly Float64Array[], { rng, paths }: RiskForecastOptions): SampleForecast[] => {
+        if (!histories.length) return [];
+        const W = histories[0].length;
+        const consecutive = histories.every((h, j) => h.length === W && (j === 0 || h.subarray(0, W - 1).every((v, i) => v === histories[j - 1][i + 1])));
+        if (!consecutive) return histories.map((h) => firstDay(gen.scenarios({ paths, rng }, [h]).paths));
+        // One series: the first history and each next day's newest return; origin W + j is day j.
+        const series = new Float64Array(W + histories.length - 1);
+        series.set(histories[0]);
+        for (let j = 1; j < histories.length; j++) series[W + j - 1] = histories[j][W - 1];
+        const at = gen.scenariosAt([series], histories.map((_, j) => W + j), { paths, rng });
+        return at.map(firstDay);
+      };
+      return {
+        forecast: (history, o) => many([history], o)[0],
+        forecastMany: many,
+      };
+    },
+  };
+}
