@@ -4,13 +4,17 @@
  * 50 days (the fitted parameters applied to the new data in between), 859 test days (from
  * mid-1995 to the end of the data, 1998), VaR and ES at 1% and 5%.
  *
- *   npm run build && node bench/risk.js [--all] [--refit-every K] [--sims M] [--json]
+ *   npm run build && node bench/risk.js [--all] [--refit-every K] [--sims M] [--diffusion [--diffusion-steps N]] [--json]
  *
  * Models: historical simulation (the empirical distribution of the last 1000 returns), the
  * Gaussian AR(2) of the registry (`ar`, OLS), and when `garch` is registered: GARCH(1,1) with
  * Gaussian innovations, GARCH(1,1)-t (standardized t) and AR(1)-GARCH(1,1)-t. Tests and losses
  * as in src/risk/var-tests.ts; the Z2 p-value from 1000 simulations (seed 1), every model's
  * numbers deterministic. Prints one markdown table per series and the verdict lines.
+ * With --diffusion also the diffusion scenario generator (ardiff/hybrid, the tensor engine) with
+ * realised-volatility scales ('diffusion') and with GARCH(1,1)-t scales ('diffusion-garch'),
+ * each fitted once to the first window (N optimiser steps, default 1500; 5-day windows,
+ * DPM-Solver++ in 10 steps, 4 residual layers) and conditioned on each day's volatility state after it.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, URL } from 'node:url';
@@ -36,6 +40,14 @@ const models = [
     { label: 'ar-garch-t', model: 'garch', options: { order: [1, 1], meanOrder: [1, 0], dist: 'std' } },
   ] : []),
 ];
+
+if (args.includes('--diffusion')) {
+  const { initEngine } = await import('../dist/neural/index.js');
+  await initEngine();
+  const { scenarioRiskModel } = await import('../dist/hybrid/index.js');
+  const steps = flag('--diffusion-steps', 1500);
+  models.push(scenarioRiskModel('diffusion', { steps, seed: 1 }), scenarioRiskModel('diffusion-garch', { steps, seed: 1, volatility: 'garch' }));
+}
 
 const f = (v, d) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 const out = [];

@@ -8,6 +8,10 @@ import { fitScenarioDiffusion, scenarioDiffusionFromJSON, resolveScenarioSetting
 import { createRng } from '../src/core/rng.js';
 import { scenarioRiskModel } from '../src/hybrid/scenario-risk.js';
 import { riskBacktest } from '../src/risk/backtest.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCliJson } from './cli-helpers.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 
 /** Returns σ_t·ε_t with ε ~ N(0, 1) and σ_t alternating between 0.5 and 2 every 120 days. */
@@ -161,5 +165,22 @@ describe('as a model of the risk backtest', () => {
     expect(avg(0, 80) / avg(102, 200)).toBeGreaterThan(2.5);
     expect(avg(0, 80)).toBeGreaterThan(1.645 * 2 * 0.7);
     expect(avg(0, 80)).toBeLessThan(1.645 * 2 * 1.4);
+  });
+});
+
+describe('ardiff risk --models diffusion', () => {
+  it('runs the generator beside historical simulation; a misspelt generator option names --model-options', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ardiff-scen-'));
+    const file = join(dir, 'r.csv');
+    writeFileSync(file, `r\n${Array.from(r.subarray(0, 480)).join('\n')}\n`);
+    const small = JSON.stringify({ diffusion: { window: 3, steps: 20, batchSize: 32, diffusionSteps: 10, residualLayers: 1, residualChannels: 4 } });
+    const { code, json } = await runCliJson(['risk', '--data', file, '--column', 'r', '--models', 'historical,diffusion', '--window', '400', '--levels', '5', '--paths', '50', '--sims', '20', '--model-options', small, '--json']);
+    expect(code).toBe(0);
+    const results = json.results as { model: string; refits: number; method: string; levels: { exceedances: number }[] }[];
+    expect(results.map((x) => [x.model, x.refits, x.method])).toEqual([['historical', 2, 'sample'], ['diffusion', 1, 'sample']]);
+    expect(results[1].levels[0].exceedances).toBeGreaterThanOrEqual(0);
+    const bad = await runCliJson(['risk', '--data', file, '--column', 'r', '--models', 'diffusion', '--window', '400', '--model-options', '{"diffusion":{"windw":3}}', '--json']);
+    expect(bad.code).toBe(2);
+    expect((bad.json.error as { argument: string }).argument).toBe('--model-options');
   });
 });
