@@ -36,12 +36,12 @@ import { ArgumentError, DataError, SingularMatrixError } from '../core/errors.js
 import { SampleForecast, checkLevel } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { cholesky, invertSPD, identity, logDetSPD, type Matrix } from '../core/linalg.js';
-import { gammaVariate, tQuantile, chisqQuantile, LOG2PI } from '../core/distributions.js';
+import { gammaVariate, tQuantile, chisqQuantile, logGamma, LOG2PI } from '../core/distributions.js';
 import { variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /**
  * Normal–Inverse-Gamma prior β | σ² ~ N(m0, σ² V0), σ² ~ InvGamma(a0, b0). Every field is
@@ -208,6 +208,8 @@ export function compareBayesAROrders(y: ArrayLike<number>, options: BayesAROrder
   }
   checkOrder(maxOrder, data.length, 'maxOrder');
   const pr = options.prior ?? {};
+  if (pr === null || typeof pr !== 'object' || Array.isArray(pr)) throw new ArgumentError('prior must be an object { v0, a0, b0 }', 'prior');
+  checkPriorKeys(pr, ['v0', 'a0', 'b0']);
   const def = defaultBayesARPrior(data, 0);
   const v0 = pr.v0 ?? 100;
   if (typeof v0 !== 'number' || !(v0 > 0) || !Number.isFinite(v0)) throw new ArgumentError(`prior.v0 must be a positive finite number; got ${String(v0)}`, 'prior.v0');
@@ -414,7 +416,7 @@ export class FittedBayesAR implements Forecaster {
 
   /** `count` joint posterior draws of (σ², β) from `rng`. */
   posteriorDraws(count: number, rng: Rng): { sigma2: Float64Array; beta: Float64Array[] } {
-    checkPositiveInt(count, 'count');
+    checkPaths(count, this.order + 2, 'count');
     checkRng(rng);
     const k = this.order + 1;
     const sigma2 = new Float64Array(count);
@@ -435,7 +437,7 @@ export class FittedBayesAR implements Forecaster {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkNoExog(options.exog, 'a Bayesian AR model');
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     return this.simulate(h, paths, options.rng);
   }
 
@@ -465,7 +467,7 @@ export class FittedBayesAR implements Forecaster {
   forecast(h: number, options: BayesARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
     checkNoExog(options.exog, 'a Bayesian AR model');
-    const draws = checkPositiveInt(options.draws ?? this.draws, 'draws');
+    const draws = checkPaths(options.draws ?? this.draws, h, 'draws');
     const rng = options.rng ?? createRng(this.seed);
     checkRng(rng);
     return new SampleForecast(this.simulate(h, draws, rng));
@@ -610,23 +612,6 @@ function symmetrise(a: Matrix): Matrix {
   return a.map((r, i) => r.map((v, j) => 0.5 * (v + a[j][i])));
 }
 
-/**
- * log Γ(x) for x > 0: Lanczos approximation (g = 7, 9 terms; Press et al., "Numerical Recipes"
- * 3rd ed. §6.1 / Godfrey's coefficients), relative error ≈ 1e-15, with the reflection formula below ½.
- */
-function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  const z = x - 1;
-  let s = c[0];
-  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * LOG2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
-
 
 // ---------------------------------------------------------------------------------------------
 // Input handling
@@ -671,11 +656,19 @@ function checkPositive(v: number, argument: string): number {
   return v;
 }
 
+/** A prior's keys are among `keys` (a misspelt one would silently leave its default in place). */
+function checkPriorKeys(prior: object | undefined, keys: readonly string[]): void {
+  if (prior === undefined) return;
+  const bad = Object.keys(prior).find((key) => !keys.includes(key));
+  if (bad !== undefined) throw new ArgumentError(`prior has no field '${bad}'; its fields are ${keys.join(', ')}`, `prior.${bad}`);
+}
+
 /** Fills the defaults and checks the prior: dimensions, finiteness, symmetry, positive definiteness, a0, b0 > 0. */
 function resolvePrior(prior: BayesARPrior | undefined, y: Float64Array, p: number): BayesARNIG {
   const k = p + 1;
   const def = defaultBayesARPrior(y, p);
-  if (prior !== undefined && (prior === null || typeof prior !== 'object')) throw new ArgumentError('prior must be an object { m0, V0, a0, b0 }', 'prior');
+  if (prior !== undefined && (prior === null || typeof prior !== 'object' || Array.isArray(prior))) throw new ArgumentError('prior must be an object { m0, V0, a0, b0 }', 'prior');
+  checkPriorKeys(prior, ['m0', 'V0', 'a0', 'b0']);
   const pr = prior ?? {};
   let m = def.m;
   if (pr.m0 !== undefined) {
@@ -741,7 +734,8 @@ export const bayesAROptionsSchema = z.strictObject({
     V0: z.union([z.number().positive(), z.array(z.array(z.number()))]).optional(),
     a0: z.number().positive().optional(),
     b0: z.number().positive().optional(),
-  }).optional().describe('prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0) (default: m0 = 0, V0 = 100 I, a0 = 1, b0 = 0.01 var(y))')
+  }).refine((o) => Object.keys(o).length > 0, 'the prior sets no field: give at least one of m0, V0, a0, b0, or leave the prior out for the defaults')
+    .optional().describe('prior {m0, V0, a0, b0}: beta | s2 ~ N(m0, s2 V0), s2 ~ IG(a0, b0) (default: m0 = 0, V0 = 100 I, a0 = 1, b0 = 0.01 var(y))')
     .meta({ cli: { flag: '--prior-json', jsonFile: true } }),
   seed: z.number().int().min(0).default(0).describe('seed of the Monte Carlo forecasts'),
   draws: z.number().int().min(1).default(10000).describe('Monte Carlo draws of forecast()'),

@@ -15,6 +15,23 @@ import type { Rng } from './rng.js';
 /** log(2π), the constant of every Gaussian log-density: log φ(x) = −½(LOG2PI + x²). */
 export const LOG2PI = Math.log(2 * Math.PI);
 
+/**
+ * log Γ(x) for x > 0: Lanczos approximation (g = 7, 9 terms; Press et al., "Numerical Recipes"
+ * 3rd ed. §6.1 / Godfrey's coefficients), relative error ≈ 1e-15, with the reflection formula below ½.
+ */
+export function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
+  const z = x - 1;
+  let s = c[0];
+  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
+  const t = z + 7.5;
+  return 0.5 * LOG2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
+}
+
 /** Standard normal CDF Φ(x). */
 export function normalCdf(x: number): number {
   return normalCdfLib(x, 0, 1);

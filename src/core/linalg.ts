@@ -386,6 +386,18 @@ function describeCollinearity(x: Matrix, f: QR, names?: readonly string[]): stri
 /** Order of the eigenvalues returned by {@link symmetricEigen}. */
 export type EigenOrder = 'descending' | 'ascending';
 
+/** H ← (H + Hᵀ)/2 in place (a finite-difference Hessian); returns H. */
+export function symmetrizeInPlace(H: Matrix): Matrix {
+  for (let i = 0; i < H.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const s = 0.5 * (H[i][j] + H[j][i]);
+      H[i][j] = s;
+      H[j][i] = s;
+    }
+  }
+  return H;
+}
+
 /**
  * Eigen-decomposition A = V diag(values) V' of a real symmetric matrix by Householder reduction to
  * tridiagonal form and the implicit QL algorithm with Wilkinson shifts (EISPACK tred2/tql2:

@@ -19,9 +19,8 @@
  *   LLH = −Σ_t log( f(z_t/σ_t; skew, shape) / σ_t ),  σ_t = |h_t|^{1/2},
  * with f the standardized (mean 0, variance 1) innovation density.
  */
-import { LOG2PI, normalQuantile, tQuantile } from '../../core/distributions.js';
-import { gammaVariate } from '../../core/distributions.js';
-import { choleskySolve, type Matrix } from '../../core/linalg.js';
+import { LOG2PI, logGamma, normalQuantile, tQuantile, gammaVariate } from '../../core/distributions.js';
+import { choleskySolve, symmetrizeInPlace, type Matrix } from '../../core/linalg.js';
 import type { Rng } from '../../core/rng.js';
 
 /** Innovation law: Gaussian, fGarch's standardized Student t, fGarch's standardized skewed t. */
@@ -79,22 +78,8 @@ export function garchLayout(spec: GarchSpec): GarchLayout {
 // ---------------------------------------------------------------------------------------------
 // Special functions
 
-/**
- * log Γ(x) for x > 0: Lanczos approximation (g = 7, 9 terms; Press et al., "Numerical Recipes"
- * 3rd ed. §6.1), relative error ≈ 1e-15, with the reflection formula below ½.
- */
-export function lgamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-  const c = [
-    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
-  ];
-  const z = x - 1;
-  let s = c[0];
-  for (let i = 1; i < 9; i++) s += c[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * LOG2PI + (z + 0.5) * Math.log(t) - t + Math.log(s);
-}
+/** log Γ(x) (core/distributions' Lanczos approximation). */
+export const lgamma = logGamma;
 
 /**
  * ψ(x) = d log Γ(x)/dx for x > 0: the recurrence ψ(x) = ψ(x + 1) − 1/x up to x ≥ 10, then the
@@ -452,14 +437,7 @@ export function optimHess(f: (x: readonly number[]) => number, par: readonly num
     d[i] = keep;
     for (let j = 0; j < n; j++) H[i][j] = (g1[j] - g2[j]) / (2 * ndeps);
   }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const s = 0.5 * (H[i][j] + H[j][i]);
-      H[i][j] = s;
-      H[j][i] = s;
-    }
-  }
-  return H;
+  return symmetrizeInPlace(H);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -567,14 +545,7 @@ function fdHessian(fg: (x: readonly number[]) => { f: number; g: ArrayLike<numbe
       H[i][j] = okA && okB ? (a.g[j] - b.g[j]) / (2 * h) : okA ? (a.g[j] - g0[j]) / h : okB ? (g0[j] - b.g[j]) / h : 0;
     }
   }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const s = 0.5 * (H[i][j] + H[j][i]);
-      H[i][j] = s;
-      H[j][i] = s;
-    }
-  }
-  return H;
+  return symmetrizeInPlace(H);
 }
 
 /** −(H + λI)⁻¹ g with the smallest λ ∈ {0, 10⁻⁸·s, 10⁻⁷·s, …} (s the largest |H_ii|) that makes H + λI positive definite. */
