@@ -21,11 +21,11 @@ import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { leastSquares, solve, invertSPD, cholesky, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
-import { mean as sampleMean } from '../core/stats.js';
+import { extent, mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
 import { fitARIMA, FittedARIMA, type ARIMAJSON } from './arima.js';
-import { checkHorizon, checkNoExog, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPaths, historyJSON } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
@@ -108,7 +108,8 @@ export function fitAR(y: ArrayLike<number>, options: AROptions): FittedAR {
   const data = checkSeries(y, method === 'mle');
   const p = checkOrder(options.order, data);
   const observed = data.filter((v) => !Number.isNaN(v));
-  if (Math.min(...observed) === Math.max(...observed)) {
+  const [lo, hi] = extent(observed);
+  if (lo === hi) {
     throw new DataError(`y is constant (every value is ${observed[0]}); an autoregression needs variation in the series`, 'y');
   }
   switch (method) {
@@ -619,8 +620,7 @@ export class FittedAR implements Forecaster {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkNoExog(options.exog, 'an AR model', ' (use fitARIMA with exog for regression effects)');
-    const paths = options.paths ?? 1000;
-    if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     if (this.arima) return this.arima.sample(h, { paths, rng: options.rng });
     const sd = Math.sqrt(this.sigma2);
     const rng = options.rng;
@@ -788,7 +788,8 @@ export function selectAROrder(y: ArrayLike<number>, options: ARSelectOptions): A
       'y',
     );
   }
-  if (Math.min(...data) === Math.max(...data)) throw new DataError('y is constant; an autoregression needs variation in the series', 'y');
+  const [lo, hi] = extent(data);
+  if (lo === hi) throw new DataError('y is constant; an autoregression needs variation in the series', 'y');
   const rows: ARSelectionRow[] = [];
   for (let p = 0; p <= maxLag; p++) {
     const r = conditionalOLS(data, p, maxLag, trend);

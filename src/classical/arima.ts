@@ -24,7 +24,7 @@ import type { AutoARIMASelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
 import { invertSPD, inverse, choleskySolve, symmetricEigen, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
-import { ljungBox, jarqueBera } from '../core/stats.js';
+import { extent, ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import {
   expandAR, expandMA, difference, differencingPolynomial,
@@ -33,7 +33,7 @@ import {
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN, olsScales } from './estimators/css.js';
 import { vmmin } from './estimators/vmmin.js';
-import { checkHorizon, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, historyJSON, nameRecord } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
@@ -290,7 +290,8 @@ export function fitARIMA(data: ArrayLike<number>, options: ARIMAOptions): Fitted
       'y',
     );
   }
-  if (Math.min(...observed) === Math.max(...observed)) {
+  const [lo, hi] = extent(observed);
+  if (lo === hi) {
     throw new DataError('y is constant; an ARIMA model needs variation in the series', 'y');
   }
   const prep = prepare(y, X, L);
@@ -890,8 +891,7 @@ export class FittedARIMA implements Forecaster {
   /** Sample paths from the predictive distribution given the data (state drawn from its filtered law). */
   sample(h: number, options: SampleOptions): Float64Array[] {
     checkHorizon(h);
-    const paths = options.paths ?? 1000;
-    if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     const rng = options.rng;
     if (!rng) throw new ArgumentError('sample needs a seeded rng (createRng(seed))', 'rng');
     const reg = this.futureRegression(h, options.exog);
@@ -963,7 +963,7 @@ export class FittedARIMA implements Forecaster {
   }
 
   toJSON(): ARIMAJSON {
-    const exog: Record<string, number[]> = {};
+    const exog = nameRecord<number[]>();
     const offset = regressionNames(this.arimaParams.trend, []).length;
     this.arimaParams.exogNames.forEach((nm, j) => { exog[nm] = Array.from(this.X[offset + j]); });
     return {
@@ -1068,7 +1068,9 @@ export const arimaOptionsSchema = z.strictObject({
       },
     }),
   trend: z.enum(['n', 'c', 't', 'ct']).optional().describe('deterministic terms: c constant, t drift, ct both, n none (default c without differencing, else n)'),
-  exog: z.record(z.string(), z.custom<ArrayLike<number>>((v) => Array.isArray(v) || ArrayBuffer.isView(v))).optional()
+  // Not z.record: zod drops a key named '__proto__', and regressors are keyed by column names.
+  exog: z.custom<Readonly<Record<string, ArrayLike<number>>>>((v) => !!v && typeof v === 'object' && !Array.isArray(v) && !ArrayBuffer.isView(v)
+    && Object.values(v).every((c) => Array.isArray(c) || ArrayBuffer.isView(c)), { message: 'exog must be an object of named regressors, each an array of numbers' }).optional()
     .describe('exogenous regressors by name (the CLI reads them with --exog)'),
   method: z.enum(['ml', 'css-ml', 'css']).default('ml').describe('ml: exact ML from CSS starts with restarts; css-ml: R\'s default; css: conditional sum of squares'),
   ftol: z.number().positive().default(1e-14).describe('relative decrease of the objective at which the optimiser stops'),

@@ -47,7 +47,7 @@ import { FittedARIMA, type ARIMAParams } from './arima.js';
 import { FittedVAR } from './var.js';
 import { FittedLassoVAR } from './lasso-var.js';
 import { differencingPolynomial } from './estimators/polynomial.js';
-import { checkHorizon } from '../core/validate.js';
+import { checkHorizon, nameRecord } from '../core/validate.js';
 
 /** How the parts of a univariate forecast are referenced (see the module comment). */
 export type ContributionForm = 'level' | 'deviation';
@@ -437,8 +437,8 @@ function varContributions(model: FittedVAR | FittedLassoVAR, h: number): VARFore
   }
   const K = names.length, p = A.length;
   const { coef, det } = unroll(A, detPaths, h, K);
-  const byLag: Record<string, ContributionPart[]> = {};
-  const byVariable: Record<string, ContributionPart[]> = {};
+  const byLag = nameRecord<ContributionPart[]>();
+  const byVariable = nameRecord<ContributionPart[]>();
   const lagLabel = p === 1 ? 'lag 1' : `lags 1-${p}`;
   names.forEach((target, i) => {
     const detParts = detNames.map((name, k) => regressionPart(name, det[k].map((v) => v[i])));

@@ -71,7 +71,7 @@ import { inverse, type Matrix } from '../core/linalg.js';
 import { normalSf } from '../core/distributions.js';
 import { mean as sampleMean, variance as sampleVariance } from '../core/stats.js';
 import { fmt, table } from '../core/format.js';
-import { checkCompleteSeries, checkHorizon, checkNoExog, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
+import { checkCompleteSeries, checkHorizon, checkNoExog, checkPaths, checkRng, historyJSON } from '../core/validate.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import { fitARIMA } from './arima.js';
 import {
@@ -555,7 +555,7 @@ export class FittedGARCH implements Forecaster {
     if (!options) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkRng(options.rng);
     checkNoExog(options.exog, 'a GARCH model');
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     const rng = options.rng, law = this.innovationLaw();
     const { u, v, p, q } = this.spec, N = this.y.length;
     const mu = this.value('mu'), omega = this.value('omega');

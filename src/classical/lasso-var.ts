@@ -29,7 +29,7 @@ import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { GaussianMultiForecast } from '../core/multi-forecast.js';
 import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions, MultiSeriesData } from '../core/model.js';
 import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkRng } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkRng, nameRecord } from '../core/validate.js';
 import { matmul, transpose } from '../core/linalg.js';
 import { varMARepresentation } from './var-irf.js';
 import { lassoPath, groupLassoPath, type PathOptions, type PenalizedPath } from './estimators/lasso.js';
@@ -309,11 +309,11 @@ export function fitLassoVAR(data: LassoVARData, options: LassoVAROptions): Fitte
     penalty === 'group' ? groupLassoPath(xx, yy, { ...o, groups }) : lassoPath(xx, yy, o);
   const pathOpts: PathOptions = { nlambda: options.nlambda, lambdaMinRatio: options.lambdaMinRatio };
 
-  const params: Record<string, number[]> = {};
-  const lambda: Record<string, number> = {};
-  const lambdaMax: Record<string, number> = {};
-  const rss: Record<string, number> = {};
-  const traces: Record<string, SelectionTrace> = {};
+  const params = nameRecord<number[]>();
+  const lambda = nameRecord<number>();
+  const lambdaMax = nameRecord<number>();
+  const rss = nameRecord<number>();
+  const traces = nameRecord<SelectionTrace>();
   variables.forEach((eq, i) => {
     const yi = y.map((r) => r[i]);
     let res: PenalizedPath;
@@ -475,7 +475,7 @@ export class FittedLassoVAR implements MultiForecaster {
 
   /** Number of nonzero lag coefficients per equation. */
   get nonzero(): Record<string, number> {
-    const out: Record<string, number> = {};
+    const out = nameRecord<number>();
     for (const eq of this.names) out[eq] = this.params[eq].slice(1).filter((v) => v !== 0).length;
     return out;
   }
@@ -536,8 +536,8 @@ export class FittedLassoVAR implements MultiForecaster {
   sample(h: number, options: MultiSampleOptions): Float64Array[][] {
     checkHorizon(h, 'h');
     checkRng(options?.rng);
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
     const k = this.names.length, rng = options.rng;
+    const paths = checkPaths(options.paths ?? 1000, h * k, 'paths', h);
     const P = choleskyPSD(this.sigmaU);
     const out: Float64Array[][] = [];
     for (let r = 0; r < paths; r++) {
@@ -557,7 +557,7 @@ export class FittedLassoVAR implements MultiForecaster {
 
   /** Plain JSON for the CLI: params per equation (no standard errors), λ and the Granger edges. */
   report(): LassoVARReport {
-    const params: LassoVARReport['params'] = {};
+    const params: LassoVARReport['params'] = nameRecord();
     for (const eq of this.names) params[eq] = { names: this.paramNames.slice(), values: this.params[eq].slice(), stdErrors: null };
     return {
       kind: this.kind,

@@ -37,7 +37,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /** Options of {@link fitLSTAR}. */
 export interface LSTAROptions {
@@ -391,7 +391,7 @@ export class FittedLSTAR implements Forecaster {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkNoExog(options.exog, 'an LSTAR model');
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     return this.simulate(h, paths, options.rng);
   }
 
@@ -412,7 +412,7 @@ export class FittedLSTAR implements Forecaster {
   forecast(h: number, options: LSTARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
     checkNoExog(options.exog, 'an LSTAR model');
-    const paths = checkPositiveInt(options.paths ?? this.paths, 'paths');
+    const paths = checkPaths(options.paths ?? this.paths, h);
     const rng = options.rng ?? createRng(this.seed);
     if (typeof rng.normal !== 'function') throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');
     return new SampleForecast(this.simulate(h, paths, rng));

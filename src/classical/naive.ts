@@ -25,7 +25,7 @@ import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { fmt, keyValueBlock, rule } from '../core/format.js';
 import { ljungBox } from '../core/stats.js';
-import { checkHorizon, checkNoExog, checkPositiveInt, checkRng } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPaths, checkRng } from '../core/validate.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
 /** Options of {@link fitNaive}: none (the lag is 1). */
@@ -161,7 +161,7 @@ export class FittedNaive implements Forecaster {
     checkHorizon(h);
     checkRng(options?.rng);
     checkNoExog(options.exog, `a ${this.label()} model`);
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     const m = this.period, sigma = Math.sqrt(this.sigma2), rng = options.rng;
     const out: Float64Array[] = [];
     for (let p = 0; p < paths; p++) {

@@ -49,7 +49,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
 
 /** The hidden units' activation: the logistic 1/(1 + e^{−a}) or tanh(a). */
 export type NARActivation = 'logistic' | 'tanh';
@@ -442,7 +442,7 @@ export class FittedNAR implements Forecaster {
     checkHorizon(h);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkNoExog(options.exog, 'a NAR model');
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     return this.simulate(h, paths, options.rng, checkNoise(options.noise ?? this.noise));
   }
 
@@ -468,7 +468,7 @@ export class FittedNAR implements Forecaster {
   forecast(h: number, options: NARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
     checkNoExog(options.exog, 'a NAR model');
-    const paths = checkPositiveInt(options.paths ?? this.paths, 'paths');
+    const paths = checkPaths(options.paths ?? this.paths, h);
     const noise = checkNoise(options.noise ?? this.noise);
     const rng = options.rng ?? createRng(this.seed);
     if (typeof rng.normal !== 'function' || typeof rng.uniform !== 'function') throw new ArgumentError('rng must be a generator from createRng(seed)', 'rng');

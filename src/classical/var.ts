@@ -28,6 +28,7 @@ import {
 import { normalSf, fSf, chisqSf, chisqQuantile, LOG2PI } from '../core/distributions.js';
 import { GaussianForecast } from '../core/forecast.js';
 import { GaussianMultiForecast } from '../core/multi-forecast.js';
+import { checkPaths, nameRecord } from '../core/validate.js';
 import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions } from '../core/model.js';
 import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
 import { irfChartSvg, grangerGraphSvg } from '../charts/var-charts.js';
@@ -748,8 +749,7 @@ export class FittedVAR implements MultiForecaster {
   sample(h: number, options: MultiSampleOptions): Float64Array[][] {
     checkHorizon(h, 'h', 1);
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
-    const paths = options.paths ?? 1000;
-    if (!Number.isInteger(paths) || paths < 1) throw new ArgumentError(`paths must be a positive integer; got ${paths}`, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h * this.k, 'paths', h);
     const P = this.chol(), rng = options.rng;
     const out: Float64Array[][] = [];
     for (let r = 0; r < paths; r++) {
@@ -894,7 +894,7 @@ export class FittedVAR implements MultiForecaster {
    */
   report(H = 10): VARReport {
     checkHorizon(H, 'H', 1);
-    const params: VARReport['params'] = {};
+    const params: VARReport['params'] = nameRecord();
     for (const nm of this.names) {
       const e = this.equation(nm);
       params[nm] = { names: e.names, values: e.values, stdErrors: e.stdErrors };

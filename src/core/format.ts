@@ -11,7 +11,7 @@ export function fmt(v: number, digits = 4): string {
 
 /** Right-aligned fixed-width columns with a header row. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[], firstWidth?: number): string {
-  const widths = header.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const widths = header.map((h, j) => rows.reduce((w, r) => Math.max(w, r[j].length), h.length));
   if (firstWidth !== undefined) widths[0] = Math.max(widths[0], firstWidth);
   const line = (cells: readonly string[]) =>
     cells.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j] + 2))).join('');
@@ -41,6 +41,6 @@ export function rule(width = 78, ch = '='): string {
  * {@link keyValueBlock}), one line per setting (label, value) and closing notes.
  */
 export function settingsSummary(title: string, head: string, settings: readonly (readonly [string, string])[], notes: readonly string[] = []): string {
-  const w = Math.max(0, ...settings.map(([k]) => k.length)) + 2;
+  const w = settings.reduce((m, [k]) => Math.max(m, k.length), 0) + 2;
   return [title.padStart(Math.floor((78 + title.length) / 2)), rule(), head, rule(), ...settings.map(([k, v]) => `${k.padEnd(w)}${v}`), rule(), ...notes].join('\n');
 }

@@ -6,6 +6,30 @@
  */
 import { chisqSf } from './distributions.js';
 
+/**
+ * The smallest and largest values of `x`, NaN skipped ([Infinity, -Infinity] when none is left),
+ * by a loop: spreading a long array into `Math.min(...x)` overflows the call stack (~1e5 values).
+ */
+export function extent(x: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return [lo, hi];
+}
+
+/** The largest of `x` (−Infinity when empty; NaN skipped), without spreading it into arguments. */
+export function maxOf(x: ArrayLike<number>): number {
+  return extent(x)[1];
+}
+
+/** The smallest of `x` (Infinity when empty; NaN skipped), without spreading it into arguments. */
+export function minOf(x: ArrayLike<number>): number {
+  return extent(x)[0];
+}
+
 export function mean(x: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < x.length; i++) s += x[i];

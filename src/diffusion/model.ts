@@ -5,7 +5,8 @@
  * column and class names — everything needed to sample with any scheduler and to save and restore
  * the model as plain JSON.
  */
-import { ArgumentError, DataError } from '../core/errors.js';
+import { ArdiffError, ArgumentError, DataError } from '../core/errors.js';
+import { checkBudget, checkPositiveInt } from '../core/validate.js';
 import type { Rng } from '../core/rng.js';
 import { clipPrediction } from './clip.js';
 import { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
@@ -223,9 +224,16 @@ export class DiffusionModel {
 
   /** Scheduler, step count and (guided, clipped) prediction for a run of n rows. */
   private sampler(n: number, options: DiffusionSampleOptions): { scheduler: Scheduler; steps: number; predict: PredictFn } {
+    if (!options || typeof options !== 'object') throw new ArgumentError('sampling needs options with a seeded rng: { rng: createRng(seed) }', 'rng');
     const name = options.scheduler ?? 'ddim';
     const scheduler = this.scheduler(name);
     const steps = options.steps ?? (name === 'ddpm' ? this.schedule.numTrainTimesteps : name === 'dpm++' ? 20 : 50);
+    checkPositiveInt(n, 'n');
+    // Each row's values live in a handful of float32/float64 buffers (x_t, the prediction, the
+    // scheduler's terms, the unscaled result), and once per step more with a trajectory.
+    const d = this.columns.length;
+    const perRow = d * 8 * (16 + (options.trajectory && Number.isInteger(steps) && steps > 0 ? 2 * steps : 0));
+    checkBudget(n, perRow, 'n', options.trajectory ? `rows with a trajectory of ${steps} steps` : `rows of ${d} value${d === 1 ? '' : 's'}`);
     let predict = plainPredict(this.denoiser);
     const guidance = options.guidance;
     if (options.classLabel !== undefined || guidance !== undefined) {
@@ -295,6 +303,16 @@ export class DiffusionModel {
     if (json.version !== VERSION) throw new DataError(`model file: version ${json.version} is not supported by this ardiff (it reads version ${VERSION}); retrain the model`, 'model');
     const d = json.columns?.length ?? 0;
     if (d < 1 || json.mean?.length !== d || json.std?.length !== d) throw new DataError('model file: columns, mean and std must have one entry per column; the file is corrupt', 'model');
+    if (!json.columns.every((c) => typeof c === 'string')) throw new DataError('model file: columns must be names (strings); the file is corrupt', 'model');
+    if (!json.mean.every((v) => typeof v === 'number' && Number.isFinite(v))) throw new DataError('model file: mean holds a value that is not a finite number; the file is corrupt', 'model');
+    if (!json.std.every((v) => typeof v === 'number' && Number.isFinite(v) && v > 0)) throw new DataError('model file: std must hold finite numbers > 0; the file is corrupt', 'model');
+    let schedule: ResolvedScheduleConfig;
+    try {
+      schedule = resolveScheduleConfig(json.schedule as ScheduleConfig);
+    } catch (e) {
+      if (e instanceof ArdiffError) throw new DataError(`model file: schedule: ${e.message}; the file is corrupt`, 'model');
+      throw e;
+    }
     const kind = json.denoiser?.kind;
     const restore = typeof kind === 'string' && Object.hasOwn(DENOISERS, kind) ? DENOISERS[kind] : undefined;
     if (!restore) throw new DataError(`model file: unknown denoiser '${json.denoiser?.kind}'`, 'model');
@@ -309,7 +327,7 @@ export class DiffusionModel {
       ...(im ? { image: { height: im.height, width: im.width, channels: im.channels } } : {}),
       ...(json.audio ? { audio: { sampleRate: json.audio.sampleRate } } : {}),
     };
-    return new DiffusionModel(denoiser, resolveScheduleConfig(json.schedule as ScheduleConfig), json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss, extras);
+    return new DiffusionModel(denoiser, schedule, json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss, extras);
   }
 }
 

@@ -14,6 +14,7 @@
  * snr(abar)[999];                                       // ≈ 4.0e-5
  */
 import { ArgumentError } from '../core/errors.js';
+import { checkBudget } from '../core/validate.js';
 
 /** The beta schedules of diffusers: `linear`, `scaled_linear`, `squaredcos_cap_v2` (cosine) and `sigmoid`. */
 export type BetaSchedule = 'linear' | 'scaled_linear' | 'squaredcos_cap_v2' | 'sigmoid';
@@ -55,6 +56,8 @@ export function resolveScheduleConfig(config: ScheduleConfig = {}): ResolvedSche
   if (typeof numTrainTimesteps !== 'number' || !Number.isInteger(numTrainTimesteps) || numTrainTimesteps < 1) {
     throw new ArgumentError(`numTrainTimesteps must be an integer ≥ 1; got ${String(numTrainTimesteps)}`, 'numTrainTimesteps');
   }
+  // The schedule's arrays (β, α, ᾱ and the schedulers' tables, ~16 values a timestep) must fit the memory budget.
+  checkBudget(numTrainTimesteps, 16 * 8, 'numTrainTimesteps', 'training timesteps');
   const betaSchedule = config.betaSchedule ?? 'linear';
   if (!BETA_SCHEDULES.includes(betaSchedule)) {
     throw new ArgumentError(`betaSchedule must be one of ${BETA_SCHEDULES.join(', ')}; got '${String(betaSchedule)}'`, 'betaSchedule');

@@ -43,7 +43,7 @@ import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
-import { checkHorizon, checkNoExog, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPaths, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { ParamStore, type ParamJSON } from './params.js';
 import { CELL_TYPES, type CellType } from './rnn.js';
@@ -237,7 +237,7 @@ export class FittedDeepAR implements Forecaster {
   forecast(h: number, options: DeepARForecastOptions = {}): SampleForecast {
     checkHorizon(h);
     checkNoExog(options.exog, 'a DeepAR model');
-    const paths = checkPositiveInt(options.paths ?? this.paths, 'paths');
+    const paths = checkPaths(options.paths ?? this.paths, h);
     const rng = options.rng ?? createRng(this.seed);
     checkRng(rng);
     return new SampleForecast(this.simulate(h, paths, rng, this.seriesIndex(options.series)));
@@ -249,7 +249,7 @@ export class FittedDeepAR implements Forecaster {
     if (!options || !options.rng) throw new ArgumentError('sample needs a seeded rng: sample(h, { rng: createRng(seed) })', 'rng');
     checkRng(options.rng);
     checkNoExog(options.exog, 'a DeepAR model');
-    const paths = checkPositiveInt(options.paths ?? 1000, 'paths');
+    const paths = checkPaths(options.paths ?? 1000, h);
     return this.simulate(h, paths, options.rng, this.seriesIndex(options.series));
   }
 

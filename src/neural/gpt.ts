@@ -18,6 +18,7 @@
  * gpt.generate('ROMEO:', { tokens: 300, temperature: 0.8, rng: createRng(1) });
  */
 import { ArgumentError, DataError } from '../core/errors.js';
+import { checkBudget } from '../core/validate.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
@@ -189,6 +190,8 @@ function checkConfig(c: GPTConfig): GPTConfig {
 function checkSampling(o: GenerateOptions): { tokens: number; temperature: number; topK: number | undefined; topP: number | undefined } {
   const tokens = o.tokens ?? 200;
   if (!Number.isInteger(tokens) || tokens < 0) throw new ArgumentError(`tokens must be an integer ≥ 0, got ${tokens}`, 'tokens');
+  // Each token is kept as a number and then as text (up to a few bytes): 16 bytes a token.
+  checkBudget(tokens, 16, 'tokens', 'tokens');
   const temperature = o.temperature ?? 1;
   if (typeof temperature !== 'number' || !(temperature > 0) || !Number.isFinite(temperature)) throw new ArgumentError(`temperature must be a finite number > 0 (1 samples the model as trained, lower is more conservative), got ${temperature}`, 'temperature');
   const topK = o.topK;

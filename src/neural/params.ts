@@ -29,6 +29,9 @@ function decode(data: string, n: number, name: string): Float32Array {
   if (bytes.length !== n * 4) throw new DataError(`model file: parameter '${name}' has ${bytes.length / 4} values, its shape needs ${n}; the file is corrupt or from another model`, 'model');
   const out = new Float32Array(n);
   new Uint8Array(out.buffer).set(bytes);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(out[i])) throw new DataError(`model file: parameter '${name}' holds a non-finite value (${out[i]}) at index ${i}; the file is corrupt — retrain the model or restore a good copy`, 'model');
+  }
   return out;
 }
 
@@ -91,7 +94,7 @@ export class ParamStore {
     if (!Array.isArray(json)) throw new DataError('model file: "params" must be an array of {name, shape, data}', 'model');
     const store = new ParamStore();
     for (const p of json) {
-      if (typeof p?.name !== 'string' || !Array.isArray(p.shape) || typeof p.data !== 'string') {
+      if (typeof p?.name !== 'string' || !Array.isArray(p.shape) || !(p.shape as unknown[]).every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0) || typeof p.data !== 'string') {
         throw new DataError('model file: every parameter needs a name, a shape and base64 data; the file is corrupt', 'model');
       }
       const want = expected?.get(p.name);

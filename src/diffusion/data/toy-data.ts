@@ -5,6 +5,7 @@
  * (σ = 0.1). Rows are (x, y), row-major.
  */
 import { ArgumentError } from '../../core/errors.js';
+import { checkBudget } from '../../core/validate.js';
 import type { Rng } from '../../core/rng.js';
 
 export type ToyDataset = 'moons' | 'swissroll' | '8gaussians';
@@ -20,6 +21,8 @@ export function toyData(name: ToyDataset, n: number, rng: Rng): Float32Array {
  */
 export function toyDataLabelled(name: ToyDataset, n: number, rng: Rng): { data: Float32Array; labels: Int32Array; numClasses: number } {
   if (!Number.isInteger(n) || n < 1) throw new ArgumentError(`toyData: n must be a positive integer, got ${n}`, 'n');
+  // Two values a row, kept in float32 and float64 copies while a model trains on them.
+  checkBudget(n, 2 * 4 * 8, 'n', 'rows');
   const out = new Float32Array(2 * n);
   const labels = new Int32Array(n);
   for (let i = 0; i < n; i++) {

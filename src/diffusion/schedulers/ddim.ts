@@ -87,7 +87,10 @@ export class DDIMScheduler extends AlphaScheduler {
   step(modelOutput: Float32Array, t: number, sample: Float32Array, options: DDIMStepOptions = {}): SchedulerOutput {
     checkSameLength(modelOutput, sample);
     const eta = options.eta ?? 0;
-    if (typeof eta !== 'number' || !Number.isFinite(eta) || eta < 0) throw new ArgumentError(`eta must be a finite number ≥ 0; got ${String(eta)}`, 'eta');
+    // η interpolates between DDIM (0) and DDPM's posterior noise (1) (Song et al. 2021, eq. 16).
+    // diffusers takes any η, but above 1 the direction term √(1 − ᾱ_{t−1} − σ_t²) is the root of a
+    // negative number at the coarse steps and every sample turns NaN: refuse it.
+    if (typeof eta !== 'number' || !Number.isFinite(eta) || eta < 0 || eta > 1) throw new ArgumentError(`eta must be a number in [0, 1] (0: deterministic DDIM, 1: DDPM-like noise); got ${String(eta)}`, 'eta');
     if (!Number.isInteger(t) || t < 0 || t >= this.numTrainTimesteps) {
       throw new ArgumentError(`t must be an integer timestep in [0, ${this.numTrainTimesteps - 1}]; got ${t}`, 't');
     }
