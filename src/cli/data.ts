@@ -5,6 +5,7 @@
  * `--weights` for spatial models).
  */
 import { ArgumentError, DataError } from '../core/errors.js';
+import { nameRecord } from '../core/validate.js';
 import { applyTransform, columnExpression, numericColumn, transformColumns, type ColumnsTransform, type DatasetInfo, type Table, type Transform } from '../core/series.js';
 import type { MultiSeriesData, RegressionData, SpatialData } from '../core/model-entry.js';
 import { readTable } from '../node/data.js';
@@ -45,7 +46,7 @@ export function multiSeriesData(table: Table, flags: DataFlags, model: string): 
 export function regressionData(table: Table, flags: DataFlags, model: string): RegressionData {
   if (!flags.y) throw new ArgumentError(`--model ${model} needs --y NAME (the dependent variable)`, '--y');
   if (!flags.x) throw new ArgumentError(`--model ${model} needs --x a,b,c (the regressors)`, '--x');
-  const X: Record<string, Float64Array> = {};
+  const X = nameRecord<Float64Array>();
   for (const c of namesFlag(flags.x, '--x')) X[c] = columnExpression(table, c, '--x');
   return { y: columnExpression(table, flags.y, '--y'), yName: flags.y, X };
 }
@@ -64,7 +65,7 @@ export function spatialData(table: Table, flags: DataFlags, model: string): Spat
 export function futureRegressors(flags: DataFlags, names: string[], horizon: number | undefined): { exog: Record<string, Float64Array>; h: number } {
   if (!flags.exogFuture) throw new ArgumentError('--exog needs --exog-future FUTURE.csv with the regressors\' future values (one row per forecast step)', '--exog-future');
   const table = readTable(flags.exogFuture, '--exog-future');
-  const exog: Record<string, Float64Array> = {};
+  const exog = nameRecord<Float64Array>();
   for (const n of names) exog[n] = columnExpression(table, n, '--exog-future');
   const h = table.rows.length;
   if (horizon !== undefined && horizon !== h) {

@@ -8,26 +8,27 @@ import cliProgress from 'cli-progress';
 import { ArdiffError, ArgumentError } from '../core/errors.js';
 import { checkLevel } from '../core/forecast.js';
 import { parseIntList } from '../core/model-entry.js';
+import { parseDecimal } from '../core/series.js';
 
-/** An integer ≥ `min` (default 1), or `fallback` when the flag was not given. */
+/** A decimal integer ≥ `min` (default 1), or `fallback` when the flag was not given ('', ' ' and hex such as '0x3' are refused). */
 export function intFlag(s: string | undefined, flag: string, min?: number): number | undefined;
 export function intFlag(s: string | undefined, flag: string, min: number, fallback: number): number;
 export function intFlag(s: string | undefined, flag: string, min = 1, fallback?: number): number | undefined {
   if (s === undefined) return fallback;
-  const v = Number(s);
-  if (String(s).trim() === '' || !Number.isInteger(v) || v < min) {
+  const v = parseDecimal(s);
+  if (!Number.isInteger(v) || v < min) {
     const what = min === 0 ? 'a non-negative integer' : min === 1 ? 'a positive integer' : `an integer ≥ ${min}`;
     throw new ArgumentError(`${flag} must be ${what}; got '${s}'`, flag);
   }
   return v;
 }
 
-/** A finite number (optionally within [min, max]), or `fallback` when the flag was not given. */
+/** A finite decimal number (optionally within [min, max]), or `fallback` when the flag was not given. */
 export function numberFlag(s: string | undefined, flag: string, range: { min?: number; max?: number } = {}, fallback?: number): number | undefined {
   if (s === undefined) return fallback;
-  const v = Number(s);
+  const v = parseDecimal(s);
   const { min = -Infinity, max = Infinity } = range;
-  if (String(s).trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+  if (!Number.isFinite(v) || v < min || v > max) {
     const bounds = min > -Infinity && max < Infinity ? ` between ${min} and ${max}` : min > -Infinity ? ` ≥ ${min}` : max < Infinity ? ` ≤ ${max}` : '';
     throw new ArgumentError(`${flag} must be a number${bounds}; got '${s}'`, flag);
   }
@@ -51,7 +52,7 @@ export function namesFlag(s: string | undefined, flag: string, min = 1): string[
 /** Interval levels in per cent, e.g. '95' or '80,95'. */
 export function levelsFlag(s: string, flag = '--level'): number[] {
   return String(s).split(',').map((x) => {
-    const v = x.trim() === '' ? NaN : Number(x.trim());
+    const v = parseDecimal(x);
     checkLevel(v, flag);
     return v;
   });

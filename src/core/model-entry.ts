@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { ArgumentError } from './errors.js';
+import { parseDecimal } from './series.js';
 import type { Forecaster, MultiForecaster, MultiSeriesData } from './model.js';
 
 export { z };
@@ -265,7 +266,7 @@ export function optionSpecs(schema: z.ZodType): OptionSpec[] {
  */
 export function parseIntList(text: string, n: number, argument: string, example: string): number[] {
   const parts = String(text).split(',').map((x) => x.trim());
-  const vals = parts.map((x) => (x === '' ? NaN : Number(x)));
+  const vals = parts.map(parseDecimal);
   if (parts.length !== n || vals.some((v) => !Number.isInteger(v) || v < 0)) {
     throw new ArgumentError(`${argument} needs ${n} comma-separated non-negative integers (e.g. ${example}); got '${text}'`, argument);
   }
@@ -283,7 +284,7 @@ export function parseFlagValue(spec: OptionSpec, text: string | boolean, readJso
     return readJson(text, flag);
   }
   const number = (s: string): number => {
-    const v = s.trim() === '' ? NaN : Number(s);
+    const v = parseDecimal(s);
     if (!Number.isFinite(v) || (spec.type === 'integer' && !Number.isInteger(v))) {
       throw new ArgumentError(`${flag} must be ${spec.type === 'integer' ? 'an integer' : 'a number'}; got '${s}'`, flag);
     }
@@ -304,6 +305,11 @@ export function parseFlagValue(spec: OptionSpec, text: string | boolean, readJso
 function issueMessage(issue: z.core.$ZodIssue, model: string, flagOf: (name: string) => string, given: Record<string, unknown>): { message: string; argument: string } {
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
+    // A misspelt key inside an option's object (a prior { v0 } for { V0 }) is that option's fault.
+    if (issue.path.length) {
+      const arg = flagOf(String(issue.path[0]));
+      return { message: `${arg} of ${model}: ${issue.path.join('.')} has no field '${key}'`, argument: arg };
+    }
     return { message: `${model} has no option '${key}'`, argument: flagOf(key) };
   }
   const name = String(issue.path[0] ?? 'options');

@@ -2,7 +2,8 @@
  * Tables and series from CSV text, the catalogue of bundled data sets, and log transforms (pure:
  * `ardiff/node` reads files and bundled data sets by path with `readTable`).
  * CSV parsing by `csv-parse` (RFC 4180 quoting, well kept); cells `NA`, `NaN`, `.` or empty
- * are missing values (NaN); anything else that is not a number is an error naming row and column.
+ * are missing values (NaN); anything else that is not a decimal number (hex such as `0x10` included)
+ * is an error naming row and column.
  */
 import { parse } from 'csv-parse/sync';
 import { DataError, ArgumentError } from './errors.js';
@@ -17,6 +18,20 @@ export interface Table {
 
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NULL', 'null', '.']);
 
+/** A decimal number: optional sign, digits with an optional point (or a point and digits), optional exponent. */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * The number a decimal text stands for (surrounding spaces ignored), or NaN when it is not one:
+ * '12', '-3.5', '+.5', '1e-3' are numbers; '', ' ', '0x10', '0b1', '1_000', 'Infinity' are not
+ * (`Number()` would read '' and ' ' as 0 and '0x10' as 16). Cells of CSV files and the numbers
+ * of command-line flags are read with it.
+ */
+export function parseDecimal(text: string): number {
+  const t = String(text).trim();
+  return DECIMAL.test(t) ? Number(t) : NaN;
+}
+
 /** Parses CSV text with a header row. */
 export function parseCsv(text: string, source = 'CSV', argument = 'data'): Table {
   let records: string[][];
@@ -27,6 +42,15 @@ export function parseCsv(text: string, source = 'CSV', argument = 'data'): Table
   }
   if (records.length < 2) throw new DataError(`${source}: the file has no data rows; it needs a header row and data rows`, argument);
   const [columns, ...rows] = records;
+  // Two columns of one name: every lookup by name would silently take the first.
+  const seen = new Map<string, number>();
+  columns.forEach((c, j) => {
+    const first = seen.get(c);
+    if (first !== undefined) {
+      throw new DataError(`${source}: the header names column '${c}' twice (columns ${first + 1} and ${j + 1}); rename one so that every column has its own name`, argument);
+    }
+    seen.set(c, j);
+  });
   return { columns, rows, source };
 }
 
@@ -46,10 +70,10 @@ export function numericColumn(table: Table, column: string, argument = 'column')
   table.rows.forEach((row, i) => {
     const cell = row[j];
     if (MISSING.has(cell)) { out[i] = NaN; return; }
-    const v = Number(cell);
+    const v = parseDecimal(cell);
     if (!Number.isFinite(v)) {
       throw new DataError(
-        `${table.source}: column '${column}', row ${i + 1} holds '${cell}', which is not a number; fix the cell or mark it missing with NA`,
+        `${table.source}: column '${column}', row ${i + 1} holds '${cell}', which is not a decimal number; fix the cell or mark it missing with NA`,
         argument,
       );
     }
@@ -106,9 +130,17 @@ export const DATASETS: readonly DatasetInfo[] = [
   { name: 'co2-monthly', file: 'sm_co2_monthly.csv', column: 'co2', frequency: 12, description: 'Mauna Loa CO2, monthly means of the weekly series, 1958-2001' },
 ];
 
-/** Looks up a bundled data set by name. */
+/** The prefix that names a bundled data set unambiguously: `dataset:lynx`. */
+export const DATASET_PREFIX = 'dataset:';
+
+/**
+ * Looks up a bundled data set by name (`lynx`) or by its prefixed name (`dataset:lynx`, which
+ * never means a file). Whether a plain name that is also a file means the file is decided where
+ * files are read (`readTable` in ardiff/node: a name that is both is an error naming both).
+ */
 export function findDataset(name: string): DatasetInfo | undefined {
-  return DATASETS.find((d) => d.name === name);
+  const key = typeof name === 'string' && name.startsWith(DATASET_PREFIX) ? name.slice(DATASET_PREFIX.length) : name;
+  return DATASETS.find((d) => d.name === key);
 }
 
 export type Transform = 'none' | 'log' | 'log10';
@@ -138,9 +170,12 @@ export function inverseTransform(v: number, transform: Transform): number {
 
 /**
  * A numeric column or a simple expression of one: `name`, `log(name)`, `log10(name)`,
- * `sqrt(name)`, `exp(name)`. Lets the CLI and fixtures name transformed regressors.
+ * `sqrt(name)`, `exp(name)`. Lets the CLI and fixtures name transformed regressors. A column whose
+ * exact name is the text (a header `log(x)`) wins over the expression.
  */
 export function columnExpression(table: Table, expr: string, argument = 'column'): Float64Array {
+  // A column literally named like an expression ('log(x)') is that column, not the log of x.
+  if (table.columns.includes(expr.trim())) return numericColumn(table, expr.trim(), argument);
   const m = /^(log|log10|sqrt|exp)\((.+)\)$/.exec(expr.trim());
   if (!m) return numericColumn(table, expr.trim(), argument);
   const [, fn, inner] = m;

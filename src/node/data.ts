@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../core/errors.js';
-import { DATASETS, parseCsv, type Table } from '../core/series.js';
+import { DATASETS, DATASET_PREFIX, findDataset, parseCsv, type Table } from '../core/series.js';
 
 /** Absolute path of a file in the package's `data/` folder. */
 export function dataPath(file: string): string {
@@ -23,9 +23,20 @@ export function readTextFile(path: string, argument = 'file', what = 'file'): st
   }
 }
 
-/** Reads a CSV file, or a bundled data set when `fileOrName` names one (see {@link DATASETS}). */
+/**
+ * Reads a CSV file, or a bundled data set when `fileOrName` names one (see {@link DATASETS};
+ * `dataset:NAME` always means the data set). A plain name that is both a bundled data set and a
+ * file in the working folder (`lynx` when ./lynx exists) is a {@link DataError} naming both ways
+ * to say which is meant (`./lynx` or `dataset:lynx`), rather than silently reading one of them.
+ */
 export function readTable(fileOrName: string, argument = 'data'): Table {
-  const ds = DATASETS.find((d) => d.name === fileOrName);
+  const ds = findDataset(fileOrName);
+  if (ds && !fileOrName.startsWith(DATASET_PREFIX) && existsSync(fileOrName)) {
+    throw new DataError(
+      `'${fileOrName}' is both a bundled data set and a file in this folder; write ./${fileOrName} to read the file or ${DATASET_PREFIX}${fileOrName} for the data set`,
+      argument,
+    );
+  }
   const path = ds ? dataPath(ds.file) : fileOrName;
   if (!existsSync(path)) {
     throw new DataError(
