@@ -65,7 +65,7 @@
  * fit.paramNames; fit.params; fit.bse; fit.llf; fit.predict(10); console.log(fit.summary());
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { GaussianForecast, checkLevel, jsonLevels, DEFAULT_JSON_LEVELS, type Forecast, type ForecastJSON, type Interval } from '../core/forecast.js';
+import { BaseForecast, GaussianForecast, DEFAULT_JSON_LEVELS, type Forecast, type ForecastJSON } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { inverse, type Matrix } from '../core/linalg.js';
 import { normalSf } from '../core/distributions.js';
@@ -289,13 +289,14 @@ function modelLabel(spec: GarchSpec): string {
  * sstd): the exact predictive law at h = 1 of a GARCH model with t innovations, and fGarch's
  * approximation beyond (see {@link fitGARCH}). `se` is the scale (the sd of each step).
  */
-export class StandardizedForecast implements Forecast {
+export class StandardizedForecast extends BaseForecast {
   readonly horizon: number;
   private readonly mu: Float64Array;
   /** Standard deviation of each step (the law has variance 1). */
   readonly se: Float64Array;
   private readonly law: InnovationLaw;
   constructor(mean: ArrayLike<number>, se: ArrayLike<number>, law: InnovationLaw) {
+    super();
     if (mean.length !== se.length) throw new ArgumentError('StandardizedForecast: mean and se must have equal length', 'se');
     this.mu = Float64Array.from(mean);
     this.se = Float64Array.from(se);
@@ -310,21 +311,8 @@ export class StandardizedForecast implements Forecast {
     const zq = this.law.quantile(q);
     return this.mu.map((m, i) => m + zq * this.se[i]);
   }
-  interval(level: number): Interval {
-    checkLevel(level);
-    const a = (1 - level / 100) / 2;
-    return { level, lower: this.quantile(a), upper: this.quantile(1 - a) };
-  }
-  toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): ForecastJSON {
-    levels = jsonLevels(levels);
-    const ints = levels.map((l) => this.interval(l));
-    return {
-      mean: Array.from(this.mu),
-      se: Array.from(this.se),
-      lower: ints.map((i) => Array.from(i.lower)),
-      upper: ints.map((i) => Array.from(i.upper)),
-      level: levels.slice(),
-    };
+  override toJSON(levels: readonly number[] = DEFAULT_JSON_LEVELS): ForecastJSON {
+    return { ...super.toJSON(levels), se: Array.from(this.se) };
   }
 }
 

@@ -48,7 +48,8 @@ function checkProb(q: number): void {
   if (!(q > 0 && q < 1)) throw new ArgumentError(`quantile probability must lie in (0, 1); got ${q}`, 'q');
 }
 
-abstract class BaseForecast implements Forecast {
+/** A forecast's intervals and JSON from its mean and quantiles (subclass it for a new predictive law). */
+export abstract class BaseForecast implements Forecast {
   abstract readonly horizon: number;
   abstract mean(): Float64Array;
   abstract quantile(q: number): Float64Array;
