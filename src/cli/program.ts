@@ -10,14 +10,16 @@
  *   ardiff datasets
  *   ardiff demo
  */
-import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Command, type CommanderError } from 'commander';
 import { applyTransform, findDataset, DATASETS, numericColumn } from '../core/series.js';
 import { readTable } from '../node/data.js';
-import { writeFileAtomic } from '../node/files.js';
+import { checkOutputDir, writeFileAtomic } from '../node/files.js';
 import { fitAutoARIMA } from '../classical/auto-arima.js';
 import { arimaLabel } from '../classical/arima.js';
 import { fanChartSvg } from '../charts/fan-chart.js';
 import { fail } from './flags.js';
+import { reportFailure, usageFailure, wantsJson } from './json.js';
 import { registerFit } from './commands/fit.js';
 import { registerModels } from './commands/models.js';
 import { registerBacktest } from './commands/backtest.js';
@@ -27,6 +29,8 @@ import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
 
 async function runDemo(outDir: string): Promise<void> {
+  // The folder is checked (and made) before the work, so a bad --out costs nothing.
+  checkOutputDir(outDir, '--out');
   const ds = findDataset('air-passengers')!;
   const table = readTable(ds.name);
   const raw = numericColumn(table, ds.column);
@@ -68,9 +72,38 @@ async function runDemo(outDir: string): Promise<void> {
   console.log(`\nFan chart written to ${file}`);
 }
 
+/** The package's version, read from its package.json (two folders up from src/cli or dist/cli). */
+export function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/**
+ * Commander's own errors (unknown option or command, missing or invalid value, missing command)
+ * become the CLI's usage error on `cmd` and every command under it: exit 2, `error: …` on stderr
+ * and, with --json, the JSON error object on stdout. --help and --version still exit 0.
+ */
+function applyErrorContract(cmd: Command, root: Command, path: string): void {
+  cmd.exitOverride((err: CommanderError) => {
+    if (err.exitCode === 0) throw err;
+    const argv = (root as unknown as { rawArgs?: string[] }).rawArgs ?? process.argv;
+    const failure = usageFailure(err, path, cmd.commands.map((c) => c.name()));
+    reportFailure(failure, wantsJson(argv.slice(2)));
+    process.exit(failure.exitCode);
+  });
+  for (const sub of cmd.commands) applyErrorContract(sub, root, `${path} ${sub.name()}`);
+}
+
 export function buildProgram(): Command {
   const program = new Command();
-  program.name('ardiff').description('Autoregressive and diffusion models: fit, forecast and compare on your data').exitOverride();
+  program.name('ardiff').description('Autoregressive and diffusion models: fit, forecast and compare on your data')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    // Commander's error line is replaced by the CLI's own (see applyErrorContract); the commands inherit this.
+    .configureOutput({ outputError: () => undefined });
   registerFit(program);
   registerModels(program);
   program
@@ -101,5 +134,6 @@ export function buildProgram(): Command {
   registerRisk(program);
   registerDiffusionCommands(program);
   registerGptCommands(program);
+  applyErrorContract(program, program, 'ardiff');
   return program;
 }
