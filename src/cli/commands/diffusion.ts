@@ -9,18 +9,18 @@
  *                          [--image-size 14|28] [--seed S] --out model.json [--json]
  *   ardiff diffusion sample --model model.json --n N [--scheduler ddpm|ddim|dpm++|euler]
  *                           [--inference-steps K] [--class C|all --guidance G] [--seed S]
- *                           --out samples.csv|grid.png
+ *                           [--out samples.csv|grid.png] [--json]
+ *     (--json without --out prints the samples in the JSON, one array per row)
  *   ardiff diffusion restore --model audio.json --input noisy.wav --out restored.wav [--noise-sd S]
  *                            [--add-noise SNR --noisy-out noisy.wav] [--clean clean.wav]
  */
 import { Command, Option } from 'commander';
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { DATASETS, numericColumn } from '../../core/series.js';
 import { dataPath, readTable } from '../../node/data.js';
-import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
+import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { readWav, writeWav } from '../../node/wav.js';
 import { writeImageGrid } from '../../node/png.js';
 // The tensor engine and the models are imported inside the actions, so that other commands do not
@@ -36,7 +36,8 @@ import { loadMnist } from '../../diffusion/data/mnist.js';
 import { SERIES_RETURNS, seriesReturns, windowColumns } from '../../diffusion/data/series.js';
 import { toyDataLabelled, TOY_DATASETS, type ToyDataset } from '../../diffusion/data/toy-data.js';
 import { slidingWindows } from '../../diffusion/windows.js';
-import { asFlagError, choiceFlag, fail, intFlag, numberFlag, progressBar } from '../flags.js';
+import { asFlagError, choiceFlag, fail, intFlag, numberFlag } from '../flags.js';
+import { checkLayerSize, jsonRequested, progress } from '../json.js';
 
 interface TrainFlags {
   dataset: string;
@@ -91,26 +92,6 @@ interface RestoreFlags {
   inferenceSteps?: string;
   seed?: string;
   json?: boolean;
-}
-
-/** The same file, whether or not the paths are spelled alike (links resolved where the file exists). */
-function samePath(a: string, b: string): boolean {
-  const real = (p: string) => (existsSync(p) ? realpathSync(p) : resolve(p));
-  return real(a) === real(b);
-}
-
-/**
- * Checks the output files before any long work: none may be one of the inputs or another output
- * (it would be overwritten), and each must be writable (its folder is created; a folder in its
- * place is refused). `inputs` and `outputs` pair flags with paths; absent ones are skipped.
- */
-function checkOutputs(outputs: [flag: string, path: string | undefined][], inputs: [flag: string, path: string | undefined][]): void {
-  outputs.forEach(([flag, out], k) => {
-    if (out === undefined) return;
-    const other = [...inputs, ...outputs.slice(0, k)].find(([, p]) => p !== undefined && samePath(out, p));
-    if (other) throw new ArgumentError(`${flag} '${out}' is the ${other[0]} file, which would be overwritten; write to another path`, flag);
-    checkOutputPath(out, flag);
-  });
 }
 
 /** The files `--dataset` reads, as `--dataset` inputs: none for generated data, the WAV files, a bundled table's CSV, or the CSV file. */
@@ -172,6 +153,9 @@ function presetOverrides(flags: TrainFlags, kind: DiffusionDataKind): DiffusionP
     }
   }
   const prediction = choiceFlag(flags.prediction, '--prediction', PREDICTION_FLAGS);
+  // Widths that cannot fit in the engine's memory are refused before the data are read.
+  checkLayerSize(intFlag(flags.width, '--width'), '--width');
+  checkLayerSize(intFlag(flags.channels, '--channels'), '--channels');
   return {
     steps: intFlag(flags.steps, '--steps'),
     schedule: choiceFlag(flags.schedule, '--schedule', ['linear', 'cosine'] as const),
@@ -208,6 +192,12 @@ interface TrainingSet {
  */
 function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
   const kind = dataKind(flags);
+  if (flags.columns !== undefined && kind !== 'rows' && kind !== 'series') {
+    throw new ArgumentError(`--columns names columns of a CSV file; --dataset ${flags.dataset} has none`, '--columns');
+  }
+  if (flags.labelColumn !== undefined && (kind !== 'rows' || !flags.conditional)) {
+    throw new ArgumentError(kind === 'rows' ? '--label-column is for --conditional models; add --conditional or drop --label-column' : `--label-column names a column of a CSV file of rows; --dataset ${flags.dataset} has none`, '--label-column');
+  }
   const overrides = presetOverrides(flags, kind);
   const p = withPresetFlags(() => diffusionPreset(kind, overrides));
   const classes = (k: number) => Array.from({ length: k }, (_, i) => String(i));
@@ -293,7 +283,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   }
   const [{ initEngine }, { fitDiffusion }] = await Promise.all([import('../../neural/engine/init.js'), import('../../diffusion/model.js')]);
   await initEngine();
-  const bar = progressBar('training', fit.steps, !flags.json, '{value}/{total} steps | loss {loss}');
+  const bar = progress('training', fit.steps, !flags.json, '{value}/{total} steps | loss {loss}');
   bar.update(resume?.step ?? 0, { loss: '-' });
   const started = performance.now();
   let model: DiffusionModel;
@@ -357,6 +347,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const png = flags.out?.endsWith('.png') ?? false;
   if (flags.out && !png && !flags.out.endsWith('.csv')) throw new ArgumentError(`--out must be a .csv file${model.image ? ' or a .png grid' : ''}; got '${flags.out}'`, '--out');
   if (png && !model.image) throw new ArgumentError(`--out ${flags.out}: PNG grids are for image models (trained on --dataset mnist); write a .csv file`, '--out');
+  if (flags.cols !== undefined && !png) throw new ArgumentError('--cols sets the images per row of a PNG grid; it needs --out grid.png', '--cols');
+  const cols = intFlag(flags.cols, '--cols');
   checkOutputs([['--out', flags.out]], [['--model', flags.model]]);
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const steps = intFlag(flags.inferenceSteps, '--inference-steps');
@@ -372,16 +364,19 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const seconds = (performance.now() - started) / 1000;
   const total = n * classes.length;
   if (png && model.image && flags.out) {
-    writeImageGrid(flags.out, samples, { ...model.image, cols: intFlag(flags.cols, '--cols', 1, classes.length > 1 ? n : Math.ceil(Math.sqrt(total))), scale: 2 }, '--out');
-  } else {
-    const lines = [model.columns.join(',')];
-    for (let i = 0; i < total; i++) lines.push(Array.from(samples.subarray(i * d, (i + 1) * d), (v) => String(+v.toPrecision(7))).join(','));
-    const csv = lines.join('\n') + '\n';
+    writeImageGrid(flags.out, samples, { ...model.image, cols: cols ?? (classes.length > 1 ? n : Math.ceil(Math.sqrt(total))), scale: 2 }, '--out');
+  }
+  // One sample per row, 7 significant digits (the CSV's and, without --out, the JSON's).
+  const rows = Array.from({ length: total }, (_, i) => Array.from(samples.subarray(i * d, (i + 1) * d), (v) => +v.toPrecision(7)));
+  if (!png) {
+    const csv = [model.columns.join(','), ...rows.map((r) => r.join(','))].join('\n') + '\n';
     if (flags.out) writeFileAtomic(flags.out, csv, '--out');
     else if (!flags.json) console.log(csv.trimEnd());
   }
-  if (flags.json) console.log(JSON.stringify({ n: total, scheduler, seconds, columns: model.image ? d : model.columns, out: flags.out ?? null }));
-  else if (flags.out) console.log(`${total} samples (${scheduler}) in ${seconds.toFixed(2)} s written to ${flags.out}`);
+  if (flags.json) {
+    // Without --out the samples are part of the JSON: nothing drawn is thrown away.
+    console.log(JSON.stringify({ n: total, scheduler, seconds, columns: model.image ? d : model.columns, out: flags.out ?? null, ...(flags.out ? {} : { samples: rows }) }));
+  } else if (flags.out) console.log(`${total} samples (${scheduler}) in ${seconds.toFixed(2)} s written to ${flags.out}`);
 }
 
 /** `diffusion restore`: denoise a WAV recording with a model trained on clean audio frames. */
@@ -437,7 +432,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     try {
       await run(flags);
     } catch (e) {
-      onError(e, !!flags.json);
+      onError(e, jsonRequested(flags.json));
     }
   };
   const cmd = program.command('diffusion').description('train diffusion models on 2-D test data or CSV rows, and sample from them');
@@ -482,7 +477,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--seed <s>', 'seed of the noise (default 0)')
     .option('--cols <k>', 'images per row of a PNG grid (default: --n with --class all, else ⌈√n⌉)')
     .option('--out <file>', 'samples.csv (one sample per row, the training columns; default: print) or, for image models, grid.png')
-    .option('--json', 'print a JSON summary')
+    .option('--json', 'print a JSON summary {"n", "scheduler", "seconds", "columns", "out"}; without --out it also holds the samples ("samples": one array per row, in the order of "columns")')
     .action(act(runSample));
   cmd
     .command('restore')

@@ -11,7 +11,8 @@
  * `--json` prints `{"model", …the entry's report…, "forecast": {"mean", "se", "lower", "upper",
  * "level"}}` (plus `forecastOriginalScale` with --transform log|log10, `names` for several
  * series, and the keys of the entry's `forecastExtras`, e.g. garch's `variance`); with one --level
- * the intervals are flat arrays, with several one array per level. A fit's `warnings` go to stderr.
+ * the intervals are flat arrays, with several one array per level. A fit's `warnings` go to stderr,
+ * and so does the progress of long fits (a bar on a terminal, a line per ~10% otherwise).
  */
 import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
@@ -22,9 +23,9 @@ import { hasEstimates, type Forecaster, type MultiForecaster } from '../../core/
 import type { ModelEntry, MultiSeriesData, SeriesModelEntry } from '../../core/model-entry.js';
 import { MODELS, findModel, fitEntry, modelNames, type FittedModel } from '../../registry.js';
 import { readTable } from '../../node/data.js';
-import { writeFileAtomic, checkOutputPath } from '../../node/files.js';
-import { jsonSafe, type Json } from '../json.js';
-import { asFlagError, fail, intFlag, levelsFlag, namesFlag, progressBar } from '../flags.js';
+import { writeFileAtomic, checkOutputDir } from '../../node/files.js';
+import { checkLayerSize, jsonRequested, jsonSafe, progress, type Json } from '../json.js';
+import { asFlagError, fail, intFlag, levelsFlag, namesFlag } from '../flags.js';
 import { addModelFlags, flagMapper, modelOptionsFromFlags } from '../model-flags.js';
 import { futureRegressors, multiSeriesData, regressionData, seriesData, spatialData, type DataFlags } from '../data.js';
 import { multiFanChartSvg } from '../../charts/multi-charts.js';
@@ -133,6 +134,8 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
   const table = readTable(flags.data, '--data');
   const { options, report: reportOptions } = modelOptionsFromFlags(entry, flags, attrs, ds?.frequency);
   const toFlag = flagMapper(entry);
+  // Networks of the tensor engine (entries that load it): a width that cannot fit in its memory is refused before any work.
+  if (entry.prepare && attrs.has('--hidden') && flags[attrs.get('--hidden')!] !== undefined) checkLayerSize(Number(flags[attrs.get('--hidden')!]), '--hidden');
 
   // 1. The data of the model's shape.
   let data: Parameters<typeof fitEntry>[1];
@@ -155,12 +158,12 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
   } else if (entry.shape === 'multiseries') data = multiSeriesData(table, flags, entry.name);
   else if (entry.shape === 'regression') data = regressionData(table, flags, entry.name);
   else data = spatialData(table, flags, entry.name);
-  if (flags.charts !== undefined) checkOutputPath(`${flags.charts.replace(/\/$/, '')}/.ardiff-charts`, '--charts');
+  if (flags.charts !== undefined) checkOutputDir(flags.charts, '--charts');
 
   // 2. Fit (with a progress bar on a terminal for long fits).
   await entry.prepare?.();
   let fit: FittedModel;
-  const bar = entry.progress ? progressBar(`fit ${entry.name}`, entry.progress.total(fitOptions), !flags.json, entry.progress.format) : undefined;
+  const bar = entry.progress ? progress(`fit ${entry.name}`, entry.progress.total(fitOptions), !flags.json, entry.progress.format) : undefined;
   try {
     const withProgress = entry.progress && bar ? entry.progress.attach(fitOptions, bar.update) : fitOptions;
     fit = fitEntry(entry, data, withProgress);
@@ -241,7 +244,7 @@ export function registerFit(program: Command): void {
       for (const w of warnings) console.error(`warning: ${w}`);
       console.log(flags.json ? JSON.stringify(json) : text);
     } catch (e) {
-      fail(e, !!flags.json);
+      fail(e, jsonRequested(flags.json));
     }
   });
 }

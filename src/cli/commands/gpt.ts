@@ -4,21 +4,23 @@
  *
  *   ardiff train gpt --text FILE.txt [--preset tiny|small] [--steps N] [--seed S] --out model.json [--json]
  *   ardiff generate --model model.json --prompt "ROMEO:" [--tokens N] [--temperature T] [--top-k K] [--top-p P] [--seed S]
+ *                   [--unknown error|bytes]
  *
  * `train gpt --json` prints {"steps", "trainLoss", "valLoss", "seconds", "vocabSize"} (losses in
  * nats per character: train on the first 90% of the text, validation on the held-out last 10%).
- * A progress bar goes to stderr when stderr is a terminal and --json is not given.
+ * Without --json, progress goes to stderr: a bar on a terminal, a line per ~10% otherwise, and a line
+ * before each evaluation (the final one can take a minute and reports nothing until it ends).
  */
-import { Command } from 'commander';
-import { resolve } from 'node:path';
+import { Command, Option } from 'commander';
 import { readTextFile } from '../../node/data.js';
-import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
+import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 // The tensor engine and the GPT are imported inside the actions, so that other commands do not pay
 // for loading TensorFlow.js.
 import type { GPT, GPTPresetName } from '../../neural/gpt.js';
-import { asFlagError, fail, intFlag, numberFlag, progressBar } from '../flags.js';
+import { asFlagError, fail, intFlag, numberFlag } from '../flags.js';
+import { jsonRequested, progress } from '../json.js';
 
 interface TrainFlags {
   text: string;
@@ -37,20 +39,21 @@ interface GenerateFlags {
   topK?: string;
   topP?: string;
   seed?: string;
+  unknown?: 'bytes' | 'error';
 }
 
 /** Library argument names → the flags that set them, so errors name what the user typed. */
-const FLAG_OF: Record<string, string> = { text: '--text', prompt: '--prompt', model: '--model', tokens: '--tokens', temperature: '--temperature', topK: '--top-k', topP: '--top-p', steps: '--steps', seed: '--seed', preset: '--preset' };
+const FLAG_OF: Record<string, string> = { text: '--text', prompt: '--prompt', model: '--model', tokens: '--tokens', temperature: '--temperature', topK: '--top-k', topP: '--top-p', steps: '--steps', seed: '--seed', preset: '--preset', unknown: '--unknown' };
 
 /**
  * Re-issues a typed error with the CLI flag as its argument (the shared {@link asFlagError}), with
  * two GPT wordings adapted: the model file's "model file:" prefix becomes "--model:", and the
- * tokenizer's hint at `unknown: 'bytes'` says that it is the library's option, not a flag.
+ * tokenizer's hint at `unknown: 'bytes'` names the flag that sets it, `--unknown bytes`.
  */
 function gptFlagError(e: unknown): unknown {
   const mapped = asFlagError(e, (name) => FLAG_OF[name]);
   if (mapped === e || !(mapped instanceof ArdiffError)) return mapped;
-  const message = mapped.message.replace(/^--model file:/, '--model:').replace(/\(unknown: 'bytes'\)/, "(the library's generate() does this with unknown: 'bytes')");
+  const message = mapped.message.replace(/^--model file:/, '--model:').replace(/\(unknown: 'bytes'\)/, '(--unknown bytes)');
   if (message === mapped.message) return mapped;
   const Ctor = mapped.constructor as new (m: string, a?: string) => ArdiffError;
   return new Ctor(message, mapped.argument);
@@ -68,18 +71,23 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const text = readText(flags.text, '--text');
   if (text.length === 0) throw new DataError(`--text: '${flags.text}' is empty; give a text file with some characters in it`, '--text');
-  // The output is checked before training: a bad path must not cost the run.
-  checkOutputPath(flags.out, '--out');
-  if (resolve(flags.out) === resolve(flags.text)) throw new ArgumentError('--out is the --text file; choose another output path so the text is not overwritten', '--out');
+  // The output is checked before training (a bad path must not cost the run); it may not be the text.
+  checkOutputs([['--out', flags.out]], [['--text', flags.text]]);
   await initEngine();
   const total = steps ?? GPT_PRESETS[preset].steps;
-  const bar = progressBar('train gpt', total, !flags.json, '{value}/{total} steps | loss {loss} | val {val} | eta {eta_formatted}');
+  const { evalEvery, finalEvalTokens } = GPT_PRESETS[preset];
+  const bar = progress('train gpt', total, !flags.json, '{value}/{total} steps | loss {loss} | val {val} | eta {eta_formatted}');
   bar.update(0, { loss: '-', val: '-' });
   let model: GPT;
   try {
     model = trainGPT(text, {
       preset, steps, seed,
-      onStep: (s) => bar.update(s.step, { loss: s.loss.toFixed(3) }),
+      onStep: (s) => {
+        bar.update(s.step, { loss: s.loss.toFixed(3) });
+        // The evaluations report nothing until they end (the final one reads up to finalEvalTokens): say so first.
+        if (s.step === total) bar.note(`evaluating on the validation set (up to ${finalEvalTokens} tokens of each split)…`);
+        else if (evalEvery > 0 && s.step % evalEvery === 0) bar.note(`step ${s.step}: evaluating on the validation set…`);
+      },
       onEval: (e) => bar.update(e.step, { val: e.valLoss.toFixed(3) }),
     });
   } finally {
@@ -115,7 +123,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   await initEngine();
   const model = gptFromJSON(json);
   try {
-    const text = model.generate(flags.prompt, { tokens, temperature, topK, topP, rng: createRng(seed) });
+    const text = model.generate(flags.prompt, { tokens, temperature, topK, topP, rng: createRng(seed), unknown: flags.unknown ?? 'error' });
     console.log(flags.prompt + text);
   } finally {
     model.dispose();
@@ -141,7 +149,7 @@ export function registerGptCommands(program: Command): void {
       try {
         await runTrain(flags);
       } catch (e) {
-        fail(gptFlagError(e), !!flags.json);
+        fail(gptFlagError(e), jsonRequested(flags.json));
       }
     });
   program
@@ -154,6 +162,7 @@ export function registerGptCommands(program: Command): void {
     .option('--top-k <k>', 'sample among the k most probable tokens')
     .option('--top-p <p>', 'nucleus sampling: the smallest set of tokens with probability ≥ p, p in (0, 1]')
     .option('--seed <s>', 'seed of the sampling (default 0)')
+    .addOption(new Option('--unknown <how>', 'prompt characters not in the vocabulary: error (default) or bytes (spelt as UTF-8 byte tokens, for models with byte fallback)').choices(['error', 'bytes']))
     .action(async (flags: GenerateFlags) => {
       try {
         await runGenerate(flags);
