@@ -68,7 +68,7 @@ interface TrainFlags {
 
 interface SampleFlags {
   model: string;
-  n: string;
+  n?: string;
   scheduler?: string;
   inferenceSteps?: string;
   class?: string;
@@ -468,7 +468,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .command('sample')
     .description('draw new rows from a trained model')
     .requiredOption('--model <model.json>', 'a model from `diffusion train`')
-    .option('--n <n>', 'number of samples (default 1000)', '1000')
+    .option('--n <n>', 'number of samples (default 1000)')
     .option('--scheduler <s>', `${SCHEDULER_NAMES.join(' | ')} (default ddim)`)
     .option('--inference-steps <k>', 'denoising steps (default: ddpm 1000, ddim/euler 50, dpm++ 20)')
     .option('--class <c>', 'class to generate, or all: --n of each class (conditional models)')
