@@ -4,7 +4,8 @@
  * this list is what `fromJSON`, `ardiff fit`, `ardiff backtest`, `ardiff models` and the contract
  * tests iterate. A model that is not listed here is not finished.
  */
-import { ArgumentError } from './core/errors.js';
+import { ArdiffError, ArgumentError, DataError } from './core/errors.js';
+import { nonFinitePath } from './core/validate.js';
 import { parseOptions, type ModelEntry, type SeriesModelEntry, type MultiSeriesModelEntry, type DataShape, type MultiSeriesData, type RegressionData, type SpatialData, type FittedRegression } from './core/model-entry.js';
 import type { Forecaster, MultiForecaster } from './core/model.js';
 import { arEntry } from './classical/ar.js';
@@ -60,13 +61,53 @@ export type FittedModel = Forecaster | MultiForecaster | FittedRegression;
  * on the tensor engine needs its entry's `prepare()` awaited first (or `import 'ardiff/neural'`).
  */
 export function fromJSON(json: ModelJSON): FittedModel {
-  const kind = json?.kind;
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new DataError('model file: a model must be a JSON object with its kind, as written by toJSON', 'model');
+  const kind = json.kind;
   const entry = MODELS.find((m) => m.producesKind === kind) ?? MODELS.find((m) => m.legacyKinds?.includes(kind));
   if (!entry) {
     const kinds = [...new Set(MODELS.map((m) => m.producesKind))];
     throw new ArgumentError(`fromJSON: unknown model kind '${String(kind)}'; known kinds: ${kinds.join(', ')}`, 'json');
   }
-  return entry.fromJSON(json);
+  // Every model: no number that is not finite (a tampered 1e999, NaN weights in a JSON object).
+  const bad = nonFinitePath(json);
+  if (bad !== undefined) throw new DataError(`model file: ${bad} of the ${String(kind)} model is not a finite number; the file is corrupt — fit the model again or restore a good copy`, 'model');
+  let fit: FittedModel;
+  try {
+    fit = entry.fromJSON(json);
+  } catch (e) {
+    if (e instanceof ArdiffError) throw e;
+    // A field of the wrong type or shape deep inside a model's restore (a tampered file).
+    throw new DataError(`model file: the ${String(kind)} model is malformed (${(e as Error)?.message ?? String(e)}); the file is corrupt or was not written by toJSON`, 'model');
+  }
+  if (!entry.prepare) checkRestored(fit, String(kind));
+  return fit;
+}
+
+/**
+ * A restored model on the plain-number path (no tensor engine) must forecast a finite first
+ * step (or, for a regression, hold finite coefficients): fields that are individually valid but
+ * inconsistent (a negative variance, a NaN-producing combination) are refused as a corrupt file.
+ */
+function checkRestored(fit: FittedModel, kind: string): void {
+  const fail = (what: string): never => {
+    throw new DataError(`model file: the restored ${kind} model ${what}; the file is corrupt or was not written by toJSON`, 'model');
+  };
+  let values: ArrayLike<number>[];
+  try {
+    if ('forecast' in fit && typeof fit.forecast === 'function') {
+      // The mean and an upper quantile: the point forecast and the spread (σ², weights) are both used.
+      const fc = (fit as Forecaster | MultiForecaster).forecast(1) as { mean(): ArrayLike<number> | ArrayLike<number>[]; quantile(q: number): ArrayLike<number> | ArrayLike<number>[] };
+      const rows = (m: ArrayLike<number> | ArrayLike<number>[]) => (Array.isArray(m) && typeof m[0] === 'object' ? (m as ArrayLike<number>[]) : [m as ArrayLike<number>]);
+      values = [...rows(fc.mean()), ...rows(fc.quantile(0.975))];
+    } else {
+      values = [(fit as { params?: ArrayLike<number> }).params ?? []];
+    }
+  } catch (e) {
+    // A typed error is a model that needs more to forecast (future regressors): nothing to check.
+    if (e instanceof ArdiffError) return;
+    return fail(`cannot forecast (${(e as Error)?.message ?? String(e)})`);
+  }
+  for (const row of values) for (let i = 0; i < row.length; i++) if (!Number.isFinite(row[i])) fail(`forecasts ${row[i]}`);
 }
 
 /** Data of each shape, for {@link fitModel}. */

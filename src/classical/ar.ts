@@ -25,7 +25,7 @@ import { extent, mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
 import { fitARIMA, FittedARIMA, type ARIMAJSON } from './arima.js';
-import { checkHorizon, checkNoExog, checkPaths, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkMagnitude, checkNoExog, checkNotPerfect, checkPaths, historyJSON, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
@@ -69,6 +69,8 @@ export interface ARRoot {
 /** Plain-JSON form of a {@link FittedAR} (parameters, fit statistics and the data). */
 export interface ARJSON {
   kind: 'ar';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   method: ARMethod;
   order: number;
   trend: ARTrend;
@@ -109,15 +111,16 @@ export function fitAR(y: ArrayLike<number>, options: AROptions): FittedAR {
   const p = checkOrder(options.order, data);
   const observed = data.filter((v) => !Number.isNaN(v));
   const [lo, hi] = extent(observed);
+  checkMagnitude(lo, hi, 'y', 'an AR model');
   if (lo === hi) {
     throw new DataError(`y is constant (every value is ${observed[0]}); an autoregression needs variation in the series`, 'y');
   }
-  switch (method) {
-    case 'ols': return fitConditionalOLS(data, p, trend);
-    case 'yule-walker': return fitYuleWalker(data, p, trend, ywMethod);
-    case 'burg': return fitBurg(data, p, trend);
-    default: return fitExactML(data, p, trend);
-  }
+  const fit = method === 'ols' ? fitConditionalOLS(data, p, trend)
+    : method === 'yule-walker' ? fitYuleWalker(data, p, trend, ywMethod)
+      : method === 'burg' ? fitBurg(data, p, trend)
+        : fitExactML(data, p, trend);
+  checkNotPerfect(fit.sigma2, lo, hi, 'an AR model');
+  return fit;
 }
 
 function checkTrend(trend: ARTrend | undefined): ARTrend {
@@ -689,6 +692,7 @@ export class FittedAR implements Forecaster {
     const se = this.table.stdErrors;
     return {
       kind: 'ar',
+      version: MODEL_JSON_VERSION,
       method: this.method,
       order: this.order,
       trend: this.trend,
@@ -709,6 +713,7 @@ export class FittedAR implements Forecaster {
   /** Restores a model saved with {@link FittedAR.toJSON} (no refitting: forecasts are identical). */
   static fromJSON(json: ARJSON): FittedAR {
     if (!json || json.kind !== 'ar') throw new ArgumentError(`fromJSON: expected kind 'ar'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'ar');
     if (!METHODS.includes(json.method)) throw new ArgumentError(`fromJSON: unknown method '${String(json.method)}'`, 'json');
     if (!Array.isArray(json.ar) || json.ar.length !== json.order) throw new ArgumentError(`fromJSON: ar must hold order = ${json.order} coefficients`, 'json');
     return new FittedAR({
@@ -789,6 +794,7 @@ export function selectAROrder(y: ArrayLike<number>, options: ARSelectOptions): A
     );
   }
   const [lo, hi] = extent(data);
+  checkMagnitude(lo, hi, 'y', 'an AR model');
   if (lo === hi) throw new DataError('y is constant; an autoregression needs variation in the series', 'y');
   const rows: ARSelectionRow[] = [];
   for (let p = 0; p <= maxLag; p++) {

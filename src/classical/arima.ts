@@ -16,13 +16,13 @@
  * const fit = fitARIMA(logAir, { order: [0, 1, 1], seasonal: { order: [0, 1, 1], period: 12 } });
  * fit.params; fit.llf; fit.forecast(24).interval(95);
  */
-import { ArgumentError, DataError, ConvergenceError } from '../core/errors.js';
+import { ArgumentError, DataError, ConvergenceError, SingularMatrixError } from '../core/errors.js';
 import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions, FutureRegressors } from '../core/model.js';
 import type { Rng } from '../core/rng.js';
 import type { AutoARIMASelection } from './auto-arima.js';
 import { lbfgs, numericHessian } from '../core/optimize.js';
-import { invertSPD, inverse, choleskySolve, symmetricEigen, type Matrix } from '../core/linalg.js';
+import { invertSPD, inverse, choleskySolve, leastSquares, symmetricEigen, type Matrix } from '../core/linalg.js';
 import { normalSf, normalQuantile, LOG2PI } from '../core/distributions.js';
 import { extent, ljungBox, jarqueBera } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
@@ -33,7 +33,7 @@ import {
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN, olsScales } from './estimators/css.js';
 import { vmmin } from './estimators/vmmin.js';
-import { checkHorizon, checkPaths, historyJSON, nameRecord } from '../core/validate.js';
+import { checkHorizon, checkMagnitude, checkNotPerfect, checkPaths, historyJSON, nameRecord, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
@@ -290,7 +290,18 @@ export function fitARIMA(data: ArrayLike<number>, options: ARIMAOptions): Fitted
       'y',
     );
   }
+  // A lag longer than the differenced series leaves its coefficient without a single pair of
+  // observations: the fit would report it as 0 with no standard error.
+  const span = Math.max(p + P * (s || 0), q + Q * (s || 0));
+  if (span >= nEff) {
+    const what = P + Q > 0 && Math.max(P, Q) * (s || 0) >= nEff ? `the seasonal lag ${Math.max(P, Q)}·${s} = ${Math.max(P, Q) * s}` : `lag ${span}`;
+    throw new DataError(
+      `the series is too short for this model: ${what} reaches past the ${nEff} observations left after differencing; it needs more than ${span + nd} observations (several seasons for seasonal terms), or a smaller order`,
+      'y',
+    );
+  }
   const [lo, hi] = extent(observed);
+  checkMagnitude(lo, hi, 'y', 'an ARIMA model');
   if (lo === hi) {
     throw new DataError('y is constant; an ARIMA model needs variation in the series', 'y');
   }
@@ -303,9 +314,42 @@ export function fitARIMA(data: ArrayLike<number>, options: ARIMAOptions): Fitted
       }
     });
   }
+  checkRegressorRank(prep, L, regNames);
   const ftol = options.ftol ?? 1e-14;
   if (!(ftol > 0 && ftol < 1)) throw new ArgumentError(`ftol must lie in (0, 1); got ${ftol}`, 'ftol');
-  return estimate(y, X, prep, L, { trend, exogNames, method, ftol, restarts: options.restarts ?? method === 'ml' });
+  const fit = estimate(y, X, prep, L, { trend, exogNames, method, ftol, restarts: options.restarts ?? method === 'ml' });
+  checkNotPerfect(fit.arimaParams.sigma2, lo, hi, 'an ARIMA model');
+  return fit;
+}
+
+/**
+ * The regressors (constant, drift, exog) of the differenced data must have full rank: the start
+ * regression (R's `lm(dx ~ dxreg - 1)`) would otherwise give no coefficients and the fit null ones.
+ * A {@link SingularMatrixError} names the collinear columns (an exog equal to a multiple of the
+ * constant, a linear exog with drift under differencing).
+ */
+function checkRegressorRank(prep: Prepared, L: Layout, regNames: readonly string[]): void {
+  const k = regNames.length;
+  if (k < 2) return; // one column: an all-zero one is caught as wiped out by differencing, or is the constant
+  const w = prep.differenced ? prep.ys : prep.ys.map((c) => difference(c, L.d, L.D, L.s));
+  const rows: number[][] = [], target: number[] = [];
+  for (let t = 0; t < w[0].length; t++) {
+    if (Number.isNaN(w[0][t])) continue;
+    const row = new Array<number>(k);
+    let ok = true;
+    for (let j = 0; j < k; j++) { row[j] = w[j + 1][t]; if (!Number.isFinite(row[j])) ok = false; }
+    if (!ok) continue;
+    rows.push(row);
+    target.push(w[0][t]);
+  }
+  try {
+    leastSquares(rows, target, regNames);
+  } catch (e) {
+    if (e instanceof SingularMatrixError) {
+      throw new SingularMatrixError(`the regressors of the${L.d + L.D > 0 ? ' differenced' : ''} series are collinear: ${e.message}`, regNames.some((n) => n !== 'const' && n !== 'drift') ? 'exog' : 'trend');
+    }
+    throw e;
+  }
 }
 
 function estimate(
@@ -519,6 +563,8 @@ export interface ARIMASmoothed {
 /** JSON form of a fitted ARIMA (parameters plus the data it conditions on). */
 export interface ARIMAJSON {
   kind: 'arima';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   params: ARIMAParams;
   y: (number | null)[];
   exog: Record<string, number[]>;
@@ -968,6 +1014,7 @@ export class FittedARIMA implements Forecaster {
     this.arimaParams.exogNames.forEach((nm, j) => { exog[nm] = Array.from(this.X[offset + j]); });
     return {
       kind: 'arima',
+      version: MODEL_JSON_VERSION,
       params: structuredClone(this.arimaParams),
       y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)),
       exog,
@@ -978,6 +1025,7 @@ export class FittedARIMA implements Forecaster {
   /** Restores a fitted model saved with {@link FittedARIMA.toJSON}. */
   static fromJSON(json: ARIMAJSON): FittedARIMA {
     if (json?.kind !== 'arima') throw new ArgumentError(`fromJSON: expected kind 'arima'; got '${json?.kind}'`, 'json');
+    checkModelJSON(json, 'arima');
     const y = Float64Array.from(json.y, (v) => (v === null ? NaN : v));
     const X = regressionColumns(json.params.trend, json.params.exogNames, json.exog, 0, y.length, 'exog');
     return new FittedARIMA(json.params, y, X, json.fit);

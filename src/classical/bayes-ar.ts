@@ -37,11 +37,11 @@ import { SampleForecast, checkLevel } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { cholesky, invertSPD, identity, logDetSPD, type Matrix } from '../core/linalg.js';
 import { gammaVariate, tQuantile, chisqQuantile, logGamma, LOG2PI } from '../core/distributions.js';
-import { variance } from '../core/stats.js';
+import { extent, variance } from '../core/stats.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkMagnitude, checkPaths, checkPositiveInt, checkNoExog, checkRng, checkCompleteSeries, historyJSON, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 
 /**
  * Normal–Inverse-Gamma prior β | σ² ~ N(m0, σ² V0), σ² ~ InvGamma(a0, b0). Every field is
@@ -96,6 +96,8 @@ export interface BayesARStudentT {
 /** Plain-JSON form of a {@link FittedBayesAR}. */
 export interface BayesARJSON {
   kind: 'bayes-ar';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   order: number;
   y: number[];
   names: string[];
@@ -530,6 +532,7 @@ export class FittedBayesAR implements Forecaster {
   toJSON(): BayesARJSON {
     return {
       kind: 'bayes-ar',
+      version: MODEL_JSON_VERSION,
       order: this.order,
       y: Array.from(this.y),
       names: this.paramNames.slice(),
@@ -545,6 +548,7 @@ export class FittedBayesAR implements Forecaster {
   /** Restores a model saved with {@link FittedBayesAR.toJSON}. */
   static fromJSON(json: BayesARJSON): FittedBayesAR {
     if (!json || json.kind !== 'bayes-ar') throw new ArgumentError(`fromJSON: expected kind 'bayes-ar'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'bayes-ar');
     const k = json.order + 1;
     const ok = (q: BayesARNIG | undefined) => !!q && Array.isArray(q.m) && q.m.length === k && Array.isArray(q.V) && q.V.length === k && q.V.every((r) => Array.isArray(r) && r.length === k);
     if (!Number.isInteger(json.order) || json.order < 0 || !ok(json.prior) || !ok(json.posterior) || !Array.isArray(json.y)) {
@@ -635,7 +639,10 @@ function coefNames(p: number): string[] {
 }
 
 function checkSeries(y: ArrayLike<number>): Float64Array {
-  return checkCompleteSeries(y, 'the Bayesian AR conditions on a complete series');
+  const data = checkCompleteSeries(y, 'the Bayesian AR conditions on a complete series');
+  const [lo, hi] = extent(data);
+  checkMagnitude(lo, hi, 'y', 'a Bayesian AR model');
+  return data;
 }
 
 /** p must be an integer ≥ 0 with at least p + 2 observations (two in the likelihood). */

@@ -29,7 +29,7 @@ import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { GaussianMultiForecast } from '../core/multi-forecast.js';
 import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions, MultiSeriesData } from '../core/model.js';
 import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPaths, checkRng, nameRecord } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkRng, nameRecord, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { matmul, transpose } from '../core/linalg.js';
 import { varMARepresentation } from './var-irf.js';
 import { lassoPath, groupLassoPath, type PathOptions, type PenalizedPath } from './estimators/lasso.js';
@@ -229,6 +229,8 @@ export type LassoVARKind = 'lasso-var' | 'group-lasso-var';
 /** What `toJSON` stores: enough to forecast and sample again. */
 export interface LassoVARJSON {
   kind: LassoVARKind;
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   penalty: LassoPenalty;
   lags: number;
   nobs: number;
@@ -604,6 +606,7 @@ export class FittedLassoVAR implements MultiForecaster {
   toJSON(): LassoVARJSON {
     return {
       kind: this.kind,
+      version: MODEL_JSON_VERSION,
       penalty: this.penalty,
       lags: this.lags,
       nobs: this.nobs,
@@ -626,6 +629,7 @@ export class FittedLassoVAR implements MultiForecaster {
     if (!json || (json.kind !== 'lasso-var' && json.kind !== 'group-lasso-var')) {
       throw new ArgumentError(`fromJSON: expected kind 'lasso-var' or 'group-lasso-var'; got '${String((json as { kind?: unknown })?.kind)}'`, 'json');
     }
+    checkModelJSON(json, json.kind);
     const k = Array.isArray(json.names) ? json.names.length : 0;
     const q = Array.isArray(json.paramNames) ? json.paramNames.length : 0;
     const ok = k > 0 && Number.isInteger(json.lags) && json.lags >= 1 && q === 1 + json.lags * k

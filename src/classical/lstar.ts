@@ -37,7 +37,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 
 /** Options of {@link fitLSTAR}. */
 export interface LSTAROptions {
@@ -93,6 +93,8 @@ export interface LSTARProfile {
 /** Plain-JSON form of a {@link FittedLSTAR}. */
 export interface LSTARJSON {
   kind: 'lstar';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   order: number;
   delay: number;
   y: number[];
@@ -472,6 +474,7 @@ export class FittedLSTAR implements Forecaster {
   toJSON(): LSTARJSON {
     return {
       kind: 'lstar',
+      version: MODEL_JSON_VERSION,
       order: this.order,
       delay: this.delay,
       y: Array.from(this.y),
@@ -489,6 +492,7 @@ export class FittedLSTAR implements Forecaster {
   /** Restores a model saved with {@link FittedLSTAR.toJSON}. */
   static fromJSON(json: LSTARJSON): FittedLSTAR {
     if (!json || json.kind !== 'lstar') throw new ArgumentError(`fromJSON: expected kind 'lstar'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'lstar');
     const k = 2 * (json.order + 1) + 2;
     if (!Number.isInteger(json.order) || json.order < 0 || !Number.isInteger(json.delay) || json.delay < 1 || !json.params || !Array.isArray(json.params.values) || json.params.values.length !== k || !Array.isArray(json.y)) {
       throw new ArgumentError(`fromJSON: an lstar model needs order, delay ≥ 1, y and params.values with 2(order + 1) + 2 = ${k} entries`, 'json');

@@ -25,7 +25,7 @@ import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { fmt, keyValueBlock, rule } from '../core/format.js';
 import { ljungBox } from '../core/stats.js';
-import { checkHorizon, checkNoExog, checkPaths, checkRng } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPaths, checkRng, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
 /** Options of {@link fitNaive}: none (the lag is 1). */
@@ -40,6 +40,8 @@ export interface SeasonalNaiveOptions {
 /** Plain-JSON form of a {@link FittedNaive}; missing values are null. */
 export interface NaiveJSON {
   kind: 'naive' | 'seasonal-naive';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   period: number;
   y: (number | null)[];
 }
@@ -212,7 +214,7 @@ export class FittedNaive implements Forecaster {
 
   /** Plain JSON; {@link FittedNaive.fromJSON} restores an equal model. */
   toJSON(): NaiveJSON {
-    return { kind: this.kind, period: this.period, y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)) };
+    return { kind: this.kind, version: MODEL_JSON_VERSION, period: this.period, y: Array.from(this.y, (v) => (Number.isNaN(v) ? null : v)) };
   }
 
   /** Restores a model saved with {@link FittedNaive.toJSON}. */
@@ -220,6 +222,7 @@ export class FittedNaive implements Forecaster {
     if (!json || (json.kind !== 'naive' && json.kind !== 'seasonal-naive')) {
       throw new ArgumentError(`fromJSON: expected kind 'naive' or 'seasonal-naive'; got '${String((json as { kind?: unknown })?.kind)}'`, 'json');
     }
+    checkModelJSON(json, json.kind);
     if (!Array.isArray(json.y) || !Number.isInteger(json.period) || json.period < 1 || (json.kind === 'naive' && json.period !== 1)) {
       throw new ArgumentError('fromJSON: a naive model needs y (array) and period (integer ≥ 1; 1 for naive)', 'json');
     }

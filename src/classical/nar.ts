@@ -49,7 +49,7 @@ import { createRng, type Rng } from '../core/rng.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
-import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkNoExog, checkCompleteSeries, historyJSON, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 
 /** The hidden units' activation: the logistic 1/(1 + e^{−a}) or tanh(a). */
 export type NARActivation = 'logistic' | 'tanh';
@@ -123,6 +123,8 @@ export interface NARRestart {
 /** Plain-JSON form of a {@link FittedNAR}. */
 export interface NARJSON {
   kind: 'nar';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   order: number;
   hidden: number;
   activation: NARActivation;
@@ -534,6 +536,7 @@ export class FittedNAR implements Forecaster {
   toJSON(): NARJSON {
     return {
       kind: 'nar',
+      version: MODEL_JSON_VERSION,
       order: this.order,
       hidden: this.hidden,
       activation: this.activation,
@@ -554,6 +557,7 @@ export class FittedNAR implements Forecaster {
   /** Restores a model saved with {@link FittedNAR.toJSON}. */
   static fromJSON(json: NARJSON): FittedNAR {
     if (!json || json.kind !== 'nar') throw new ArgumentError(`fromJSON: expected kind 'nar'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'nar');
     let arch: Arch;
     try {
       arch = checkSpec({ order: json.order, hidden: json.hidden, activation: json.activation, skip: json.skip });

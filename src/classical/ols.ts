@@ -11,6 +11,7 @@
  * fit.robust('HC3').bse;                        // heteroskedasticity-consistent errors
  */
 import { ArgumentError, DataError } from '../core/errors.js';
+import { checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { leastSquares, matvec, singularValues, qrPivoted, qrR, invertUpper, type Matrix } from '../core/linalg.js';
 import { tTwoSidedP, tQuantile, fSf, LOG2PI } from '../core/distributions.js';
 import { durbinWatson, jarqueBera, omnibusNormality } from '../core/stats.js';
@@ -105,6 +106,8 @@ export function fitOLS(
 /** JSON of a fitted OLS regression: estimates and the data (so the restored model has every statistic). */
 export interface OLSJSON extends OLSParams {
   kind: 'ols';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   yName: string;
   covType: CovType;
   y: number[];
@@ -331,7 +334,7 @@ export class FittedOLS {
   /** Plain JSON with the estimates and the data; {@link FittedOLS.fromJSON} restores an equal model. */
   toJSON(): OLSJSON {
     return {
-      kind: 'ols', names: this.paramNames.slice(), values: this.params.slice(), scale: this.scale, dfResid: this.dfResid,
+      kind: 'ols', version: MODEL_JSON_VERSION, names: this.paramNames.slice(), values: this.params.slice(), scale: this.scale, dfResid: this.dfResid,
       xtxInv: this.xtxInv.map((r) => r.slice()), intercept: this.intercept,
       yName: this.yName, covType: this.covType, y: Array.from(this.y), X: this.X.map((r) => r.slice()),
     };
@@ -340,6 +343,7 @@ export class FittedOLS {
   /** Restores a model saved with {@link FittedOLS.toJSON} (no refitting). */
   static fromJSON(json: OLSJSON): FittedOLS {
     if (!json || json.kind !== 'ols') throw new ArgumentError(`fromJSON: expected kind 'ols'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'ols');
     const k = Array.isArray(json.names) ? json.names.length : -1;
     const ok = k > 0 && Array.isArray(json.values) && json.values.length === k && Array.isArray(json.y) && Array.isArray(json.X)
       && json.X.length === json.y.length && json.X.every((r) => Array.isArray(r) && r.length === k)

@@ -21,6 +21,7 @@
  * const sem = fitSEM(crime, { INC: inc, HOVAL: hoval }, W);
  */
 import { ArgumentError, DataError, SingularMatrixError, ConvergenceError } from '../core/errors.js';
+import { checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import { z, type SpatialModelEntry } from '../core/model-entry.js';
 import { leastSquares, invertSPD, inverse, matvec, crossprod, type Matrix } from '../core/linalg.js';
 import { normalSf, chisqSf } from '../core/distributions.js';
@@ -183,6 +184,8 @@ export interface SpatialReport {
 /** Plain-data content of a fitted spatial model (what `toJSON` stores). */
 export interface SpatialModelJSON {
   kind: 'sar' | 'sem';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   yName: string;
   names: string[];
   coef: number[];
@@ -327,7 +330,7 @@ abstract class FittedSpatial {
 
   protected baseJSON(kind: 'sar' | 'sem'): SpatialModelJSON {
     return {
-      kind, yName: this.yName, names: this.paramNames.slice(), coef: this.params.slice(), stdErrors: this.bse.slice(),
+      kind, version: MODEL_JSON_VERSION, yName: this.yName, names: this.paramNames.slice(), coef: this.params.slice(), stdErrors: this.bse.slice(),
       spatial: this.spatial, spatialStdError: this.spatialStdError, sigma2: this.sigma2, logLik: this.llf,
       aic: this.aic, nobs: this.nobs, covariance: this.covariance.map((r) => r.slice()), interval: [this.interval[0], this.interval[1]],
       weightsStyle: this.weightsStyle,
@@ -637,6 +640,7 @@ export function spatialFromJSON(json: SpatialModelJSON & { impacts?: SpatialImpa
   if (!json || (json.kind !== 'sar' && json.kind !== 'sem')) {
     throw new ArgumentError(`fromJSON: expected kind 'sar' or 'sem'; got '${String((json as { kind?: unknown })?.kind)}'`, 'json');
   }
+  checkModelJSON(json, json.kind);
   const k = Array.isArray(json.names) ? json.names.length : 0;
   if (!(k > 0 && Array.isArray(json.coef) && json.coef.length === k && Array.isArray(json.covariance) && json.covariance.length === k + 2)) {
     throw new ArgumentError('fromJSON: a spatial model needs names, coef (k) and covariance ((k + 2) × (k + 2)) as saved by toJSON', 'json');

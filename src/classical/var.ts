@@ -28,7 +28,7 @@ import {
 import { normalSf, fSf, chisqSf, chisqQuantile, LOG2PI } from '../core/distributions.js';
 import { GaussianForecast } from '../core/forecast.js';
 import { GaussianMultiForecast } from '../core/multi-forecast.js';
-import { checkPaths, nameRecord } from '../core/validate.js';
+import { checkPaths, nameRecord, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
 import type { MultiForecaster, MultiForecastOptions, MultiSampleOptions } from '../core/model.js';
 import { z, type MultiSeriesModelEntry } from '../core/model-entry.js';
 import { irfChartSvg, grangerGraphSvg } from '../charts/var-charts.js';
@@ -143,6 +143,8 @@ export interface VARReport {
 /** Plain-JSON form of a {@link FittedVAR}: data, order, estimates (no refitting on restore). */
 export interface VARJSON {
   kind: 'var';
+  /** Format version: 1 (files written before the field existed have none and read as 1). */
+  version?: number;
   names: string[];
   /** The series, one array per variable. */
   data: number[][];
@@ -949,6 +951,7 @@ export class FittedVAR implements MultiForecaster {
   toJSON(): VARJSON {
     return {
       kind: 'var',
+      version: MODEL_JSON_VERSION,
       names: this.names.slice(),
       data: this.cols.map((c) => Array.from(c)),
       lags: this.lags,
@@ -963,6 +966,7 @@ export class FittedVAR implements MultiForecaster {
   /** Restores a model saved with {@link FittedVAR.toJSON} (no refitting: forecasts are identical). */
   static fromJSON(json: VARJSON): FittedVAR {
     if (!json || json.kind !== 'var') throw new ArgumentError(`fromJSON: expected kind 'var'; got '${String(json?.kind)}'`, 'json');
+    checkModelJSON(json, 'var');
     const s = readSeries({ names: json.names, columns: json.data });
     const trend = checkTrend(json.trend);
     const p = json.lags;

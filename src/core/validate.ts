@@ -68,6 +68,87 @@ export function checkPaths(paths: number, valuesPerPath: number, argument = 'pat
   return paths;
 }
 
+/** The magnitudes of data that the scale-equivariant models (AR, ARIMA, Bayesian AR) accept: 1e-100 to 1e100. */
+export const MAGNITUDE_RANGE = [1e-100, 1e100] as const;
+
+/**
+ * Refuses a series whose largest magnitude lies outside {@link MAGNITUDE_RANGE}: its variance (of
+ * the order of y²) and likelihood overflow or underflow double precision, and the fit would report
+ * null or zero σ², log-likelihood and intervals. `lo`, `hi` are the smallest and largest values
+ * (missing ones skipped); an all-zero series is left to the constant-series check.
+ */
+export function checkMagnitude(lo: number, hi: number, argument = 'y', model = 'this model'): void {
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  if (big === 0 || !Number.isFinite(big)) return;
+  const [min, max] = MAGNITUDE_RANGE;
+  if (big > max || big < min) {
+    const factor = `1e${Math.round(Math.log10(big))}`;
+    throw new DataError(
+      `${argument} has values of magnitude ${big.toExponential(2)}; ${model} works with values between ${min} and ${max} in magnitude (its variance, about ${argument}², would ${big > max ? 'overflow' : 'underflow'} double precision): divide the series by ${factor} and scale the constant, σ and the forecasts back (AR and MA coefficients do not change)`,
+      argument,
+    );
+  }
+}
+
+/**
+ * Refuses a fit whose innovation variance is zero at double precision (σ² ≤ 1e-26·max|y|²: residuals
+ * below 1e-13 of the data's size, i.e. rounding): the series is fitted exactly (an exact linear
+ * trend under ARIMA(0,1,0) with drift, an exact AR recursion), the Gaussian likelihood is unbounded
+ * and every interval would be empty. `lo`, `hi` are the data's smallest and largest values.
+ */
+export function checkNotPerfect(sigma2: number, lo: number, hi: number, model = 'the model', argument = 'y'): void {
+  const big = Math.max(Math.abs(lo), Math.abs(hi));
+  if (!(sigma2 > 1e-26 * big * big)) {
+    throw new DataError(
+      `${model} fits ${argument} exactly (innovation variance ${sigma2 === 0 ? '0' : sigma2.toExponential(2)}): the series is deterministic under this model (an exact trend or recursion), so its likelihood is unbounded and its intervals empty; model the deterministic part directly or use a model with fewer terms`,
+      argument,
+    );
+  }
+}
+
+/** The format version of the classical models' JSON (written by `toJSON` as `version: 1`). */
+export const MODEL_JSON_VERSION = 1;
+
+/**
+ * The first number of a model file's JSON tree that is not finite (`Infinity` from a literal such
+ * as 1e999, or NaN in an object passed directly), as its path (`params.values[2]`), else undefined.
+ * Strings, booleans and null (missing values) are left to the model's own checks.
+ */
+export function nonFinitePath(value: unknown, path = ''): string | undefined {
+  // An explicit stack: model files hold long series, and deep trees must not recurse without bound.
+  const stack: [unknown, string][] = [[value, path]];
+  while (stack.length) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return at || '(the value)';
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`]);
+    } else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+      const a = v as unknown as ArrayLike<number>;
+      for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number' && !Number.isFinite(a[i])) return `${at}[${i}]`;
+    } else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], at ? `${at}.${k}` : k]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The checks every classical model's `fromJSON` makes before reading its fields: an object, a
+ * supported `version` (files written before the field existed have none and read as version 1),
+ * and finite numbers throughout. Failures are {@link DataError}s naming 'model' that say what is
+ * wrong and where.
+ */
+export function checkModelJSON(json: unknown, kind: string, version = MODEL_JSON_VERSION): void {
+  if (!json || typeof json !== 'object' || Array.isArray(json)) throw new DataError(`model file: a ${kind} model must be a JSON object as written by toJSON`, 'model');
+  const v = (json as { version?: unknown }).version;
+  if (v !== undefined && v !== version) {
+    throw new DataError(`model file: ${kind} model version ${JSON.stringify(v)} is not supported (this ardiff reads version ${version}); fit the model again with this release and save it`, 'model');
+  }
+  const bad = nonFinitePath(json);
+  if (bad !== undefined) throw new DataError(`model file: ${bad} of the ${kind} model is not a finite number; the file is corrupt — fit the model again or restore a good copy`, 'model');
+}
+
 /**
  * An empty object for values keyed by user text (column, series or regressor names): without a
  * prototype, so a name such as `__proto__`, `constructor` or `toString` is an ordinary key instead

@@ -6,7 +6,7 @@
  * auto-ARIMA's approximate search.
  */
 import { lbfgs } from '../../core/optimize.js';
-import { ConvergenceError } from '../../core/errors.js';
+import { ConvergenceError, DataError } from '../../core/errors.js';
 import { scratch } from '../../core/scratch.js';
 import { qrPivoted, qrQtVec, qrR, invertUpper, invertSPD, crossprod } from '../../core/linalg.js';
 import { LOG2PI } from '../../core/distributions.js';
@@ -88,6 +88,10 @@ export function fitCss(wData: Float64Array[], L: Layout, ftol = 1e-12) {
     return cssResiduals(w, phi, theta);
   };
   const x0 = new Array<number>(nArma + nb).fill(0);
+  const r0 = resid(x0);
+  if (r0.nu > 0 && r0.ssr === 0) {
+    throw new DataError('the model fits y exactly at its start (every residual is 0): the series is deterministic under this model (an exact trend or recursion), so its likelihood is unbounded; model the deterministic part directly or use a model with fewer terms', 'y');
+  }
   if (!Number.isFinite(objective0(x0))) {
     throw new ConvergenceError('conditional sum of squares is undefined here (missing values leave no complete stretch for the recursion); use method ml', 'method');
   }
@@ -218,11 +222,23 @@ export function olsScales(y: Float64Array, X: Float64Array[], beta: readonly num
     n++;
   }
   const s2 = ssr / Math.max(1, n - X.length);
+  // The floors are in the coefficient's own units (y's RMS over the column's RMS), not absolute:
+  // an absolute floor of 1e-8 makes the coordinate of a series of size 1e-20 useless (CSS then
+  // stops at zero coefficients). For series of ordinary size (RMS about 1) the floors are unchanged.
+  let yy = 0;
+  for (let t = 0; t < y.length; t++) if (!Number.isNaN(y[t])) yy += y[t] * y[t];
+  const yRms = n ? Math.sqrt(yy / n) : 1;
+  const unit = X.map((_, j) => {
+    let xx = 0;
+    for (const row of rows) xx += row[j] * row[j];
+    const u = xx > 0 && yRms > 0 ? yRms / Math.sqrt(xx / n) : 1;
+    return Number.isFinite(u) && u > 0 && (u < 1e-6 || u > 1e6) ? u : 1;
+  });
   try {
     const inv = invertSPD(crossprod(rows));
-    return inv.map((r, i) => Math.max(Math.sqrt(Math.max(0, s2 * r[i])), 1e-8 * Math.max(1, Math.abs(beta[i]))));
+    return inv.map((r, i) => Math.max(Math.sqrt(Math.max(0, s2 * r[i])), 1e-8 * Math.max(unit[i], Math.abs(beta[i]))));
   } catch {
-    return beta.map((b) => Math.max(1, Math.abs(b)));
+    return beta.map((b, i) => Math.max(unit[i], Math.abs(b)));
   }
 }
 
