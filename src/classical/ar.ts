@@ -25,7 +25,7 @@ import { extent, mean as sampleMean } from '../core/stats.js';
 import { fmt, table, keyValueBlock, rule } from '../core/format.js';
 import { polyRoots, isStationary } from './estimators/polynomial.js';
 import { fitARIMA, FittedARIMA, type ARIMAJSON } from './arima.js';
-import { checkHorizon, checkMagnitude, checkNoExog, checkNotPerfect, checkPaths, historyJSON, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
+import { checkHorizon, checkMagnitude, checkNoExog, checkNotPerfect, checkPaths, historyJSON, checkModelJSON, MODEL_JSON_VERSION, checkForecastFinite } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
@@ -599,6 +599,7 @@ export class FittedAR implements Forecaster {
       acc += psi[j] * psi[j];
       se[j] = Math.sqrt(this.sigma2 * acc);
     }
+    checkForecastFinite(mean, se);
     return new GaussianForecast(mean, se);
   }
 

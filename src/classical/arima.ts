@@ -33,7 +33,7 @@ import {
 import { splitArma, transformArma, transformArR, polynomials, type Layout } from './estimators/layout.js';
 import { fitCss, cssResiduals, olsIgnoringNaN, olsScales } from './estimators/css.js';
 import { vmmin } from './estimators/vmmin.js';
-import { checkHorizon, checkMagnitude, checkNotPerfect, checkPaths, historyJSON, nameRecord, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
+import { checkHorizon, checkMagnitude, checkNotPerfect, checkPaths, historyJSON, nameRecord, checkModelJSON, MODEL_JSON_VERSION, checkForecastFinite } from '../core/validate.js';
 import { vectorWithLegacy, type VectorWithLegacy } from '../core/deprecated.js';
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import {
@@ -882,6 +882,19 @@ export class FittedARIMA implements Forecaster {
    * and simulation: [u_n, …, u_{n−nd+1}, ARMA state] with covariance in σ² units.
    */
   private finalState(): { T: SparseRows; Z: Float64Array; R: Float64Array; m: number; x: Float64Array; P: Float64Array } {
+    try {
+      return this.filteredState();
+    } catch (e) {
+      // The filter's RangeError (a state covariance that is not positive: a non-stationary AR part,
+      // which CSS estimates may have) as a typed error that says what to do.
+      if (e instanceof RangeError) {
+        throw new ConvergenceError(`the fitted model cannot forecast: its ARMA part is ${this.method === 'css' ? 'not stationary (CSS does not keep it so)' : 'numerically on the stationarity boundary'} and the Kalman filter breaks down (${e.message}); refit with method 'ml', or with a smaller order`, 'method');
+      }
+      throw e;
+    }
+  }
+
+  private filteredState(): { T: SparseRows; Z: Float64Array; R: Float64Array; m: number; x: Float64Array; P: Float64Array } {
     const L = this.layout;
     const { phi, theta } = polynomials(L, this.armaCoefficients());
     const delta = differencingPolynomial(L.d, L.D, L.s);
@@ -931,6 +944,7 @@ export class FittedARIMA implements Forecaster {
       x = sparseMatVec(T, x);
       P = sparsePredictCov(T, P, R);
     }
+    checkForecastFinite(mean, se);
     return new GaussianForecast(mean, se);
   }
 

@@ -25,7 +25,7 @@ import { GaussianForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { fmt, keyValueBlock, rule } from '../core/format.js';
 import { ljungBox } from '../core/stats.js';
-import { checkHorizon, checkNoExog, checkPaths, checkRng, checkModelJSON, MODEL_JSON_VERSION } from '../core/validate.js';
+import { checkHorizon, checkNoExog, checkPaths, checkRng, checkModelJSON, MODEL_JSON_VERSION, checkForecastFinite } from '../core/validate.js';
 import { z, type SeriesModelEntry } from '../core/model-entry.js';
 
 /** Options of {@link fitNaive}: none (the lag is 1). */
@@ -155,6 +155,7 @@ export class FittedNaive implements Forecaster {
     checkHorizon(h);
     checkNoExog(options.exog, `a ${this.label()} model`);
     const { mean, se } = this.meanAndSe(h);
+    checkForecastFinite(mean, se);
     return new GaussianForecast(mean, se);
   }
 

@@ -106,6 +106,23 @@ export function checkNotPerfect(sigma2: number, lo: number, hi: number, model = 
   }
 }
 
+/**
+ * A Gaussian forecast's means and standard errors must be finite: an explosive fit (an AR root
+ * inside the unit circle) or coefficients that overflow (data spanning hundreds of orders of
+ * magnitude) would otherwise print null or Infinity. A first step that is not finite is the
+ * model's fault (DataError naming 'model'); a later one is the horizon's (ArgumentError naming
+ * `argument`, with the longest horizon that stays finite).
+ */
+export function checkForecastFinite(mean: ArrayLike<number>, se: ArrayLike<number>, argument = 'horizon'): void {
+  for (let i = 0; i < mean.length; i++) {
+    if (Number.isFinite(mean[i]) && Number.isFinite(se[i])) continue;
+    if (i === 0) {
+      throw new DataError(`the model's one-step forecast is not finite (mean ${mean[0]}, se ${se[0]}): its estimates overflow double precision; check the data for values of wildly different magnitudes, or use a smaller order`, 'model');
+    }
+    throw new ArgumentError(`${argument}: the forecasts overflow double precision from step ${i + 1} on (an explosive model); ask for at most ${i} steps`, argument);
+  }
+}
+
 /** The format version of the classical models' JSON (written by `toJSON` as `version: 1`). */
 export const MODEL_JSON_VERSION = 1;
 
