@@ -103,8 +103,9 @@ function checkRestored(fit: FittedModel, kind: string): void {
       values = [(fit as { params?: ArrayLike<number> }).params ?? []];
     }
   } catch (e) {
-    // A typed error is a model that needs more to forecast (future regressors): nothing to check.
-    if (e instanceof ArdiffError) return;
+    // A model that needs future regressors to forecast: nothing to check here.
+    if (e instanceof ArdiffError && e.argument?.startsWith('exog')) return;
+    if (e instanceof ArdiffError) fail(`cannot forecast (${e.message})`);
     return fail(`cannot forecast (${(e as Error)?.message ?? String(e)})`);
   }
   for (const row of values) for (let i = 0; i < row.length; i++) if (!Number.isFinite(row[i])) fail(`forecasts ${row[i]}`);

@@ -6,7 +6,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it, expect } from 'vitest';
-import { ArdiffError, ArgumentError, DataError, SingularMatrixError } from '../src/core/errors.js';
+import { ArdiffError, ArgumentError, ConvergenceError, DataError, SingularMatrixError } from '../src/core/errors.js';
 import { createRng } from '../src/core/rng.js';
 import { extent, maxOf, minOf } from '../src/core/stats.js';
 import { checkBudget, checkHorizon, checkMagnitude, checkModelJSON, checkPaths, MAX_HORIZON, MEMORY_BUDGET_BYTES, nameRecord, nonFinitePath } from '../src/core/validate.js';
@@ -27,7 +27,9 @@ import { resolveScheduleConfig } from '../src/diffusion/schedules.js';
 import { toyData } from '../src/diffusion/data/toy-data.js';
 import { DDIMScheduler } from '../src/diffusion/schedulers/ddim.js';
 import { ParamStore } from '../src/neural/params.js';
-import { DiffusionModel } from '../src/diffusion/model.js';
+import { DiffusionModel, fitDiffusion } from '../src/diffusion/model.js';
+import { initEngine } from '../src/neural/engine/index.js';
+import { runCliJson } from './cli-helpers.js';
 
 /** The error `f` throws (or undefined). */
 function caught(f: () => unknown): unknown {
@@ -124,6 +126,18 @@ describe('2. size limits: a typed error stating the limit instead of running out
     expect(() => checkHorizon(MAX_HORIZON)).not.toThrow();
     expectTyped(() => checkHorizon(0), ArgumentError, 'horizon', /positive integer/);
     expectTyped(() => checkHorizon(2.5, 'h'), ArgumentError, 'h');
+  });
+
+  it('diffusion: sampling 1e9 rows (or a long trajectory of many) → ArgumentError naming n, before any work', async () => {
+    await initEngine({ backend: 'wasm' });
+    const data = toyData('moons', 64, createRng(2));
+    const model = fitDiffusion(data, 2, { steps: 2, denoiser: { width: 8, blocks: 0 } });
+    expectTyped(() => model.sample(1e9, { rng: createRng(1) }), ArgumentError, 'n', /1 GiB/);
+    expectTyped(() => model.sample(1e6, { rng: createRng(1), steps: 1000, scheduler: 'ddim', trajectory: true }), ArgumentError, 'n', /trajectory/);
+    expectTyped(() => model.sample(0, { rng: createRng(1) }), ArgumentError, 'n');
+    expect(model.sample(3, { rng: createRng(1), steps: 2 }).samples.length).toBe(6);
+    const restored = DiffusionModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(restored.columns).toEqual(model.columns);
   });
 
   it('a model file with numTrainTimesteps 1e9 is a DataError naming the model, not an out-of-memory abort', () => {
@@ -366,6 +380,27 @@ describe('5. silent wrong answers and extreme scales', () => {
     for (const t of s.timesteps) expect(s.step(out, t, x, { eta: 1, rng: createRng(1) }).prevSample.every(Number.isFinite)).toBe(true);
   });
 
+  it('a CSS fit with a non-stationary AR part cannot forecast: ConvergenceError naming method (was the Kalman filter\'s RangeError)', () => {
+    const y = [0.12177618600477014, 0.49342493394909925, -0.5381877552332646, 1.6753298369058043, -0.8954710778463916, 1.9756085313260416, 0.0618780693076951, 0.8492636535101414, -0.9226108817458228];
+    const fit = fitARIMA(y, { order: [1, 0, 2], method: 'css' });
+    expectTyped(() => fit.forecast(3), ConvergenceError, 'method', /method 'ml'/);
+  });
+
+  it('forecasts that overflow are typed: the model at step 1, the horizon later (with the longest finite one)', () => {
+    const wild = fitAR([0, -1.8426080037034097e-167, 6.514854795608762e-155, 0, 1e100, 0], { order: 2 });
+    expectTyped(() => wild.forecast(3), DataError, 'model', /one-step forecast is not finite/);
+    const rng = createRng(5);
+    let prev = 1;
+    const explosive = Array.from({ length: 80 }, () => (prev = 1.3 * prev + rng.normal()));
+    const fit = fitAR(explosive, { order: 1 });
+    expect(fit.ar[0]).toBeGreaterThan(1.2);
+    const e = caught(() => fit.forecast(5000)) as ArgumentError;
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(e.argument).toBe('horizon');
+    const most = Number(/at most (\d+) steps/.exec(e.message)![1]);
+    expect(fit.forecast(most).mean().every(Number.isFinite)).toBe(true);
+  });
+
   it('checkMagnitude leaves an all-zero series to the constant check and accepts 1e±100', () => {
     expect(() => checkMagnitude(0, 0)).not.toThrow();
     expect(() => checkMagnitude(-1e100, 1e-100)).not.toThrow();
@@ -441,5 +476,24 @@ describe('6. model files: version, finite numbers, typed errors through the root
     ['version 999', { version: 999 }, /version 999/],
   ])('a diffusion model file with %s → DataError naming the model', (_, over, message) => {
     expectTyped(() => DiffusionModel.fromJSON(fakeDiffusionJSON(over)), DataError, 'model', message);
+  });
+});
+
+describe('through the in-process CLI: typed errors with exit code 2', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ardiff-robust-'));
+  const file = (name: string, text: string) => { const p = join(dir, name); writeFileSync(p, text); return p; };
+  const series = Array.from(ar1(40, 0.5, 41), (v) => v.toFixed(4));
+  it.each([
+    ['a hex cell', () => ['fit', '--data', file('hex.csv', `y\n${series.slice(0, 10).join('\n')}\n0x10\n${series.slice(10).join('\n')}\n`), '--column', 'y', '--model', 'ar', '--order', '1'], 'DataError', /0x10/],
+    ['a duplicated header', () => ['fit', '--data', file('dup.csv', `y,y\n${series.map((v) => `${v},${v}`).join('\n')}\n`), '--column', 'y', '--model', 'ar', '--order', '1'], 'DataError', /twice/],
+    ['--horizon 0x3', () => ['fit', '--data', 'lynx', '--model', 'ar', '--order', '1', '--horizon', '0x3'], 'ArgumentError', /--horizon/],
+    ['--horizon 1e9', () => ['fit', '--data', 'lynx', '--model', 'ar', '--order', '1', '--horizon', '1e9'], 'ArgumentError', /1 GiB/],
+    ['--order ,,', () => ['fit', '--data', 'lynx', '--model', 'arima', '--order', ',,'], 'ArgumentError', /--order/],
+  ])('%s', async (_, args, type, message) => {
+    const r = await runCliJson(args());
+    expect(r.code).toBe(2);
+    const err = r.json.error as { type: string; message: string };
+    expect(err.type).toBe(type);
+    expect(err.message).toMatch(message);
   });
 });
