@@ -514,7 +514,7 @@ export class FittedLassoVAR implements MultiForecaster {
    * Σ_{j<h} Φ_j Σ_u Φ_j' with Φ the MA coefficients of the sparse VAR.
    */
   forecast(h: number, _options: MultiForecastOptions = {}): GaussianMultiForecast {
-    checkHorizon(h, 'h');
+    checkHorizon(h, 'h', this.names.length * this.names.length + 8); // a k × k MSE matrix a step
     const hist: number[][] = this.lastObservations.map((r) => r.slice());
     const mean: number[][] = [];
     for (let s = 0; s < h; s++) {
