@@ -226,7 +226,7 @@ export class FittedDeepAR implements Forecaster {
 
   /** Lowest validation NLL (NaN without validation). */
   get bestValLoss(): number {
-    return this.training.valLoss.length ? Math.min(...this.training.valLoss) : NaN;
+    return this.training.valLoss.length ? this.training.valLoss.reduce((m, v) => Math.min(m, v), Infinity) : NaN;
   }
 
   /**
