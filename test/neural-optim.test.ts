@@ -65,15 +65,38 @@ describe('clipping and schedules', () => {
     expect(warmupCosine(110, 10, 110)).toBeCloseTo(0.1, 12);
   });
 
-  it('keeps an exponential moving average', () => {
+  it('keeps an exponential moving average (no warm-up)', () => {
     const store = new ParamStore();
     const v = store.set('w', [1], Float32Array.from([0]));
-    const ema = new EMA(store, 0.9);
+    const ema = new EMA(store, 0.9, false);
     v.assign(tf.tensor([1]));
     ema.update();
     v.assign(tf.tensor([2]));
     ema.update();
     expect(ema.values()[0].dataSync()[0]).toBeCloseTo(0.9 * 0.1 + 0.1 * 2, 6);
+  });
+
+  it('warms the decay up as diffusers\' EMAModel: copy, then n/(9 + n), capped at the decay; resumes its count', () => {
+    const store = new ParamStore();
+    const v = store.set('w', [1], Float32Array.from([0]));
+    const ema = new EMA(store, 0.999);
+    const want = [0, 2 / 11, 3 / 12, 4 / 13];
+    let avg = 0;
+    for (let n = 1; n <= 4; n++) {
+      expect(ema.currentDecay()).toBeCloseTo(want[n - 1], 12);
+      v.assign(tf.tensor([n]));
+      ema.update();
+      avg = want[n - 1] * avg + (1 - want[n - 1]) * n;
+      expect(ema.values()[0].dataSync()[0]).toBeCloseTo(avg, 5);
+    }
+    for (let n = 5; n <= 2000; n++) ema.update();
+    expect(ema.currentDecay()).toBeCloseTo(2001 / 2010, 12); // below 0.999 until n = 8991
+    const short = new EMA(store, 0.9);
+    for (let n = 1; n <= 100; n++) short.update();
+    expect(short.currentDecay()).toBe(0.9); // 101/110 > 0.9: capped
+    const again = new EMA(store, 0.999);
+    again.loadState(ema.state(), 3);
+    expect(again.currentDecay()).toBeCloseTo(4 / 13, 12);
   });
 });
 

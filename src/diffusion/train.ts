@@ -3,7 +3,8 @@
  * and noise ε ~ N(0, I) per row, form x_t = √ᾱ_t x₀ + √(1−ᾱ_t) ε, and regress the network's output
  * on the target of the chosen parameterisation — ε, x₀, or v = √ᾱ_t ε − √(1−ᾱ_t) x₀ (Salimans &
  * Ho 2022) — optionally weighted by min-SNR-γ (Hang et al. 2023). AdamW, gradient clipping, an EMA
- * of the weights (used for sampling), and label dropout for classifier-free guidance (Ho & Salimans
+ * of the weights (used for sampling; its decay warms up as diffusers' EMAModel's, n/(9 + n) at the
+ * n-th step, so short runs sample from trained weights), and label dropout for classifier-free guidance (Ho & Salimans
  * 2022). Batches, timesteps and noise all come from the seeded RNG.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
@@ -113,7 +114,7 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
   if (resume) {
     if ((resume.ema === null) !== (ema === undefined)) throw new DataError(`trainDenoiser: the checkpoint was made ${resume.ema === null ? 'without' : 'with'} an EMA of the weights; resume with the same emaDecay`, 'resume');
     assignFromJSON(names, vars, resume.params, 'checkpoint weights');
-    if (ema && resume.ema) ema.loadState(resume.ema);
+    if (ema && resume.ema) ema.loadState(resume.ema, resume.step);
     opt.loadState(resume.optimizer);
     losses.set(resume.losses);
     first = resume.step;

@@ -169,15 +169,30 @@ export function trainStep(params: ParamStore, optimizer: AdamW, loss: () => tf.S
 /** Exponential moving average of a store's weights (shadow copies), as used to sample diffusion models. */
 export class EMA {
   private readonly shadow: Variable[];
-  constructor(private readonly params: ParamStore, readonly decay = 0.999) {
+  private updates = 0;
+  /**
+   * `warmup` (default true) ramps the decay up as diffusers' EMAModel does without `use_ema_warmup`:
+   * the first update copies the weights (decay 0) and the n-th uses min(decay, n/(9 + n)), so a short run samples from averaged trained weights rather than from
+   * weights still 99% the random initial ones.
+   */
+  constructor(private readonly params: ParamStore, readonly decay = 0.999, readonly warmup = true) {
     if (!(decay > 0 && decay < 1)) throw new ArgumentError(`EMA: decay must be in (0, 1), got ${decay}`, 'decay');
     this.shadow = params.variables().map((v) => variableLike(v, tf.clone));
   }
 
+  /** The decay of the next update. */
+  currentDecay(): number {
+    const s = this.updates; // updates made so far: the next one is the (s + 1)-th
+    if (!this.warmup) return this.decay;
+    return s === 0 ? 0 : Math.min(this.decay, (1 + s) / (10 + s));
+  }
+
   update(): void {
     const vars = this.params.variables();
+    const d = this.currentDecay();
+    this.updates++;
     tf.tidy(() => {
-      for (let i = 0; i < vars.length; i++) this.shadow[i].assign(tf.add(tf.mul(this.shadow[i], this.decay), tf.mul(vars[i], 1 - this.decay)));
+      for (let i = 0; i < vars.length; i++) this.shadow[i].assign(tf.add(tf.mul(this.shadow[i], d), tf.mul(vars[i], 1 - d)));
     });
   }
 
@@ -191,8 +206,11 @@ export class EMA {
     return variablesToJSON(this.params.names(), this.shadow);
   }
 
-  loadState(json: readonly ParamJSON[]): void {
+  /** Restores the averages; `updates` is the number of updates they include (the warm-up resumes from there). */
+  loadState(json: readonly ParamJSON[], updates = 0): void {
     assignFromJSON(this.params.names(), this.shadow, json, 'EMA state');
+    if (!Number.isInteger(updates) || updates < 0) throw new ArgumentError(`EMA: updates must be an integer ≥ 0, got ${updates}`, 'updates');
+    this.updates = updates;
   }
 
   dispose(): void {
