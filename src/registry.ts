@@ -68,8 +68,8 @@ export function fromJSON(json: ModelJSON): FittedModel {
     const kinds = [...new Set(MODELS.map((m) => m.producesKind))];
     throw new ArgumentError(`fromJSON: unknown model kind '${String(kind)}'; known kinds: ${kinds.join(', ')}`, 'json');
   }
-  // Every model: no number that is not finite (a tampered 1e999, NaN weights in a JSON object).
-  const bad = nonFinitePath(json);
+  // Every model: no infinite number (a tampered 1e999); an AR's mean is infinite at a unit root.
+  const bad = nonFinitePath(json, '', ['mean']);
   if (bad !== undefined) throw new DataError(`model file: ${bad} of the ${String(kind)} model is not a finite number; the file is corrupt — fit the model again or restore a good copy`, 'model');
   let fit: FittedModel;
   try {

@@ -265,7 +265,7 @@ describe('4. lenient parsing: decimal numbers only, priors checked by key', () =
   });
 
   it.each([
-    ['a hex cell', 'y\n1\n0x10\n3\n', /row 2 holds '0x10', which is not a decimal number/],
+    ['a hex cell', 'y\n1\n0x10\n3\n', /row 2 holds '0x10', which is not a number \(cells take decimal numbers/],
     ['a binary cell', 'y\n1\n0b11\n', /'0b11'/],
     ['an infinite cell', 'y\n1\nInfinity\n', /'Infinity'/],
   ])('%s in a CSV is a DataError naming row and column', (_, text, message) => {
@@ -427,7 +427,7 @@ describe('6. model files: version, finite numbers, typed errors through the root
     expect((fromJSON(json as unknown as ModelJSON) as { kind: string }).kind).toBe(kind === 'naive' ? 'naive' : kind);
   });
 
-  it.each(fits)('%s: version 999, Infinity (1e999) or a NaN number → DataError naming the model', (_, fit) => {
+  it.each(fits)('%s: version 999 or Infinity (1e999) → DataError naming the model', (_, fit) => {
     const json = JSON.parse(JSON.stringify(fit().toJSON())) as Record<string, unknown>;
     expectTyped(() => fromJSON({ ...json, version: 999 } as unknown as ModelJSON), DataError, 'model', /version 999/);
     expectTyped(() => fromJSON({ ...json, version: '1' } as unknown as ModelJSON), DataError, 'model', /version "1"/);
@@ -452,7 +452,9 @@ describe('6. model files: version, finite numbers, typed errors through the root
   it('checkModelJSON and nonFinitePath name the place', () => {
     expect(nonFinitePath({ a: [1, 2, { b: [0, Infinity] }] })).toBe('a[2].b[1]');
     expect(nonFinitePath({ y: [1, null, 2] })).toBeUndefined();
-    expect(nonFinitePath({ w: Float64Array.of(1, NaN) })).toBe('w[1]');
+    expect(nonFinitePath({ w: Float64Array.of(1, -Infinity) })).toBe('w[1]');
+    expect(nonFinitePath({ se: [1, NaN] })).toBeUndefined(); // NaN is a file's null: a missing statistic
+    expect(nonFinitePath({ mean: Infinity, x: 1 }, '', ['mean'])).toBeUndefined();
     expectTyped(() => checkModelJSON({ kind: 'ar', version: 2 }, 'ar'), DataError, 'model', /version 2/);
     expectTyped(() => checkModelJSON('x', 'ar'), DataError, 'model');
     expect(() => checkModelJSON({ kind: 'ar', y: [1, null] }, 'ar')).not.toThrow();

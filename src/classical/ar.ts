@@ -714,7 +714,7 @@ export class FittedAR implements Forecaster {
   /** Restores a model saved with {@link FittedAR.toJSON} (no refitting: forecasts are identical). */
   static fromJSON(json: ARJSON): FittedAR {
     if (!json || json.kind !== 'ar') throw new ArgumentError(`fromJSON: expected kind 'ar'; got '${String(json?.kind)}'`, 'json');
-    checkModelJSON(json, 'ar');
+    checkModelJSON(json, 'ar', MODEL_JSON_VERSION, ['mean']); // the mean c/(1 − Σφ) is infinite at a unit root
     if (!METHODS.includes(json.method)) throw new ArgumentError(`fromJSON: unknown method '${String(json.method)}'`, 'json');
     if (!Array.isArray(json.ar) || json.ar.length !== json.order) throw new ArgumentError(`fromJSON: ar must hold order = ${json.order} coefficients`, 'json');
     return new FittedAR({

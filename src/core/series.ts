@@ -73,7 +73,7 @@ export function numericColumn(table: Table, column: string, argument = 'column')
     const v = parseDecimal(cell);
     if (!Number.isFinite(v)) {
       throw new DataError(
-        `${table.source}: column '${column}', row ${i + 1} holds '${cell}', which is not a decimal number; fix the cell or mark it missing with NA`,
+        `${table.source}: column '${column}', row ${i + 1} holds '${cell}', which is not a number (cells take decimal numbers: no hex, no blanks); fix the cell or mark it missing with NA`,
         argument,
       );
     }

@@ -127,24 +127,27 @@ export function checkForecastFinite(mean: ArrayLike<number>, se: ArrayLike<numbe
 export const MODEL_JSON_VERSION = 1;
 
 /**
- * The first number of a model file's JSON tree that is not finite (`Infinity` from a literal such
- * as 1e999, or NaN in an object passed directly), as its path (`params.values[2]`), else undefined.
- * Strings, booleans and null (missing values) are left to the model's own checks.
+ * The first infinite number of a model file's JSON tree (`Infinity` from a literal such as 1e999,
+ * or ±Infinity in an object passed directly), as its path (`params.values[2]`), else undefined.
+ * NaN is what a file's null reads as in memory (a statistic that does not exist, such as the
+ * standard error at a bound), so it is left, like strings, booleans and null, to the model's own
+ * checks and to the root fromJSON's check that the restored model forecasts finite numbers.
+ * `skip` names top-level fields that may be infinite (an AR's mean at a unit root).
  */
-export function nonFinitePath(value: unknown, path = ''): string | undefined {
+export function nonFinitePath(value: unknown, path = '', skip: readonly string[] = []): string | undefined {
   // An explicit stack: model files hold long series, and deep trees must not recurse without bound.
   const stack: [unknown, string][] = [[value, path]];
   while (stack.length) {
     const [v, at] = stack.pop()!;
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return at || '(the value)';
+      if (v === Infinity || v === -Infinity) return at || '(the value)';
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${at}[${i}]`]);
     } else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
       const a = v as unknown as ArrayLike<number>;
-      for (let i = 0; i < a.length; i++) if (typeof a[i] === 'number' && !Number.isFinite(a[i])) return `${at}[${i}]`;
+      for (let i = 0; i < a.length; i++) if (a[i] === Infinity || a[i] === -Infinity) return `${at}[${i}]`;
     } else if (v && typeof v === 'object') {
-      for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], at ? `${at}.${k}` : k]);
+      for (const k of Object.keys(v)) if (at || !skip.includes(k)) stack.push([(v as Record<string, unknown>)[k], at ? `${at}.${k}` : k]);
     }
   }
   return undefined;
@@ -153,16 +156,16 @@ export function nonFinitePath(value: unknown, path = ''): string | undefined {
 /**
  * The checks every classical model's `fromJSON` makes before reading its fields: an object, a
  * supported `version` (files written before the field existed have none and read as version 1),
- * and finite numbers throughout. Failures are {@link DataError}s naming 'model' that say what is
+ * and no infinite number (but in the top-level fields `skip` names). Failures are {@link DataError}s naming 'model' that say what is
  * wrong and where.
  */
-export function checkModelJSON(json: unknown, kind: string, version = MODEL_JSON_VERSION): void {
+export function checkModelJSON(json: unknown, kind: string, version = MODEL_JSON_VERSION, skip: readonly string[] = []): void {
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new DataError(`model file: a ${kind} model must be a JSON object as written by toJSON`, 'model');
   const v = (json as { version?: unknown }).version;
   if (v !== undefined && v !== version) {
     throw new DataError(`model file: ${kind} model version ${JSON.stringify(v)} is not supported (this ardiff reads version ${version}); fit the model again with this release and save it`, 'model');
   }
-  const bad = nonFinitePath(json);
+  const bad = nonFinitePath(json, '', skip);
   if (bad !== undefined) throw new DataError(`model file: ${bad} of the ${kind} model is not a finite number; the file is corrupt — fit the model again or restore a good copy`, 'model');
 }
 
