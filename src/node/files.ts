@@ -34,23 +34,27 @@ function existingAncestor(full: string): { path: string; real: string } {
 
 /**
  * Checks that `dir` can hold output files: it is (or can be made) a folder outside /proc, /sys and
- * /dev, and is writable. The folder is created. Returns its absolute path.
+ * /dev, and is writable. The folder is created. Returns its absolute path. `file`: the output file
+ * whose folder this is, for the messages.
  */
-export function checkOutputDir(dir: string, argument = 'path', shown: string = dir): string {
+export function checkOutputDir(dir: string, argument = 'path', file?: string): string {
   if (typeof dir !== 'string' || !dir.trim()) throw new ArgumentError(`${argument} must be a folder path`, argument);
   const full = resolve(dir);
+  // Messages name what the user gave: the folder, or the file whose folder it is.
+  const subject = file === undefined ? `${argument} '${dir}'` : `the folder of ${argument} '${file}'`;
   const system = underSystemDir(full) ?? underSystemDir(existingAncestor(full).real);
-  if (system) throw new ArgumentError(`${argument} '${shown}' is under ${system}, a system folder; choose a folder of your own`, argument);
+  if (system) throw new ArgumentError(`${argument} '${file ?? dir}' is under ${system}, a system folder; choose a location of your own`, argument);
   const { path: existing } = existingAncestor(full);
   if (existsSync(existing) && !statSync(existing).isDirectory()) {
-    const what = existing === full ? `'${dir}' is a file, not a folder` : `'${existing}' is a file, not a folder`;
-    throw new ArgumentError(`${argument} '${shown}': ${what}; choose another location`, argument);
+    throw new ArgumentError(existing === full && file === undefined
+      ? `${subject} is a file, not a folder; give a folder`
+      : `cannot create ${subject}: '${existing}' is a file, not a folder; choose another location`, argument);
   }
   try {
     mkdirSync(full, { recursive: true });
     accessSync(full, constants.W_OK);
   } catch (e) {
-    throw new ArgumentError(`${argument} '${shown}': cannot create or write the folder '${dir}' (${(e as Error).message}); choose a writable location`, argument);
+    throw new ArgumentError(`cannot create ${subject} (${(e as Error).message}); choose a writable location`, argument);
   }
   return full;
 }
@@ -66,8 +70,6 @@ export function checkOutputPath(path: string, argument = 'path'): string {
   if (/[\\/]$/.test(path) || (existsSync(full) && statSync(full).isDirectory())) {
     throw new ArgumentError(`${argument} '${path}' is a folder; give a file path inside it`, argument);
   }
-  const system = underSystemDir(full) ?? underSystemDir(existingAncestor(full).real);
-  if (system) throw new ArgumentError(`${argument} '${path}' is under ${system}, a system folder; write to a file of your own`, argument);
   checkOutputDir(dirname(full), argument, path);
   return full;
 }
