@@ -17,7 +17,7 @@ export function jsonSafe(v: unknown): Json {
   if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
   if (Array.isArray(v)) return v.map(jsonSafe);
   if (typeof v === 'object') {
-    const out: { [k: string]: Json } = {};
+    const out = Object.create(null) as { [k: string]: Json }; // keys are user text: '__proto__' must stay a key
     for (const [k, x] of Object.entries(v as Record<string, unknown>)) if (x !== undefined) out[k] = jsonSafe(x);
     return out;
   }

@@ -16,6 +16,7 @@
  */
 import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
+import { nameRecord } from '../../core/validate.js';
 import { columnExpression, findDataset, inverseTransform, type Transform } from '../../core/series.js';
 import type { Forecast } from '../../core/forecast.js';
 import type { MultiForecast } from '../../core/multi-forecast.js';
@@ -82,7 +83,7 @@ function multiForecastTable(fc: MultiForecast, levels: readonly number[]): strin
 }
 
 function alignRight(rows: string[][]): string {
-  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  const w = rows[0].map((_, j) => rows.reduce((m, r) => Math.max(m, r[j].length), 0));
   return rows.map((r) => r.map((c, j) => c.padStart(w[j])).join('  ')).join('\n');
 }
 
@@ -148,7 +149,7 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
     transform = s.transform;
     if (flags.exog !== undefined) {
       const names = namesFlag(flags.exog, '--exog');
-      const exog: Record<string, Float64Array> = {};
+      const exog = nameRecord<Float64Array>(); // a regressor may be named '__proto__'
       for (const n of names) exog[n] = columnExpression(table, n, '--exog');
       fitOptions = { ...fitOptions, exog };
       future = futureRegressors(flags, names, horizonFlag);
@@ -213,6 +214,9 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
     }
     const warnings = (fit as { warnings?: unknown }).warnings;
     return { json: jsonSafe(json) as Record<string, Json>, text: text.join('\n'), warnings: Array.isArray(warnings) ? warnings.map(String) : [] };
+  } catch (e) {
+    // The forecast's arguments (horizon, paths) named by their flags.
+    throw asFlagError(e, (name) => (name === 'horizon' ? '--horizon' : toFlag(name)));
   } finally {
     (fit as { dispose?: () => void }).dispose?.();
   }

@@ -215,7 +215,7 @@ export async function runImpute(flags: ImputeFlags): Promise<Record<string, Json
   if (model.fillJoint) {
     // Jointly: every named column conditions the others' gaps.
     try {
-      fills.push(...await model.fillJoint(names, columns.map((c) => c.y), { seed, period, training }));
+      for (const f of await model.fillJoint(names, columns.map((c) => c.y), { seed, period, training })) fills.push(f);
     } catch (e) {
       throw columnsError(e);
     }
