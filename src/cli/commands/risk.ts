@@ -28,8 +28,8 @@ import { readTable } from '../../node/data.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
 import { riskBacktest, formatRiskTable, riskVerdict, type RiskModelSpec } from '../../risk/backtest.js';
 import { riskChartSvg } from '../../charts/risk-chart.js';
-import { jsonSafe, type Json } from '../json.js';
-import { asFlagError, choiceFlag, fail, intFlag, levelsFlag, namesFlag, progressBar } from '../flags.js';
+import { jsonSafe, progress, type Json } from '../json.js';
+import { asFlagError, choiceFlag, fail, intFlag, levelsFlag, namesFlag } from '../flags.js';
 
 export interface RiskFlags {
   data: string;
@@ -120,7 +120,7 @@ export async function runRisk(flags: RiskFlags): Promise<{ json: Record<string, 
   const time = table.columns.includes('time') ? numericColumn(table, 'time') : undefined;
   const times = time ? (returnsKind === 'none' ? time : time.subarray(1)) : undefined;
 
-  let bar: ReturnType<typeof progressBar> | undefined;
+  let bar: ReturnType<typeof progress> | undefined;
   let current = '';
   let bt;
   try {
@@ -129,7 +129,7 @@ export async function runRisk(flags: RiskFlags): Promise<{ json: Record<string, 
       onProgress: (model, done, total) => {
         if (model !== current) {
           bar?.stop();
-          bar = progressBar(model.padEnd(12), total, !flags.json, '{value}/{total} days');
+          bar = progress(model.padEnd(12), total, !flags.json, '{value}/{total} days');
           current = model;
         }
         if (done % 10 === 0 || done === total) bar?.update(done);
