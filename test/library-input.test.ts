@@ -58,3 +58,13 @@ describe('GARCH forecasts with t innovations serialise too', () => {
     expect(JSON.parse(JSON.stringify(f)).level).toEqual([80, 95]);
   });
 });
+
+describe('addWhiteNoise', () => {
+  it('refuses an SNR that float32 audio cannot hold (a restoration of −1000 dB reported 47.7 dB)', async () => {
+    const { addWhiteNoise } = await import('../src/diffusion/data/audio.js');
+    const x = Float32Array.from({ length: 64 }, (_, i) => Math.sin(i / 3));
+    for (const snr of [-1000, 1000, NaN]) expect(() => addWhiteNoise(x, snr, createRng(1))).toThrow(ArgumentError);
+    const y = addWhiteNoise(x, 150, createRng(1));
+    expect(y.every(Number.isFinite)).toBe(true);
+  });
+});

@@ -393,6 +393,7 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
   let clean: Float32Array | undefined;
   let noisy = wav.channels[0];
   const snrIn = numberFlag(flags.addNoise, '--add-noise');
+  if (snrIn !== undefined && !(Math.abs(snrIn) <= 150)) throw new ArgumentError(`--add-noise must be an SNR between -150 and 150 dB (float32 audio cannot hold more); got ${snrIn}`, '--add-noise');
   if (snrIn !== undefined) {
     clean = noisy;
     noisy = addWhiteNoise(clean, snrIn, createRng(seed + 1));

@@ -54,7 +54,8 @@ export function addWhiteNoise(x: Float32Array, snrDb: number, rng: Rng): Float32
 export function addWhiteNoise(x: Float64Array, snrDb: number, rng: Rng): Float64Array;
 export function addWhiteNoise(x: Float32Array | Float64Array, snrDb: number, rng: Rng): Float32Array | Float64Array {
   checkSignal(x, 'x');
-  if (!Number.isFinite(snrDb)) throw new ArgumentError(`snrDb must be a finite number of decibels; got ${snrDb}`, 'snrDb');
+  // Beyond ±150 dB the noise (or the signal) is lost in float32 rounding and the SNR cannot be met or measured.
+  if (!Number.isFinite(snrDb) || Math.abs(snrDb) > 150) throw new ArgumentError(`snrDb must be a number of decibels between -150 and 150; got ${snrDb}`, 'snrDb');
   const ex = energy(x);
   if (ex === 0) throw new DataError('x is silent (all zeros); an SNR needs a signal with nonzero energy', 'x');
   const noise = new Float64Array(x.length);
