@@ -40,6 +40,7 @@ import { polyRoots, expandAR, expandMA, toStationary, invertMA, difference, diff
 import { splitArma, type Layout } from './estimators/layout.js';
 import { olsIgnoringNaN, olsScales } from './estimators/css.js';
 import { vmmin } from './estimators/vmmin.js';
+import { optimHess } from './estimators/optimhess.js';
 import { armaInitialCovariance, armaCrossProducts } from './estimators/kalman.js';
 import { seasonalStrengthWithGaps } from './estimators/na-interp.js';
 
@@ -545,49 +546,6 @@ function predictCovariance(
 }
 
 /**
- * R's `optimhess` (src/library/stats/src/optim.c) without a gradient function: in the scaled
- * coordinates u = par/parscale, central differences (step ndeps) of the central-difference
- * gradient, the outer step ndeps/parscale_i, H_ij = (g_j(u + εe_i) − g_j(u − εe_i)) / (2ε ps_i ps_j),
- * then symmetrised. A non-finite gradient entry is R's error.
- */
-function rOptimHess(f: (par: readonly number[]) => number, par: readonly number[], parscale: readonly number[], ndeps = 1e-3): number[][] {
-  const n = par.length;
-  const u = par.map((v, i) => v / parscale[i]);
-  const x = new Array<number>(n);
-  const grad = (out: number[]) => {
-    for (let k = 0; k < n; k++) x[k] = u[k] * parscale[k];
-    for (let k = 0; k < n; k++) {
-      x[k] = (u[k] + ndeps) * parscale[k];
-      const v1 = f(x);
-      x[k] = (u[k] - ndeps) * parscale[k];
-      const v2 = f(x);
-      out[k] = (v1 - v2) / (2 * ndeps);
-      if (!Number.isFinite(out[k])) throw new RangeError(`non-finite finite-difference value [${k + 1}]`);
-      x[k] = u[k] * parscale[k];
-    }
-  };
-  const H = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const df1 = new Array<number>(n), df2 = new Array<number>(n);
-  for (let i = 0; i < n; i++) {
-    const eps = ndeps / parscale[i];
-    u[i] += eps;
-    grad(df1);
-    u[i] -= 2 * eps;
-    grad(df2);
-    for (let j = 0; j < n; j++) H[i][j] = (df1[j] - df2[j]) / (2 * eps * parscale[i] * parscale[j]);
-    u[i] += eps;
-  }
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < i; j++) {
-      const s = 0.5 * (H[i][j] + H[j][i]);
-      H[i][j] = s;
-      H[j][i] = s;
-    }
-  }
-  return H;
-}
-
-/**
  * R's `solve(A)` for the variances: LU with partial pivoting (LAPACK dgesv), an error when a
  * pivot is exactly zero or the reciprocal 1-norm condition number is below machine epsilon
  * ("system is computationally singular").
@@ -689,7 +647,7 @@ function rArima(pr: RProblem, method: 'css' | 'css-ml'): RFit {
       nCoef, phi, theta, sigma2, aic: NaN,
       varDiag: () => {
         if (nCoef === 0) return [];
-        const H = rOptimHess(fCss, r.par, pr.parscale);
+        const H = optimHess(fCss, r.par, pr.parscale);
         const inv = rSolveInverse(H.map((row) => row.map((v) => v * pr.nUsed)));
         return inv.map((row, i) => row[i]);
       },
@@ -729,7 +687,7 @@ function rArima(pr: RProblem, method: 'css' | 'css-ml'): RFit {
     nCoef, phi, theta, sigma2: mlSums(pr, natural, false).ssq / n, aic: minus2LogLik + 2 * nCoef + 2,
     varDiag: () => {
       if (nCoef === 0) return [];
-      const H = rOptimHess(fMl, coef, pr.parscale);
+      const H = optimHess(fMl, coef, pr.parscale);
       const inv = rSolveInverse(H.map((row) => row.map((v) => v * n)));
       const A = gradTrans(L, coef); // A[i][j] = ∂new_j/∂raw_i
       return coef.map((_, j) => {

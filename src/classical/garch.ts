@@ -75,9 +75,10 @@ import { checkCompleteSeries, checkHorizon, checkNoExog, checkPaths, checkRng, h
 import { z, parseIntList, type SeriesModelEntry } from '../core/model-entry.js';
 import { fitARIMA } from './arima.js';
 import {
-  garchLayout, garchFilter, garchNegLogLik, garchNegLogLikGrad, innovationLaw, minimizeBox, optimHess,
+  garchLayout, garchFilter, garchNegLogLik, garchNegLogLikGrad, innovationLaw, minimizeBox,
   type GarchDist, type GarchLayout, type GarchSpec, type InnovationLaw,
 } from './estimators/garch-likelihood.js';
+import { optimHess } from './estimators/optimhess.js';
 
 export type { GarchDist } from './estimators/garch-likelihood.js';
 
@@ -226,12 +227,13 @@ export function fitGARCH(y: ArrayLike<number>, options: GARCHOptions = {}): Fitt
   const opt = minimizeBox(fg, x0, lower, upper);
   const thetaS = opt.x;
   // 5. fGarch's Hessian in scaled units, then mapped to the data's units.
-  const H = optimHess((th) => garchNegLogLik(xs, th, spec, L), thetaS);
   const unit = L.names.map((_, i) => (i === L.mu ? s : i === L.omega ? s * s : 1));
-  const Hd: Matrix = H.map((row, i) => row.map((v, j) => v / (unit[i] * unit[j])));
   let stdErrors: number[];
   const warnings: string[] = [];
   try {
+    // (A non-finite difference is R's error there: the standard errors are NaN, as fGarch's.)
+    const H = optimHess((th) => garchNegLogLik(xs, th, spec, L), thetaS);
+    const Hd: Matrix = H.map((row, i) => row.map((v, j) => v / (unit[i] * unit[j])));
     const cov = inverse(Hd);
     stdErrors = cov.map((row, i) => Math.sqrt(row[i]));
   } catch {

@@ -2,8 +2,7 @@
  * The numerical core of {@link fitGARCH} (classical/garch.ts): the ARMA(u,v)-GARCH(p,q) filter and
  * negative log-likelihood of R fGarch (`garchFit`, Fortran `GARCHLLH` of src/llhGarch.f with
  * `init.rec = "mci"`), its analytic gradient, the standardized innovation laws of fGarch (normal,
- * Student t `std`, Fernández–Steel skewed t `sstd`: densities, quantiles, draws), R's `optimHess`
- * (the Hessian fGarch inverts for its standard errors) and a box-constrained projected Newton
+ * Student t `std`, Fernández–Steel skewed t `sstd`: densities, quantiles, draws) and a box-constrained projected Newton
  * minimiser (Bertsekas 1982) standing in for fGarch's `nlminb`.
  *
  * Parameter vector θ (fGarch's order and names): [mu], ar1..ar_u, ma1..ma_v, omega,
@@ -398,46 +397,6 @@ export function garchNegLogLikGrad(x: ArrayLike<number>, theta: ArrayLike<number
     if (L.shape >= 0) g[L.shape] -= out.dShape;
   }
   return { f, g };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Hessian as fGarch computes it
-
-/**
- * R's `optimHess(par, fn)` without a gradient (src/library/stats/src/optim.c, `optimhess` with
- * `fmingr`'s central differences; ndeps = 10⁻³, parscale = 1):
- *   g_j(y) = (f(y + εe_j) − f(y − εe_j)) / 2ε,
- *   H_ij = (g_j(θ + εe_i) − g_j(θ − εe_i)) / 2ε,  then H ← (H + H')/2.
- * fGarch (`hessian = "ropt"`, its default) applies it to the negative log-likelihood of the
- * series divided by its standard deviation, at the optimum in those units.
- */
-export function optimHess(f: (x: readonly number[]) => number, par: readonly number[], ndeps = 1e-3): Matrix {
-  const n = par.length;
-  const grad = (y: number[]): number[] => {
-    const out = new Array<number>(n);
-    for (let j = 0; j < n; j++) {
-      const keep = y[j];
-      y[j] = keep + ndeps;
-      const f1 = f(y);
-      y[j] = keep - ndeps;
-      const f2 = f(y);
-      y[j] = keep;
-      out[j] = (f1 - f2) / (2 * ndeps);
-    }
-    return out;
-  };
-  const H: Matrix = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  const d = par.slice();
-  for (let i = 0; i < n; i++) {
-    const keep = d[i];
-    d[i] = keep + ndeps;
-    const g1 = grad(d);
-    d[i] = keep - ndeps;
-    const g2 = grad(d);
-    d[i] = keep;
-    for (let j = 0; j < n; j++) H[i][j] = (g1[j] - g2[j]) / (2 * ndeps);
-  }
-  return symmetrizeInPlace(H);
 }
 
 // ---------------------------------------------------------------------------------------------
