@@ -35,7 +35,7 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
-import { createRng, type Rng } from '../core/rng.js';
+import { createRng, shuffle, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
 import { checkHorizon, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { windowStats, type WindowStats } from '../diffusion/windows.js';
@@ -323,14 +323,19 @@ export class ScenarioDiffusion implements Forecaster {
     const paths = checkPositiveInt(options.paths ?? this.settings.paths, 'paths');
     const rng = options.rng ?? createRng(this.settings.seed);
     checkRng(rng);
-    const states = origins.map((t) => {
+    const states = this.statesAt(cols, origins);
+    const all = this.draw(states, paths, rng, options);
+    return states.map((_, i) => all.slice(i * paths, (i + 1) * paths));
+  }
+
+  /** The scales and conditioning at each origin of `cols` (checked history). */
+  private statesAt(cols: readonly Float64Array[], origins: readonly number[]): OriginState[] {
+    return origins.map((t) => {
       if (!Number.isInteger(t) || t < this.settings.longDays || t > cols[0].length) {
         throw new ArgumentError(`origins must be integers in ${this.settings.longDays}..${cols[0].length} (the returns before them are the history); got ${t}`, 'origins');
       }
       return originState(cols, t, this.settings, this.vol);
     });
-    const all = this.draw(states, paths, rng, options);
-    return states.map((_, i) => all.slice(i * paths, (i + 1) * paths));
   }
 
   /** Rows of L·A returns: `paths` per state, in state order. Batches of at most ~50k values per denoiser call. */
@@ -416,16 +421,18 @@ export class ScenarioDiffusion implements Forecaster {
       throw new ArgumentError(`origins must be integers ≥ longDays (${this.settings.longDays}) that leave a full window of ${L} days of data after them`, 'origins');
     }
     const rng = options.rng ?? createRng(this.settings.seed);
+    checkRng(rng);
     const paths = checkPositiveInt(options.paths ?? 20, 'paths');
-    const gen = this.scenariosAt(this.columns, origins, { ...options, paths, rng });
+    const states = this.statesAt(this.columns, origins);
+    const gen = this.draw(states, paths, rng, options);
     const gaussRng = createRng(this.settings.seed + 1);
     // Rows of L·A values per window for each source, day-major as the scenarios.
     const data: number[] = [], diff: number[] = [], gauss: number[] = [];
     origins.forEach((t, i) => {
       for (let h = 0; h < L; h++) for (let a = 0; a < A; a++) data.push(this.columns[a][t + h]);
-      const scales = originState(this.columns, t, this.settings, this.vol).scales;
-      for (const row of gen[i]) {
-        diff.push(...row);
+      const { scales } = states[i];
+      for (const row of gen.slice(i * paths, (i + 1) * paths)) {
+        for (const v of row) diff.push(v);
         for (let j = 0; j < L * A; j++) gauss.push(scales[j] * gaussRng.normal());
       }
     });
@@ -572,7 +579,7 @@ function train(
       const x = new Float32Array(B * D), c = new Float32Array(B * F);
       for (let b = 0; b < B; b++) {
         if (cursor >= origins) {
-          for (let i = origins - 1; i > 0; i--) { const j = Math.floor(rng.uniform() * (i + 1)); [order[i], order[j]] = [order[j], order[i]]; }
+          shuffle(order, rng);
           cursor = 0;
         }
         const o = order[cursor++];
