@@ -323,6 +323,7 @@ describe('risk: the rolling backtest', () => {
     expect((await err({ levels: [] })).argument).toBe('levels');
     expect((await err({ refitEvery: 0 })).argument).toBe('refitEvery');
     expect((await err({ paths: 1.5 })).argument).toBe('paths');
+    expect((await err({ paths: 1e9 })).argument).toBe('paths'); // 160 days × 1e9 values: over the 1 GiB budget, refused before any fit
     expect((await err({ models: [] })).argument).toBe('models');
     expect((await err({ models: ['no-such-model'] })).argument).toBe('models');
     expect((await err({ models: ['var'] })).argument).toBe('models');

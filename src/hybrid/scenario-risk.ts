@@ -10,6 +10,7 @@
  * await riskBacktest(r, { models: ['historical', 'garch', scenarioRiskModel('diffusion'), scenarioRiskModel('diffusion-garch', { volatility: 'garch' })] });
  */
 import { SampleForecast } from '../core/forecast.js';
+import { MEMORY_BUDGET_BYTES } from '../core/validate.js';
 import type { RiskFit, RiskForecastOptions, RiskModel } from '../risk/backtest.js';
 import { fitScenarioDiffusion, type ScenarioOptions } from './scenarios.js';
 
@@ -46,8 +47,14 @@ export function scenarioRiskModel(name: string, options: ScenarioRiskOptions = {
         const series = new Float64Array(W + histories.length - 1);
         series.set(histories[0]);
         for (let j = 1; j < histories.length; j++) series[W + j - 1] = histories[j][W - 1];
-        const at = gen.scenariosAt([series], histories.map((_, j) => W + j), { paths, rng });
-        return at.map(firstDay);
+        // Days in blocks whose scenario windows (paths × L values each) stay within the memory budget.
+        const block = Math.max(1, Math.floor(MEMORY_BUDGET_BYTES / (2 * paths * (8 * gen.settings.window + 128))));
+        const out: SampleForecast[] = [];
+        for (let j0 = 0; j0 < histories.length; j0 += block) {
+          const origins = Array.from({ length: Math.min(block, histories.length - j0) }, (_, j) => W + j0 + j);
+          for (const rows of gen.scenariosAt([series], origins, { paths, rng })) out.push(firstDay(rows));
+        }
+        return out;
       };
       return {
         forecast: (history, o) => many([history], o)[0],

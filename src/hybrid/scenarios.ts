@@ -37,7 +37,7 @@ import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { createRng, shuffle, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
-import { checkHorizon, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
+import { checkHorizon, checkPaths, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { windowStats, type WindowStats } from '../diffusion/windows.js';
 import { tf } from '../neural/engine/tf.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
@@ -347,6 +347,7 @@ export class ScenarioDiffusion implements Forecaster {
     this.head.sampling = { scheduler, steps };
     this.head.scheduler(); // checks the sampler and its steps before any work
     const total = states.length * paths;
+    checkPaths(total, D); // every origin's scenarios are held at once
     const chunk = Math.max(1, Math.floor(65536 / D));
     const out: Float64Array[] = [];
     for (let start = 0; start < total; start += chunk) {

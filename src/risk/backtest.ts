@@ -36,6 +36,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast, type Forecast } from '../core/forecast.js';
 import type { Forecaster } from '../core/model.js';
 import { createRng, type Rng } from '../core/rng.js';
+import { checkPaths } from '../core/validate.js';
 import { parseOptions, type SeriesModelEntry } from '../core/model-entry.js';
 import { findModel, modelNames } from '../registry.js';
 import {
@@ -257,6 +258,8 @@ export async function riskBacktest(returns: ArrayLike<number>, options: RiskBack
   if (window >= n) throw new ArgumentError(`window must be smaller than the number of returns (${n}) to leave days to test; got ${window}`, 'window');
   const refitEvery = positiveInt(options.refitEvery ?? 50, 'refitEvery');
   const paths = positiveInt(options.paths ?? 1000, 'paths');
+  // The simulation models' predictive samples of every test day are held until the tests: days × paths values.
+  checkPaths(paths, n - window);
   const sims = positiveInt(options.sims ?? 1000, 'sims');
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');
