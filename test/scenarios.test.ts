@@ -184,3 +184,10 @@ describe('ardiff risk --models diffusion', () => {
     expect((bad.json.error as { argument: string }).argument).toBe('--model-options');
   });
 });
+
+describe('size limits', () => {
+  it('a window whose denoiser cannot fit in memory is refused before training', () => {
+    const long = Float64Array.from({ length: 20000 }, (_, i) => Math.sin(i) + 0.1 * Math.cos(3 * i));
+    expect(() => fitScenarioDiffusion(long, { window: 5000, steps: 1 })).toThrow(/memory limit/);
+  });
+});

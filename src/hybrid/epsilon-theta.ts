@@ -26,6 +26,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { checkBudget } from '../core/validate.js';
 import { tf, type Tensor } from '../neural/engine/tf.js';
 import { addLinear, dense } from '../neural/layers.js';
 import { silu } from '../neural/ops/activations.js';
@@ -61,6 +62,10 @@ export function checkEpsilonThetaConfig(c: EpsilonThetaConfig): EpsilonThetaConf
       throw new ArgumentError(`${name} of the TimeGrad denoiser must be an integer ≥ ${min}; got ${String(v)}${name === 'dim' ? ' (TimeGrad models two or more series jointly)' : ''}`, name);
     }
   }
+  // The dilated convolutions run as dense matrices over the D positions (see the class notes):
+  // R × (D·C + D + 1) × 2·D·C float32 values, quadratic in D.
+  const D = c.dim, C = c.residualChannels;
+  checkBudget(c.residualLayers * (D * C + D + 1) * 2 * D * C, 4, 'dim', `float32 values of the denoiser's expanded convolutions for D = ${D} values (series, or window days × assets)`);
   return c;
 }
 

@@ -37,7 +37,7 @@ import { SampleForecast } from '../core/forecast.js';
 import type { Forecaster, ForecastOptions, SampleOptions } from '../core/model.js';
 import { createRng, shuffle, type Rng } from '../core/rng.js';
 import { fmt, keyValueBlock, settingsSummary } from '../core/format.js';
-import { checkHorizon, checkPaths, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
+import { checkBudget, checkHorizon, checkPaths, checkPositiveInt, checkRng, historyJSON } from '../core/validate.js';
 import { windowStats, type WindowStats } from '../diffusion/windows.js';
 import { tf } from '../neural/engine/tf.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
@@ -521,6 +521,9 @@ export function fitScenarioDiffusion(data: ScenarioData, options: ScenarioOption
   if (origins < 2 * s.batchSize && origins < 200) {
     throw new DataError(`${n} returns give ${Math.max(0, origins)} training windows of ${L} days after ${s.longDays} days of volatility; need at least ${Math.min(2 * s.batchSize, 200)} (more data, or a smaller window or longDays)`, 'data');
   }
+  // The denoiser's size and the training windows must fit in memory (checked before any work).
+  diffusionHeadFactory.shapes(A * featuresPerAsset(s.volatility), 'scenario', { ...s.diffusion, dim: D });
+  checkBudget(origins * D, 8, 'window', `values of the ${origins} training windows of ${L} days × ${A} assets`);
   // 1. The volatility models (GARCH per asset) for the hybrid.
   let vol: VolatilityModel[] | null = null;
   if (s.volatility === 'garch') {
