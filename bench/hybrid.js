@@ -35,7 +35,7 @@
  *
  * Hyperparameters (every one, so the table can be reproduced; TIMEGRAD below): LSTM 2 layers × 40,
  * context 2·H rows (at least 24), prediction length H, lags 1 and the season, DeepAR's features
- * (lags divided by the context mean scale 1 + mean|y|, sin/cos of the season position, log scales),
+ * (lags divided by the context mean scale mean|y|, sin/cos of the season position, log scales),
  * denoiser 8 residual layers × 8 channels, dilation cycle 2, step embedding 2 × 16 → 64, K = 100
  * diffusion steps, β linear from 1e-4 to 0.1, ε-loss at uniform random steps over all T rows of
  * the windows, AdamW lr 1e-3 (5% warm-up, cosine to 10%), batch 64, clip 10, a budget of about

@@ -2,6 +2,7 @@
 // the hand-written backpropagation through time against tfjs' generic gradients, the likelihood
 // heads against closed forms, and the fitted model: it learns AirPassengers, is deterministic,
 // survives a JSON round trip and rejects bad input with typed errors.
+import { readFileSync } from 'node:fs';
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine, tf } from '../src/neural/engine/index.js';
 import { RNN, type CellType } from '../src/neural/rnn.js';
@@ -280,7 +281,7 @@ describe('fitDeepAR on log AirPassengers', () => {
 
   it('round-trips through JSON with identical forecasts and samples; forecasts and samples free their tensors', () => {
     const json = JSON.parse(JSON.stringify(fit.toJSON())) as DeepARJSON;
-    expect(json.version).toBe(1);
+    expect(json.version).toBe(2);
     const back = deepARFromJSON(json);
     const viaRegistry = fromJSON(json as ModelJSON) as FittedDeepAR;
     const before = tf.memory().numTensors;
@@ -362,14 +363,77 @@ describe('fitDeepAR: determinism, many series, bad input', () => {
       edit(j);
       return () => deepARFromJSON(j);
     };
-    expect(bad((j) => { j.version = 2; })).toThrow(/version 2/);
-    expect(bad((j) => { j.version = 2; })).toThrow(DataError);
+    expect(bad((j) => { j.version = 3; })).toThrow(/version 3/);
+    expect(bad((j) => { j.version = 3; })).toThrow(DataError);
+    expect(bad((j) => { delete j.scaling; })).toThrow(/scaling/);
+    expect(bad((j) => { j.scaling = { offset: 0, logCentre: [NaN] }; })).toThrow(DataError);
+    expect(bad((j) => { j.scaling = { offset: 2 as 0, logCentre: [0] }; })).toThrow(DataError);
     expect(bad((j) => { (j.params[0] as { data: string }).data = j.params[0].data.slice(8); })).toThrow(DataError);
     expect(bad((j) => { j.config.hiddenSize = 9; })).toThrow(DataError);
     expect(bad((j) => { j.config.likelihood = 'poisson'; })).toThrow(DataError);
     expect(bad((j) => { j.series = []; })).toThrow(DataError);
     expect(bad((j) => { (j as { kind: string }).kind = 'rnn'; })).toThrow(DataError);
     expect(bad((j) => { j.params.pop(); })).toThrow(DataError);
+  });
+});
+
+describe('fitDeepAR: the data\'s unit and degenerate series', () => {
+  const small = { hiddenSize: 8, layers: 1, epochs: 3, contextLength: 12, predictionLength: 4, paths: 200, seed: 3 } as const;
+  const y = Float64Array.from({ length: 90 }, (_, i) => 10 + 3 * Math.sin(i / 3) + 0.5 * Math.cos(i * 1.3));
+
+  it('is equivariant to the unit: y × c for c from 1e-300 to 1e300 forecasts c × the forecasts of y (1e-12 relative)', () => {
+    // ν = mean |y| (not the paper's 1 + mean |y|) and a centred log-scale covariate make the
+    // network's inputs independent of c up to rounding: ×1e-300 once gave forecasts 297 orders off.
+    for (const cell of ['lstm', 'gru'] as const) {
+      const base = fitDeepAR(y, { ...small, cell });
+      const m0 = base.forecast(4).mean(), q0 = base.forecast(4).interval(80).upper;
+      base.dispose();
+      for (const c of [1e-300, 1e-5, 3.7, 1e300]) {
+        const fit = fitDeepAR(y.map((v) => v * c), { ...small, cell });
+        const fc = fit.forecast(4);
+        fit.dispose();
+        for (let i = 0; i < 4; i++) {
+          expect(Math.abs(fc.mean()[i] / c / m0[i] - 1), `${cell} ×${c} mean`).toBeLessThan(1e-12);
+          expect(Math.abs(fc.interval(80).upper[i] / c / q0[i] - 1), `${cell} ×${c} upper`).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+
+  it('a constant series forecasts its constant with a narrow interval (it once gave 6 ± 140 for 100), even after 3 epochs', () => {
+    for (const v of [100, -2.5e-8]) {
+      const fit = fitDeepAR(new Float64Array(90).fill(v), small);
+      const fc = fit.forecast(3);
+      fit.dispose();
+      for (let i = 0; i < 3; i++) {
+        expect(Math.abs(fc.mean()[i] / v - 1)).toBeLessThan(1e-3);
+        const { lower, upper } = fc.interval(95);
+        expect((upper[i] - lower[i]) / Math.abs(v)).toBeLessThan(0.05);
+      }
+    }
+  });
+
+  it('a series that starts with zeros scales the all-zero contexts by the mean before them (or 1), never by 0', () => {
+    const z = Float64Array.from({ length: 90 }, (_, i) => (i < 30 ? 0 : 1e-200 * (5 + Math.sin(i))));
+    const fit = fitDeepAR(z, small);
+    const m = fit.forecast(2).mean();
+    fit.dispose();
+    for (const v of m) expect(v / 1e-200).toBeGreaterThan(1);
+    for (const v of m) expect(v / 1e-200).toBeLessThan(10);
+  });
+
+  it('reads format-1 model files (ν = 1 + mean |y|) with the forecasts they gave (test/fixtures/neural/format-v1.json)', () => {
+    const fx = JSON.parse(readFileSync(new URL('./fixtures/neural/format-v1.json', import.meta.url), 'utf8')) as { deepar: { model: DeepARJSON; forecastMean: number[] } };
+    expect(fx.deepar.model.version).toBe(1);
+    const fit = deepARFromJSON(fx.deepar.model);
+    const m = fit.forecast(4).mean();
+    expect(m.length).toBe(fx.deepar.forecastMean.length);
+    for (let i = 0; i < m.length; i++) expect(m[i]).toBeCloseTo(fx.deepar.forecastMean[i], 12);
+    // Saved again, it is a format-2 file that keeps the old scaling.
+    const again = fit.toJSON();
+    expect(again.version).toBe(2);
+    expect(again.scaling).toEqual({ offset: 1, logCentre: [0] });
+    fit.dispose();
   });
 });
 

@@ -214,6 +214,28 @@ describe('fitTimeGrad', () => {
     expect(err(() => fitTimeGrad({ names: data.names, columns: columns.map((c) => c.slice(0, 10)) }, small)).argument).toBe('contextLength');
   });
 
+  it('is equivariant to each series\' unit: columns × (1e-300, 1, 1e300) forecast the scaled forecasts (1e-12 relative)', () => {
+    const tiny = { ...small, hiddenSize: 6, epochs: 2, batchesPerEpoch: 3, diffusionSteps: 10, residualLayers: 2, paths: 30 };
+    const c = [1e-300, 1, 1e300];
+    const a = fitTimeGrad(data, tiny), b = fitTimeGrad({ names: data.names, columns: columns.map((col, d) => col.map((v) => v * c[d])) }, tiny);
+    const ma = a.forecast(3).mean(), mb = b.forecast(3).mean();
+    a.dispose();
+    b.dispose();
+    for (let i = 0; i < 3; i++) for (let d = 0; d < 3; d++) expect(Math.abs(mb[i][d] / c[d] / ma[i][d] - 1), `step ${i + 1} series ${d}`).toBeLessThan(1e-12);
+  });
+
+  it('reads format-1 model files (ν = 1 + mean |y|) with the forecasts they gave (test/fixtures/neural/format-v1.json)', () => {
+    const fx = JSON.parse(readFileSync(new URL('./fixtures/neural/format-v1.json', import.meta.url), 'utf8')) as { timegrad: { model: TimeGradJSON; forecastMean: number[][] } };
+    expect(fx.timegrad.model.version).toBe(1);
+    const back = fittedTimeGradFromJSON(fx.timegrad.model);
+    const m = back.forecast(3).mean();
+    expect(m.length).toBe(3);
+    for (let i = 0; i < 3; i++) for (let d = 0; d < 2; d++) expect(m[i][d]).toBeCloseTo(fx.timegrad.forecastMean[i][d], 12);
+    expect(back.toJSON().scaling).toEqual({ offset: 1, logCentre: [0, 0] });
+    expect(() => fittedTimeGradFromJSON({ ...back.toJSON(), scaling: { offset: 0, logCentre: [0] } })).toThrow(DataError);
+    back.dispose();
+  });
+
   it('is registered as timegrad (through the registry and ardiff fit)', async () => {
     const entry = findModel('timegrad');
     expect(entry.shape).toBe('multiseries');

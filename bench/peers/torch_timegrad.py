@@ -2,7 +2,7 @@
 
 The same method as src/hybrid/timegrad.ts, written the way the reference implementation
 (pytorch-ts) writes it: an nn.LSTM over the features of DeepAR (lags of every series divided by
-its mean scale, sin/cos of the season position, the log scales), the DiffWave-style EpsilonTheta
+its mean scale mean |y|, sin/cos of the season position, the centred log scales), the DiffWave-style EpsilonTheta
 denoiser, the linear-beta Gaussian diffusion with the simplified epsilon loss at random steps over
 every time step of the windows, AdamW with ardiff's warm-up + cosine schedule, gradient clipping,
 early stopping on the validation windows, and ancestral DDPM sampling over all K steps
@@ -154,9 +154,17 @@ class Data:
         self.T = cfg["contextLength"] + cfg["predictionLength"]
         self.F = self.D * len(self.lags) + (2 if self.s > 1 else 0) + self.D
 
+        self.centre = np.zeros(self.D)
+
     def scales(self, a):
-        nu = 1 + np.abs(self.y[:, a:a + self.C]).mean(axis=1)
-        return nu
+        """ν = mean |y| over the context; for a context of zeros the mean before it, else 1 (ardiff's meanScale)."""
+        nu = np.abs(self.y[:, a:a + self.C]).mean(axis=1)
+        before = np.abs(self.y[:, :a]).mean(axis=1) if a > 0 else np.zeros(self.D)
+        return np.where(nu > 0, nu, np.where(before > 0, before, 1.0))
+
+    def fit_centre(self, starts):
+        """The log-scale covariate's centre: the training windows' mean log ν (ardiff's fitScaling)."""
+        self.centre = np.mean([np.log(self.scales(a)) for a in starts], axis=0)
 
     def features(self, t, values, nu):
         """x_t with values[d, i] for index i (observed or drawn)."""
@@ -164,7 +172,7 @@ class Data:
         if self.s > 1:
             k = t % self.s
             out += [math.sin(2 * math.pi * k / self.s), math.cos(2 * math.pi * k / self.s)]
-        out += list(np.log(nu))
+        out += list(np.log(nu) - self.centre)
         return out
 
     def batch(self, starts):
@@ -215,6 +223,7 @@ def train(model, data, cfg, s, train_end, seed):
     end = n - v
     T, P, L = data.T, cfg["predictionLength"], data.L
     starts = [a for a in range(L, end - T + 1)]
+    data.fit_centre(starts)
     val = []
     for a in range(end, n, P):
         ln = min(P, n - a)

@@ -34,14 +34,14 @@ import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
 import { ParamStore, type ParamJSON } from '../neural/params.js';
 import { CELL_TYPES, type CellType } from '../neural/rnn.js';
 import {
-  Layout, attachNet, createNet, makeWindows, netShapes, resolveARNetConfig, rollOut, trainNet,
-  type ARNetConfig, type ARNetDefaults, type ARNetEpoch, type ARNetOptions, type ARNetTraining, type Net,
+  Layout, attachNet, createNet, fitScaling, legacyScaling, makeWindows, netShapes, readScaling, resolveARNetConfig, rollOut, trainNet,
+  type ARNetConfig, type ARNetScaling, type ARNetDefaults, type ARNetEpoch, type ARNetOptions, type ARNetTraining, type Net,
 } from '../neural/ar-rnn.js';
 import { provideHybridModels } from './lazy.js';
 import { DIFFUSION_HEAD_DEFAULTS, DIFFUSION_SAMPLERS, DiffusionHead, diffusionHeadSettings, type DiffusionHeadSettings, type DiffusionSamplerName, type DiffusionSampling } from './diffusion-head.js';
 
 /** Version of the JSON layout written by {@link FittedTimeGrad.toJSON}. */
-export const TIMEGRAD_JSON_VERSION = 1;
+export const TIMEGRAD_JSON_VERSION = 2;
 
 /** Options of {@link fitTimeGrad}. */
 export interface TimeGradOptions extends Omit<ARNetOptions, 'likelihood'>, Partial<DiffusionHeadSettings> {
@@ -78,6 +78,8 @@ export interface TimeGradJSON {
   diffusion: DiffusionHeadSettings;
   sampling: DiffusionSampling;
   columns: number[][];
+  /** How targets are scaled (format 2; format 1 files have none and scale by 1 + mean |y|). */
+  scaling?: ARNetScaling;
   params: ParamJSON[];
   seed: number;
   paths: number;
@@ -136,8 +138,9 @@ export function fitTimeGrad(data: MultiSeriesData | Readonly<Record<string, Arra
   const { names, columns } = readColumns(data);
   const D = columns.length;
   const items = [columns];
-  const layout = new Layout(config, D);
-  const { train, val } = makeWindows(items, config, layout);
+  const { train, val } = makeWindows(items, config, new Layout(config, D));
+  const scaling = fitScaling(train, items, config);
+  const layout = new Layout(config, D, scaling);
   const rng = createRng(seed);
   const params = new ParamStore();
   let net: Net | undefined;
@@ -148,7 +151,7 @@ export function fitTimeGrad(data: MultiSeriesData | Readonly<Record<string, Arra
     const training = withHeapGuard('fitTimeGrad', () => trainNet(net as Net, params, items, config, layout, train, val, rng, options.onEpoch));
     training.seconds = (performance.now() - t0) / 1000;
     net.head.dispose?.();
-    return new FittedTimeGrad({ names, columns, config, diffusion, sampling, params, seed, paths, training });
+    return new FittedTimeGrad({ names, columns, config, scaling, diffusion, sampling, params, seed, paths, training });
   } catch (e) {
     net?.head.dispose?.();
     params.dispose();
@@ -180,6 +183,7 @@ interface FittedInit {
   names: string[];
   columns: Float64Array[];
   config: ARNetConfig;
+  scaling: ARNetScaling;
   diffusion: DiffusionHeadSettings;
   sampling: DiffusionSampling;
   params: ParamStore;
@@ -215,7 +219,7 @@ export class FittedTimeGrad implements MultiForecaster {
     this.paths = init.paths;
     this.training = init.training;
     this.params = init.params;
-    this.layout = new Layout(init.config, init.columns.length);
+    this.layout = new Layout(init.config, init.columns.length, init.scaling);
     this.net = attachNet(init.params, this.spec(), this.layout);
   }
 
@@ -319,6 +323,7 @@ export class FittedTimeGrad implements MultiForecaster {
       diffusion: { ...this.diffusion },
       sampling: { ...this.sampling },
       columns: this.columns.map((c) => Array.from(c)),
+      scaling: { offset: this.layout.scaling.offset, logCentre: this.layout.scaling.logCentre.slice() },
       params: this.params.toJSON(),
       seed: this.seed,
       paths: this.paths,
@@ -339,7 +344,7 @@ export function fittedTimeGradFromJSON(json: TimeGradJSON): FittedTimeGrad {
   if (!json || typeof json !== 'object' || json.kind !== 'timegrad') {
     throw new DataError(`model file: expected kind 'timegrad'; got '${String((json as { kind?: unknown })?.kind)}'`, 'model');
   }
-  if (json.version !== TIMEGRAD_JSON_VERSION) {
+  if (json.version !== TIMEGRAD_JSON_VERSION && json.version !== 1) {
     throw new DataError(`model file: TimeGrad format version ${String(json.version)}; this ardiff reads version ${TIMEGRAD_JSON_VERSION}: refit the model with this version`, 'model');
   }
   let config: ARNetConfig, diffusion: DiffusionHeadSettings;
@@ -361,10 +366,13 @@ export function fittedTimeGradFromJSON(json: TimeGradJSON): FittedTimeGrad {
   const tr = json.training;
   if (!tr || !Array.isArray(tr.trainLoss) || !Array.isArray(tr.valLoss)) throw new DataError('model file: "training" record is missing; the file is corrupt', 'model');
   const sampling: DiffusionSampling = { scheduler: checkSampler(json.sampling?.scheduler, 'ddpm'), ...(json.sampling?.steps !== undefined ? { steps: json.sampling.steps } : {}) };
+  // Format 1 scaled by 1 + mean |y| with uncentred log-scale covariates.
+  const scaling = json.version === 1 ? legacyScaling(D) : readScaling(json.scaling, D);
+  if (!scaling) throw new DataError(`model file: "scaling" must be { offset: 0 or 1, logCentre: [${D} finite numbers] }; the file is corrupt`, 'model');
   const layout = new Layout(config, D);
   const params = ParamStore.fromJSON(json.params, netShapes({ config, dim: D, headOptions: { ...diffusion } }, layout));
   return new FittedTimeGrad({
-    names: json.names.slice(), columns: json.columns.map((c) => Float64Array.from(c)), config, diffusion, sampling, params,
+    names: json.names.slice(), columns: json.columns.map((c) => Float64Array.from(c)), config, scaling, diffusion, sampling, params,
     seed: json.seed, paths: json.paths, training: { ...tr, trainLoss: tr.trainLoss.map(Number), valLoss: tr.valLoss.map(Number) },
   });
 }

@@ -9,11 +9,13 @@
  * models the D values of one multivariate series at each step (one item). At step t the network
  * reads
  *
- *   x_t = [y_{d,t−l}/ν_d for l in lags, d = 1..D;  sin, cos of 2π(t mod s)/s;  log ν_d for d = 1..D]
+ *   x_t = [y_{d,t−l}/ν_d for l in lags, d = 1..D;  sin, cos of 2π(t mod s)/s;  log ν_d − c_d for d = 1..D]
  *   h_t = RNN(h_{t−1}, x_t),      y_t/ν ~ head(h_t)     (y_t ∈ R^D, ν the D mean scales)
  *
- * with ν_d = 1 + mean |y_d| over the conditioning range (§3.3 of DeepAR, per column). For D = 1
- * these are DeepAR's features in DeepAR's order.
+ * with ν_d = mean |y_d| over the conditioning range (§3.3 of DeepAR, per column, without its 1 +,
+ * as GluonTS's MeanScaler) and c_d the mean of log ν_d over the training windows, so that the
+ * network's inputs do not depend on the data's unit (see {@link ARNetScaling}). For D = 1 these are
+ * DeepAR's features in DeepAR's order.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
@@ -96,7 +98,12 @@ export class Layout {
   private readonly sin: Float32Array;
   private readonly cos: Float32Array;
 
-  constructor(config: ARNetConfig, dim = 1) {
+  /** How targets are scaled (see {@link ARNetScaling}). */
+  readonly scaling: ARNetScaling;
+
+  constructor(config: ARNetConfig, dim = 1, scaling: ARNetScaling = { offset: 0, logCentre: new Array<number>(dim).fill(0) }) {
+    if (scaling.logCentre.length !== dim) throw new ArgumentError(`scaling: logCentre has ${scaling.logCentre.length} entries for ${dim} series`, 'scaling');
+    this.scaling = scaling;
     this.lags = config.lags;
     this.maxLag = Math.max(...config.lags);
     this.s = config.seasonalPeriod;
@@ -125,19 +132,67 @@ export class Layout {
     }
     for (let d = 0; d < D; d++) out[j++] = logScale[d];
   }
+
+  /** The D scales ν of an item whose context is [a, a + C), their inverses, and the centred log scales (the covariate). */
+  scales(item: Item, a: number, C: number): { nu: Float64Array; inv: Float64Array; logNu: Float64Array } {
+    const nu = Float64Array.from(item, (y) => meanScale(y, a, C, this.scaling.offset));
+    return { nu, inv: nu.map((v) => 1 / v), logNu: nu.map((v, d) => Math.log(v) - this.scaling.logCentre[d]) };
+  }
 }
 
-/** ν = 1 + mean |y| over y[a..a+C). */
-export function meanScale(y: Float64Array, a: number, C: number): number {
+/**
+ * How targets are scaled: y_t/ν with ν the mean |y| over the forecast's context (Salinas et al.
+ * 2020 §3.3; GluonTS's MeanScaler), so that a model fitted to c·y is the model fitted to y with
+ * every forecast multiplied by c; and the log ν covariate, centred on the training windows' mean
+ * so that its size does not depend on the data's unit either.
+ */
+export interface ARNetScaling {
+  /** ν = offset + mean |y|: 0 (ardiff ≥ format 2), or 1 as the DeepAR paper (models saved in format 1). */
+  offset: 0 | 1;
+  /** Per series: the training windows' mean log ν, subtracted from the log-scale covariate. */
+  logCentre: number[];
+}
+
+/**
+ * ν = mean |y| over y[a..a+C); for a context of zeros, the mean |y| over y[0..a) before it, and 1
+ * when that is zero too (GluonTS falls back on a default scale the same way). With `offset` 1,
+ * ν = 1 + mean |y| over the context.
+ */
+export function meanScale(y: Float64Array, a: number, C: number, offset: 0 | 1 = 0): number {
   let s = 0;
   for (let i = a; i < a + C; i++) s += Math.abs(y[i]);
-  return 1 + s / C;
+  if (offset === 1) return 1 + s / C;
+  if (s > 0 && Number.isFinite(s)) return s / C;
+  if (!Number.isFinite(s)) {
+    // |y| sums past the largest double: the mean of |y|/C instead.
+    let m = 0;
+    for (let i = a; i < a + C; i++) m += Math.abs(y[i]) / C;
+    return m;
+  }
+  let before = 0;
+  for (let i = 0; i < a; i++) before += Math.abs(y[i]);
+  return before > 0 ? before / a : 1;
 }
 
-/** The D mean scales of an item over [a, a + C), and their logarithms. */
-export function itemScales(item: Item, a: number, C: number): { nu: Float64Array; inv: Float64Array; logNu: Float64Array } {
-  const nu = Float64Array.from(item, (y) => meanScale(y, a, C));
-  return { nu, inv: nu.map((v) => 1 / v), logNu: nu.map(Math.log) };
+/** The scaling of a new fit: ν = mean |y|, the log-scale covariate centred on the training windows' mean. */
+export function fitScaling(windows: readonly Window[], items: readonly Item[], config: ARNetConfig): ARNetScaling {
+  const C = config.contextLength, D = items[0].length;
+  const logCentre = new Array<number>(D).fill(0);
+  for (const w of windows) for (let d = 0; d < D; d++) logCentre[d] += Math.log(meanScale(items[w.k][d], w.start, C)) / windows.length;
+  return { offset: 0, logCentre };
+}
+
+/** The scaling of models saved in format 1: ν = 1 + mean |y|, log ν not centred. */
+export function legacyScaling(dim: number): ARNetScaling {
+  return { offset: 1, logCentre: new Array<number>(dim).fill(0) };
+}
+
+/** Checks a stored scaling record (model files); null when it is malformed. */
+export function readScaling(json: unknown, dim: number): ARNetScaling | null {
+  if (!json || typeof json !== 'object') return null;
+  const { offset, logCentre } = json as { offset?: unknown; logCentre?: unknown };
+  if ((offset !== 0 && offset !== 1) || !Array.isArray(logCentre) || logCentre.length !== dim || !logCentre.every((v) => typeof v === 'number' && Number.isFinite(v))) return null;
+  return { offset, logCentre: logCentre.slice() as number[] };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +247,7 @@ export function makeWindows(items: readonly Item[], config: ARNetConfig, layout:
  * Location and spread of each column's scaled targets y_t/ν over the training windows: the mean,
  * and the standard deviation of the one-step changes (a rough conditional spread), for the head's start.
  */
-export function targetStats(windows: readonly Window[], items: readonly Item[], config: ARNetConfig): [number[], number[]] {
+export function targetStats(windows: readonly Window[], items: readonly Item[], config: ARNetConfig, layout: Layout): [number[], number[]] {
   const C = config.contextLength, T = C + config.predictionLength;
   const D = items[0].length;
   const loc: number[] = [], spread: number[] = [];
@@ -200,7 +255,7 @@ export function targetStats(windows: readonly Window[], items: readonly Item[], 
     let n = 0, sum = 0, nd = 0, sd = 0, sd2 = 0;
     for (const w of windows) {
       const y = items[w.k][d];
-      const inv = 1 / meanScale(y, w.start, C);
+      const inv = 1 / meanScale(y, w.start, C, layout.scaling.offset);
       for (let p = 0; p < T; p++) {
         const z = y[w.start + p] * inv;
         sum += z;
@@ -215,7 +270,8 @@ export function targetStats(windows: readonly Window[], items: readonly Item[], 
     }
     const v = nd > 1 ? (sd2 - (sd * sd) / nd) / (nd - 1) : NaN;
     loc.push(sum / n);
-    spread.push(Math.sqrt(Math.max(v, 0)));
+    // Floored: a constant series would start the head at σ = 0, where the first gradients are huge.
+    spread.push(Math.max(Math.sqrt(Math.max(v, 0)), 1e-3) || 1e-3);
   }
   return [loc, spread];
 }
@@ -229,7 +285,7 @@ export function batchArrays(windows: readonly Window[], items: readonly Item[], 
   const mask = masked ? new Float32Array(T * B) : null;
   windows.forEach((w, b) => {
     const item = items[w.k];
-    const { inv, logNu } = itemScales(item, w.start, C);
+    const { inv, logNu } = layout.scales(item, w.start, C);
     const value = (d: number, i: number) => item[d][i];
     for (let p = 0; p < T; p++) {
       const t = w.start + p;
@@ -390,7 +446,7 @@ export function trainNet(net: Net, params: ParamStore, items: readonly Item[], c
  */
 export function rollOut(net: Net, layout: Layout, config: ARNetConfig, item: Item, P: number, h: number, visit: (hidden: Tensor, j: number, nu: Float64Array) => void, drawn: (row: number, step: number, d: number) => number): void {
   const n = item[0].length, C = config.contextLength, F = layout.features;
-  const { nu, inv, logNu } = itemScales(item, n - C, C);
+  const { nu, inv, logNu } = layout.scales(item, n - C, C);
   // Conditioning range: targets n−C..n−1, one sequence.
   const xc = new Float32Array(C * F);
   const obs = (d: number, i: number) => item[d][i];

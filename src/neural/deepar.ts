@@ -10,9 +10,10 @@
  *   h_t = RNN(h_{t−1}, x_t),   x_t = [y_{t−l}/ν for l in lags; sin, cos of 2π(t mod s)/s; log ν]
  *   y_t/ν ~ head(h_t)
  *
- * with the mean scale ν = 1 + mean |y| over the conditioning range (§3.3), lags {1} ∪ {s} ∪ `lags`
- * (s = `seasonalPeriod`; the seasonal lag and position covariates only when s > 1) and log ν as a
- * static covariate (as GluonTS' DeepAR). The head models y/ν, which is the paper's μ·ν, σ·ν.
+ * with the mean scale ν = mean |y| over the conditioning range (§3.3; without the paper's 1 +, as
+ * GluonTS, so that the model does not depend on the data's unit), lags {1} ∪ {s} ∪ `lags`
+ * (s = `seasonalPeriod`; the seasonal lag and position covariates only when s > 1) and log ν, less
+ * its mean over the training windows, as a static covariate (as GluonTS' DeepAR). The head models y/ν, which is the paper's μ·ν, σ·ν.
  *
  * Training (§3.1–3.4): teacher forcing on random windows of `contextLength` + `predictionLength`
  * steps cut from one or many series (every window that fits, drawn without replacement from
@@ -47,10 +48,10 @@ import { checkHorizon, checkNoExog, checkPaths, checkPositiveInt, checkRng, hist
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { ParamStore, type ParamJSON } from './params.js';
 import { CELL_TYPES, type CellType } from './rnn.js';
-import { Layout, attachNet, createNet, makeWindows, netShapes, resolveARNetConfig, rollOut, targetStats, trainNet, type ARNetConfig, type ARNetDefaults, type ARNetEpoch, type ARNetTraining, type Net } from './ar-rnn.js';
+import { Layout, attachNet, createNet, fitScaling, legacyScaling, makeWindows, netShapes, readScaling, resolveARNetConfig, rollOut, targetStats, trainNet, type ARNetConfig, type ARNetScaling, type ARNetDefaults, type ARNetEpoch, type ARNetTraining, type Net } from './ar-rnn.js';
 
 /** Version of the JSON layout written by {@link FittedDeepAR.toJSON}. */
-export const DEEPAR_JSON_VERSION = 1;
+export const DEEPAR_JSON_VERSION = 2;
 
 /**
  * Distribution of the next value: a registered likelihood head ('gaussian', 'student-t', or one
@@ -125,6 +126,8 @@ export interface DeepARJSON {
   version: number;
   config: DeepARConfig;
   series: number[][];
+  /** How targets are scaled (format 2; format 1 files have none and scale by 1 + mean |y|). */
+  scaling?: ARNetScaling;
   params: ParamJSON[];
   seed: number;
   paths: number;
@@ -161,18 +164,19 @@ export function fitDeepAR(y: ArrayLike<number> | readonly ArrayLike<number>[], o
   if (options.onEpoch !== undefined && typeof options.onEpoch !== 'function') throw new ArgumentError('onEpoch must be a function ({ epoch, trainLoss, valLoss }) => void', 'onEpoch');
   const series = checkSeriesList(y);
   const items = series.map((s) => [s]);
-  const layout = new Layout(config);
-  const { train, val } = makeWindows(items, config, layout);
+  const { train, val } = makeWindows(items, config, new Layout(config));
+  const scaling = fitScaling(train, items, config);
+  const layout = new Layout(config, 1, scaling);
 
   const rng = createRng(seed);
   const params = new ParamStore();
   try {
     const net = createNet(params, { config, dim: 1 }, layout, rng);
-    net.head.initFromData?.(...targetStats(train, items, config));
+    net.head.initFromData?.(...targetStats(train, items, config, layout));
     const t0 = performance.now();
     const training = withHeapGuard('fitDeepAR', () => trainNet(net, params, items, config, layout, train, val, rng, options.onEpoch));
     training.seconds = (performance.now() - t0) / 1000;
-    return new FittedDeepAR({ config, series, params, seed, paths, training });
+    return new FittedDeepAR({ config, series, scaling, params, seed, paths, training });
   } catch (e) {
     params.dispose();
     throw e;
@@ -185,6 +189,7 @@ export function fitDeepAR(y: ArrayLike<number> | readonly ArrayLike<number>[], o
 interface FittedInit {
   config: DeepARConfig;
   series: Float64Array[];
+  scaling: ARNetScaling;
   params: ParamStore;
   seed: number;
   paths: number;
@@ -215,7 +220,7 @@ export class FittedDeepAR implements Forecaster {
     this.paths = init.paths;
     this.training = init.training;
     this.params = init.params;
-    this.layout = new Layout(init.config);
+    this.layout = new Layout(init.config, 1, init.scaling);
     this.net = attachNet(init.params, { config: init.config, dim: 1 }, this.layout);
   }
 
@@ -344,7 +349,7 @@ export class FittedDeepAR implements Forecaster {
       ['early stopping', c.validationFraction > 0 ? `on the last ${c.validationFraction} of each series, patience ${c.patience}` : 'off'],
     ];
     return settingsSummary('DeepAR Probabilistic Forecaster Results', head, rows, [
-      'y(t)/nu ~ head(h(t)), h(t) = RNN(h(t-1), [y(t-l)/nu for l in lags, covariates]), nu = 1 + mean|y| over the context.',
+      'y(t)/nu ~ head(h(t)), h(t) = RNN(h(t-1), [y(t-l)/nu for l in lags, covariates]), nu = mean|y| over the context.',
       'NLL is per observation on the scale of y/nu; forecasts are ancestral sample paths (Salinas et al. 2020).',
     ]);
   }
@@ -355,6 +360,7 @@ export class FittedDeepAR implements Forecaster {
       version: DEEPAR_JSON_VERSION,
       config: { ...this.config, lags: this.config.lags.slice() },
       series: this.series.map((s) => Array.from(s)),
+      scaling: { offset: this.layout.scaling.offset, logCentre: this.layout.scaling.logCentre.slice() },
       params: this.params.toJSON(),
       seed: this.seed,
       paths: this.paths,
@@ -374,7 +380,7 @@ export class FittedDeepAR implements Forecaster {
     if (!json || typeof json !== 'object' || !CELL_TYPES.includes(json.kind)) {
       throw new DataError(`model file: expected kind 'lstm' or 'gru'; got '${String((json as { kind?: unknown })?.kind)}'`, 'model');
     }
-    if (json.version !== DEEPAR_JSON_VERSION) {
+    if (json.version !== DEEPAR_JSON_VERSION && json.version !== 1) {
       throw new DataError(`model file: DeepAR format version ${String(json.version)}; this ardiff reads version ${DEEPAR_JSON_VERSION}: refit the model with this version`, 'model');
     }
     let config: DeepARConfig;
@@ -392,11 +398,15 @@ export class FittedDeepAR implements Forecaster {
     if (typeof seed !== 'number' || !Number.isFinite(seed) || !Number.isInteger(paths) || paths < 1) throw new DataError('model file: seed and paths must be numbers; the file is corrupt', 'model');
     const tr = json.training;
     if (!tr || !Array.isArray(tr.trainLoss) || !Array.isArray(tr.valLoss)) throw new DataError('model file: "training" record is missing; the file is corrupt', 'model');
+    // Format 1 scaled by 1 + mean |y| with an uncentred log-scale covariate.
+    const scaling = json.version === 1 ? legacyScaling(1) : readScaling(json.scaling, 1);
+    if (!scaling) throw new DataError('model file: "scaling" must be { offset: 0 or 1, logCentre: [one finite number] }; the file is corrupt', 'model');
     const expected = netShapes({ config, dim: 1 }, new Layout(config));
     const params = ParamStore.fromJSON(json.params, expected);
     return new FittedDeepAR({
       config,
       series: json.series.map((s) => Float64Array.from(s)),
+      scaling,
       params,
       seed,
       paths,
