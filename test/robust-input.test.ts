@@ -401,6 +401,20 @@ describe('5. silent wrong answers and extreme scales', () => {
     expect(fit.forecast(most).mean().every(Number.isFinite)).toBe(true);
   });
 
+  it('a diffusion model of columns near 1e307 and 1e-300 has their true scales and loads from its JSON (it was written with sd Infinity, or called the tiny column constant)', () => {
+    const rng = createRng(4);
+    const rows = Array.from({ length: 200 }, () => [rng.normal() * 1e307, rng.normal() * 1e-300, rng.normal()]);
+    const model = fitDiffusion(rows, 3, { steps: 2, denoiser: { width: 8, blocks: 0 } });
+    const std = Array.from(model.toJSON().std);
+    expect(std[0] / 1e307).toBeGreaterThan(0.8);
+    expect(std[0] / 1e307).toBeLessThan(1.2);
+    expect(std[1] / 1e-300).toBeGreaterThan(0.8);
+    expect(std[1] / 1e-300).toBeLessThan(1.2);
+    const back = DiffusionModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
+    expect(back.toJSON().std).toEqual(model.toJSON().std);
+    expectTyped(() => fitDiffusion(Array.from({ length: 50 }, (_, i) => [i, 7e-300]), 2, { steps: 1 }), DataError, 'data', /column '.*' is constant/);
+  });
+
   it('checkMagnitude leaves an all-zero series to the constant check and accepts 1e±100', () => {
     expect(() => checkMagnitude(0, 0)).not.toThrow();
     expect(() => checkMagnitude(-1e100, 1e-100)).not.toThrow();

@@ -44,6 +44,23 @@ export function variance(x: ArrayLike<number>, ddof = 1): number {
   return s / (x.length - ddof);
 }
 
+/**
+ * Mean and standard deviation (denominator n − ddof) that neither overflow nor underflow: the sums
+ * run over x / max |x|, so values near ±1e308 or 1e-300 give their true moments rather than
+ * Infinity or 0.
+ */
+export function meanSd(x: ArrayLike<number>, ddof = 1): { mean: number; sd: number } {
+  let big = 0;
+  for (let i = 0; i < x.length; i++) big = Math.max(big, Math.abs(x[i]));
+  const k = big > 0 && Number.isFinite(big) ? big : 1;
+  let m = 0;
+  for (let i = 0; i < x.length; i++) m += x[i] / k;
+  m /= x.length;
+  let v = 0;
+  for (let i = 0; i < x.length; i++) v += (x[i] / k - m) ** 2;
+  return { mean: m * k, sd: Math.sqrt(v / (x.length - ddof)) * k };
+}
+
 /** Autocovariances γ(0..maxLag) with denominator n (biased, positive definite), after demeaning. */
 export function acovf(x: ArrayLike<number>, maxLag: number, demean = true): number[] {
   const n = x.length;

@@ -7,6 +7,7 @@
  */
 import { ArdiffError, ArgumentError, DataError } from '../core/errors.js';
 import { checkBudget, checkPositiveInt } from '../core/validate.js';
+import { meanSd } from '../core/stats.js';
 import type { Rng } from '../core/rng.js';
 import { clipPrediction } from './clip.js';
 import { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
@@ -391,19 +392,19 @@ function scalingOf(flat: Float64Array, dim: number, columns: readonly string[], 
     if (!Number.isFinite(center) || !(scale > 0 && Number.isFinite(scale))) throw new ArgumentError(`fitDiffusion: scaling needs a finite center and a scale > 0, got ${center} and ${scale}`, 'scaling');
     return { mean: mean.fill(center), std: std.fill(scale) };
   }
+  // meanSd: data near ±1e308 or 1e-300 once gave an infinite or zero sd (a model that could not
+  // be loaded, or "constant" columns). The tests are relative: rounding leaves a constant's sd at
+  // ~1e-16 of its mean rather than 0.
   if (scaling === 'global') {
-    let m = 0, v = 0;
-    for (const x of flat) m += x / flat.length;
-    for (const x of flat) v += (x - m) ** 2 / (flat.length - 1);
-    // Relative test: rounding leaves a constant's variance at ~1e-32 rather than 0.
-    if (!(Math.sqrt(v) > 1e-12 * Math.abs(m))) throw new DataError('fitDiffusion: every value is the same; there is nothing to model', 'data');
-    return { mean: mean.fill(m), std: std.fill(Math.sqrt(v)) };
+    const { mean: m, sd } = meanSd(flat);
+    if (!(sd > 1e-12 * Math.abs(m))) throw new DataError('fitDiffusion: every value is the same; there is nothing to model', 'data');
+    return { mean: mean.fill(m), std: std.fill(sd) };
   }
   if (scaling !== 'column') throw new ArgumentError(`fitDiffusion: scaling must be 'column', 'global' or { center, scale }, got '${String(scaling)}'`, 'scaling');
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) mean[j] += flat[i * dim + j] / n;
-  for (let i = 0; i < n; i++) for (let j = 0; j < dim; j++) std[j] += (flat[i * dim + j] - mean[j]) ** 2 / (n - 1);
+  const col = new Float64Array(n);
   for (let j = 0; j < dim; j++) {
-    std[j] = Math.sqrt(std[j]);
+    for (let i = 0; i < n; i++) col[i] = flat[i * dim + j];
+    ({ mean: mean[j], sd: std[j] } = meanSd(col));
     if (!(std[j] > 1e-12 * Math.abs(mean[j]))) throw new DataError(`fitDiffusion: column '${columns[j]}' is constant; drop it or use scaling 'global'`, 'data');
   }
   return { mean, std };
