@@ -22,6 +22,7 @@ import { parseOptions, type MultiSeriesData, type ModelEntry, type BacktestSetti
 import { CRPS_QUANTILES, energyScore, quantileLoss } from './core/metrics.js';
 import { quantileSorted } from './core/forecast.js';
 import { findModel, modelNames } from './registry.js';
+import type { BacktestProgress } from './backtest.js';
 
 /** Options of {@link backtestMulti}. */
 export interface MultiBacktestOptions {
@@ -43,6 +44,8 @@ export interface MultiBacktestOptions {
   context?: number;
   /** Options per model name merged over the entry's backtest options. */
   modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Called after each model is scored, in order (for progress reports). */
+  onModel?: (info: BacktestProgress) => void;
 }
 
 /** The scores of one model. */
@@ -159,6 +162,7 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
     if (e.shape !== 'multiseries' && e.shape !== 'series') throw new ArgumentError(`model '${name}' fits a regression table, not series`, 'models');
     return { entry: e, name };
   });
+  if (options.onModel !== undefined && typeof options.onModel !== 'function') throw new ArgumentError('onModel must be a function ({ model, done, total, seconds }) => void', 'onModel');
   const origins = Array.from({ length: W }, (_, k) => n - H * (W - k));
   const train = sliceRows(data, origins[0]);
   if (options.context !== undefined && !(Number.isInteger(options.context) && options.context >= 1)) throw new ArgumentError(`context must be a positive integer; got ${String(options.context)}`, 'context');
@@ -181,6 +185,7 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
         draws.push(fitted.samples(sliceRows(data, origins[k]), H, paths, seed + 7919 * k));
       }
       results.push({ model: name, ...scoreWindows(actual, draws), fitSeconds: seconds, forecastSeconds: (performance.now() - t0) / 1000, options: opts });
+      options.onModel?.({ model: name, done: results.length, total: entries.length, seconds: seconds + (performance.now() - t0) / 1000 });
     } finally {
       fitted.dispose();
     }

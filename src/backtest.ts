@@ -55,6 +55,18 @@ export interface BacktestOptions {
   scoring?: 'auto' | 'sample';
   /** Options per model name merged over {@link backtestModelOptions}. */
   modelOptions?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Called after each model is scored, in order (for progress reports). */
+  onModel?: (info: BacktestProgress) => void;
+}
+
+/** What {@link BacktestOptions.onModel} is told after each model. */
+export interface BacktestProgress {
+  model: string;
+  /** Models scored so far (1-based). */
+  done: number;
+  total: number;
+  /** Wall time of this model, seconds. */
+  seconds: number;
 }
 
 /** The scores of one model. */
@@ -196,6 +208,7 @@ export async function backtest(y: ArrayLike<number>, options: BacktestOptions): 
   const transform = options.transform ?? 'none';
   if (!options.models || !options.models.length) throw new ArgumentError(`name at least one model; known models: ${modelNames().join(', ')}`, 'models');
   const entries = options.models.map(findEntry);
+  if (options.onModel !== undefined && typeof options.onModel !== 'function') throw new ArgumentError('onModel must be a function ({ model, done, total, seconds }) => void', 'onModel');
 
   const data = Float64Array.from(y);
   const train = data.slice(0, n - H);
@@ -235,6 +248,7 @@ export async function backtest(y: ArrayLike<number>, options: BacktestOptions): 
     };
     result.seconds = (performance.now() - t0) / 1000;
     results.push(result);
+    options.onModel?.({ model: entry.name, done: results.length, total: entries.length, seconds: result.seconds });
   }
   return { horizon: H, seasonalPeriod: m, transform, trainLength: n - H, actual, maseScale: scale, results };
 }

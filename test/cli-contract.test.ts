@@ -220,4 +220,18 @@ describe('ardiff CLI contract (real process)', () => {
     expect(lines.some((l) => /\(100%/.test(l))).toBe(true);
     expect(lines[lines.length - 1]).toMatch(/evaluating on the validation set/);
   });
+
+  it('backtest and impute report a line per model or column off a terminal, and nothing with --json', () => {
+    const bt = ardiff(['backtest', '--data', 'air-passengers', '--models', 'naive,seasonal-naive', '--horizon', '12']);
+    expect(bt.code, bt.stderr).toBe(0);
+    expect(bt.stderr.split('\n').filter((l) => /^backtest: \d\/2 models \| (naive|seasonal-naive) \(/.test(l)).length).toBe(2);
+    const quiet = ardiff(['backtest', '--data', 'air-passengers', '--models', 'naive,seasonal-naive', '--horizon', '12', '--json']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    writeFileSync(at('gaps.csv'), ['a,b', ...Array.from({ length: 60 }, (_, i) => `${i % 7 === 3 ? '' : Math.sin(i / 4)},${i % 5 === 1 ? 'NA' : Math.cos(i / 6)}`)].join('\n') + '\n');
+    const imp = ardiff(['impute', '--data', 'gaps.csv', '--columns', 'a,b', '--model', 'linear', '--out', 'gaps-filled.csv']);
+    expect(imp.code, imp.stderr).toBe(0);
+    expect(imp.stderr.split('\n').filter((l) => /^impute: \d\/2 columns \| [ab] /.test(l)).length).toBe(2);
+    expect(ardiff(['impute', '--data', 'gaps.csv', '--columns', 'a,b', '--model', 'linear', '--out', 'gaps-filled.csv', '--json']).stderr).toBe('');
+  });
 });

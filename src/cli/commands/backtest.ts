@@ -14,9 +14,9 @@ import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
 import { columnExpression, findDataset, type Transform } from '../../core/series.js';
 import { readTable } from '../../node/data.js';
-import { backtest, formatBacktestTable } from '../../backtest.js';
+import { backtest, formatBacktestTable, type BacktestProgress } from '../../backtest.js';
 import { backtestMulti, formatMultiBacktestTable } from '../../backtest-multi.js';
-import { jsonSafe, type Json } from '../json.js';
+import { jsonSafe, progress, type Json } from '../json.js';
 import { fail, intFlag, namesFlag, asFlagError } from '../flags.js';
 import { multiSeriesData } from '../data.js';
 
@@ -58,10 +58,12 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
   const transform = (flags.transform ?? 'none') as Transform;
   let bt;
   try {
+    const bar = modelProgress(models.length, flags);
     bt = await backtest(y, {
       models, horizon, seasonalPeriod, seed, epochs, context, transform, paths,
-      scoring: (flags.scoring ?? 'auto') as 'auto' | 'sample',
+      scoring: (flags.scoring ?? 'auto') as 'auto' | 'sample', onModel: bar.onModel,
     });
+    bar.stop();
   } catch (e) {
     // name the CLI flag rather than the library option
     throw asFlagError(e, (name) => FLAG[name]);
@@ -74,6 +76,12 @@ export async function runBacktest(flags: BacktestFlags): Promise<{ json: Record<
     })),
   };
   return { json, text: formatBacktestTable(bt, { paths, seed: seed ?? 0 }) };
+}
+
+/** A line per model on stderr (a bar on a terminal) when there are several models and no --json. */
+function modelProgress(total: number, flags: BacktestFlags): { onModel: (info: BacktestProgress) => void; stop: () => void } {
+  const bar = progress('backtest', total, total > 1 && !flags.json, '{value}/{total} models | {model}');
+  return { onModel: (info) => bar.update(info.done, { model: `${info.model} (${info.seconds.toFixed(1)} s)` }), stop: () => bar.stop() };
 }
 
 /** Library option names → the flags that set them. */
@@ -102,7 +110,9 @@ async function runMultiBacktest(flags: BacktestFlags): Promise<{ json: Record<st
   const seasonalPeriod = intFlag(flags.seasonalPeriod, '--seasonal-period', 1) ?? ds?.frequency ?? 1;
   let bt;
   try {
-    bt = await backtestMulti(data, { models, horizon, windows, paths, seed, epochs, context, seasonalPeriod });
+    const bar = modelProgress(models.length, flags);
+    bt = await backtestMulti(data, { models, horizon, windows, paths, seed, epochs, context, seasonalPeriod, onModel: bar.onModel });
+    bar.stop();
   } catch (e) {
     throw asFlagError(e, (name) => FLAG[name]);
   }

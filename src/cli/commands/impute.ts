@@ -32,7 +32,7 @@ import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
 import { imputeKalman, imputeLinear } from '../../classical/impute.js';
 import { arimaLabel } from '../../classical/arima.js';
 import { fail, intFlag, namesFlag } from '../flags.js';
-import type { Json } from '../json.js';
+import { progress, type Json } from '../json.js';
 
 interface ImputeFlags {
   data: string;
@@ -65,6 +65,8 @@ export interface ImputeContext {
   seed: number;
   period: number;
   training: TrainingFlags;
+  /** Progress lines on stderr (off with --json). */
+  showProgress: boolean;
 }
 
 /** One filled column. */
@@ -96,12 +98,16 @@ export interface ImputeModel {
  * CSDI (src/hybrid/csdi.ts) trained on the named columns, with the gaps as missing entries; the
  * engine and the model load only when this model runs, so the command line starts fast.
  */
-async function fillCSDI(names: string[], columns: Float64Array[], { seed, training }: ImputeContext): Promise<ColumnFill[]> {
+async function fillCSDI(names: string[], columns: Float64Array[], { seed, training, showProgress }: ImputeContext): Promise<ColumnFill[]> {
   const { initEngine } = await import('../../neural/engine/init.js');
   await initEngine();
-  const { fitCSDI } = await import('../../hybrid/csdi.js');
-  const fit = fitCSDI({ names, columns }, { seed, ...training });
+  const { fitCSDI, resolveCSDISettings } = await import('../../hybrid/csdi.js');
+  const options = { seed, ...training };
+  const bar = progress('impute: train CSDI', resolveCSDISettings(options, columns[0].length).epochs, showProgress, '{value}/{total} epochs | loss {loss}');
+  const fit = fitCSDI({ names, columns }, { ...options, onEpoch: (e) => bar.update(e.epoch, { loss: e.loss.toFixed(4) }) });
   try {
+    bar.note(`sampling ${fit.settings.samples} paths for the gaps`);
+    bar.stop();
     const imp = fit.impute(undefined, { quantiles: [0.05, 0.95] });
     const [q05, q95] = imp.quantiles.map((q) => q.columns);
     const s = fit.settings;
@@ -212,25 +218,31 @@ export async function runImpute(flags: ImputeFlags): Promise<Record<string, Json
   checkWritable(flags.out, flags.data);
 
   const fills: ColumnFill[] = [];
+  const context: ImputeContext = { seed, period, training, showProgress: !flags.json };
   if (model.fillJoint) {
     // Jointly: every named column conditions the others' gaps.
     try {
-      for (const f of await model.fillJoint(names, columns.map((c) => c.y), { seed, period, training })) fills.push(f);
+      for (const f of await model.fillJoint(names, columns.map((c) => c.y), context)) fills.push(f);
     } catch (e) {
       throw columnsError(e);
     }
   }
-  for (const c of model.fillJoint ? [] : columns) {
+  const perColumn = model.fillJoint ? [] : columns;
+  const bar = progress('impute', perColumn.filter((c) => c.gaps > 0).length, perColumn.length > 1 && !flags.json, '{value}/{total} columns | {column}');
+  let done = 0;
+  for (const c of perColumn) {
     if (c.gaps === 0) {
       fills.push({ filled: c.y, q05: model.probabilistic ? c.y : undefined, q95: model.probabilistic ? c.y : undefined, label: null, order: null, seasonalOrder: null });
       continue;
     }
     try {
-      fills.push(await model.fill!(c.y, { seed, period, training }));
+      fills.push(await model.fill!(c.y, context));
     } catch (e) {
       throw columnError(e, c.name);
     }
+    bar.update(++done, { column: c.name });
   }
+  bar.stop();
 
   const index = names.map((n) => table.columns.indexOf(n));
   const rows = table.rows.map((row, i) => {
