@@ -324,6 +324,8 @@ describe('risk: the rolling backtest', () => {
     expect((await err({ refitEvery: 0 })).argument).toBe('refitEvery');
     expect((await err({ paths: 1.5 })).argument).toBe('paths');
     expect((await err({ paths: 1e9 })).argument).toBe('paths'); // 160 days × 1e9 values: over the 1 GiB budget, refused before any fit
+    expect((await err({ sims: 100_001 })).message).toMatch(/at most 100,000/); // each simulation draws every test day: 1e9 sims ran for hours
+    expect((await err({ sims: 0 })).argument).toBe('sims');
     expect((await err({ models: [] })).argument).toBe('models');
     expect((await err({ models: ['no-such-model'] })).argument).toBe('models');
     expect((await err({ models: ['var'] })).argument).toBe('models');

@@ -40,7 +40,7 @@ import { checkPaths } from '../core/validate.js';
 import { parseOptions, type SeriesModelEntry } from '../core/model-entry.js';
 import { findModel, modelNames } from '../registry.js';
 import {
-  acerbiSzekelyTest, checkAlpha, christoffersenTest, exceedances, fz0Loss, oneStepPredictive, quantileLoss, riskMeasures, trafficLight,
+  MAX_SIMS, acerbiSzekelyTest, checkAlpha, christoffersenTest, exceedances, fz0Loss, oneStepPredictive, quantileLoss, riskMeasures, trafficLight,
   type EsTest, type LRTest, type OneStepPredictive, type TrafficLightZone,
 } from './var-tests.js';
 
@@ -261,6 +261,7 @@ export async function riskBacktest(returns: ArrayLike<number>, options: RiskBack
   // The simulation models' predictive samples of every test day are held until the tests: days × paths values.
   checkPaths(paths, n - window);
   const sims = positiveInt(options.sims ?? 1000, 'sims');
+  if (sims > MAX_SIMS) throw new ArgumentError(`sims must be at most ${MAX_SIMS.toLocaleString('en-US')} (a p-value to 1e-5; each simulation draws every test day); got ${sims}`, 'sims');
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');
   const levels = [...(options.levels ?? [0.01, 0.05])];

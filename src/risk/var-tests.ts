@@ -266,6 +266,9 @@ export interface EsTest {
   sims: number;
 }
 
+/** Most simulations of {@link acerbiSzekelyTest}: enough for a p-value to 1e-5; more only burns CPU. */
+export const MAX_SIMS = 100_000;
+
 /**
  * The Acerbi & Szekely (2014) Z2 test of the ES of `predictives` (one per day) against
  * `returns`: the statistic (eq. 5) with VaR and ES from {@link riskMeasures}, and the p-value
@@ -278,7 +281,7 @@ export function acerbiSzekelyTest(returns: ArrayLike<number>, predictives: reado
   const T = returns.length;
   if (predictives.length !== T) throw new ArgumentError(`returns (${T}) and predictive distributions (${predictives.length}) must have the same length`, 'predictives');
   const sims = options.sims ?? 1000;
-  if (!Number.isInteger(sims) || sims < 1) throw new ArgumentError(`sims must be a positive integer; got ${sims}`, 'sims');
+  if (!Number.isInteger(sims) || sims < 1 || sims > MAX_SIMS) throw new ArgumentError(`sims must be an integer from 1 to ${MAX_SIMS.toLocaleString('en-US')} (a p-value to 1e-5; each simulation draws every test day); got ${sims}`, 'sims');
   if (!options.rng) throw new ArgumentError('the ES test needs a seeded rng: { rng: createRng(seed) }', 'rng');
   const risk = predictives.map((p) => riskMeasures(p, alpha));
   const VaR = Float64Array.from(risk, (r) => r.var), ES = Float64Array.from(risk, (r) => r.es);
