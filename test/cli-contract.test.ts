@@ -122,7 +122,9 @@ const ROWS: Row[] = [
   // 3. errors after the engine starts, and models too large for it: typed, exit 2, refused up front.
   { name: 'fit lstm --hidden 100000: refused before any work', args: ['fit', '--data', 'air-passengers', '--model', 'lstm', '--hidden', '100000', '--json'], code: 2, error: usage('--hidden', /too large.*4\.00 GiB the tensor engine can hold/), fast: true },
   { name: 'diffusion train --width 100000: refused before any work', args: ['diffusion', 'train', '--dataset', 'moons', '--width', '100000', '--out', 'never.json', '--json'], code: 2, error: usage('--width', /too large/), absent: ['never.json'], fast: true },
-  { name: 'a library error after the engine started (--inference-steps beyond the schedule)', args: ['diffusion', 'sample', '--model', 'm.json', '--n', '2', '--inference-steps', '5000', '--json'], code: 2, error: { type: 'ArgumentError', argument: 'numInferenceSteps', message: /cannot be larger/ } },
+  { name: 'a library error after the engine started (--inference-steps beyond the schedule)', args: ['diffusion', 'sample', '--model', 'm.json', '--n', '2', '--inference-steps', '5000', '--json'], code: 2, error: usage('--inference-steps', /^--inference-steps \(5000\) cannot be larger/) },
+  { name: 'library sampling errors name the flag: --eta', args: ['diffusion', 'sample', '--model', 'm.json', '--n', '2', '--eta', '2', '--json'], code: 2, error: usage('--eta', /^--eta must be a number in \[0, 1\]/) },
+  { name: 'library sampling errors name the flag: --guidance on an unconditional model', args: ['diffusion', 'sample', '--model', 'm.json', '--n', '2', '--guidance', '3', '--json'], code: 2, error: usage('--guidance', /conditional model/) },
   { name: 'generate: a prompt outside the vocabulary names --unknown', args: ['generate', '--model', 'g.json', '--prompt', '你好', '--tokens', '3'], code: 2, stderr: /^error: --prompt: .*\(--unknown bytes\)/m },
   { name: 'generate --unknown bytes', args: ['generate', '--model', 'g.json', '--prompt', '你好', '--tokens', '3', '--unknown', 'bytes'], code: 0, stdout: /^你好/ },
 

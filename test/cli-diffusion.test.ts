@@ -42,11 +42,11 @@ describe('ardiff diffusion', () => {
       expect(e.argument).toBe(argument);
       expect(e.message).toMatch(pattern);
     };
-    await err(['diffusion', 'sample', '--model', model, '--n', '2', '--inference-steps', '1001'], 'numInferenceSteps', /cannot be larger/);
+    await err(['diffusion', 'sample', '--model', model, '--n', '2', '--inference-steps', '1001'], '--inference-steps', /cannot be larger/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--inference-steps', '0'], '--inference-steps', /integer/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--scheduler', 'heun'], '--scheduler', /unknown scheduler/);
     await err(['diffusion', 'sample', '--model', model, '--n', '2', '--class', '1', '--guidance', '3'], '--class', /conditional/);
-    await err(['diffusion', 'sample', '--model', model, '--n', '2', '--guidance', '3'], 'guidance', /conditional/);
+    await err(['diffusion', 'sample', '--model', model, '--n', '2', '--guidance', '3'], '--guidance', /conditional/);
     await err(['diffusion', 'train', '--dataset', 'moons', '--prediction', 'noise', '--out', model], '--prediction', /one of epsilon, v, sample/);
     await err(['diffusion', 'train', '--dataset', 'mnist', '--image-size', '20', '--out', model], '--image-size', /14 or 28/);
     await err(['diffusion', 'train', '--dataset', 'moons', '--image-size', '14', '--out', model], '--image-size', /mnist/);
@@ -114,7 +114,7 @@ describe('ardiff diffusion', () => {
       expect((e.json.error as { argument: string }).argument).toBe(argument);
       expect((e.json.error as { message: string }).message).toMatch(pattern);
     };
-    await err(['diffusion', 'restore', '--model', m, '--input', 'data/audio/speech-6.wav', '--add-noise', '5', '--inference-steps', '4', '--out', out], 'steps', /at least 7 steps/);
+    await err(['diffusion', 'restore', '--model', m, '--input', 'data/audio/speech-6.wav', '--add-noise', '5', '--inference-steps', '4', '--out', out], '--inference-steps', /at least 7 steps/);
     await err(['diffusion', 'restore', '--model', model, '--input', 'data/audio/speech-6.wav', '--out', out], '--model', /not trained on audio/);
     await err(['diffusion', 'train', '--dataset', 'data/audio/speech-1.wav', '--frame', '30', '--out', m], '--frame', /multiple of 8/);
     await err(['diffusion', 'train', '--dataset', 'data/audio/speech-1.wav', '--width', '30', '--out', m], '--width', /MLP/);

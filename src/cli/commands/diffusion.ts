@@ -329,6 +329,12 @@ async function readModel(file: string): Promise<DiffusionModel> {
   return DiffusionModel.fromJSON(json as DiffusionModelJSON);
 }
 
+/** Options of the library's sampling and restoring → the flags that set them (errors name the flag). */
+const SAMPLING_FLAGS: Record<string, string> = {
+  steps: '--inference-steps', numInferenceSteps: '--inference-steps', eta: '--eta', guidance: '--guidance', classLabel: '--class',
+  scheduler: '--scheduler', n: '--n', noiseSd: '--noise-sd', sampleRate: '--input', signal: '--input',
+};
+
 async function runSample(flags: SampleFlags): Promise<void> {
   const model = await readModel(flags.model);
   const n = intFlag(flags.n, '--n', 1, 1000);
@@ -357,10 +363,14 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const started = performance.now();
   const d = model.columns.length;
   const samples = new Float64Array(n * d * classes.length);
-  classes.forEach((classLabel, k) => {
-    const r = model.sample(n, { scheduler, steps, rng: createRng(seed + k), classLabel, guidance, eta });
-    samples.set(r.samples, k * n * d);
-  });
+  try {
+    classes.forEach((classLabel, k) => {
+      const r = model.sample(n, { scheduler, steps, rng: createRng(seed + k), classLabel, guidance, eta });
+      samples.set(r.samples, k * n * d);
+    });
+  } catch (e) {
+    throw asFlagError(e, (name) => SAMPLING_FLAGS[name]);
+  }
   const seconds = (performance.now() - started) / 1000;
   const total = n * classes.length;
   if (png && model.image && flags.out) {
@@ -406,13 +416,13 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
   }
   const noiseSd = numberFlag(flags.noiseSd, '--noise-sd');
   const started = performance.now();
-  const r = restoreAudio(model, noisy, {
-    scheduler,
-    steps: intFlag(flags.inferenceSteps, '--inference-steps'),
-    rng: createRng(seed),
-    noiseSd,
-    sampleRate: wav.sampleRate,
-  });
+  const steps = intFlag(flags.inferenceSteps, '--inference-steps');
+  let r;
+  try {
+    r = restoreAudio(model, noisy, { scheduler, steps, rng: createRng(seed), noiseSd, sampleRate: wav.sampleRate });
+  } catch (e) {
+    throw asFlagError(e, (name) => SAMPLING_FLAGS[name]);
+  }
   const seconds = (performance.now() - started) / 1000;
   writeWav(flags.out, r.signal, wav.sampleRate, {}, '--out');
   const report = { out: flags.out, seconds, noiseSd: r.noiseSd, strength: r.strength, ...(clean ? { snrNoisyDb: snrDb(clean, noisy), snrRestoredDb: snrDb(clean, r.signal) } : {}) };
