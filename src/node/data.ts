@@ -2,7 +2,8 @@
  * Tables from CSV files and the bundled data sets by path (Node). Parsing is the pure
  * {@link parseCsv} of `core/series`; this module only finds and reads the bytes.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataError } from '../core/errors.js';
 import { DATASETS, DATASET_PREFIX, findDataset, parseCsv, type Table } from '../core/series.js';
@@ -45,4 +46,33 @@ export function readTable(fileOrName: string, argument = 'data'): Table {
     );
   }
   return parseCsv(readTextFile(path, argument, 'data file'), ds ? ds.name : fileOrName, argument);
+}
+
+/** The files bundled in `data/audio` (speech WAVs) or `data/text` (tiny Shakespeare). */
+export function bundledFiles(folder: 'audio' | 'text'): string[] {
+  try {
+    return readdirSync(dataPath(folder)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Where an input file is: `source` when it exists; for `dataset:NAME`, a bare bundled file name
+ * (`speech-6.wav`) or the README's repository path (`data/audio/speech-6.wav`) that does not exist
+ * in the working folder, the bundled file in the package's `data/<folder>` — so the README's
+ * commands work from any folder. Anything else is returned unchanged for the reader's own error.
+ */
+export function resolveBundledFile(source: string, folder: 'audio' | 'text', argument = 'file'): string {
+  const bundled = (name: string): string | null => (bundledFiles(folder).includes(name) ? dataPath(`${folder}/${name}`) : null);
+  if (source.startsWith(DATASET_PREFIX)) {
+    const name = source.slice(DATASET_PREFIX.length);
+    const path = bundled(name);
+    if (!path) throw new DataError(`'${source}': no bundled ${folder} file '${name}'; the bundled ones are ${bundledFiles(folder).join(', ')}`, argument);
+    return path;
+  }
+  if (existsSync(source)) return source;
+  const name = basename(source);
+  if (source === name || source === `data/${folder}/${name}`) return bundled(name) ?? source;
+  return source;
 }

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import { ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { DATASETS, numericColumn } from '../../core/series.js';
-import { dataPath, readTable } from '../../node/data.js';
+import { dataPath, readTable, resolveBundledFile } from '../../node/data.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { readWav, writeWav } from '../../node/wav.js';
 import { writeImageGrid } from '../../node/png.js';
@@ -218,7 +218,7 @@ function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
       const files = flags.dataset.split(',').map((f) => f.trim());
       let sampleRate = 0;
       const signals = files.map((f) => {
-        const w = readWav(f, '--dataset');
+        const w = readWav(resolveBundledFile(f, 'audio', '--dataset'), '--dataset');
         if (w.channels.length !== 1) throw new DataError(`${f} has ${w.channels.length} channels; train on mono recordings (mix or split the channels first)`, '--dataset');
         if (sampleRate && w.sampleRate !== sampleRate) throw new DataError(`${f} is sampled at ${w.sampleRate} Hz, the first file at ${sampleRate} Hz; resample to one rate`, '--dataset');
         sampleRate = w.sampleRate;
@@ -299,6 +299,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       classNames,
       onStep: ({ step, loss }) => bar.update(step, { loss: loss.toFixed(4) }),
     });
+  } catch (e) {
+    // The denoiser's own settings (a U-Net's group-norm groups divide --channels) name the flag.
+    throw asFlagError(e, (name) => (name === 'groups' ? '--channels' : PRESET_FLAGS[name]));
   } finally {
     bar.stop();
   }
@@ -395,7 +398,7 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
   const model = await readModel(flags.model);
   const { restoreAudio } = await import('../../diffusion/restore-audio.js');
   if (!model.extras.audio) throw new ArgumentError(`${flags.model} was not trained on audio; train one with --dataset FILE.wav`, '--model');
-  const wav = readWav(flags.input, '--input');
+  const wav = readWav(resolveBundledFile(flags.input, 'audio', '--input'), '--input');
   if (wav.channels.length !== 1) throw new DataError(`${flags.input} has ${wav.channels.length} channels; restore mono recordings`, '--input');
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const scheduler = schedulerFlag(flags.scheduler);
@@ -411,7 +414,7 @@ async function runRestore(flags: RestoreFlags): Promise<void> {
   } else if (flags.noisyOut) throw new ArgumentError('--noisy-out writes the noisy version made by --add-noise', '--noisy-out');
   if (flags.clean) {
     if (clean) throw new ArgumentError('--clean and --add-noise both say what the clean recording is; give one', '--clean');
-    clean = readWav(flags.clean, '--clean').channels[0];
+    clean = readWav(resolveBundledFile(flags.clean, 'audio', '--clean'), '--clean').channels[0];
     if (clean.length !== noisy.length) throw new DataError(`--clean has ${clean.length} samples, --input ${noisy.length}; they must be the same recording`, '--clean');
   }
   const noiseSd = numberFlag(flags.noiseSd, '--noise-sd');

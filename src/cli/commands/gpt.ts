@@ -12,7 +12,7 @@
  * before each evaluation (the final one can take a minute and reports nothing until it ends).
  */
 import { Command, Option } from 'commander';
-import { readTextFile } from '../../node/data.js';
+import { readTextFile, resolveBundledFile } from '../../node/data.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
@@ -69,7 +69,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (!(preset in GPT_PRESETS)) throw new ArgumentError(`--preset must be tiny or small; got '${flags.preset}'`, '--preset');
   const steps = intFlag(flags.steps, '--steps');
   const seed = intFlag(flags.seed, '--seed', 0, 0);
-  const text = readText(flags.text, '--text');
+  const text = readText(resolveBundledFile(flags.text, 'text', '--text'), '--text');
   if (text.length === 0) throw new DataError(`--text: '${flags.text}' is empty; give a text file with some characters in it`, '--text');
   // The output is checked before training (a bad path must not cost the run); it may not be the text.
   checkOutputs([['--out', flags.out]], [['--text', flags.text]]);
