@@ -134,7 +134,9 @@ export async function runFit(flags: FitFlags, attrs: Map<string, string>): Promi
   const ds = findDataset(flags.data);
   const table = readTable(flags.data, '--data');
   const { options, report: reportOptions } = modelOptionsFromFlags(entry, flags, attrs, ds?.frequency);
-  const toFlag = flagMapper(entry);
+  const optionFlag = flagMapper(entry);
+  // A library error about the series itself (argument 'y') is about the column the flag chose.
+  const toFlag = (name: string): string | undefined => optionFlag(name) ?? (name === 'y' && entry.shape === 'series' ? '--column' : undefined);
   // Networks of the tensor engine (entries that load it): a width that cannot fit in its memory is refused before any work.
   if (entry.prepare && attrs.has('--hidden') && flags[attrs.get('--hidden')!] !== undefined) checkLayerSize(Number(flags[attrs.get('--hidden')!]), '--hidden');
 
