@@ -27,6 +27,7 @@ import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
 import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
+import { registerBatch } from './commands/batch.js';
 
 async function runDemo(outDir: string): Promise<void> {
   // The folder is checked (and made) before the work, so a bad --out costs nothing.
@@ -132,6 +133,7 @@ export function buildProgram(): Command {
   registerBacktest(program);
   registerImpute(program);
   registerRisk(program);
+  registerBatch(program);
   registerDiffusionCommands(program);
   registerGptCommands(program);
   applyErrorContract(program, program, 'ardiff');

@@ -18,6 +18,11 @@ export interface Table {
 
 const MISSING = new Set(['', 'NA', 'NaN', 'nan', 'NULL', 'null', '.']);
 
+/** Whether a (trimmed) CSV cell marks a missing value: empty, NA, NaN, nan, NULL, null or '.'. */
+export function isMissingCell(cell: string): boolean {
+  return MISSING.has(cell);
+}
+
 /** A decimal number: optional sign, digits with an optional point (or a point and digits), optional exponent. */
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 

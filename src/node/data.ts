@@ -31,6 +31,15 @@ export function readTextFile(path: string, argument = 'file', what = 'file'): st
  * to say which is meant (`./lynx` or `dataset:lynx`), rather than silently reading one of them.
  */
 export function readTable(fileOrName: string, argument = 'data'): Table {
+  const { path, name } = tablePath(fileOrName, argument);
+  return parseCsv(readTextFile(path, argument, 'data file'), name, argument);
+}
+
+/**
+ * The path of a CSV file or bundled data set as {@link readTable} finds it, and the name errors
+ * use; a missing file, or a name that is both, is a {@link DataError}.
+ */
+export function tablePath(fileOrName: string, argument = 'data'): { path: string; name: string } {
   const ds = findDataset(fileOrName);
   if (ds && !fileOrName.startsWith(DATASET_PREFIX) && existsSync(fileOrName)) {
     throw new DataError(
@@ -45,7 +54,8 @@ export function readTable(fileOrName: string, argument = 'data'): Table {
       argument,
     );
   }
-  return parseCsv(readTextFile(path, argument, 'data file'), ds ? ds.name : fileOrName, argument);
+  if (statSync(path).isDirectory()) throw new DataError(`data file '${fileOrName}' is a folder; give a file`, argument);
+  return { path, name: ds ? ds.name : fileOrName };
 }
 
 /** The files bundled in `data/audio` (speech WAVs) or `data/text` (tiny Shakespeare). */

@@ -1,0 +1,152 @@
+/**
+ * Chunk files of `ardiff batch` and their merge into the three output CSVs (Node).
+ *
+ * A chunk file holds one chunk's rows as JSON lines: first `{"series", "ok", "failed", "first",
+ * "last"}` (counts and the smallest and largest id), then `["F"|"M"|"E", cells…]` rows (forecasts,
+ * models, errors) sorted by id ({@link compareIds}). The merge writes each output sorted by id
+ * then step: when the chunks' id ranges follow one another (an input sorted by id) it
+ * concatenates them; otherwise it k-way merges them, at most {@link FAN_IN} files at a time (the
+ * rest in rounds of intermediate files), so neither memory nor open files grow with the input.
+ */
+import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { compareIds } from './read.js';
+import type { SeriesRows } from './series-task.js';
+
+/** Files merged at once. */
+export const FAN_IN = 64;
+
+/** The first line of a chunk file. */
+export interface ChunkHead {
+  series: number;
+  ok: number;
+  failed: number;
+  first: string;
+  last: string;
+}
+
+/** A chunk's rows as the text of its chunk file (rows sorted by id). */
+export function chunkText(rows: readonly SeriesRows[]): string {
+  const sorted = rows.slice().sort((a, b) => compareIds(a.id, b.id));
+  const head: ChunkHead = {
+    series: rows.length, ok: rows.filter((r) => !r.error).length, failed: rows.filter((r) => r.error).length,
+    first: sorted[0]?.id ?? '', last: sorted[sorted.length - 1]?.id ?? '',
+  };
+  const lines = [JSON.stringify(head)];
+  for (const r of sorted) {
+    for (const f of r.forecasts) lines.push(JSON.stringify(['F', ...f]));
+    if (r.model) lines.push(JSON.stringify(['M', ...r.model]));
+    if (r.error) lines.push(JSON.stringify(['E', ...r.error]));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** The head line of a chunk file. */
+export async function readChunkHead(file: string): Promise<ChunkHead> {
+  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  try {
+    for await (const line of rl) return JSON.parse(line) as ChunkHead;
+  } finally {
+    rl.close();
+  }
+  throw new Error(`chunk file ${file} is empty`);
+}
+
+/** One CSV cell, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
+export function csvCell(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A write stream that waits for the disk when its buffer is full. */
+class Sink {
+  private readonly stream: WriteStream;
+  constructor(readonly path: string) {
+    this.stream = createWriteStream(path);
+  }
+  async write(text: string): Promise<void> {
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}
+
+/** The rows of a chunk (or intermediate) file after its head line, one parsed row at a time. */
+async function* rowsOf(file: string): AsyncGenerator<string[]> {
+  const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let head = true;
+  for await (const line of rl) {
+    if (head) { head = false; continue; }
+    if (line) yield JSON.parse(line) as string[];
+  }
+}
+
+/** Rows of several files merged by id (a stable k-way merge: equal ids keep the files' order). */
+async function* mergeRows(files: readonly string[]): AsyncGenerator<string[]> {
+  const its = files.map(rowsOf);
+  const heads: (string[] | null)[] = await Promise.all(its.map(async (it) => (await it.next()).value ?? null));
+  // Few files per merge (≤ FAN_IN): a linear scan for the smallest head is as fast as a heap.
+  for (;;) {
+    let k = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const h = heads[i];
+      if (h && (k < 0 || compareIds(h[1], (heads[k] as string[])[1]) < 0)) k = i;
+    }
+    if (k < 0) return;
+    yield heads[k] as string[];
+    heads[k] = (await its[k].next()).value ?? null;
+  }
+}
+
+/** The output files of a batch. */
+export interface BatchOutputs {
+  forecasts: string;
+  models: string;
+  errors: string;
+}
+
+/**
+ * Writes the three CSVs from the chunk files (in chunk order), each to a temporary file renamed
+ * into place at the end; `tmpDir` holds intermediate merge files.
+ */
+export async function mergeChunks(files: readonly string[], heads: readonly ChunkHead[], headers: { forecasts: string[]; models: string[]; errors: string[] }, out: BatchOutputs, tmpDir: string): Promise<void> {
+  const inOrder = heads.every((h, i) => i === 0 || !h.series || !heads[i - 1].series || compareIds(heads[i - 1].last, h.first) < 0);
+  let level = files.slice();
+  let round = 0;
+  // Rounds of FAN_IN-way merges until one merge is left (not needed when the chunks are in order).
+  while (!inOrder && level.length > FAN_IN) {
+    const next: string[] = [];
+    for (let g = 0; g < level.length; g += FAN_IN) {
+      const file = `${tmpDir}/merge-${round}-${next.length}.jsonl`;
+      const sink = new Sink(file);
+      await sink.write('{}\n');
+      for await (const row of mergeRows(level.slice(g, g + FAN_IN))) await sink.write(JSON.stringify(row) + '\n');
+      await sink.close();
+      next.push(file);
+    }
+    if (round > 0) for (const f of level) rmSync(f, { force: true });
+    level = next;
+    round++;
+  }
+  const tmp = (p: string) => `${p}.${process.pid}.tmp`;
+  const sinks = { F: new Sink(tmp(out.forecasts)), M: new Sink(tmp(out.models)), E: new Sink(tmp(out.errors)) };
+  try {
+    await sinks.F.write(headers.forecasts.join(',') + '\n');
+    await sinks.M.write(headers.models.join(',') + '\n');
+    await sinks.E.write(headers.errors.join(',') + '\n');
+    const rows = async function* (): AsyncGenerator<string[]> {
+      if (inOrder) for (const f of level) yield* rowsOf(f);
+      else yield* mergeRows(level);
+    };
+    for await (const [tag, ...cells] of rows()) await sinks[tag as 'F' | 'M' | 'E'].write(cells.map(csvCell).join(',') + '\n');
+    for (const s of Object.values(sinks)) await s.close();
+    renameSync(tmp(out.forecasts), out.forecasts);
+    renameSync(tmp(out.models), out.models);
+    renameSync(tmp(out.errors), out.errors);
+  } catch (e) {
+    for (const s of Object.values(sinks)) rmSync(s.path, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * `ardiff batch` as a library function (Node): forecasts every series of a file with one
+ * registered model of one series, on a pool of worker threads, and writes
+ *
+ *   OUT/forecasts.csv   id, step, mean, lo<l>, hi<l> …   sorted by id ({@link compareIds}) then step
+ *   OUT/models.csv      id, model, order, aicc
+ *   OUT/errors.csv      id, type, message               (one bad series never stops the others)
+ *
+ * Steps: (1) check every argument and the output folder; (2) a first pass over the input counts
+ * the series and checks its layout (columns, rows of a series together) before any fit; (3) the
+ * series are streamed in chunks of `chunkSize` to the workers (at most two chunks per worker in
+ * flight, so memory stays bounded), and each chunk's rows are written atomically to
+ * OUT/.ardiff-batch/chunk-NNNNNNNN.jsonl; (4) the chunk files are merged into the outputs and the
+ * work folder is removed. With `resume`, a run killed in step 3 and started again with the same
+ * arguments and input skips the chunks already written and ends with the same files, byte for
+ * byte (a manifest of the arguments and the input's size and time guards against a changed run).
+ * Chunks depend only on their series, so the output does not depend on the number of workers.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArgumentError, DataError } from '../core/errors.js';
+import { checkLevel } from '../core/forecast.js';
+import { parseOptions } from '../core/model-entry.js';
+import { checkHorizon } from '../core/validate.js';
+import { findModel, modelNames } from '../registry.js';
+import { tablePath } from '../node/data.js';
+import { checkOutputDir, writeFileAtomic } from '../node/files.js';
+import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.js';
+import { readSeries, type BatchInput } from './read.js';
+import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
+import { runChunk, type ChunkResult, type ChunkTask } from './worker.js';
+
+/** Format of the work folder's manifest and chunk files. */
+const BATCH_FORMAT = 1;
+const WORK_DIR = '.ardiff-batch';
+
+/** Options of {@link runBatch}. */
+export interface BatchOptions extends BatchInput {
+  /** A registered model of one series (see `modelNames('series')`). */
+  model: string;
+  /** The model's options (checked by its schema), as for `fitModel`. */
+  options?: Record<string, unknown>;
+  /** Forecast steps per series. */
+  horizon: number;
+  /** Interval levels in per cent. Default [80, 95]. */
+  levels?: number[];
+  /** Output folder (created). */
+  out: string;
+  /** Worker threads. Default: the machine's cores; 0 runs every chunk in this thread. */
+  workers?: number;
+  /** Series per chunk (the unit of work and of resuming). Default 100. */
+  chunkSize?: number;
+  /** Skip the chunks an interrupted run with the same arguments and input already wrote. Default false. */
+  resume?: boolean;
+  /** Called after every chunk. */
+  onProgress?: (p: BatchProgress) => void;
+}
+
+/** Progress after a chunk. */
+export interface BatchProgress {
+  /** Series done (forecast or failed), and of how many. */
+  done: number;
+  total: number;
+  ok: number;
+  failed: number;
+  /** Chunks taken from an interrupted run (resume). */
+  resumedChunks: number;
+}
+
+/** What a batch did. */
+export interface BatchSummary {
+  series: number;
+  ok: number;
+  failed: number;
+  seconds: number;
+  /** Chunks taken from an interrupted run. */
+  resumedChunks: number;
+  workers: number;
+  forecasts: string;
+  models: string;
+  errors: string;
+}
+
+/** The compiled worker module next to this one (absent when the sources run untranspiled). */
+function workerFile(): string | null {
+  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
+  return existsSync(file) ? file : null;
+}
+
+function positiveInt(v: unknown, name: string, min = 1): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${name} must be an integer ≥ ${min}; got ${String(v)}`, name);
+  return v;
+}
+
+/** Forecasts every series of the input (see the module notes). */
+export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
+  const started = performance.now();
+  // 1. Arguments.
+  if (!options || typeof options !== 'object') throw new ArgumentError('runBatch needs an options object', 'options');
+  const entry = findModel(options.model, 'model');
+  if (entry.shape !== 'series') throw new ArgumentError(`model '${entry.name}' does not fit one series; batch takes ${modelNames('series').join(', ')}`, 'model');
+  const modelOptions = parseOptions(entry, options.options ?? {}) as Record<string, unknown>;
+  checkHorizon(options.horizon, 'horizon');
+  const levels = (options.levels ?? [80, 95]).map((l) => checkLevel(l, 'levels'));
+  if (!levels.length) throw new ArgumentError('levels must name at least one interval level, e.g. [80, 95]', 'levels');
+  const workers = options.workers === undefined ? availableParallelism() : positiveInt(options.workers, 'workers', 0);
+  const chunkSize = positiveInt(options.chunkSize ?? 100, 'chunkSize');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ArgumentError('onProgress must be a function', 'onProgress');
+  if ((options.id === undefined) !== (options.value === undefined)) {
+    throw new ArgumentError(options.id === undefined ? 'value names the value column of a long file; give id too (or neither, for a wide file)' : 'id names the series column of a long file; give value too', options.id === undefined ? 'id' : 'value');
+  }
+  const input: BatchInput = { data: options.data, id: options.id, value: options.value, time: options.time };
+  const { path } = tablePath(options.data, 'data');
+  const out = checkOutputDir(options.out, 'out');
+  const outputs = { forecasts: join(out, 'forecasts.csv'), models: join(out, 'models.csv'), errors: join(out, 'errors.csv') };
+  for (const f of Object.values(outputs)) if (resolve(f) === resolve(path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
+  const settings: SeriesTaskSettings = { model: entry.name, options: modelOptions, horizon: options.horizon, levels };
+
+  // The work folder: the manifest says which run its chunks belong to.
+  const work = join(out, WORK_DIR);
+  const stat = statSync(path);
+  const manifest = JSON.stringify({
+    format: BATCH_FORMAT, data: resolve(path), size: stat.size, mtimeMs: stat.mtimeMs,
+    input: { id: input.id ?? null, value: input.value ?? null, time: input.time ?? null },
+    settings: { ...settings, options: JSON.parse(JSON.stringify(modelOptions)) as unknown }, chunkSize,
+  });
+  const manifestFile = join(work, 'manifest.json');
+  if (options.resume && existsSync(manifestFile)) {
+    if (readFileSync(manifestFile, 'utf8') !== manifest) {
+      throw new ArgumentError(`resume: ${work} holds the chunks of a run with other arguments or another version of the input; rerun without resume to start over`, 'resume');
+    }
+  } else {
+    rmSync(work, { recursive: true, force: true });
+    mkdirSync(work, { recursive: true });
+    writeFileAtomic(manifestFile, manifest, 'out');
+  }
+
+  // 2. First pass: count the series, check the layout.
+  let total = 0;
+  for await (const s of readSeries(input, { values: false })) { void s; total++; }
+
+  // 3. Chunks to the workers.
+  const chunkFile = (k: number) => join(work, `chunk-${String(k).padStart(8, '0')}.jsonl`);
+  const heads: ChunkHead[] = [];
+  const progress: BatchProgress = { done: 0, total, ok: 0, failed: 0, resumedChunks: 0 };
+  const record = (k: number, head: ChunkHead) => {
+    heads[k] = head;
+    progress.done += head.series;
+    progress.ok += head.ok;
+    progress.failed += head.failed;
+    options.onProgress?.({ ...progress });
+  };
+  const file = workers > 0 ? workerFile() : null;
+  const { Piscina } = file ? await import('piscina') : { Piscina: null };
+  const pool = Piscina && file ? new Piscina<ChunkTask, ChunkResult>({ filename: file, minThreads: workers, maxThreads: workers, name: 'runChunk' }) : null;
+  const inflight = new Set<Promise<void>>();
+  const dispatch = async (task: ChunkTask): Promise<void> => {
+    const result = pool ? await pool.run(task, { name: 'runChunk' }) : await runChunk(task);
+    const text = chunkText(result.rows);
+    writeFileAtomic(chunkFile(task.index), text, 'out');
+    record(task.index, JSON.parse(text.slice(0, text.indexOf('\n'))) as ChunkHead);
+  };
+  let k = 0;
+  let chunk: (SeriesInput | SeriesFailure)[] = [];
+  const flush = async (): Promise<void> => {
+    const index = k++;
+    const series = chunk;
+    chunk = [];
+    if (options.resume && existsSync(chunkFile(index))) {
+      progress.resumedChunks++;
+      record(index, await readChunkHead(chunkFile(index)));
+      return;
+    }
+    const p: Promise<void> = dispatch({ index, settings, series }).finally(() => inflight.delete(p));
+    inflight.add(p);
+    // Bounded memory: at most two chunks per worker wait or run.
+    while (inflight.size >= Math.max(1, 2 * workers)) await Promise.race(inflight);
+  };
+  try {
+    let seen = 0;
+    for await (const s of readSeries(input)) {
+      chunk.push(s);
+      seen++;
+      if (chunk.length === chunkSize) await flush();
+    }
+    if (chunk.length) await flush();
+    if (seen !== total) throw new DataError(`the input changed while the batch ran (${total} series at first, ${seen} now); run it again`, 'data');
+    await Promise.all(inflight);
+  } finally {
+    await Promise.allSettled(inflight);
+    await pool?.destroy();
+  }
+
+  // 4. Merge, then remove the work folder.
+  const files = heads.map((_, i) => chunkFile(i));
+  await mergeChunks(files, heads, { forecasts: forecastHeader(levels), models: MODELS_HEADER, errors: ERRORS_HEADER }, outputs, work);
+  rmSync(work, { recursive: true, force: true });
+  return {
+    series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,
+    resumedChunks: progress.resumedChunks, workers: pool ? workers : 0, ...outputs,
+  };
+}
+
+/** The chunk files left by an interrupted run in `out` (for messages and tests). */
+export function pendingChunks(out: string): string[] {
+  const work = join(resolve(out), WORK_DIR);
+  return existsSync(work) ? readdirSync(work).filter((f) => f.startsWith('chunk-')).sort() : [];
+}

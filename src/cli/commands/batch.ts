@@ -1,0 +1,107 @@
+/**
+ * `ardiff batch`: forecasts every series of a file with one model, on all cores (src/batch/).
+ *
+ *   ardiff batch --data FILE --id id --time time --value value --model M --horizon H
+ *                [--levels 80,95] [--season s] [--workers N] [--chunk-size K] [--resume]
+ *                [model flags, as ardiff fit] --out DIR [--json]
+ *   ardiff batch --data WIDE.csv [--time t] --model M --horizon H --out DIR      (a column per series)
+ *
+ * Writes DIR/forecasts.csv (id,step,mean,lo80,hi80,lo95,hi95; sorted by id then step),
+ * DIR/models.csv (id,model,order,aicc) and DIR/errors.csv (id,type,message). `--json` prints
+ * {"series", "ok", "failed", "seconds", "workers", "resumedChunks", "out"} last; progress goes to
+ * stderr. The forecasts equal those of `ardiff fit --json` on each series alone with the same
+ * model flags (`--season s` sets the model's seasonal period, as `--seasonal-period` does in fit).
+ */
+import type { Command } from 'commander';
+import { ArgumentError } from '../../core/errors.js';
+import { findModel, modelNames } from '../../registry.js';
+import { runBatch, type BatchSummary } from '../../batch/run.js';
+import { asFlagError, fail, intFlag, levelsFlag } from '../flags.js';
+import { jsonRequested, progress, type Progress } from '../json.js';
+import { addModelFlags, entrySpecs, flagMapper, modelOptionsFromFlags } from '../model-flags.js';
+
+interface BatchFlags {
+  data: string;
+  id?: string;
+  time?: string;
+  value?: string;
+  model: string;
+  horizon: string;
+  levels: string;
+  season?: string;
+  workers?: string;
+  chunkSize?: string;
+  resume?: boolean;
+  out: string;
+  json?: boolean;
+  [flag: string]: unknown;
+}
+
+/** Library argument names → the flags that set them. */
+const FLAGS: Record<string, string> = {
+  data: '--data', id: '--id', value: '--value', time: '--time', model: '--model', horizon: '--horizon', levels: '--levels',
+  workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out',
+};
+
+/** Runs `ardiff batch` for parsed flags. */
+export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, string>): Promise<BatchSummary> {
+  const entry = findModel(flags.model, '--model');
+  if (entry.shape !== 'series') throw new ArgumentError(`--model ${entry.name} does not fit one series; batch takes ${modelNames('series').join(', ')}`, '--model');
+  const season = intFlag(flags.season, '--season', 1);
+  if (season !== undefined && !entrySpecs(entry).some((s) => s.cli?.fromDataFrequency)) {
+    throw new ArgumentError(`--season applies to models with a seasonal period option (${modelNames('series').filter((n) => entrySpecs(findModel(n)).some((s) => s.cli?.fromDataFrequency)).join(', ')}), not --model ${entry.name}${entry.name === 'arima' ? ' (give --seasonal P,D,Q,s)' : ''}`, '--season');
+  }
+  const { options } = modelOptionsFromFlags(entry, flags, attrs, season);
+  const hs = String(flags.horizon).trim();
+  const horizon = intFlag(hs, '--horizon', 1) as number;
+  const levels = levelsFlag(flags.levels, '--levels');
+  const workers = intFlag(flags.workers, '--workers', 0);
+  const chunkSize = intFlag(flags.chunkSize, '--chunk-size', 1);
+  let bar: Progress | undefined;
+  const toFlag = (name: string) => FLAGS[name] ?? flagMapper(entry)(name);
+  try {
+    return await runBatch({
+      data: flags.data, id: flags.id, value: flags.value, time: flags.time, model: entry.name, options: options as Record<string, unknown>,
+      horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume,
+      onProgress: (p) => {
+        bar ??= progress('batch', p.total, !flags.json, '{value}/{total} series | ok {ok} | failed {failed} | eta {eta_formatted}');
+        bar.update(p.done, { ok: String(p.ok), failed: String(p.failed) });
+      },
+    });
+  } catch (e) {
+    throw asFlagError(e, toFlag);
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** Adds `ardiff batch` to the program, with the model flags of `ardiff fit`. */
+export function registerBatch(program: Command): void {
+  const command = program
+    .command('batch')
+    .description('forecast every series of a file with one model on all cores: forecasts.csv, models.csv, errors.csv')
+    .requiredOption('--data <file>', 'CSV file: long (--id, --value, optional --time: a row per series and time) or wide (a column per series), or a bundled data set name')
+    .option('--id <col>', 'long format: the column of series ids (the rows of one series must be consecutive)')
+    .option('--value <col>', 'long format: the column of values')
+    .option('--time <col>', 'the column that orders each series (numbers or dates; default: file order)')
+    .requiredOption('--model <m>', `a model of one series: ${modelNames('series').join(' | ')}`)
+    .requiredOption('--horizon <h>', 'forecast steps per series')
+    .option('--levels <l>', 'interval levels in per cent', '80,95')
+    .option('--season <s>', 'seasonal period given to the model (as --seasonal-period in ardiff fit)')
+    .option('--workers <n>', 'worker threads (default: the cores; 0: this thread)')
+    .option('--chunk-size <k>', 'series per chunk: the unit of work and of --resume (default 100)')
+    .option('--resume', 'continue an interrupted run with the same arguments: skip the chunks it wrote')
+    .requiredOption('--out <dir>', 'output folder (created): forecasts.csv, models.csv, errors.csv')
+    .option('--json', 'print {"series", "ok", "failed", "seconds", …} when done');
+  const attrs = addModelFlags(command);
+  command.action(async (flags: BatchFlags) => {
+    try {
+      const s = await runBatchCommand(flags, attrs);
+      const summary = { series: s.series, ok: s.ok, failed: s.failed, seconds: s.seconds, workers: s.workers, resumedChunks: s.resumedChunks, out: flags.out };
+      console.log(flags.json ? JSON.stringify(summary)
+        : `${s.series} series: ${s.ok} forecast, ${s.failed} failed (errors.csv) in ${s.seconds.toFixed(1)} s${s.workers ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ' in one thread'}${s.resumedChunks ? `, ${s.resumedChunks} chunks resumed` : ''}; forecasts.csv, models.csv and errors.csv written to ${flags.out}`);
+    } catch (e) {
+      fail(e, jsonRequested(flags.json));
+    }
+  });
+}

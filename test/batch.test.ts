@@ -1,0 +1,180 @@
+// ardiff batch in this thread (the sources; the worker threads are tested on the transpiled
+// package in cli-contract.test.ts): the forecasts equal `ardiff fit --json` on each series alone,
+// one bad series goes to errors.csv, ids are sorted (the k-way merge over more than FAN_IN chunk
+// files included), an interrupted run resumes to the same bytes, and bad input gets typed errors
+// before any work.
+import { describe, it, expect, beforeAll } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { runBatch, pendingChunks, type BatchOptions } from '../src/batch/run.js';
+import { compareIds } from '../src/batch/read.js';
+import { FAN_IN } from '../src/batch/merge.js';
+import { ArgumentError, DataError } from '../src/core/errors.js';
+import { readTable } from '../src/node/data.js';
+import { runCliJson } from './cli-helpers.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'ardiff-batch-'));
+const at = (...p: string[]) => join(dir, ...p);
+const csv = (file: string) => parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+const column = (name: string, col: string) => { const t = readTable(name); const j = t.columns.indexOf(col); return t.rows.map((r) => r[j]); };
+
+// Three bundled monthly series in one long file, each with its rows in reverse time order, plus a
+// series with a non-numeric cell and one with a missing value.
+const SERIES: Record<string, string[]> = {
+  ap: column('air-passengers', 'AirPassengers'),
+  ldeaths: column('ldeaths', 'ldeaths'),
+  mdeaths: column('mdeaths', 'mdeaths'),
+  bad: ['1', '2', 'x', '4', '5', '6', '7', '8'],
+};
+SERIES.gappy = SERIES.mdeaths.map((v, i) => (i === 30 ? 'NA' : v));
+function writeLong(file: string, ids: readonly string[]): void {
+  const lines = ['id,time,value'];
+  for (const id of ids) for (let i = SERIES[id].length - 1; i >= 0; i--) lines.push(`${id},${i + 1},${SERIES[id][i]}`);
+  writeFileSync(file, lines.join('\n') + '\n');
+}
+const base = (over: Partial<BatchOptions> = {}): BatchOptions => ({
+  data: at('long.csv'), id: 'id', time: 'time', value: 'value', model: 'auto-arima', options: { period: 12 }, horizon: 12, levels: [80, 95], out: at('out'), workers: 0, ...over,
+});
+
+beforeAll(() => {
+  writeLong(at('long.csv'), ['mdeaths', 'ap', 'bad', 'ldeaths', 'gappy']);
+});
+
+describe('ardiff batch: the numbers of ardiff fit, series by series', () => {
+  let summary: Awaited<ReturnType<typeof runBatch>>;
+  beforeAll(async () => {
+    summary = await runBatch(base());
+  }, 120_000);
+
+  it('forecasts equal ardiff fit --json on each series alone, exactly (shortest round-trip decimals)', async () => {
+    expect(summary).toMatchObject({ series: 5, ok: 4, failed: 1, workers: 0, resumedChunks: 0 });
+    const rows = csv(summary.forecasts);
+    expect(Object.keys(rows[0])).toEqual(['id', 'step', 'mean', 'lo80', 'hi80', 'lo95', 'hi95']);
+    const models = csv(summary.models);
+    for (const [id, data] of [['ap', 'air-passengers'], ['ldeaths', 'ldeaths'], ['mdeaths', 'mdeaths']] as const) {
+      const { code, json } = await runCliJson(['fit', '--data', data, '--model', 'auto-arima', '--seasonal-period', '12', '--horizon', '12', '--level', '80,95']);
+      expect(code).toBe(0);
+      const f = json.forecast as { mean: number[]; lower: number[][]; upper: number[][] };
+      const mine = rows.filter((r) => r.id === id);
+      expect(mine.map((r) => Number(r.step))).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+      expect(mine.map((r) => Number(r.mean))).toEqual(f.mean);
+      expect(mine.map((r) => Number(r.lo80))).toEqual(f.lower[0]);
+      expect(mine.map((r) => Number(r.hi80))).toEqual(f.upper[0]);
+      expect(mine.map((r) => Number(r.lo95))).toEqual(f.lower[1]);
+      expect(mine.map((r) => Number(r.hi95))).toEqual(f.upper[1]);
+      const m = models.find((r) => r.id === id)!;
+      expect(m.model).toBe('auto-arima');
+      expect(m.order).toBe(json.label);
+      expect(Number(m.aicc)).toBe(json.aicc);
+    }
+  });
+
+  it('a non-numeric cell fails its series only (errors.csv names the row); a missing value is a gap the model handles', () => {
+    expect(csv(summary.errors)).toEqual([{ id: 'bad', type: 'DataError', message: expect.stringMatching(/series 'bad': row \d+ holds 'x', which is not a number/) }]);
+    expect(csv(summary.forecasts).filter((r) => r.id === 'gappy').length).toBe(12);
+  });
+
+  it('sorts by id then step, whatever the input order, and leaves no work folder', () => {
+    const ids = csv(summary.forecasts).map((r) => r.id);
+    expect([...new Set(ids)]).toEqual(['ap', 'gappy', 'ldeaths', 'mdeaths']);
+    expect(csv(summary.models).map((r) => r.id)).toEqual(['ap', 'gappy', 'ldeaths', 'mdeaths']);
+    expect(pendingChunks(at('out'))).toEqual([]);
+    expect(existsSync(at('out', '.ardiff-batch'))).toBe(false);
+  });
+});
+
+describe('ardiff batch: order, chunks and resuming', () => {
+  // 70 short series with ids out of order: numbers (by value) before names; chunks of 1 give more
+  // chunk files than one merge takes (FAN_IN), so the merge runs in rounds.
+  const ids = Array.from({ length: 70 }, (_, i) => (i % 3 === 0 ? `s${(i * 37) % 70}` : String((i * 53) % 97)));
+  beforeAll(() => {
+    writeFileSync(at('many.csv'), ['id,value', ...ids.flatMap((id, k) => Array.from({ length: 6 }, (_, t) => `${id},${k + t * (k % 5)}`))].join('\n') + '\n');
+  });
+  const many = (over: Partial<BatchOptions> = {}): BatchOptions => ({ data: at('many.csv'), id: 'id', value: 'value', model: 'naive', horizon: 2, out: at('many'), workers: 0, chunkSize: 1, ...over });
+
+  it('compareIds: numbers by value, then other ids by code units', () => {
+    expect(['b', '10', 'a', '9', '-1', '1e1', 'A'].sort(compareIds)).toEqual(['-1', '9', '10', '1e1', 'A', 'a', 'b']);
+  });
+
+  it(`merges ${ids.length} chunk files (more than FAN_IN = ${FAN_IN}) into id order`, async () => {
+    expect(ids.length).toBeGreaterThan(FAN_IN);
+    const s = await runBatch(many());
+    expect(s.series).toBe(70);
+    const out = [...new Set(csv(s.forecasts).map((r) => r.id))];
+    expect(out).toEqual(ids.slice().sort(compareIds));
+    expect(csv(s.forecasts).length).toBe(140);
+  });
+
+  it('an interrupted run resumed with the same arguments writes the same bytes and skips the finished chunks', async () => {
+    const full = await runBatch(many({ out: at('whole') }));
+    const expected = ['forecasts', 'models', 'errors'].map((f) => readFileSync(at('whole', `${f}.csv`), 'utf8'));
+    let chunks = 0;
+    await expect(runBatch(many({ out: at('cut'), onProgress: () => { if (++chunks === 25) throw new Error('killed'); } }))).rejects.toThrow('killed');
+    expect(pendingChunks(at('cut')).length).toBeGreaterThanOrEqual(25);
+    expect(existsSync(at('cut', 'forecasts.csv'))).toBe(false);
+    const again = await runBatch(many({ out: at('cut'), resume: true }));
+    expect(again.resumedChunks).toBeGreaterThanOrEqual(25);
+    expect(again.series).toBe(full.series);
+    expect(['forecasts', 'models', 'errors'].map((f) => readFileSync(at('cut', `${f}.csv`), 'utf8'))).toEqual(expected);
+  });
+
+  it('resume with other arguments is refused (the chunks belong to another run)', async () => {
+    let chunks = 0;
+    await expect(runBatch(many({ out: at('cut2'), onProgress: () => { if (++chunks === 3) throw new Error('killed'); } }))).rejects.toThrow('killed');
+    const e = await runBatch(many({ out: at('cut2'), resume: true, horizon: 3 })).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect((e as ArgumentError).argument).toBe('resume');
+  });
+
+  it('a wide file: every column but the time column is a series', async () => {
+    const s = await runBatch({ data: 'eu-stock-markets', time: 'time', model: 'naive', horizon: 3, levels: [90], out: at('wide'), workers: 0 });
+    expect(s.series).toBe(4);
+    expect(Object.keys(csv(s.forecasts)[0])).toEqual(['id', 'step', 'mean', 'lo90', 'hi90']);
+    expect([...new Set(csv(s.forecasts).map((r) => r.id))]).toEqual(['CAC', 'DAX', 'FTSE', 'SMI']);
+  });
+});
+
+describe('ardiff batch: bad input gets typed errors before any work', () => {
+  const err = async (o: Partial<BatchOptions>) => runBatch(base({ out: at('bad-out'), ...o })).then(() => { throw new Error('no error'); }, (e: unknown) => e as ArgumentError);
+
+  it('rows of a series that are not together, a missing column, a repeated time', async () => {
+    writeFileSync(at('split.csv'), 'id,value\na,1\na,2\nb,3\na,4\n');
+    let e = await err({ data: at('split.csv'), time: undefined });
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.argument).toBe('id');
+    expect(e.message).toMatch(/rows of series 'a' are not together.*row 4/);
+    expect(pendingChunks(at('bad-out'))).toEqual([]);
+    e = await err({ value: 'y' });
+    expect(e).toBeInstanceOf(DataError);
+    expect(e.message).toMatch(/no column 'y'.*id, time, value/);
+    writeFileSync(at('dup.csv'), 'id,time,value\na,1,1\na,2,2\na,2,3\na,3,4\n');
+    const s = await runBatch(base({ data: at('dup.csv'), model: 'naive', options: {}, out: at('dup-out') }));
+    expect(csv(s.errors)[0].message).toMatch(/time '2' appears twice \(rows 2 and 3\)/);
+  });
+
+  it('arguments: id without value, a model of several series, bad levels and horizon, output onto the input', async () => {
+    expect((await err({ value: undefined })).argument).toBe('value');
+    expect((await err({ model: 'var' })).argument).toBe('model');
+    expect((await err({ model: 'no-such' })).argument).toBe('model');
+    expect((await err({ levels: [100] })).argument).toBe('levels');
+    expect((await err({ horizon: 0 })).argument).toBe('horizon');
+    expect((await err({ workers: -1 })).argument).toBe('workers');
+    expect((await err({ options: { period: 0 } })).argument).toBe('period');
+    writeFileSync(at('afile'), 'x');
+    expect((await err({ out: at('afile') })).argument).toBe('out');
+  });
+
+  it('through the CLI: flags named, --season for a model without a seasonal period refused', async () => {
+    let r = await runCliJson(['batch', '--data', at('long.csv'), '--id', 'id', '--value', 'value', '--model', 'arima', '--season', '12', '--horizon', '3', '--out', at('cli-out')]);
+    expect(r.code).toBe(2);
+    expect((r.json.error as { argument: string }).argument).toBe('--season');
+    r = await runCliJson(['batch', '--data', at('long.csv'), '--id', 'id', '--model', 'naive', '--horizon', '3', '--out', at('cli-out')]);
+    expect((r.json.error as { argument: string }).argument).toBe('--value');
+    r = await runCliJson(['batch', '--data', at('long.csv'), '--id', 'id', '--value', 'value', '--time', 'time', '--model', 'naive', '--horizon', '2', '--workers', '0', '--out', at('cli-out')]);
+    expect(r.code).toBe(0);
+    expect(r.json).toMatchObject({ series: 5, ok: 4, failed: 1, workers: 0 });
+    expect(Object.keys(r.json).slice(0, 4)).toEqual(['series', 'ok', 'failed', 'seconds']);
+  });
+});
