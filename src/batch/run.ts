@@ -31,6 +31,7 @@ import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.j
 import { readSeries, type BatchInput } from './read.js';
 import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
 import { runChunk, type ChunkResult, type ChunkTask } from './worker.js';
+import { QueueDispatcher, checkQueue, parseQueueUrl, runId } from './queue.js';
 
 /** Format of the work folder's manifest and chunk files. */
 const BATCH_FORMAT = 1;
@@ -54,6 +55,11 @@ export interface BatchOptions extends BatchInput {
   chunkSize?: number;
   /** Skip the chunks an interrupted run with the same arguments and input already wrote. Default false. */
   resume?: boolean;
+  /**
+   * A Redis queue (`redis://host:port[/db][?queue=NAME]`): the chunks go to BullMQ jobs that
+   * `ardiff worker` processes on any number of hosts, instead of this machine's threads.
+   */
+  queue?: string;
   /** Called after every chunk. */
   onProgress?: (p: BatchProgress) => void;
 }
@@ -77,7 +83,10 @@ export interface BatchSummary {
   seconds: number;
   /** Chunks taken from an interrupted run. */
   resumedChunks: number;
+  /** Worker threads of this machine (0: this thread, or a queue). */
   workers: number;
+  /** Chunks whose job failed for good on the queue (their series are in errors.csv as JobFailed). */
+  failedChunks: number;
   forecasts: string;
   models: string;
   errors: string;
@@ -105,7 +114,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   checkHorizon(options.horizon, 'horizon');
   const levels = (options.levels ?? [80, 95]).map((l) => checkLevel(l, 'levels'));
   if (!levels.length) throw new ArgumentError('levels must name at least one interval level, e.g. [80, 95]', 'levels');
-  const workers = options.workers === undefined ? availableParallelism() : positiveInt(options.workers, 'workers', 0);
+  if (options.queue !== undefined && options.workers !== undefined) throw new ArgumentError('workers sets the threads of this machine; with queue, start `ardiff worker` processes instead', 'workers');
+  const target = options.queue === undefined ? null : parseQueueUrl(options.queue, 'queue');
+  const workers = target ? 0 : options.workers === undefined ? availableParallelism() : positiveInt(options.workers, 'workers', 0);
   const chunkSize = positiveInt(options.chunkSize ?? 100, 'chunkSize');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ArgumentError('onProgress must be a function', 'onProgress');
   if ((options.id === undefined) !== (options.value === undefined)) {
@@ -113,6 +124,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   }
   const input: BatchInput = { data: options.data, id: options.id, value: options.value, time: options.time };
   const { path } = tablePath(options.data, 'data');
+  // The queue is reachable and of this job format before anything is written.
+  if (target) await checkQueue(target, 'producer');
   const out = checkOutputDir(options.out, 'out');
   const outputs = { forecasts: join(out, 'forecasts.csv'), models: join(out, 'models.csv'), errors: join(out, 'errors.csv') };
   for (const f of Object.values(outputs)) if (resolve(f) === resolve(path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
@@ -155,13 +168,24 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const file = workers > 0 ? workerFile() : null;
   const { Piscina } = file ? await import('piscina') : { Piscina: null };
   const pool = Piscina && file ? new Piscina<ChunkTask, ChunkResult>({ filename: file, minThreads: workers, maxThreads: workers, name: 'runChunk' }) : null;
+  const queue = target ? await QueueDispatcher.open(target, runId(manifest)) : null;
+  let failedChunks = 0;
   const inflight = new Set<Promise<void>>();
   const dispatch = async (task: ChunkTask): Promise<void> => {
-    const result = pool ? await pool.run(task, { name: 'runChunk' }) : await runChunk(task);
-    const text = chunkText(result.rows);
+    let text: string;
+    if (queue) {
+      const r = await queue.dispatch(task);
+      if ('failed' in r) {
+        // A chunk that failed on every attempt: its series are errors, so the output stays complete.
+        failedChunks++;
+        text = chunkText(task.series.map((s) => ({ id: s.id, forecasts: [], model: null, error: [s.id, 'JobFailed', `its chunk failed on the queue after retries: ${r.failed.split('\n')[0]}`] })));
+      } else text = r.text;
+    } else text = chunkText((pool ? await pool.run(task, { name: 'runChunk' }) : await runChunk(task)).rows);
     writeFileAtomic(chunkFile(task.index), text, 'out');
     record(task.index, JSON.parse(text.slice(0, text.indexOf('\n'))) as ChunkHead);
   };
+  // Bounded memory: at most two chunks per worker thread (or 64 on a queue) wait or run.
+  const window = queue ? 64 : Math.max(1, 2 * workers);
   let k = 0;
   let chunk: (SeriesInput | SeriesFailure)[] = [];
   const flush = async (): Promise<void> => {
@@ -175,8 +199,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     }
     const p: Promise<void> = dispatch({ index, settings, series }).finally(() => inflight.delete(p));
     inflight.add(p);
-    // Bounded memory: at most two chunks per worker wait or run.
-    while (inflight.size >= Math.max(1, 2 * workers)) await Promise.race(inflight);
+    while (inflight.size >= window) await Promise.race(inflight);
   };
   try {
     let seen = 0;
@@ -191,6 +214,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   } finally {
     await Promise.allSettled(inflight);
     await pool?.destroy();
+    await queue?.close(heads.map((_, i) => i));
   }
 
   // 4. Merge, then remove the work folder.
@@ -199,7 +223,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   rmSync(work, { recursive: true, force: true });
   return {
     series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,
-    resumedChunks: progress.resumedChunks, workers: pool ? workers : 0, ...outputs,
+    resumedChunks: progress.resumedChunks, workers: pool ? workers : 0, failedChunks, ...outputs,
   };
 }
 

@@ -27,6 +27,9 @@ export class SingularMatrixError extends ArdiffError {}
 /** An optimiser or iterative method failed to reach a usable solution. */
 export class ConvergenceError extends ArdiffError {}
 
+/** A service the command needs (a Redis queue) cannot be reached, refuses the credentials, or holds data of another format. */
+export class ServiceError extends ArdiffError {}
+
 /** Throws an {@link ArgumentError} unless `cond` holds. */
 export function require(cond: boolean, message: string, argument?: string): asserts cond {
   if (!cond) throw new ArgumentError(message, argument);

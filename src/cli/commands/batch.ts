@@ -5,6 +5,8 @@
  *                [--levels 80,95] [--season s] [--workers N] [--chunk-size K] [--resume]
  *                [model flags, as ardiff fit] --out DIR [--json]
  *   ardiff batch --data WIDE.csv [--time t] --model M --horizon H --out DIR      (a column per series)
+ *   ardiff batch … --queue redis://host:6379/0?queue=NAME      (chunks as BullMQ jobs; see `ardiff worker`)
+ *   ardiff worker --queue redis://host:6379/0?queue=NAME [--concurrency N] [--lock-seconds S] [--json]
  *
  * Writes DIR/forecasts.csv (id,step,mean,lo80,hi80,lo95,hi95; sorted by id then step),
  * DIR/models.csv (id,model,order,aicc) and DIR/errors.csv (id,type,message). `--json` prints
@@ -32,6 +34,7 @@ interface BatchFlags {
   workers?: string;
   chunkSize?: string;
   resume?: boolean;
+  queue?: string;
   out: string;
   json?: boolean;
   [flag: string]: unknown;
@@ -40,7 +43,7 @@ interface BatchFlags {
 /** Library argument names → the flags that set them. */
 const FLAGS: Record<string, string> = {
   data: '--data', id: '--id', value: '--value', time: '--time', model: '--model', horizon: '--horizon', levels: '--levels',
-  workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out',
+  workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out', queue: '--queue',
 };
 
 /** Runs `ardiff batch` for parsed flags. */
@@ -62,7 +65,7 @@ export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, stri
   try {
     return await runBatch({
       data: flags.data, id: flags.id, value: flags.value, time: flags.time, model: entry.name, options: options as Record<string, unknown>,
-      horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume,
+      horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume, queue: flags.queue,
       onProgress: (p) => {
         bar ??= progress('batch', p.total, !flags.json, '{value}/{total} series | ok {ok} | failed {failed} | eta {eta_formatted}');
         bar.update(p.done, { ok: String(p.ok), failed: String(p.failed) });
@@ -72,6 +75,28 @@ export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, stri
     throw asFlagError(e, toFlag);
   } finally {
     bar?.stop();
+  }
+}
+
+/** `ardiff worker`: processes chunk jobs of `ardiff batch --queue` until SIGINT or SIGTERM. */
+async function runWorkerCommand(flags: { queue: string; concurrency?: string; lockSeconds?: string; json?: boolean }): Promise<{ chunks: number }> {
+  const concurrency = intFlag(flags.concurrency, '--concurrency', 1);
+  const lockSeconds = intFlag(flags.lockSeconds, '--lock-seconds', 1);
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const { runQueueWorker } = await import('../../batch/queue.js');
+    return await runQueueWorker({
+      queue: flags.queue, concurrency, lockSeconds, signal: stop.signal,
+      onChunk: ({ index, series }) => { if (!flags.json) process.stderr.write(`worker: chunk ${index} (${series} series) done\n`); },
+    });
+  } catch (e) {
+    throw asFlagError(e, (name) => ({ queue: '--queue', concurrency: '--concurrency', lockSeconds: '--lock-seconds' })[name]);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -91,15 +116,31 @@ export function registerBatch(program: Command): void {
     .option('--workers <n>', 'worker threads (default: the cores; 0: this thread)')
     .option('--chunk-size <k>', 'series per chunk: the unit of work and of --resume (default 100)')
     .option('--resume', 'continue an interrupted run with the same arguments: skip the chunks it wrote')
+    .option('--queue <url>', 'redis://host:port[/db][?queue=NAME]: send the chunks to a BullMQ queue that `ardiff worker` processes (any hosts) instead of local threads')
     .requiredOption('--out <dir>', 'output folder (created): forecasts.csv, models.csv, errors.csv')
     .option('--json', 'print {"series", "ok", "failed", "seconds", …} when done');
+  program
+    .command('worker')
+    .description('process the chunk jobs of `ardiff batch --queue` (any number of workers, on any hosts) until SIGINT or SIGTERM')
+    .requiredOption('--queue <url>', 'redis://host:port[/db][?queue=NAME], as given to ardiff batch')
+    .option('--concurrency <n>', 'chunks at once, each on its own thread (default 1)')
+    .option('--lock-seconds <s>', 'seconds after which the chunk of a worker that stopped answering goes to another worker (default 30)')
+    .option('--json', 'print {"chunks"} when stopped')
+    .action(async (flags: { queue: string; concurrency?: string; lockSeconds?: string; json?: boolean }) => {
+      try {
+        const { chunks } = await runWorkerCommand(flags);
+        console.log(flags.json ? JSON.stringify({ chunks }) : `worker stopped after ${chunks} chunks`);
+      } catch (e) {
+        fail(e, jsonRequested(flags.json));
+      }
+    });
   const attrs = addModelFlags(command);
   command.action(async (flags: BatchFlags) => {
     try {
       const s = await runBatchCommand(flags, attrs);
-      const summary = { series: s.series, ok: s.ok, failed: s.failed, seconds: s.seconds, workers: s.workers, resumedChunks: s.resumedChunks, out: flags.out };
+      const summary = { series: s.series, ok: s.ok, failed: s.failed, seconds: s.seconds, workers: s.workers, resumedChunks: s.resumedChunks, failedChunks: s.failedChunks, out: flags.out };
       console.log(flags.json ? JSON.stringify(summary)
-        : `${s.series} series: ${s.ok} forecast, ${s.failed} failed (errors.csv) in ${s.seconds.toFixed(1)} s${s.workers ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ' in one thread'}${s.resumedChunks ? `, ${s.resumedChunks} chunks resumed` : ''}; forecasts.csv, models.csv and errors.csv written to ${flags.out}`);
+        : `${s.series} series: ${s.ok} forecast, ${s.failed} failed (errors.csv) in ${s.seconds.toFixed(1)} s${flags.queue ? ' on the queue' : s.workers ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ' in one thread'}${s.resumedChunks ? `, ${s.resumedChunks} chunks resumed` : ''}; forecasts.csv, models.csv and errors.csv written to ${flags.out}`);
     } catch (e) {
       fail(e, jsonRequested(flags.json));
     }
