@@ -1,5 +1,5 @@
 /**
- * Rolling one-day-ahead VaR and ES backtest of return models (issue 12, section 3).
+ * Rolling one-day-ahead VaR and ES backtest of return models.
  *
  * For returns r_1..r_n, a training `window` W and a refit interval K, the test days are
  * t = W+1..n (T = n − W days). Each model, on each test day t:
