@@ -18,6 +18,9 @@
  *                                             the TimeGrad table instead (several series at once:
  *                                             seasonal naive, VAR, DeepAR-GRU, ardiff TimeGrad and a
  *                                             PyTorch TimeGrad on the same windows): bench/hybrid.js
+ *   npm run bench -- --batch [--sizes 1000,10000] [--models auto-arima,arima111] [--workers 1,2] [--no-queue] [--no-peer]
+ *                                             ardiff batch on many series: threads, a Redis queue, and R
+ *                                             mclapply(auto.arima): bench/batch.js
  *   npm run bench -- --garch [--reps 10] [--json]
  *                                             GARCH fits against R fGarch::garchFit and
  *                                             tseries::garch on EuStockMarkets returns: bench/garch.js
@@ -85,6 +88,13 @@ if (argv.includes('--hybrid')) {
   await new Promise((resolve) => process.stdout.write('', resolve));
   process.exit(code);
 }
+// Many series with ardiff batch (threads, a Redis queue) against R's mclapply (bench/batch.js).
+if (argv.includes('--batch')) {
+  const { runBatchBench } = await import('./batch.js');
+  const code = await runBatchBench(argv.filter((a) => a !== '--batch'));
+  process.exit(code);
+}
+
 // The GARCH cases against R fGarch/tseries have their own driver (bench/garch.js).
 if (argv.includes('--garch')) {
   const code = await runGarch(argv.filter((a) => a !== '--garch'));

@@ -125,11 +125,12 @@ export function registerBatch(program: Command): void {
     .requiredOption('--queue <url>', 'redis://host:port[/db][?queue=NAME], as given to ardiff batch')
     .option('--concurrency <n>', 'chunks at once, each on its own thread (default 1)')
     .option('--lock-seconds <s>', 'seconds after which the chunk of a worker that stopped answering goes to another worker (default 30)')
-    .option('--json', 'print {"chunks"} when stopped')
+    .option('--json', 'print {"chunks", "peakMB"} when stopped')
     .action(async (flags: { queue: string; concurrency?: string; lockSeconds?: string; json?: boolean }) => {
       try {
         const { chunks } = await runWorkerCommand(flags);
-        console.log(flags.json ? JSON.stringify({ chunks }) : `worker stopped after ${chunks} chunks`);
+        const peakMB = process.resourceUsage().maxRSS / 1024;
+        console.log(flags.json ? JSON.stringify({ chunks, peakMB }) : `worker stopped after ${chunks} chunks (peak memory ${peakMB.toFixed(0)} MB)`);
       } catch (e) {
         fail(e, jsonRequested(flags.json));
       }
