@@ -136,6 +136,45 @@ describe('ardiff batch: order, chunks and resuming', () => {
   });
 });
 
+describe('ardiff batch: Parquet in and out', () => {
+  it('a long Parquet file (string ids, INT32 times, DOUBLE values with a null; row groups of 50 rows) gives the CSV run\'s numbers; Parquet outputs hold them as DOUBLE (null where missing)', async () => {
+    const { parquetWriteFile } = await import('hyparquet-writer');
+    const { asyncBufferFromFile, parquetReadObjects } = await import('hyparquet');
+    const ids: string[] = [], times: number[] = [], values: (number | null)[] = [];
+    for (const id of ['ldeaths', 'gappy', 'ap']) {
+      SERIES[id].forEach((v, i) => { ids.push(id); times.push(i + 1); values.push(v === 'NA' ? null : Number(v)); });
+    }
+    parquetWriteFile({ filename: at('long.parquet'), columnData: [
+      { name: 'id', data: ids, type: 'STRING' }, { name: 'time', data: Int32Array.from(times), type: 'INT32' }, { name: 'value', data: values, type: 'DOUBLE' },
+    ], rowGroupSize: 50 }); // several row groups, read one at a time; a series spans them
+    writeLong(at('three.csv'), ['ldeaths', 'gappy', 'ap']);
+    const fromCsv = await runBatch(base({ data: at('three.csv'), out: at('three-csv') }));
+    const fromParquet = await runBatch(base({ data: at('long.parquet'), out: at('three-pq'), format: 'parquet' }));
+    expect(fromParquet).toMatchObject({ series: 3, ok: 3, failed: 0 });
+    expect(fromParquet.forecasts).toMatch(/forecasts\.parquet$/);
+    const read = async (file: string) => parquetReadObjects({ file: await asyncBufferFromFile(file) }) as Promise<Record<string, unknown>[]>;
+    const rows = await read(fromParquet.forecasts);
+    const csvRows = csv(fromCsv.forecasts);
+    expect(rows.length).toBe(36);
+    rows.forEach((r, i) => {
+      expect(r.id).toBe(csvRows[i].id);
+      expect(r.step).toBe(Number(csvRows[i].step));
+      for (const k of ['mean', 'lo80', 'hi80', 'lo95', 'hi95']) expect(r[k]).toBe(Number(csvRows[i][k]));
+    });
+    const models = await read(fromParquet.models);
+    expect(models.map((m) => [m.id, m.order, m.aicc])).toEqual(csv(fromCsv.models).map((m) => [m.id, m.order, Number(m.aicc)]));
+    expect(await read(fromParquet.errors)).toEqual([]);
+  });
+
+  it('a Parquet file without the named columns, or read as wide, is a typed error', async () => {
+    const e = await runBatch(base({ data: at('long.parquet'), value: 'y', out: at('pq-bad') })).catch((x: unknown) => x as DataError);
+    expect(e).toBeInstanceOf(DataError);
+    expect((e as DataError).message).toMatch(/no column 'y'.*id, time, value/);
+    const w = await runBatch({ data: at('long.parquet'), model: 'naive', horizon: 2, out: at('pq-bad'), workers: 0 }).catch((x: unknown) => x as ArgumentError);
+    expect(w).toBeInstanceOf(ArgumentError);
+  });
+});
+
 describe('ardiff batch: bad input gets typed errors before any work', () => {
   const err = async (o: Partial<BatchOptions>) => runBatch(base({ out: at('bad-out'), ...o })).then(() => { throw new Error('no error'); }, (e: unknown) => e as ArgumentError);
 

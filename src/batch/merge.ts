@@ -1,5 +1,5 @@
 /**
- * Chunk files of `ardiff batch` and their merge into the three output CSVs (Node).
+ * Chunk files of `ardiff batch` and their merge into the three output files, CSV or Parquet (Node).
  *
  * A chunk file holds one chunk's rows as JSON lines: first `{"series", "ok", "failed", "first",
  * "last"}` (counts and the smallest and largest id), then `["F"|"M"|"E", cells…]` rows (forecasts,
@@ -73,6 +73,68 @@ class Sink {
   }
 }
 
+/** An output file of rows of cells: CSV, or Parquet. */
+interface RowSink {
+  readonly path: string;
+  write(cells: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+class CsvSink implements RowSink {
+  private readonly sink: Sink;
+  constructor(readonly path: string, header: readonly string[]) {
+    this.sink = new Sink(path);
+    void this.sink.write(header.map(csvCell).join(',') + '\n');
+  }
+  write(cells: string[]): Promise<void> {
+    return this.sink.write(cells.map(csvCell).join(',') + '\n');
+  }
+  close(): Promise<void> {
+    return this.sink.close();
+  }
+}
+
+/** The Parquet type of an output column: text, a whole number, or a number that may be missing. */
+export type ColumnKind = 'string' | 'int' | 'double';
+
+/** Rows written to Parquet in row groups of {@link PARQUET_GROUP} rows (numbers as DOUBLE, an empty cell as null). */
+const PARQUET_GROUP = 100_000;
+
+class ParquetSink implements RowSink {
+  private rows: string[][] = [];
+  private writer: import('hyparquet-writer').ParquetWriter | null = null;
+  constructor(readonly path: string, private readonly header: readonly string[], private readonly kinds: readonly ColumnKind[]) {}
+  private async open(): Promise<import('hyparquet-writer').ParquetWriter> {
+    const { ParquetWriter, fileWriter } = await import('hyparquet-writer');
+    const schema = [
+      { name: 'root', num_children: this.header.length },
+      ...this.header.map((name, j) => this.kinds[j] === 'string' ? { name, type: 'BYTE_ARRAY' as const, converted_type: 'UTF8' as const, repetition_type: 'REQUIRED' as const }
+        : this.kinds[j] === 'int' ? { name, type: 'INT32' as const, repetition_type: 'REQUIRED' as const }
+          : { name, type: 'DOUBLE' as const, repetition_type: 'OPTIONAL' as const }),
+    ];
+    return new ParquetWriter({ writer: fileWriter(this.path), schema, createdBy: 'ardiff batch' });
+  }
+  private async flush(): Promise<void> {
+    this.writer ??= await this.open();
+    if (!this.rows.length) return;
+    const rows = this.rows;
+    this.rows = [];
+    const columnData = this.header.map((name, j) => ({
+      name,
+      data: this.kinds[j] === 'string' ? rows.map((r) => r[j]) : this.kinds[j] === 'int' ? Int32Array.from(rows, (r) => Number(r[j])) : rows.map((r) => (r[j] === '' ? null : Number(r[j]))),
+    }));
+    await this.writer.write({ columnData, rowGroupSize: rows.length });
+  }
+  async write(cells: string[]): Promise<void> {
+    this.rows.push(cells);
+    if (this.rows.length >= PARQUET_GROUP) await this.flush();
+  }
+  async close(): Promise<void> {
+    await this.flush();
+    this.writer?.finish();
+  }
+}
+
 /** The rows of a chunk (or intermediate) file after its head line, one parsed row at a time. */
 async function* rowsOf(file: string): AsyncGenerator<string[]> {
   const rl = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
@@ -107,11 +169,19 @@ export interface BatchOutputs {
   errors: string;
 }
 
+/** Each output's header and column kinds. */
+export interface OutputLayout {
+  forecasts: { header: string[]; kinds: ColumnKind[] };
+  models: { header: string[]; kinds: ColumnKind[] };
+  errors: { header: string[]; kinds: ColumnKind[] };
+}
+
 /**
- * Writes the three CSVs from the chunk files (in chunk order), each to a temporary file renamed
- * into place at the end; `tmpDir` holds intermediate merge files.
+ * Writes the three outputs (CSV, or Parquet with `format` 'parquet') from the chunk files (in
+ * chunk order), each to a temporary file renamed into place at the end; `tmpDir` holds
+ * intermediate merge files.
  */
-export async function mergeChunks(files: readonly string[], heads: readonly ChunkHead[], headers: { forecasts: string[]; models: string[]; errors: string[] }, out: BatchOutputs, tmpDir: string): Promise<void> {
+export async function mergeChunks(files: readonly string[], heads: readonly ChunkHead[], layout: OutputLayout, out: BatchOutputs, tmpDir: string, format: 'csv' | 'parquet' = 'csv'): Promise<void> {
   const inOrder = heads.every((h, i) => i === 0 || !h.series || !heads[i - 1].series || compareIds(heads[i - 1].last, h.first) < 0);
   let level = files.slice();
   let round = 0;
@@ -131,16 +201,16 @@ export async function mergeChunks(files: readonly string[], heads: readonly Chun
     round++;
   }
   const tmp = (p: string) => `${p}.${process.pid}.tmp`;
-  const sinks = { F: new Sink(tmp(out.forecasts)), M: new Sink(tmp(out.models)), E: new Sink(tmp(out.errors)) };
+  const open = (key: keyof BatchOutputs): RowSink => (format === 'parquet'
+    ? new ParquetSink(tmp(out[key]), layout[key].header, layout[key].kinds)
+    : new CsvSink(tmp(out[key]), layout[key].header));
+  const sinks = { F: open('forecasts'), M: open('models'), E: open('errors') };
   try {
-    await sinks.F.write(headers.forecasts.join(',') + '\n');
-    await sinks.M.write(headers.models.join(',') + '\n');
-    await sinks.E.write(headers.errors.join(',') + '\n');
     const rows = async function* (): AsyncGenerator<string[]> {
       if (inOrder) for (const f of level) yield* rowsOf(f);
       else yield* mergeRows(level);
     };
-    for await (const [tag, ...cells] of rows()) await sinks[tag as 'F' | 'M' | 'E'].write(cells.map(csvCell).join(',') + '\n');
+    for await (const [tag, ...cells] of rows()) await sinks[tag as 'F' | 'M' | 'E'].write(cells);
     for (const s of Object.values(sinks)) await s.close();
     renameSync(tmp(out.forecasts), out.forecasts);
     renameSync(tmp(out.models), out.models);

@@ -1,8 +1,9 @@
 /**
- * The series of a batch, read from a CSV file (Node).
+ * The series of a batch, read from a CSV or Parquet file (Node).
  *
  * Long format (`id`, `value` and optionally `time` columns, one row per series and time point, as
- * statsforecast's unique_id/ds/y): the file is streamed, so it need not fit in memory; the rows
+ * statsforecast's unique_id/ds/y), CSV or Parquet (`.parquet`; read one row group at a time): the
+ * file is streamed, so it need not fit in memory; the rows
  * of one series must be consecutive (a file sorted by id is), and each series is ordered by its
  * time column when one is named (numbers, else dates; a repeated time is an error of that series).
  * Wide format (no id column): every column but the time column is a series named by its header;
@@ -82,6 +83,54 @@ function columnIndex(header: readonly string[], name: string, flag: string, sour
   return j;
 }
 
+/** Whether a path names a Parquet file (by its extension). */
+export function isParquet(path: string): boolean {
+  return /\.parquet$/i.test(path);
+}
+
+/** The records of a CSV file, header first (streamed). */
+async function* csvRecords(path: string): AsyncGenerator<string[]> {
+  yield* createReadStream(path).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: false })) as AsyncIterable<string[]>;
+}
+
+/**
+ * A Parquet cell as the text a CSV cell would hold: numbers as shortest round-trip decimals,
+ * 64-bit integers in full, dates as ISO 8601, null as empty (missing).
+ */
+function parquetCell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') return String(v);
+  return JSON.stringify(v);
+}
+
+/**
+ * The records of the named columns of a Parquet file, header first, one row group at a time (so
+ * memory holds one row group, not the file). Snappy, gzip, zstd, Brotli and LZ4 pages are read.
+ */
+async function* parquetRecords(path: string, source: string, columns: string[]): AsyncGenerator<string[]> {
+  const { asyncBufferFromFile, parquetMetadataAsync, parquetSchema, parquetReadObjects } = await import('hyparquet');
+  const { compressors } = await import('hyparquet-compressors');
+  let file, metadata;
+  try {
+    file = await asyncBufferFromFile(path);
+    metadata = await parquetMetadataAsync(file);
+  } catch (e) {
+    throw new DataError(`${source}: cannot read it as Parquet (${(e as Error).message})`, 'data');
+  }
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const flags = ['id', 'value', 'time'];
+  columns.forEach((c, k) => columnIndex(names, c, flags[k], source));
+  yield columns;
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    const rows = await parquetReadObjects({ file, metadata, columns, rowStart, rowEnd, compressors });
+    for (const r of rows) yield columns.map((c) => parquetCell((r as Record<string, unknown>)[c]));
+    rowStart = rowEnd;
+  }
+}
+
 /**
  * The series of the input, in file order. With `values: false` only the ids are collected (a
  * cheap first pass that counts the series and checks the layout before any work).
@@ -93,7 +142,7 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
     return;
   }
   const { path, name: source } = tablePath(input.data, 'data');
-  const parser = createReadStream(path).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: false }));
+  const records = isParquet(path) ? parquetRecords(path, source, [input.id, input.value ?? '', ...(input.time === undefined ? [] : [input.time])]) : csvRecords(path);
   let header: string[] | null = null;
   let iId = -1, iValue = -1, iTime = -1;
   // The ids seen so far (only ids: about 100 bytes each, so 1e6 series take ~100 MB).
@@ -114,7 +163,7 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
     }
   };
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+    for await (const record of records) {
       if (!header) {
         header = record;
         iId = columnIndex(header, input.id, 'id', source);

@@ -6,6 +6,8 @@
  *   OUT/models.csv      id, model, order, aicc
  *   OUT/errors.csv      id, type, message               (one bad series never stops the others)
  *
+ * (or the same as .parquet files with `format: 'parquet'`; the input may be a long Parquet file).
+ *
  * Steps: (1) check every argument and the output folder; (2) a first pass over the input counts
  * the series and checks its layout (columns, rows of a series together) before any fit; (3) the
  * series are streamed in chunks of `chunkSize` to the workers (at most two chunks per worker in
@@ -28,7 +30,7 @@ import { findModel, modelNames } from '../registry.js';
 import { tablePath } from '../node/data.js';
 import { checkOutputDir, writeFileAtomic } from '../node/files.js';
 import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.js';
-import { readSeries, type BatchInput } from './read.js';
+import { isParquet, readSeries, type BatchInput } from './read.js';
 import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
 import { runChunk, type ChunkResult, type ChunkTask } from './worker.js';
 import { QueueDispatcher, checkQueue, parseQueueUrl, runId } from './queue.js';
@@ -53,6 +55,8 @@ export interface BatchOptions extends BatchInput {
   workers?: number;
   /** Series per chunk (the unit of work and of resuming). Default 100. */
   chunkSize?: number;
+  /** Output files: 'csv' (forecasts.csv, …) or 'parquet' (forecasts.parquet, …; numbers as DOUBLE, a missing one null). Default 'csv'. */
+  format?: 'csv' | 'parquet';
   /** Skip the chunks an interrupted run with the same arguments and input already wrote. Default false. */
   resume?: boolean;
   /**
@@ -126,8 +130,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const { path } = tablePath(options.data, 'data');
   // The queue is reachable and of this job format before anything is written.
   if (target) await checkQueue(target, 'producer');
+  const format = options.format ?? 'csv';
+  if (format !== 'csv' && format !== 'parquet') throw new ArgumentError(`format must be 'csv' or 'parquet'; got '${String(format)}'`, 'format');
+  if (options.id === undefined && isParquet(path)) throw new ArgumentError('a Parquet file is read in long format: name its id and value columns (id, value)', 'id');
   const out = checkOutputDir(options.out, 'out');
-  const outputs = { forecasts: join(out, 'forecasts.csv'), models: join(out, 'models.csv'), errors: join(out, 'errors.csv') };
+  const outputs = { forecasts: join(out, `forecasts.${format}`), models: join(out, `models.${format}`), errors: join(out, `errors.${format}`) };
   for (const f of Object.values(outputs)) if (resolve(f) === resolve(path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
   const settings: SeriesTaskSettings = { model: entry.name, options: modelOptions, horizon: options.horizon, levels };
 
@@ -137,7 +144,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const manifest = JSON.stringify({
     format: BATCH_FORMAT, data: resolve(path), size: stat.size, mtimeMs: stat.mtimeMs,
     input: { id: input.id ?? null, value: input.value ?? null, time: input.time ?? null },
-    settings: { ...settings, options: JSON.parse(JSON.stringify(modelOptions)) as unknown }, chunkSize,
+    settings: { ...settings, options: JSON.parse(JSON.stringify(modelOptions)) as unknown }, chunkSize, output: format,
   });
   const manifestFile = join(work, 'manifest.json');
   if (options.resume && existsSync(manifestFile)) {
@@ -219,7 +226,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
 
   // 4. Merge, then remove the work folder.
   const files = heads.map((_, i) => chunkFile(i));
-  await mergeChunks(files, heads, { forecasts: forecastHeader(levels), models: MODELS_HEADER, errors: ERRORS_HEADER }, outputs, work);
+  const header = forecastHeader(levels);
+  await mergeChunks(files, heads, {
+    forecasts: { header, kinds: header.map((_, j) => (j === 0 ? 'string' : j === 1 ? 'int' : 'double')) },
+    models: { header: MODELS_HEADER, kinds: ['string', 'string', 'string', 'double'] },
+    errors: { header: ERRORS_HEADER, kinds: ['string', 'string', 'string'] },
+  }, outputs, work, format);
   rmSync(work, { recursive: true, force: true });
   return {
     series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,

@@ -14,7 +14,7 @@
  * stderr. The forecasts equal those of `ardiff fit --json` on each series alone with the same
  * model flags (`--season s` sets the model's seasonal period, as `--seasonal-period` does in fit).
  */
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
 import { findModel, modelNames } from '../../registry.js';
 import { runBatch, type BatchSummary } from '../../batch/run.js';
@@ -35,6 +35,7 @@ interface BatchFlags {
   chunkSize?: string;
   resume?: boolean;
   queue?: string;
+  format?: string;
   out: string;
   json?: boolean;
   [flag: string]: unknown;
@@ -43,7 +44,7 @@ interface BatchFlags {
 /** Library argument names → the flags that set them. */
 const FLAGS: Record<string, string> = {
   data: '--data', id: '--id', value: '--value', time: '--time', model: '--model', horizon: '--horizon', levels: '--levels',
-  workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out', queue: '--queue',
+  workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out', queue: '--queue', format: '--format',
 };
 
 /** Runs `ardiff batch` for parsed flags. */
@@ -65,7 +66,7 @@ export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, stri
   try {
     return await runBatch({
       data: flags.data, id: flags.id, value: flags.value, time: flags.time, model: entry.name, options: options as Record<string, unknown>,
-      horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume, queue: flags.queue,
+      horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume, queue: flags.queue, format: flags.format as 'csv' | 'parquet' | undefined,
       onProgress: (p) => {
         bar ??= progress('batch', p.total, !flags.json, '{value}/{total} series | ok {ok} | failed {failed} | eta {eta_formatted}');
         bar.update(p.done, { ok: String(p.ok), failed: String(p.failed) });
@@ -105,7 +106,7 @@ export function registerBatch(program: Command): void {
   const command = program
     .command('batch')
     .description('forecast every series of a file with one model on all cores: forecasts.csv, models.csv, errors.csv')
-    .requiredOption('--data <file>', 'CSV file: long (--id, --value, optional --time: a row per series and time) or wide (a column per series), or a bundled data set name')
+    .requiredOption('--data <file>', 'CSV or Parquet file: long (--id, --value, optional --time: a row per series and time) or, CSV only, wide (a column per series); or a bundled data set name')
     .option('--id <col>', 'long format: the column of series ids (the rows of one series must be consecutive)')
     .option('--value <col>', 'long format: the column of values')
     .option('--time <col>', 'the column that orders each series (numbers or dates; default: file order)')
@@ -118,6 +119,7 @@ export function registerBatch(program: Command): void {
     .option('--resume', 'continue an interrupted run with the same arguments: skip the chunks it wrote')
     .option('--queue <url>', 'redis://host:port[/db][?queue=NAME]: send the chunks to a BullMQ queue that `ardiff worker` processes (any hosts) instead of local threads')
     .requiredOption('--out <dir>', 'output folder (created): forecasts.csv, models.csv, errors.csv')
+    .addOption(new Option('--format <f>', 'output files: csv or parquet (forecasts.parquet, …)').choices(['csv', 'parquet']))
     .option('--json', 'print {"series", "ok", "failed", "seconds", …} when done');
   program
     .command('worker')
@@ -141,7 +143,7 @@ export function registerBatch(program: Command): void {
       const s = await runBatchCommand(flags, attrs);
       const summary = { series: s.series, ok: s.ok, failed: s.failed, seconds: s.seconds, workers: s.workers, resumedChunks: s.resumedChunks, failedChunks: s.failedChunks, out: flags.out };
       console.log(flags.json ? JSON.stringify(summary)
-        : `${s.series} series: ${s.ok} forecast, ${s.failed} failed (errors.csv) in ${s.seconds.toFixed(1)} s${flags.queue ? ' on the queue' : s.workers ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ' in one thread'}${s.resumedChunks ? `, ${s.resumedChunks} chunks resumed` : ''}; forecasts.csv, models.csv and errors.csv written to ${flags.out}`);
+        : `${s.series} series: ${s.ok} forecast, ${s.failed} failed (errors.csv) in ${s.seconds.toFixed(1)} s${flags.queue ? ' on the queue' : s.workers ? ` on ${s.workers} worker thread${s.workers === 1 ? '' : 's'}` : ' in one thread'}${s.resumedChunks ? `, ${s.resumedChunks} chunks resumed` : ''}; forecasts, models and errors (.${flags.format ?? 'csv'}) written to ${flags.out}`);
     } catch (e) {
       fail(e, jsonRequested(flags.json));
     }
