@@ -21,6 +21,9 @@
  *   npm run bench -- --batch [--sizes 1000,10000] [--models auto-arima,arima111] [--workers 1,2] [--no-queue] [--no-peer]
  *                                             ardiff batch on many series: threads, a Redis queue, and R
  *                                             mclapply(auto.arima): bench/batch.js
+ *   npm run bench -- --augurs [--reps 3] [--json]
+ *                                             auto-ARIMA against @bsull/augurs' MSTL+ETS (WebAssembly):
+ *                                             MASE and time on the bundled monthly/quarterly series: bench/augurs.js
  *   npm run bench -- --garch [--reps 10] [--json]
  *                                             GARCH fits against R fGarch::garchFit and
  *                                             tseries::garch on EuStockMarkets returns: bench/garch.js
@@ -88,6 +91,12 @@ if (argv.includes('--hybrid')) {
   await new Promise((resolve) => process.stdout.write('', resolve));
   process.exit(code);
 }
+// auto-ARIMA against @bsull/augurs' MSTL+ETS on the bundled monthly/quarterly series (bench/augurs.js).
+if (argv.includes('--augurs')) {
+  const { runAugurs } = await import('./augurs.js');
+  process.exit(await runAugurs(argv.filter((a) => a !== '--augurs')));
+}
+
 // Many series with ardiff batch (threads, a Redis queue) against R's mclapply (bench/batch.js).
 if (argv.includes('--batch')) {
   const { runBatchBench } = await import('./batch.js');
