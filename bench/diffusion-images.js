@@ -13,7 +13,8 @@
 // node bench/diffusion-images.js [--model out/mnist14.json] [--per-class 30] [--grids docs] [--json]
 import { readFileSync } from 'node:fs';
 import { initEngine, trainClassifier } from 'ardiff/neural';
-import { DiffusionModel, loadMnist, frechetDistance } from 'ardiff/diffusion';
+import { DiffusionModel, frechetDistance } from 'ardiff/diffusion';
+import { loadMnist } from 'ardiff/node';
 import { createRng, writeImageGrid } from 'ardiff';
 
 const args = process.argv.slice(2);

@@ -5,7 +5,8 @@
 // — pass it as the first argument; without one this trains a small model for a minute (blurry).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { initEngine } from 'ardiff/neural';
-import { fitDiffusion, DiffusionModel, loadMnist } from 'ardiff/diffusion';
+import { fitDiffusion, DiffusionModel } from 'ardiff/diffusion';
+import { loadMnist } from 'ardiff/node';
 import { createRng, writeImageGrid } from 'ardiff';
 
 await initEngine();

@@ -11,7 +11,7 @@ import { MLPDenoiser } from '../src/diffusion/denoisers/mlp.js';
 import { frechetDistance } from '../src/diffusion/metrics.js';
 import { alphasCumprod, alphasFromBetas, makeBetas } from '../src/diffusion/schedules.js';
 import { toyData } from '../src/diffusion/data/toy-data.js';
-import { loadMnist } from '../src/diffusion/data/mnist.js';
+import { loadMnist } from '../src/node/mnist.js';
 import { imageGridPng } from '../src/node/png.js';
 import { trainClassifier, Classifier } from '../src/neural/classifier.js';
 import { createRng } from '../src/core/rng.js';

@@ -13,11 +13,12 @@
  * 2^(bits−1) (8-bit PCM is unsigned with 128 as zero), the convention of libsndfile and SciPy,
  * so integer → float → integer is exact.
  */
-import wavefile from 'wavefile';
+import * as wavefile from 'wavefile';
 import { ArgumentError, DataError } from './errors.js';
 
-// wavefile is CommonJS (`export =`); Node's ESM loader hands its module.exports over as the default.
-const { WaveFile } = wavefile;
+// wavefile ships CommonJS (`main`, `export =`: Node's ESM loader hands its exports over as the
+// default) and an ES module (`module`, which bundlers for the browser take: a named export).
+const { WaveFile } = ((wavefile as unknown as { WaveFile?: unknown }).WaveFile ? wavefile : (wavefile as unknown as { default: typeof wavefile }).default);
 
 /** How samples are stored: integer PCM or IEEE floating point. */
 export type WavSampleFormat = 'pcm' | 'float';

@@ -57,7 +57,7 @@ export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type
 export { clipPrediction } from './clip.js';
 export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingScheduler } from './inpaint.js';
 export { sdeditLoop, type SdeditOptions } from './sdedit.js';
-export { loadMnist, type DigitImages, type LoadMnistOptions } from './data/mnist.js';
+export { mnistImages, type DigitImages, type LoadMnistOptions, type MnistDigit } from './data/mnist.js';
 export { addWhiteNoise, peakNormalise, frameCount, frameSignal, frameRecordings, hannWindow, overlapAdd, type Signal } from './data/audio.js';
 export { snrDb, estimateNoiseSd } from './audio.js';
 export { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from './restore-audio.js';

@@ -5,6 +5,7 @@
  * seed gives the same initial weights on every backend (tfjs' random ops carry their own seeds).
  * Weights serialise as base64 of little-endian float32, which restores them bit for bit.
  */
+import { bytesToBase64, base64ToBytes } from '../core/base64.js';
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { tf, type Tensor, type Variable } from './engine/tf.js';
@@ -21,11 +22,12 @@ export interface ParamJSON {
 }
 
 function encode(values: Float32Array): string {
-  return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
+  return bytesToBase64(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
 }
 
 function decode(data: string, n: number, name: string): Float32Array {
-  const bytes = Buffer.from(data, 'base64');
+  const bytes = base64ToBytes(data);
+  if (!bytes) throw new DataError(`model file: parameter '${name}' is not base64 text; the file is corrupt`, 'model');
   if (bytes.length !== n * 4) throw new DataError(`model file: parameter '${name}' has ${bytes.length / 4} values, its shape needs ${n}; the file is corrupt or from another model`, 'model');
   const out = new Float32Array(n);
   new Uint8Array(out.buffer).set(bytes);

@@ -7,3 +7,4 @@ export { readTable, readTextFile, dataPath } from './data.js';
 export { readWav, writeWav } from './wav.js';
 export { imageGridPng, writeImageGrid, type ImageGridOptions } from './png.js';
 export { checkOutputPath, writeFileAtomic } from './files.js';
+export { loadMnist } from './mnist.js';

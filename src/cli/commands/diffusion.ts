@@ -32,7 +32,7 @@ import type { PredictionType } from '../../diffusion/schedulers/common.js';
 import { diffusionPreset, PRESET_OVERRIDE_KINDS, type DiffusionDataKind, type DiffusionFitPreset, type DiffusionPresetOverrides } from '../../diffusion/presets.js';
 import { snrDb } from '../../diffusion/audio.js';
 import { addWhiteNoise, frameRecordings } from '../../diffusion/data/audio.js';
-import { loadMnist } from '../../diffusion/data/mnist.js';
+import { loadMnist } from '../../node/mnist.js';
 import { SERIES_RETURNS, seriesReturns, windowColumns } from '../../diffusion/data/series.js';
 import { toyDataLabelled, TOY_DATASETS, type ToyDataset } from '../../diffusion/data/toy-data.js';
 import { slidingWindows } from '../../diffusion/windows.js';

