@@ -55,6 +55,17 @@ export async function compute(data, wasmPaths) {
   out.diffusion = Array.from(diff.sample(8, { scheduler: 'ddim', steps: 10, rng: createRng(4) }).samples);
   const tg = fitTimeGrad({ names: ['a', 'b'], columns: [logAP, logAP.map((v, i) => v + 0.1 * Math.sin(i))] }, { hiddenSize: 8, layers: 1, epochs: 1, batchesPerEpoch: 3, diffusionSteps: 10, residualLayers: 2, residualChannels: 4, seed: 5, paths: 10 });
   out.timegrad = tg.forecast(2).mean().map((r) => Array.from(r));
+  // The same DeepAR on WebGL where the browser has it (float32 on the GPU), timed against wasm.
+  if (typeof document !== 'undefined') {
+    let t0 = performance.now();
+    fitDeepAR(logAP, { hiddenSize: 8, layers: 1, epochs: 2, batchesPerEpoch: 5, seasonalPeriod: 12, seed: 3, paths: 50 }).forecast(6).mean();
+    out.wasmSeconds = (performance.now() - t0) / 1000;
+    await initEngine({ backend: 'webgl' });
+    t0 = performance.now();
+    const gl = fitDeepAR(logAP, { hiddenSize: 8, layers: 1, epochs: 2, batchesPerEpoch: 5, seasonalPeriod: 12, seed: 3, paths: 50 });
+    out.webgl = { loss: gl.training.trainLoss, mean: Array.from(gl.forecast(6).mean()) };
+    out.webglSeconds = (performance.now() - t0) / 1000;
+  }
   return out;
 }
 `;
@@ -148,6 +159,13 @@ describe.skipIf(!CHROMIUM)('every entry in headless Chromium, with Node\'s numbe
     close(browser.deepar, node.deepar, 1e-5, 'deepar');
     close(browser.diffusion, node.diffusion, 1e-5, 'diffusion');
     close(browser.timegrad, node.timegrad, 1e-5, 'timegrad');
+    expect(node.webgl).toBeUndefined();
+  });
+
+  it('the engine on WebGL (float32 on the GPU; SwiftShader in headless Chromium) trains the same DeepAR to within 1e-3 of wasm', () => {
+    const gl = browser.webgl as { loss: number[]; mean: number[] };
+    close(gl, node.deepar, 1e-3, 'webgl');
+    console.log(`DeepAR fit in the page: wasm ${(browser.wasmSeconds as number).toFixed(2)} s, webgl ${(browser.webglSeconds as number).toFixed(2)} s`);
   });
 
   it('bundle sizes: the classical entry holds no TensorFlow.js', async () => {

@@ -3,15 +3,18 @@
  *
  * Order of preference for `backend: 'auto'`: TensorFlow's native library when the user has
  * installed `@tensorflow/tfjs-node` (it is not a dependency: its install downloads a binary), else
- * WebAssembly with the kernels of `kernels.ts`. The pure-JS `cpu` backend is 10–150× slower and is
- * meant for checking numbers, not for training.
+ * WebAssembly with the kernels of `kernels.ts` — in browsers too. `webgl` (browsers with WebGL)
+ * is available by name: float32 on the GPU gives numbers that differ from wasm's in the last
+ * digits, and for ardiff's small recurrent and MLP models its per-kernel overhead makes it slower
+ * than wasm, so 'auto' does not pick it. The pure-JS `cpu` backend is 10–150× slower and is meant
+ * for checking numbers, not for training.
  */
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { ArgumentError, ArdiffError } from '../../core/errors.js';
 import { PATCHED_KERNELS, patchWasmKernels } from './kernels.js';
 import { tf } from './tf.js';
 
-export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow';
+export type BackendName = 'auto' | 'wasm' | 'cpu' | 'tensorflow' | 'webgl';
 
 export interface EngineOptions {
   /** Backend to use. Default 'auto' (tensorflow if `@tensorflow/tfjs-node` is installed, else wasm). */
@@ -28,7 +31,7 @@ export interface EngineOptions {
 }
 
 export interface EngineInfo {
-  /** Backend in use: 'wasm', 'cpu' or 'tensorflow'. */
+  /** Backend in use: 'wasm', 'cpu', 'tensorflow' or 'webgl'. */
   readonly backend: string;
   /** Kernels replaced by ardiff's faster versions (empty off wasm). */
   readonly patchedKernels: readonly string[];
@@ -63,8 +66,11 @@ async function tryTensorflowNode(): Promise<boolean> {
 /** Starts (or switches) the tensor backend and returns what runs. Safe to call more than once. */
 export async function initEngine(options: EngineOptions = {}): Promise<EngineInfo> {
   const requested = options.backend ?? 'auto';
-  if (!['auto', 'wasm', 'cpu', 'tensorflow'].includes(requested)) {
-    throw new ArgumentError(`initEngine: unknown backend '${String(requested)}'; use auto, wasm, cpu or tensorflow`, 'backend');
+  if (!['auto', 'wasm', 'cpu', 'tensorflow', 'webgl'].includes(requested)) {
+    throw new ArgumentError(`initEngine: unknown backend '${String(requested)}'; use auto, wasm, cpu, tensorflow or webgl`, 'backend');
+  }
+  if (requested === 'webgl' && typeof (globalThis as { document?: unknown }).document === 'undefined') {
+    throw new ArgumentError("initEngine: backend 'webgl' runs in browsers; in Node use auto, wasm or tensorflow", 'backend');
   }
   const threads = options.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new ArgumentError(`initEngine: threads must be a positive integer, got ${threads}`, 'threads');
@@ -85,7 +91,7 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   // Production mode: no per-op debug checks, and no advice to install the native backend.
   tf.enableProdMode();
   const ok = await tf.setBackend(backend);
-  if (!ok) throw new ArdiffError(`initEngine: the '${backend}' backend failed to start`);
+  if (!ok) throw new ArdiffError(`initEngine: the '${backend}' backend failed to start${backend === 'webgl' ? ' (no WebGL in this browser: use wasm)' : ''}`);
   await tf.ready();
   if (backend === 'wasm') patchWasmKernels();
   current = { backend, patchedKernels: backend === 'wasm' ? PATCHED_KERNELS : [] };
