@@ -4,7 +4,7 @@
 // files included), an interrupted run resumes to the same bytes, and bad input gets typed errors
 // before any work.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -191,6 +191,38 @@ describe('ardiff batch: bad input gets typed errors before any work', () => {
     writeFileSync(at('dup.csv'), 'id,time,value\na,1,1\na,2,2\na,2,3\na,3,4\n');
     const s = await runBatch(base({ data: at('dup.csv'), model: 'naive', options: {}, out: at('dup-out') }));
     expect(csv(s.errors)[0].message).toMatch(/time '2' appears twice \(rows 2 and 3\)/);
+  });
+
+  it('outputs never overwrite or remove the input (through a link, or inside the work folder); a folder at an output name; nothing written on a typed input error', async () => {
+    mkdirSync(at('real'), { recursive: true });
+    copyFileSync(at('long.csv'), at('real', 'forecasts.csv'));
+    symlinkSync(at('real'), at('link'));
+    let e = await err({ data: at('real', 'forecasts.csv'), out: at('link') });
+    expect(e.argument).toBe('out');
+    expect(readFileSync(at('real', 'forecasts.csv'), 'utf8')).toBe(readFileSync(at('long.csv'), 'utf8'));
+    mkdirSync(at('ow', '.ardiff-batch'), { recursive: true });
+    copyFileSync(at('long.csv'), at('ow', '.ardiff-batch', 'in.csv'));
+    e = await err({ data: at('ow', '.ardiff-batch', 'in.csv'), out: at('ow') });
+    expect(e.message).toMatch(/work folder/);
+    expect(existsSync(at('ow', '.ardiff-batch', 'in.csv'))).toBe(true);
+    mkdirSync(at('odir', 'forecasts.csv'), { recursive: true });
+    e = await err({ out: at('odir') });
+    expect(e.message).toMatch(/is a folder/);
+    writeFileSync(at('header-only.csv'), 'id,time,value\n');
+    e = await err({ data: at('header-only.csv'), out: at('never') });
+    expect(e).toBeInstanceOf(DataError);
+    expect(existsSync(at('never', '.ardiff-batch'))).toBe(false);
+  });
+
+  it('times that mix numbers and dates fail their series (3 is not March); a header naming a column twice; a level given twice', async () => {
+    writeFileSync(at('mixed.csv'), 'id,time,value\na,1,1\na,2024-01-02,2\na,3,3\nb,2024-01-01,1\nb,2024-01-03,3\nb,2024-01-02,2\n');
+    const s = await runBatch(base({ data: at('mixed.csv'), model: 'naive', options: {}, horizon: 1, out: at('mixed-out') }));
+    expect(csv(s.errors).map((r) => r.id)).toEqual(['a']);
+    expect(csv(s.errors)[0].message).toMatch(/time '1' \(row 1\) is not a date like the others/);
+    expect(Number(csv(s.forecasts)[0].mean)).toBe(3); // b ordered by date: 1, 2, 3
+    writeFileSync(at('dupv.csv'), 'id,value,value\na,1,9\na,2,9\n');
+    expect((await err({ data: at('dupv.csv'), time: undefined })).message).toMatch(/names column 'value' twice/);
+    expect((await err({ levels: [80, 80] })).argument).toBe('levels');
   });
 
   it('arguments: id without value, a model of several series, bad levels and horizon, output onto the input', async () => {

@@ -11,6 +11,7 @@
 import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { ArgumentError } from '../core/errors.js';
 import { compareIds } from './read.js';
 import type { SeriesRows } from './series-task.js';
 
@@ -61,15 +62,25 @@ export function csvCell(s: string): string {
 /** A write stream that waits for the disk when its buffer is full. */
 class Sink {
   private readonly stream: WriteStream;
+  private failure: Error | null = null;
   constructor(readonly path: string) {
     this.stream = createWriteStream(path);
+    // A disk error (full, gone) surfaces at the next write or close as a typed error.
+    this.stream.on('error', (e) => { this.failure = e; });
+  }
+  private check(): void {
+    if (this.failure) throw new ArgumentError(`out: cannot write '${this.path}' (${this.failure.message}); check the output folder and free space`, 'out');
   }
   async write(text: string): Promise<void> {
-    if (!this.stream.write(text)) await once(this.stream, 'drain');
+    this.check();
+    if (!this.stream.write(text)) await Promise.race([once(this.stream, 'drain'), once(this.stream, 'error')]);
+    this.check();
   }
   async close(): Promise<void> {
+    this.check();
     this.stream.end();
-    await once(this.stream, 'finish');
+    await Promise.race([once(this.stream, 'finish'), once(this.stream, 'error')]);
+    this.check();
   }
 }
 
@@ -212,9 +223,13 @@ export async function mergeChunks(files: readonly string[], heads: readonly Chun
     };
     for await (const [tag, ...cells] of rows()) await sinks[tag as 'F' | 'M' | 'E'].write(cells);
     for (const s of Object.values(sinks)) await s.close();
-    renameSync(tmp(out.forecasts), out.forecasts);
-    renameSync(tmp(out.models), out.models);
-    renameSync(tmp(out.errors), out.errors);
+    for (const key of ['forecasts', 'models', 'errors'] as const) {
+      try {
+        renameSync(tmp(out[key]), out[key]);
+      } catch (e) {
+        throw new ArgumentError(`out: cannot write '${out[key]}' (${(e as Error).message}); check the output folder`, 'out');
+      }
+    }
   } catch (e) {
     for (const s of Object.values(sinks)) rmSync(s.path, { force: true });
     throw e;

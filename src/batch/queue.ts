@@ -29,6 +29,8 @@ import { runChunk, type ChunkTask } from './worker.js';
 export const JOB_FORMAT = 1;
 const PREFIX = 'bull';
 const JOB_NAME = 'ardiff-chunk';
+/** Seconds without an answer from Redis after which a producer gives up (a ServiceError). */
+const LOST_SECONDS = 15;
 
 /** A queue named by a URL. */
 export interface QueueTarget {
@@ -70,7 +72,7 @@ export function parseQueueUrl(url: string, argument = 'queue'): QueueTarget {
   const name = u.searchParams.get('queue') ?? 'ardiff-batch';
   if (!/^[A-Za-z0-9_.-]+$/.test(name)) throw new ArgumentError(`${argument}: the queue name may hold letters, digits, '_', '.' and '-'; got '${name}'`, argument);
   const connection = {
-    host: u.hostname || '127.0.0.1', port,
+    host: u.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1', port,
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     ...(db !== undefined ? { db } : {}),
@@ -84,10 +86,10 @@ function redisError(e: Error | undefined, target: QueueTarget, argument: string)
   const msg = e?.message ?? 'the connection closed';
   const code = (e as { code?: string } | undefined)?.code;
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EHOSTUNREACH' || /ETIMEDOUT|connect/i.test(msg) && !/AUTH|PASS/.test(msg)) {
-    return new ServiceError(`cannot reach Redis at ${target.display} (${msg}); start redis-server there or correct ${argument}`, argument);
+    return new ServiceError(`cannot reach Redis at ${target.display} (${msg}); start redis-server there or correct the queue URL`, argument);
   }
-  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return new ServiceError(`Redis at ${target.display} refused the user name or password (${msg.split('\n')[0]}); correct them in ${argument}`, argument);
-  if (/NOAUTH/i.test(msg)) return new ServiceError(`Redis at ${target.display} needs a password; give it in ${argument} (redis://:PASSWORD@host:port)`, argument);
+  if (/WRONGPASS|invalid password|invalid username-password/i.test(msg)) return new ServiceError(`Redis at ${target.display} refused the user name or password (${msg.split('\n')[0]}); correct them in the queue URL`, argument);
+  if (/NOAUTH/i.test(msg)) return new ServiceError(`Redis at ${target.display} needs a password; give it in the queue URL (redis://:PASSWORD@host:port)`, argument);
   return new ServiceError(`Redis at ${target.display}: ${msg.split('\n')[0]}`, argument);
 }
 
@@ -99,6 +101,8 @@ async function connect(target: QueueTarget, argument: string): Promise<Redis> {
   try {
     await client.connect();
     await client.ping();
+    // ioredis selects the database quietly on connect; an index the server does not have must fail here.
+    if (target.connection.db !== undefined) await client.select(target.connection.db);
     return client;
   } catch (e) {
     client.disconnect();
@@ -138,16 +142,34 @@ export function runId(manifest: string): string {
 export class QueueDispatcher {
   /** What to do when a job's completed or failed event arrives, by job id. */
   private readonly waiters = new Map<string, () => void>();
+  /** The jobs waited for, with how to fail them (Redis lost). */
+  private readonly pending = new Map<string, (e: Error) => void>();
+  /** When Redis last answered, and the last connection error since. */
+  private lastOk = Date.now();
+  private lastError: Error | null = null;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   private constructor(
     private readonly queue: import('bullmq').Queue,
     private readonly events: import('bullmq').QueueEvents,
     private readonly run: string,
     private readonly Job: typeof import('bullmq').Job,
+    private readonly display: string,
   ) {
     const wake = ({ jobId }: { jobId: string }) => this.waiters.get(jobId)?.();
     events.on('completed', wake);
     events.on('failed', wake);
+    // Connection errors: ioredis reconnects on its own; a server gone for LOST_SECONDS fails the run.
+    const onError = (e: Error) => { this.lastError = e; };
+    queue.on('error', onError);
+    events.on('error', onError);
+    this.watchdog = setInterval(() => {
+      if (this.lastError && Date.now() - this.lastOk > LOST_SECONDS * 1000) {
+        const e = new ServiceError(`lost the connection to Redis at ${this.display} for ${LOST_SECONDS} s (${this.lastError.message.split('\n')[0]}); the chunks written so far are kept: rerun with resume (--resume) once Redis is back`, 'queue');
+        for (const fail of this.pending.values()) fail(e);
+        this.pending.clear();
+      }
+    }, 1000);
   }
 
   static async open(target: QueueTarget, run: string, argument = 'queue'): Promise<QueueDispatcher> {
@@ -156,7 +178,7 @@ export class QueueDispatcher {
     const queue = new Queue(target.name, { connection: bullConnection(target), prefix: PREFIX });
     const events = new QueueEvents(target.name, { connection: bullConnection(target), prefix: PREFIX });
     await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
-    return new QueueDispatcher(queue, events, run, Job);
+    return new QueueDispatcher(queue, events, run, Job, target.display);
   }
 
   /** The chunk's file text, computed by some worker (or read back from an earlier run's finished job). */
@@ -164,17 +186,19 @@ export class QueueDispatcher {
     const jobId = `${this.run}-${task.index}`;
     // Jobs travel as JSON: typed arrays as plain arrays (NaN, a missing value, as null).
     const plain: ChunkTask = { ...task, series: task.series.map((s) => ('y' in s ? { id: s.id, y: Array.from(s.y) } : s)) };
-    await this.queue.add(JOB_NAME, { format: JOB_FORMAT, task: plain } satisfies ChunkJob, {
-      jobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false,
-    });
-    // Finished already (a resumed run), or wait for the queue's events; a periodic look covers events missed.
+    // Finished already (a resumed run), or wait for the queue's events; a periodic look covers
+    // events missed. Registered before the job is added, so a Redis lost meanwhile fails it too.
     return new Promise((resolve, reject) => {
       let done = false;
-      const end = () => { done = true; clearInterval(timer); this.waiters.delete(jobId); };
+      let timer: ReturnType<typeof setInterval> | undefined;
+      const end = () => { done = true; clearInterval(timer); this.waiters.delete(jobId); this.pending.delete(jobId); };
+      this.pending.set(jobId, (e) => { if (!done) { end(); reject(e); } });
       const look = async () => {
         try {
           // The state first, then the job: a job read before its state turned 'completed' has no result yet.
           const state = await this.queue.getJobState(jobId);
+          this.lastOk = Date.now();
+          this.lastError = null;
           if (done || (state !== 'completed' && state !== 'failed')) return;
           const j = await this.Job.fromId(this.queue, jobId);
           if (done || !j) return;
@@ -186,14 +210,26 @@ export class QueueDispatcher {
           if (!done) { end(); reject(e); }
         }
       };
-      this.waiters.set(jobId, () => void look());
-      const timer = setInterval(() => void look(), 2000);
-      void look();
+      this.queue.add(JOB_NAME, { format: JOB_FORMAT, task: plain } satisfies ChunkJob, {
+        jobId, attempts: 3, backoff: { type: 'exponential', delay: 1000 }, removeOnComplete: false, removeOnFail: false,
+      }).then(() => {
+        if (done) return;
+        this.lastOk = Date.now();
+        this.waiters.set(jobId, () => void look());
+        timer = setInterval(() => void look(), 2000);
+        void look();
+      }, (e: unknown) => { if (!done) { end(); reject(e); } });
     });
   }
 
   /** Removes the run's jobs from Redis and closes the connections. */
   async close(indices: readonly number[]): Promise<void> {
+    if (this.watchdog) clearInterval(this.watchdog);
+    // Redis gone: nothing to remove; close without waiting on it.
+    if (this.lastError && Date.now() - this.lastOk > LOST_SECONDS * 1000) {
+      await Promise.allSettled([this.events.disconnect(), this.queue.disconnect()]);
+      return;
+    }
     for (const k of indices) await (await this.Job.fromId(this.queue, `${this.run}-${k}`))?.remove().catch(() => undefined);
     await this.events.close();
     await this.queue.close();

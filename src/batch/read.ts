@@ -42,6 +42,9 @@ export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** An ISO 8601 date or date-time: 2024-01-31, 2024-01, 2024-01-31T09:30, 2024-01-31 09:30:00.5+02:00. */
+const ISO_DATE = /^\d{4}-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?$/;
+
 /** A series failure from a typed error. */
 function failure(id: string, e: ArdiffError): SeriesFailure {
   return { id, error: { type: e.name, message: e.message } };
@@ -55,9 +58,10 @@ export function timeOrder(times: readonly string[], rows: readonly number[], wha
   const idx = times.map((_, i) => i);
   let keys = times.map(parseDecimal);
   if (!keys.every(Number.isFinite)) {
-    keys = times.map((t) => Date.parse(t));
+    // Dates: ISO 8601 only (Date.parse would read '3' as March 2001 and order it among dates).
+    keys = times.map((t) => (ISO_DATE.test(t) ? Date.parse(t) : NaN));
     const bad = keys.findIndex((k) => !Number.isFinite(k));
-    if (bad >= 0) throw new DataError(`${what}: time '${times[bad]}' (row ${rows[bad]}) is neither a number nor a date; give numbers or dates such as 2024-01-31`, 'time');
+    if (bad >= 0) throw new DataError(`${what}: time '${times[bad]}' (row ${rows[bad]}) is not ${keys.some(Number.isFinite) ? 'a date like the others' : 'a number or an ISO date'}; give all times as numbers or all as dates such as 2024-01-31 or 2024-01-31T09:30:00Z`, 'time');
   }
   idx.sort((i, j) => keys[i] - keys[j] || i - j);
   for (let k = 1; k < idx.length; k++) {
@@ -79,7 +83,7 @@ function valueOf(cell: string, row: number, what: string): number {
 /** The column index of `name` in the header, or a DataError listing the columns. */
 function columnIndex(header: readonly string[], name: string, flag: string, source: string): number {
   const j = header.indexOf(name);
-  if (j < 0) throw new DataError(`${source} has no column '${name}' (${flag}); its columns are ${header.join(', ')}`, flag);
+  if (j < 0) throw new DataError(`${source} has no column '${name}' (named as the ${flag} column); its columns are ${header.join(', ')}`, flag);
   return j;
 }
 
@@ -88,9 +92,14 @@ export function isParquet(path: string): boolean {
   return /\.parquet$/i.test(path);
 }
 
-/** The records of a CSV file, header first (streamed). */
+/** The records of a CSV file, header first (streamed; the file is closed however the reading ends). */
 async function* csvRecords(path: string): AsyncGenerator<string[]> {
-  yield* createReadStream(path).pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: false })) as AsyncIterable<string[]>;
+  const file = createReadStream(path);
+  try {
+    yield* file.pipe(parse({ bom: true, trim: true, skip_empty_lines: true, relax_column_count: false })) as AsyncIterable<string[]>;
+  } finally {
+    file.destroy();
+  }
 }
 
 /**
@@ -166,6 +175,8 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
     for await (const record of records) {
       if (!header) {
         header = record;
+        const twice = header.find((c, j) => header!.indexOf(c) !== j);
+        if (twice !== undefined) throw new DataError(`${source}: the header names column '${twice}' twice; rename one so that every column has its own name`, 'data');
         iId = columnIndex(header, input.id, 'id', source);
         iValue = columnIndex(header, input.value ?? '', 'value', source);
         if (input.time !== undefined) iTime = columnIndex(header, input.time, 'time', source);
@@ -173,6 +184,7 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
       }
       row++;
       const id = record[iId];
+      if (id === '') throw new DataError(`${source}: row ${row} has an empty id; every row needs the id of its series`, 'id');
       if (id !== current) {
         if (current !== null) yield finish();
         if (seen.has(id)) {
@@ -190,7 +202,7 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
     }
   } catch (e) {
     if (e instanceof DataError) throw e;
-    throw new DataError(`${source}: cannot read the CSV (${(e as Error).message})`, 'data');
+    throw new DataError(`${source}: cannot read the file (${(e as Error).message})`, 'data');
   }
   if (!header) throw new DataError(`${source}: the file is empty; it needs a header row and data rows`, 'data');
   if (current === null) throw new DataError(`${source}: the file has no data rows`, 'data');

@@ -18,9 +18,9 @@
  * byte (a manifest of the arguments and the input's size and time guards against a changed run).
  * Chunks depend only on their series, so the output does not depend on the number of workers.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArgumentError, DataError } from '../core/errors.js';
 import { checkLevel } from '../core/forecast.js';
@@ -28,7 +28,7 @@ import { parseOptions } from '../core/model-entry.js';
 import { checkHorizon } from '../core/validate.js';
 import { findModel, modelNames } from '../registry.js';
 import { tablePath } from '../node/data.js';
-import { checkOutputDir, writeFileAtomic } from '../node/files.js';
+import { checkOutputDir, checkOutputPath, samePath, writeFileAtomic } from '../node/files.js';
 import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.js';
 import { isParquet, readSeries, type BatchInput } from './read.js';
 import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
@@ -118,9 +118,11 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   checkHorizon(options.horizon, 'horizon');
   const levels = (options.levels ?? [80, 95]).map((l) => checkLevel(l, 'levels'));
   if (!levels.length) throw new ArgumentError('levels must name at least one interval level, e.g. [80, 95]', 'levels');
+  if (new Set(levels).size !== levels.length) throw new ArgumentError(`levels name a level twice (${levels.join(', ')}); each gives its own lo/hi columns`, 'levels');
   if (options.queue !== undefined && options.workers !== undefined) throw new ArgumentError('workers sets the threads of this machine; with queue, start `ardiff worker` processes instead', 'workers');
   const target = options.queue === undefined ? null : parseQueueUrl(options.queue, 'queue');
   const workers = target ? 0 : options.workers === undefined ? availableParallelism() : positiveInt(options.workers, 'workers', 0);
+  if (workers > 4 * availableParallelism()) throw new ArgumentError(`workers: ${workers} threads on ${availableParallelism()} cores only add memory (each holds the models); use at most ${4 * availableParallelism()}`, 'workers');
   const chunkSize = positiveInt(options.chunkSize ?? 100, 'chunkSize');
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ArgumentError('onProgress must be a function', 'onProgress');
   if ((options.id === undefined) !== (options.value === undefined)) {
@@ -135,11 +137,23 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (options.id === undefined && isParquet(path)) throw new ArgumentError('a Parquet file is read in long format: name its id and value columns (id, value)', 'id');
   const out = checkOutputDir(options.out, 'out');
   const outputs = { forecasts: join(out, `forecasts.${format}`), models: join(out, `models.${format}`), errors: join(out, `errors.${format}`) };
-  for (const f of Object.values(outputs)) if (resolve(f) === resolve(path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
+  const work = join(out, WORK_DIR);
+  // Outputs may not overwrite the input (however the paths are spelt, links included), nor may the
+  // work folder, which is removed at the end, hold it; a folder where an output goes is refused.
+  for (const f of Object.values(outputs)) {
+    if (samePath(f, path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
+    checkOutputPath(f, 'out');
+  }
+  if (samePath(path, work) || realpathSync(path).startsWith(realpathSync(out) + sep + WORK_DIR + sep)) {
+    throw new ArgumentError(`out: the data file is inside ${work}, the work folder a batch removes; move it or write to another folder`, 'out');
+  }
   const settings: SeriesTaskSettings = { model: entry.name, options: modelOptions, horizon: options.horizon, levels };
 
+  // 2. First pass, before anything is written: count the series, check the layout.
+  let total = 0;
+  for await (const s of readSeries(input, { values: false })) { void s; total++; }
+
   // The work folder: the manifest says which run its chunks belong to.
-  const work = join(out, WORK_DIR);
   const stat = statSync(path);
   const manifest = JSON.stringify({
     format: BATCH_FORMAT, data: resolve(path), size: stat.size, mtimeMs: stat.mtimeMs,
@@ -157,10 +171,6 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     writeFileAtomic(manifestFile, manifest, 'out');
   }
 
-  // 2. First pass: count the series, check the layout.
-  let total = 0;
-  for await (const s of readSeries(input, { values: false })) { void s; total++; }
-
   // 3. Chunks to the workers.
   const chunkFile = (k: number) => join(work, `chunk-${String(k).padStart(8, '0')}.jsonl`);
   const heads: ChunkHead[] = [];
@@ -174,7 +184,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
   const file = workers > 0 ? workerFile() : null;
   const { Piscina } = file ? await import('piscina') : { Piscina: null };
-  const pool = Piscina && file ? new Piscina<ChunkTask, ChunkResult>({ filename: file, minThreads: workers, maxThreads: workers, name: 'runChunk' }) : null;
+  // No more threads than chunks: each thread loads the models.
+  const threads = Math.min(workers, Math.max(1, Math.ceil(total / chunkSize)));
+  const pool = Piscina && file ? new Piscina<ChunkTask, ChunkResult>({ filename: file, minThreads: threads, maxThreads: threads, name: 'runChunk' }) : null;
   const queue = target ? await QueueDispatcher.open(target, runId(manifest)) : null;
   let failedChunks = 0;
   const inflight = new Set<Promise<void>>();
@@ -192,7 +204,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     record(task.index, JSON.parse(text.slice(0, text.indexOf('\n'))) as ChunkHead);
   };
   // Bounded memory: at most two chunks per worker thread (or 64 on a queue) wait or run.
-  const window = queue ? 64 : Math.max(1, 2 * workers);
+  const window = queue ? 64 : Math.max(1, 2 * threads);
   let k = 0;
   let chunk: (SeriesInput | SeriesFailure)[] = [];
   const flush = async (): Promise<void> => {
@@ -235,7 +247,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   rmSync(work, { recursive: true, force: true });
   return {
     series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,
-    resumedChunks: progress.resumedChunks, workers: pool ? workers : 0, failedChunks, ...outputs,
+    resumedChunks: progress.resumedChunks, workers: pool ? threads : 0, failedChunks, ...outputs,
   };
 }
 

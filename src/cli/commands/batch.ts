@@ -63,6 +63,8 @@ export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, stri
   const chunkSize = intFlag(flags.chunkSize, '--chunk-size', 1);
   let bar: Progress | undefined;
   const toFlag = (name: string) => FLAGS[name] ?? flagMapper(entry)(name);
+  // The producer waits for workers, however long: say so, since nothing else is printed until a chunk is done.
+  if (flags.queue !== undefined && !flags.json) process.stderr.write(`batch: the chunks go to the queue ${flags.queue.replace(/\/\/[^@/]*@/, '//')}; they are processed by \`ardiff worker --queue …\` processes (start them on any host; this waits for them)\n`);
   try {
     return await runBatch({
       data: flags.data, id: flags.id, value: flags.value, time: flags.time, model: entry.name, options: options as Record<string, unknown>,
