@@ -8,11 +8,12 @@ import { ROOT } from '../fixtures.js';
 describe('examples', () => {
   for (const file of readdirSync(`${ROOT}examples`).filter((f) => f.endsWith('.js')).sort()) {
     it(file, () => {
-      const r = spawnSync(process.execPath, [`${ROOT}examples/${file}`], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+      const r = spawnSync(process.execPath, [`${ROOT}examples/${file}`], { cwd: ROOT, encoding: 'utf8', timeout: 170_000 });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       expect(r.stdout.length).toBeGreaterThan(0);
       expect(r.stdout).not.toMatch(/NaN/);
-    });
+      // The longest (23-risk.js) takes about a minute alone, longer beside another test file.
+    }, 180_000);
   }
 });
