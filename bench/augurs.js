@@ -18,15 +18,6 @@ import { cpuModel, loadAverage } from './machine.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-function mase(actual, forecast, train, m) {
-  let scale = 0;
-  for (let t = m; t < train.length; t++) scale += Math.abs(train[t] - train[t - m]);
-  scale /= train.length - m;
-  let e = 0;
-  for (let i = 0; i < actual.length; i++) e += Math.abs(actual[i] - forecast[i]);
-  return e / actual.length / scale;
-}
-
 export async function runAugurs(argv) {
   const json = argv.includes('--json');
   const repsAt = argv.indexOf('--reps');
@@ -43,6 +34,7 @@ export async function runAugurs(argv) {
   const { DATASETS, numericColumn } = await import(`${ROOT}dist/core/series.js`);
   const { readTable } = await import(`${ROOT}dist/node/data.js`);
   const { fitAutoARIMA } = await import(`${ROOT}dist/classical/auto-arima.js`);
+  const { mase } = await import(`${ROOT}dist/core/metrics.js`);
   const cases = [];
   for (const ds of DATASETS) {
     if (ds.frequency !== 12 && ds.frequency !== 4) continue;

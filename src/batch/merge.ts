@@ -12,6 +12,7 @@ import { createReadStream, createWriteStream, renameSync, rmSync, type WriteStre
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { ArgumentError } from '../core/errors.js';
+import { csvRow } from '../core/series.js';
 import { compareIds } from './read.js';
 import type { SeriesRows } from './series-task.js';
 
@@ -54,11 +55,6 @@ export async function readChunkHead(file: string): Promise<ChunkHead> {
   throw new Error(`chunk file ${file} is empty`);
 }
 
-/** One CSV cell, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
-export function csvCell(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** A write stream that waits for the disk when its buffer is full. */
 class Sink {
   private readonly stream: WriteStream;
@@ -95,10 +91,10 @@ class CsvSink implements RowSink {
   private readonly sink: Sink;
   constructor(readonly path: string, header: readonly string[]) {
     this.sink = new Sink(path);
-    void this.sink.write(header.map(csvCell).join(',') + '\n');
+    void this.sink.write(csvRow(header) + '\n');
   }
   write(cells: string[]): Promise<void> {
-    return this.sink.write(cells.map(csvCell).join(',') + '\n');
+    return this.sink.write(csvRow(cells) + '\n');
   }
   close(): Promise<void> {
     return this.sink.close();

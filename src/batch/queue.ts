@@ -17,13 +17,12 @@
  * producer or worker of another format gets a {@link ServiceError} instead of misreading jobs.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { RedisOptions as BullRedisOptions } from 'bullmq';
 import { ArgumentError, ServiceError } from '../core/errors.js';
 import { chunkText } from './merge.js';
-import { runChunk, type ChunkTask } from './worker.js';
+import { chunkRunner } from './pool.js';
+import type { ChunkTask } from './worker.js';
 
 /** Format of the jobs (their data and results); a queue holds jobs of one format. */
 export const JOB_FORMAT = 1;
@@ -262,16 +261,14 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<{ chu
   if (!(lockSeconds >= 1 && lockSeconds <= 3600)) throw new ArgumentError(`lockSeconds must be between 1 and 3600; got ${String(lockSeconds)}`, 'lockSeconds');
   await checkQueue(target, 'worker');
   const { Worker, UnrecoverableError } = await import('bullmq');
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  const { Piscina } = existsSync(file) ? await import('piscina') : { Piscina: null };
-  const pool = Piscina ? new Piscina<ChunkTask, Awaited<ReturnType<typeof runChunk>>>({ filename: file, minThreads: concurrency, maxThreads: concurrency, name: 'runChunk' }) : null;
+  const pool = await chunkRunner(concurrency);
   let chunks = 0;
   const worker = new Worker(target.name, async (job) => {
     const data = job.data as ChunkJob;
     if (!data || data.format !== JOB_FORMAT) throw new UnrecoverableError(`job of format ${String(data?.format)}; this worker reads format ${JOB_FORMAT}`);
     // JSON turned NaN (a missing value) into null.
     for (const s of data.task.series) if ('y' in s) s.y = Float64Array.from(s.y as (number | null)[], (v) => (v === null ? NaN : v));
-    const result = pool ? await pool.run(data.task, { name: 'runChunk' }) : await runChunk(data.task);
+    const result = await pool.run(data.task);
     chunks++;
     options.onChunk?.({ index: data.task.index, series: data.task.series.length });
     return { index: result.index, text: chunkText(result.rows) } satisfies ChunkJobResult;
@@ -288,7 +285,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<{ chu
     });
   } finally {
     await worker.close();
-    await pool?.destroy();
+    await pool.destroy();
   }
   return { chunks };
 }

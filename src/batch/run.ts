@@ -21,18 +21,18 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArgumentError, DataError } from '../core/errors.js';
 import { checkLevel } from '../core/forecast.js';
 import { parseOptions } from '../core/model-entry.js';
-import { checkHorizon } from '../core/validate.js';
+import { checkHorizon, checkIntAtLeast } from '../core/validate.js';
 import { findModel, modelNames } from '../registry.js';
 import { tablePath } from '../node/data.js';
 import { checkOutputDir, checkOutputPath, samePath, writeFileAtomic } from '../node/files.js';
 import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.js';
 import { isParquet, readSeries, type BatchInput } from './read.js';
 import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
-import { runChunk, type ChunkResult, type ChunkTask } from './worker.js';
+import { chunkRunner } from './pool.js';
+import type { ChunkTask } from './worker.js';
 import { QueueDispatcher, checkQueue, parseQueueUrl, runId } from './queue.js';
 
 /** Format of the work folder's manifest and chunk files. */
@@ -96,17 +96,6 @@ export interface BatchSummary {
   errors: string;
 }
 
-/** The compiled worker module next to this one (absent when the sources run untranspiled). */
-function workerFile(): string | null {
-  const file = fileURLToPath(new URL('./worker.js', import.meta.url));
-  return existsSync(file) ? file : null;
-}
-
-function positiveInt(v: unknown, name: string, min = 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${name} must be an integer ≥ ${min}; got ${String(v)}`, name);
-  return v;
-}
-
 /** Forecasts every series of the input (see the module notes). */
 export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const started = performance.now();
@@ -121,9 +110,9 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if (new Set(levels).size !== levels.length) throw new ArgumentError(`levels name a level twice (${levels.join(', ')}); each gives its own lo/hi columns`, 'levels');
   if (options.queue !== undefined && options.workers !== undefined) throw new ArgumentError('workers sets the threads of this machine; with queue, start `ardiff worker` processes instead', 'workers');
   const target = options.queue === undefined ? null : parseQueueUrl(options.queue, 'queue');
-  const workers = target ? 0 : options.workers === undefined ? availableParallelism() : positiveInt(options.workers, 'workers', 0);
+  const workers = target ? 0 : options.workers === undefined ? availableParallelism() : checkIntAtLeast(options.workers, 'workers', 0);
   if (workers > 4 * availableParallelism()) throw new ArgumentError(`workers: ${workers} threads on ${availableParallelism()} cores only add memory (each holds the models); use at most ${4 * availableParallelism()}`, 'workers');
-  const chunkSize = positiveInt(options.chunkSize ?? 100, 'chunkSize');
+  const chunkSize = checkIntAtLeast(options.chunkSize ?? 100, 'chunkSize', 1);
   if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new ArgumentError('onProgress must be a function', 'onProgress');
   if ((options.id === undefined) !== (options.value === undefined)) {
     throw new ArgumentError(options.id === undefined ? 'value names the value column of a long file; give id too (or neither, for a wide file)' : 'id names the series column of a long file; give value too', options.id === undefined ? 'id' : 'value');
@@ -182,11 +171,8 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     progress.failed += head.failed;
     options.onProgress?.({ ...progress });
   };
-  const file = workers > 0 ? workerFile() : null;
-  const { Piscina } = file ? await import('piscina') : { Piscina: null };
   // No more threads than chunks: each thread loads the models.
-  const threads = Math.min(workers, Math.max(1, Math.ceil(total / chunkSize)));
-  const pool = Piscina && file ? new Piscina<ChunkTask, ChunkResult>({ filename: file, minThreads: threads, maxThreads: threads, name: 'runChunk' }) : null;
+  const pool = await chunkRunner(Math.min(workers, Math.max(1, Math.ceil(total / chunkSize))));
   const queue = target ? await QueueDispatcher.open(target, runId(manifest)) : null;
   let failedChunks = 0;
   const inflight = new Set<Promise<void>>();
@@ -199,12 +185,12 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
         failedChunks++;
         text = chunkText(task.series.map((s) => ({ id: s.id, forecasts: [], model: null, error: [s.id, 'JobFailed', `its chunk failed on the queue after retries: ${r.failed.split('\n')[0]}`] })));
       } else text = r.text;
-    } else text = chunkText((pool ? await pool.run(task, { name: 'runChunk' }) : await runChunk(task)).rows);
+    } else text = chunkText((await pool.run(task)).rows);
     writeFileAtomic(chunkFile(task.index), text, 'out');
     record(task.index, JSON.parse(text.slice(0, text.indexOf('\n'))) as ChunkHead);
   };
   // Bounded memory: at most two chunks per worker thread (or 64 on a queue) wait or run.
-  const window = queue ? 64 : Math.max(1, 2 * threads);
+  const window = queue ? 64 : Math.max(1, 2 * pool.threads);
   let k = 0;
   let chunk: (SeriesInput | SeriesFailure)[] = [];
   const flush = async (): Promise<void> => {
@@ -232,7 +218,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     await Promise.all(inflight);
   } finally {
     await Promise.allSettled(inflight);
-    await pool?.destroy();
+    await pool.destroy();
     await queue?.close(heads.map((_, i) => i));
   }
 
@@ -247,7 +233,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   rmSync(work, { recursive: true, force: true });
   return {
     series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,
-    resumedChunks: progress.resumedChunks, workers: pool ? threads : 0, failedChunks, ...outputs,
+    resumedChunks: progress.resumedChunks, workers: pool.threads, failedChunks, ...outputs,
   };
 }
 

@@ -37,6 +37,16 @@ export function parseDecimal(text: string): number {
   return DECIMAL.test(t) ? Number(t) : NaN;
 }
 
+/** One CSV cell, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
+export function csvCell(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** A CSV line of cells (quoted as {@link csvCell} says), without its line break. */
+export function csvRow(cells: readonly string[]): string {
+  return cells.map(csvCell).join(',');
+}
+
 /** Parses CSV text with a header row. */
 export function parseCsv(text: string, source = 'CSV', argument = 'data'): Table {
   let records: string[][];

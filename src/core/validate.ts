@@ -178,6 +178,12 @@ export function nameRecord<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
 }
 
+/** An integer of at least `min` (a window, a number of workers…); returns it. */
+export function checkIntAtLeast(v: unknown, argument: string, min: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${argument} must be an integer ≥ ${min}; got ${String(v)}`, argument);
+  return v;
+}
+
 /** A count (paths, draws, restarts…): an integer ≥ 1; returns it. */
 export function checkPositiveInt(v: number, argument: string): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${argument} must be a positive integer; got ${String(v)}`, argument);

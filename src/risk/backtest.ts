@@ -36,7 +36,7 @@ import { ArgumentError, DataError } from '../core/errors.js';
 import { SampleForecast, type Forecast } from '../core/forecast.js';
 import type { Forecaster } from '../core/model.js';
 import { createRng, type Rng } from '../core/rng.js';
-import { checkPaths } from '../core/validate.js';
+import { checkIntAtLeast, checkPaths } from '../core/validate.js';
 import { parseOptions, type SeriesModelEntry } from '../core/model-entry.js';
 import { findModel, modelNames } from '../registry.js';
 import {
@@ -237,11 +237,6 @@ function registryRiskModel(label: string, entry: SeriesModelEntry, options: Reco
 type ResolvedModel = RiskModel & { prepare?(): Promise<void>; extraFits?: number };
 type RegistryModel = RiskModel & { prepare(): Promise<void>; extraFits: number };
 
-function positiveInt(v: unknown, name: string, min = 1): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new ArgumentError(`${name} must be an integer ≥ ${min}; got ${String(v)}`, name);
-  return v;
-}
-
 /**
  * Runs the rolling VaR/ES backtest of `options.models` on `returns` (see the module notes).
  * Bad options (unknown model, window not shorter than the series, level outside (0, 1)) throw an
@@ -254,13 +249,13 @@ export async function riskBacktest(returns: ArrayLike<number>, options: RiskBack
   const bad = r.findIndex((v) => !Number.isFinite(v));
   if (bad >= 0) throw new DataError(`return ${bad + 1} is ${r[bad]}; the risk backtest needs a complete series of finite returns`, 'returns');
   const n = r.length;
-  const window = positiveInt(options.window ?? 1000, 'window', 2);
+  const window = checkIntAtLeast(options.window ?? 1000, 'window', 2);
   if (window >= n) throw new ArgumentError(`window must be smaller than the number of returns (${n}) to leave days to test; got ${window}`, 'window');
-  const refitEvery = positiveInt(options.refitEvery ?? 50, 'refitEvery');
-  const paths = positiveInt(options.paths ?? 1000, 'paths');
+  const refitEvery = checkIntAtLeast(options.refitEvery ?? 50, 'refitEvery', 1);
+  const paths = checkIntAtLeast(options.paths ?? 1000, 'paths', 1);
   // The simulation models' predictive samples of every test day are held until the tests: days × paths values.
   checkPaths(paths, n - window);
-  const sims = positiveInt(options.sims ?? 1000, 'sims');
+  const sims = checkIntAtLeast(options.sims ?? 1000, 'sims', 1);
   if (sims > MAX_SIMS) throw new ArgumentError(`sims must be at most ${MAX_SIMS.toLocaleString('en-US')} (a p-value to 1e-5; each simulation draws every test day); got ${sims}`, 'sims');
   const seed = options.seed ?? 0;
   if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number; got ${String(seed)}`, 'seed');

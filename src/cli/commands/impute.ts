@@ -26,7 +26,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { rmSync, writeFileSync } from 'node:fs';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
-import { findDataset, numericColumn, type Table } from '../../core/series.js';
+import { csvRow, findDataset, numericColumn, type Table } from '../../core/series.js';
 import { readTable } from '../../node/data.js';
 import { checkOutputPath, writeFileAtomic } from '../../node/files.js';
 import { imputeKalman, imputeLinear } from '../../classical/impute.js';
@@ -150,13 +150,8 @@ function imputeModel(name: string): ImputeModel {
   return IMPUTE_MODELS[name];
 }
 
-/** One CSV cell, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
-function csvCell(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 function csvText(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return [header, ...rows].map(csvRow).join('\n') + '\n';
 }
 
 /** Checks that `out` can be written now (folder exists or is created, a probe file can be written). */
