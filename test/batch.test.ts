@@ -13,6 +13,8 @@ import { compareIds } from '../src/batch/read.js';
 import { FAN_IN } from '../src/batch/merge.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import { readTable } from '../src/node/data.js';
+import { createRng } from '../src/core/rng.js';
+import { fitARIMA } from '../src/classical/arima.js';
 import { runCliJson } from './cli-helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ardiff-batch-'));
@@ -172,6 +174,106 @@ describe('ardiff batch: Parquet in and out', () => {
     expect((e as DataError).message).toMatch(/no column 'y'.*id, time, value/);
     const w = await runBatch({ data: at('long.parquet'), model: 'naive', horizon: 2, out: at('pq-bad'), workers: 0 }).catch((x: unknown) => x as ArgumentError);
     expect(w).toBeInstanceOf(ArgumentError);
+  });
+});
+
+describe('ardiff batch: regressor columns in long format (--exog, --exog-future)', () => {
+  // Two series y = 3 + 2·x + AR(1) noise with their own regressor x (seeded), rows in reverse time
+  // order; the future file's rows shuffled across series. Series c lacks a regressor value, d has
+  // no future rows, e has one future row too few.
+  const H = 4;
+  const rng = createRng(7);
+  const make = (n: number) => {
+    const x = Array.from({ length: n + H }, () => rng.normal() * 2 + 5);
+    const y: number[] = [];
+    let u = 0;
+    for (let t = 0; t < n; t++) { u = 0.6 * u + rng.normal(); y.push(3 + 2 * x[t] + u); }
+    return { x, y };
+  };
+  const S: Record<string, { x: number[]; y: number[] }> = { a: make(60), b: make(50), c: make(40), d: make(40), e: make(40) };
+  beforeAll(() => {
+    const lines = ['id,time,value,x'];
+    const fut: string[] = [];
+    for (const [id, { x, y }] of Object.entries(S)) {
+      for (let t = y.length - 1; t >= 0; t--) lines.push(`${id},${t + 1},${y[t]},${id === 'c' && t === 10 ? 'NA' : x[t]}`);
+      const steps = id === 'd' ? 0 : id === 'e' ? H - 1 : H;
+      for (let k = 0; k < steps; k++) fut.push(`${id},${y.length + k + 1},${x[y.length + k]}`);
+    }
+    writeFileSync(at('exog.csv'), lines.join('\n') + '\n');
+    const shuffled = fut.map((l, i) => [l, (i * 7919) % fut.length] as const).sort((p, q) => p[1] - q[1]).map((p) => p[0]);
+    writeFileSync(at('exog-future.csv'), ['id,time,x', ...shuffled].join('\n') + '\n');
+  });
+  const exogBase = (over: Partial<BatchOptions> = {}) => base({ data: at('exog.csv'), model: 'arima', options: { order: [1, 0, 0] }, horizon: H, exog: ['x'], exogFuture: at('exog-future.csv'), out: at('exog-out'), ...over });
+
+  it('forecasts equal fitARIMA with exog on each series and its future regressors, exactly; bad series go to errors.csv', async () => {
+    const s = await runBatch(exogBase({ workers: 0 }));
+    expect(s).toMatchObject({ series: 5, ok: 2, failed: 3 });
+    const rows = csv(s.forecasts);
+    for (const id of ['a', 'b']) {
+      const { x, y } = S[id];
+      const n = y.length;
+      const fit = fitARIMA(y, { order: [1, 0, 0], exog: { x: x.slice(0, n) } });
+      expect(fit.arimaParams.beta[1]).toBeGreaterThan(1.5); // the regressor's effect (2) is estimated
+      const fc = fit.forecast(H, { exog: { x: x.slice(n) } }).toJSON([80, 95]);
+      const mine = rows.filter((r) => r.id === id);
+      expect(mine.map((r) => Number(r.mean))).toEqual(fc.mean);
+      expect(mine.map((r) => Number(r.lo95))).toEqual(fc.lower[1]);
+      expect(mine.map((r) => Number(r.hi80))).toEqual(fc.upper[0]);
+    }
+    const errors = csv(s.errors);
+    expect(errors.map((r) => r.id)).toEqual(['c', 'd', 'e']);
+    expect(errors[0].message).toMatch(/regressor 'x' is missing at row \d+; regressors must be complete/);
+    expect(errors[1].message).toMatch(/future regressors file has no rows for it/);
+    expect(errors[2].message).toMatch(/has 3 rows for it, the horizon is 4/);
+  });
+
+  it('the same bytes in chunks of one series (worker threads and the queue: test/full/batch-cli, batch-queue)', async () => {
+    const one = await runBatch(exogBase({ workers: 0, out: at('exog-w0') }));
+    const two = await runBatch(exogBase({ workers: 0, chunkSize: 1, out: at('exog-c1') }));
+    expect(readFileSync(two.forecasts, 'utf8')).toBe(readFileSync(one.forecasts, 'utf8'));
+    expect(readFileSync(two.errors, 'utf8')).toBe(readFileSync(one.errors, 'utf8'));
+  });
+
+  it('the data and the future regressors as Parquet files give the CSV run\'s bytes', async () => {
+    const { parquetWriteFile } = await import('hyparquet-writer');
+    const toParquet = (from: string, to: string) => {
+      const rows = csv(from);
+      const cols = Object.keys(rows[0]);
+      parquetWriteFile({ filename: to, columnData: cols.map((c) => (c === 'id'
+        ? { name: c, data: rows.map((r) => r[c]), type: 'STRING' as const }
+        : { name: c, data: rows.map((r) => (r[c] === 'NA' ? null : Number(r[c]))), type: 'DOUBLE' as const })), rowGroupSize: 40 });
+    };
+    toParquet(at('exog.csv'), at('exog.parquet'));
+    toParquet(at('exog-future.csv'), at('exog-future.parquet'));
+    const fromCsv = await runBatch(exogBase({ out: at('exog-csv') }));
+    const fromParquet = await runBatch(exogBase({ data: at('exog.parquet'), exogFuture: at('exog-future.parquet'), out: at('exog-pq') }));
+    expect(readFileSync(fromParquet.forecasts, 'utf8')).toBe(readFileSync(fromCsv.forecasts, 'utf8'));
+    expect(readFileSync(fromParquet.errors, 'utf8')).toBe(readFileSync(fromCsv.errors, 'utf8').replace('exog-future.csv', 'exog-future.parquet'));
+  });
+
+  it('typed errors before any work: a model without regressors, no future file, a future file without exog, a wide file, a name clash, missing columns', async () => {
+    const err = async (o: Partial<BatchOptions>) => runBatch(exogBase({ out: at('exog-bad'), ...o })).then(() => { throw new Error('no error'); }, (e: unknown) => e as ArgumentError);
+    let e = await err({ model: 'auto-arima', options: {} });
+    expect([e.constructor, e.argument]).toEqual([ArgumentError, 'exog']);
+    expect(e.message).toMatch(/takes no regressors; models with regressors: arima/);
+    e = await err({ exogFuture: undefined });
+    expect([e.constructor, e.argument]).toEqual([ArgumentError, 'exogFuture']);
+    expect(e.message).toMatch(/id, time, x and 4 rows per series/);
+    expect((await err({ exog: undefined })).argument).toBe('exog');
+    expect((await err({ id: undefined, value: undefined })).argument).toBe('exog');
+    expect((await err({ exog: ['value'] })).message).toMatch(/is the value column/);
+    expect((await err({ exog: ['x', 'x'] })).message).toMatch(/names 'x' twice/);
+    e = await err({ exog: ['price'] });
+    expect([e.constructor, e.argument]).toEqual([DataError, 'exog']);
+    expect(e.message).toMatch(/no column 'price'/);
+    writeFileSync(at('fut-nocol.csv'), 'id,time,z\na,61,1\n');
+    e = await err({ exogFuture: at('fut-nocol.csv') });
+    expect([e.constructor, e.argument]).toEqual([DataError, 'exogFuture']);
+    expect((await err({ exogFuture: at('no-such-future.csv') })).argument).toBe('exogFuture');
+    expect(existsSync(at('exog-bad', '.ardiff-batch'))).toBe(false);
+    const r = await runCliJson(['batch', '--data', at('exog.csv'), '--id', 'id', '--value', 'value', '--time', 'time', '--model', 'arima', '--order', '1,0,0', '--exog', 'x', '--horizon', '4', '--out', at('exog-cli')]);
+    expect(r.code).toBe(2);
+    expect((r.json.error as { argument: string }).argument).toBe('--exog-future');
   });
 });
 

@@ -24,8 +24,18 @@ import { chunkText } from './merge.js';
 import { chunkRunner } from './pool.js';
 import type { ChunkTask } from './worker.js';
 
-/** Format of the jobs (their data and results); a queue holds jobs of one format. */
-export const JOB_FORMAT = 1;
+/**
+ * Format of the jobs (their data and results); a queue holds jobs of one format. 2: series may
+ * carry regressors (`exog`, `future`), which a worker of format 1 would ignore.
+ */
+export const JOB_FORMAT = 2;
+
+/** Regressor columns as plain arrays (complete, so JSON keeps every value). */
+function plainColumns(cols: Record<string, Float64Array | number[]>): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const [k, v] of Object.entries(cols)) Object.defineProperty(out, k, { value: Array.from(v), enumerable: true, writable: true, configurable: true });
+  return out;
+}
 const PREFIX = 'bull';
 const JOB_NAME = 'ardiff-chunk';
 /** Seconds without an answer from Redis after which a producer gives up (a ServiceError). */
@@ -184,7 +194,7 @@ export class QueueDispatcher {
   async dispatch(task: ChunkTask): Promise<{ text: string } | { failed: string }> {
     const jobId = `${this.run}-${task.index}`;
     // Jobs travel as JSON: typed arrays as plain arrays (NaN, a missing value, as null).
-    const plain: ChunkTask = { ...task, series: task.series.map((s) => ('y' in s ? { id: s.id, y: Array.from(s.y) } : s)) };
+    const plain: ChunkTask = { ...task, series: task.series.map((s) => ('y' in s ? { ...s, y: Array.from(s.y), ...(s.exog ? { exog: plainColumns(s.exog) } : {}), ...(s.future ? { future: plainColumns(s.future) } : {}) } : s)) };
     // Finished already (a resumed run), or wait for the queue's events; a periodic look covers
     // events missed. Registered before the job is added, so a Redis lost meanwhile fails it too.
     return new Promise((resolve, reject) => {

@@ -9,6 +9,12 @@
  * Wide format (no id column): every column but the time column is a series named by its header;
  * the whole file is read.
  *
+ * Regressors (long format, models with `exog`): further columns of the same rows, complete for
+ * every row, passed to the model as its exogenous regressors; their values over the forecast
+ * horizon come from a second long file (`exogFuture`: the id column, the time column when one is
+ * named, and the regressor columns; one row per series and forecast step), read whole by
+ * {@link readFutureRegressors} (horizon × regressors numbers per series).
+ *
  * Cells follow the CSV reader's rules (decimal numbers; empty, NA, NaN, NULL, '.' are missing).
  * A cell that is not a number, or a time that repeats, makes that series a {@link SeriesFailure}
  * (its error goes to errors.csv); a missing column, a malformed file or a series whose rows are not
@@ -19,6 +25,7 @@ import { parse } from 'csv-parse';
 import { DataError, type ArdiffError } from '../core/errors.js';
 import { isMissingCell, parseDecimal } from '../core/series.js';
 import { readTable, tablePath } from '../node/data.js';
+import { nameRecord } from '../core/validate.js';
 import type { SeriesFailure, SeriesInput } from './series-task.js';
 
 /** Where the series are and how the file lays them out. */
@@ -31,7 +38,12 @@ export interface BatchInput {
   value?: string;
   /** The column of time points that orders each series (optional; default: file order). */
   time?: string;
+  /** Long format: regressor columns (complete), given to the model as `exog`. */
+  exog?: string[];
 }
+
+/** Each series' future regressor values (by id), or the error that fails the series. */
+export type FutureRegressorsById = Map<string, Record<string, Float64Array> | DataError>;
 
 /** Order of ids in the output files: numbers by value (before other ids), then by code units. */
 export function compareIds(a: string, b: string): number {
@@ -117,7 +129,7 @@ function parquetCell(v: unknown): string {
  * The records of the named columns of a Parquet file, header first, one row group at a time (so
  * memory holds one row group, not the file). Snappy, gzip, zstd, Brotli and LZ4 pages are read.
  */
-async function* parquetRecords(path: string, source: string, columns: string[]): AsyncGenerator<string[]> {
+async function* parquetRecords(path: string, source: string, columns: string[], flags: string[]): AsyncGenerator<string[]> {
   const { asyncBufferFromFile, parquetMetadataAsync, parquetSchema, parquetReadObjects } = await import('hyparquet');
   const { compressors } = await import('hyparquet-compressors');
   let file, metadata;
@@ -128,7 +140,6 @@ async function* parquetRecords(path: string, source: string, columns: string[]):
     throw new DataError(`${source}: cannot read it as Parquet (${(e as Error).message})`, 'data');
   }
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
-  const flags = ['id', 'value', 'time'];
   columns.forEach((c, k) => columnIndex(names, c, flags[k], source));
   yield columns;
   let rowStart = 0;
@@ -144,16 +155,20 @@ async function* parquetRecords(path: string, source: string, columns: string[]):
  * The series of the input, in file order. With `values: false` only the ids are collected (a
  * cheap first pass that counts the series and checks the layout before any work).
  */
-export async function* readSeries(input: BatchInput, options: { values?: boolean } = {}): AsyncGenerator<SeriesInput | SeriesFailure> {
+export async function* readSeries(input: BatchInput, options: { values?: boolean; future?: FutureRegressorsById } = {}): AsyncGenerator<SeriesInput | SeriesFailure> {
   const withValues = options.values ?? true;
   if (input.id === undefined) {
     yield* wideSeries(input, withValues);
     return;
   }
   const { path, name: source } = tablePath(input.data, 'data');
-  const records = isParquet(path) ? parquetRecords(path, source, [input.id, input.value ?? '', ...(input.time === undefined ? [] : [input.time])]) : csvRecords(path);
+  const exogNames = input.exog ?? [];
+  const named: [string, string][] = [[input.id, 'id'], [input.value ?? '', 'value'], ...(input.time === undefined ? [] : [[input.time, 'time'] as [string, string]]), ...exogNames.map((n) => [n, 'exog'] as [string, string])];
+  const records = isParquet(path) ? parquetRecords(path, source, named.map((c) => c[0]), named.map((c) => c[1])) : csvRecords(path);
   let header: string[] | null = null;
   let iId = -1, iValue = -1, iTime = -1;
+  let iExog: number[] = [];
+  let exogCells: string[][] = [];
   // The ids seen so far (only ids: about 100 bytes each, so 1e6 series take ~100 MB).
   const seen = new Set<string>();
   let current: string | null = null;
@@ -164,8 +179,19 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
     if (!withValues) return { id, y: [] };
     try {
       const y = values.map((c, i) => valueOf(c, rows[i], what));
-      if (iTime < 0) return { id, y: Float64Array.from(y) };
-      return { id, y: Float64Array.from(timeOrder(times, rows, what), (i) => y[i]) };
+      const order = iTime < 0 ? null : timeOrder(times, rows, what);
+      const ordered = (v: readonly number[]) => (order ? Float64Array.from(order, (i) => v[i]) : Float64Array.from(v));
+      if (!exogNames.length) return { id, y: ordered(y) };
+      const exog = nameRecord<Float64Array>();
+      exogNames.forEach((name, k) => { exog[name] = ordered(regressorValues(exogCells[k], rows, name, what)); });
+      const out: SeriesInput = { id, y: ordered(y), exog };
+      if (options.future) {
+        const f = options.future.get(id);
+        if (f === undefined) throw new DataError(`${what}: the future regressors file has no rows for it; give its regressors' values at each forecast step`, 'exogFuture');
+        if (f instanceof DataError) throw f;
+        out.future = f;
+      }
+      return out;
     } catch (e) {
       if (e instanceof DataError) return failure(id, e);
       throw e;
@@ -180,6 +206,7 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
         iId = columnIndex(header, input.id, 'id', source);
         iValue = columnIndex(header, input.value ?? '', 'value', source);
         if (input.time !== undefined) iTime = columnIndex(header, input.time, 'time', source);
+        iExog = exogNames.map((name) => columnIndex(header!, name, 'exog', source));
         continue;
       }
       row++;
@@ -193,10 +220,12 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
         seen.add(id);
         current = id;
         values = []; times = []; rows = [];
+        exogCells = iExog.map(() => []);
       }
       if (withValues) {
         values.push(record[iValue]);
         if (iTime >= 0) times.push(record[iTime]);
+        for (let k = 0; k < iExog.length; k++) exogCells[k].push(record[iExog[k]]);
         rows.push(row);
       }
     }
@@ -207,6 +236,74 @@ export async function* readSeries(input: BatchInput, options: { values?: boolean
   if (!header) throw new DataError(`${source}: the file is empty; it needs a header row and data rows`, 'data');
   if (current === null) throw new DataError(`${source}: the file has no data rows`, 'data');
   yield finish();
+}
+
+/** A regressor's cells as numbers: every one present (a model's regressors must be complete). */
+function regressorValues(cells: readonly string[], rows: readonly number[], name: string, what: string): number[] {
+  return cells.map((c, i) => {
+    const v = isMissingCell(c) ? NaN : parseDecimal(c);
+    if (!Number.isFinite(v)) {
+      throw new DataError(`${what}: regressor '${name}' ${isMissingCell(c) ? 'is missing' : `holds '${c}', which is not a number,`} at row ${rows[i]}; regressors must be complete (fill the value or drop the row)`, 'exog');
+    }
+    return v;
+  });
+}
+
+/**
+ * The future regressor values of every series in `file` (long: `input.id`, `input.time` when
+ * named, and the `input.exog` columns; rows of a series in any place, ordered by time): a record
+ * of `horizon` values per regressor for each id, or the DataError that fails that series (a
+ * count other than the horizon, a missing or non-numeric value, a repeated time). A missing
+ * column or an unreadable file is a DataError of the whole file (argument `exogFuture`).
+ */
+export async function readFutureRegressors(file: string, input: BatchInput, horizon: number): Promise<FutureRegressorsById> {
+  const exogNames = input.exog ?? [];
+  const id = input.id as string;
+  const { path, name: source } = tablePath(file, 'exogFuture');
+  const cols = [id, ...(input.time === undefined ? [] : [input.time]), ...exogNames];
+  const records = isParquet(path) ? parquetRecords(path, source, cols, cols.map(() => 'exogFuture')) : csvRecords(path);
+  const bySeries = new Map<string, { rows: number[]; cells: string[][] }>();
+  let index: number[] | null = null;
+  let row = 0;
+  try {
+    for await (const record of records) {
+      if (!index) {
+        index = cols.map((c) => columnIndex(record, c, 'exogFuture', source));
+        continue;
+      }
+      row++;
+      const key = record[index[0]];
+      let g = bySeries.get(key);
+      if (!g) { g = { rows: [], cells: cols.map(() => []) }; bySeries.set(key, g); }
+      g.rows.push(row);
+      index.forEach((j, k) => g!.cells[k].push(record[j]));
+    }
+  } catch (e) {
+    if (e instanceof DataError) throw new DataError(e.message, 'exogFuture');
+    throw new DataError(`${source}: cannot read the file (${(e as Error).message})`, 'exogFuture');
+  }
+  if (!index) throw new DataError(`${source}: the file is empty; it needs a header row and a row per series and forecast step`, 'exogFuture');
+  const out: FutureRegressorsById = new Map();
+  const t = input.time === undefined ? -1 : 1, first = t < 0 ? 1 : 2;
+  for (const [key, g] of bySeries) {
+    const what = `series '${key}'`;
+    try {
+      if (g.rows.length !== horizon) {
+        throw new DataError(`${what}: ${source} has ${g.rows.length} rows for it, the horizon is ${horizon}; give one row per forecast step`, 'exogFuture');
+      }
+      const order = t < 0 ? g.rows.map((_, i) => i) : timeOrder(g.cells[t], g.rows, `${what} in ${source}`);
+      const rec = nameRecord<Float64Array>();
+      exogNames.forEach((name, k) => {
+        const v = regressorValues(g.cells[first + k], g.rows, name, `${what} in ${source}`);
+        rec[name] = Float64Array.from(order, (i) => v[i]);
+      });
+      out.set(key, rec);
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      out.set(key, new DataError(e.message, 'exogFuture'));
+    }
+  }
+  return out;
 }
 
 /** Every column but the time column, as a series named by its header (the file read whole). */

@@ -23,13 +23,13 @@ import { availableParallelism } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { ArgumentError, DataError } from '../core/errors.js';
 import { checkLevel } from '../core/forecast.js';
-import { parseOptions } from '../core/model-entry.js';
+import { parseOptions, type SeriesModelEntry } from '../core/model-entry.js';
 import { checkHorizon, checkIntAtLeast } from '../core/validate.js';
 import { findModel, modelNames } from '../registry.js';
 import { tablePath } from '../node/data.js';
 import { checkOutputDir, checkOutputPath, samePath, writeFileAtomic } from '../node/files.js';
 import { chunkText, mergeChunks, readChunkHead, type ChunkHead } from './merge.js';
-import { isParquet, readSeries, type BatchInput } from './read.js';
+import { isParquet, readFutureRegressors, readSeries, type BatchInput } from './read.js';
 import { ERRORS_HEADER, MODELS_HEADER, forecastHeader, type SeriesFailure, type SeriesInput, type SeriesTaskSettings } from './series-task.js';
 import { chunkRunner } from './pool.js';
 import type { ChunkTask } from './worker.js';
@@ -64,6 +64,12 @@ export interface BatchOptions extends BatchInput {
    * `ardiff worker` processes on any number of hosts, instead of this machine's threads.
    */
   queue?: string;
+  /**
+   * A long file of the regressors' values over the forecast horizon: the id column, the time
+   * column when `time` is named, and the `exog` columns, one row per series and step (CSV or
+   * Parquet). Required with `exog`; read whole before the work starts.
+   */
+  exogFuture?: string;
   /** Called after every chunk. */
   onProgress?: (p: BatchProgress) => void;
 }
@@ -117,8 +123,10 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   if ((options.id === undefined) !== (options.value === undefined)) {
     throw new ArgumentError(options.id === undefined ? 'value names the value column of a long file; give id too (or neither, for a wide file)' : 'id names the series column of a long file; give value too', options.id === undefined ? 'id' : 'value');
   }
-  const input: BatchInput = { data: options.data, id: options.id, value: options.value, time: options.time };
+  const exog = checkExog(options, entry.exog === true, entry.name);
+  const input: BatchInput = { data: options.data, id: options.id, value: options.value, time: options.time, ...(exog.length ? { exog } : {}) };
   const { path } = tablePath(options.data, 'data');
+  const futurePath = exog.length ? tablePath(options.exogFuture as string, 'exogFuture').path : null;
   // The queue is reachable and of this job format before anything is written.
   if (target) await checkQueue(target, 'producer');
   const format = options.format ?? 'csv';
@@ -129,24 +137,30 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   const work = join(out, WORK_DIR);
   // Outputs may not overwrite the input (however the paths are spelt, links included), nor may the
   // work folder, which is removed at the end, hold it; a folder where an output goes is refused.
-  for (const f of Object.values(outputs)) {
-    if (samePath(f, path)) throw new ArgumentError(`out: '${f}' is the data file, which would be overwritten; write to another folder`, 'out');
-    checkOutputPath(f, 'out');
+  for (const [inputPath, what] of [[path, 'data'], ...(futurePath ? [[futurePath, 'exogFuture']] : [])] as const) {
+    for (const f of Object.values(outputs)) {
+      if (samePath(f, inputPath)) throw new ArgumentError(`out: '${f}' is the ${what} file, which would be overwritten; write to another folder`, 'out');
+    }
+    if (samePath(inputPath, work) || realpathSync(inputPath).startsWith(realpathSync(out) + sep + WORK_DIR + sep)) {
+      throw new ArgumentError(`out: the ${what} file is inside ${work}, the work folder a batch removes; move it or write to another folder`, 'out');
+    }
   }
-  if (samePath(path, work) || realpathSync(path).startsWith(realpathSync(out) + sep + WORK_DIR + sep)) {
-    throw new ArgumentError(`out: the data file is inside ${work}, the work folder a batch removes; move it or write to another folder`, 'out');
-  }
+  for (const f of Object.values(outputs)) checkOutputPath(f, 'out');
   const settings: SeriesTaskSettings = { model: entry.name, options: modelOptions, horizon: options.horizon, levels };
 
-  // 2. First pass, before anything is written: count the series, check the layout.
+  // 2. First pass, before anything is written: count the series, check the layout (and read the
+  //    future regressors).
   let total = 0;
   for await (const s of readSeries(input, { values: false })) { void s; total++; }
+  const future = futurePath ? await readFutureRegressors(futurePath, input, options.horizon) : undefined;
 
   // The work folder: the manifest says which run its chunks belong to.
   const stat = statSync(path);
+  const futureStat = futurePath ? statSync(futurePath) : null;
   const manifest = JSON.stringify({
     format: BATCH_FORMAT, data: resolve(path), size: stat.size, mtimeMs: stat.mtimeMs,
-    input: { id: input.id ?? null, value: input.value ?? null, time: input.time ?? null },
+    input: { id: input.id ?? null, value: input.value ?? null, time: input.time ?? null, ...(exog.length ? { exog } : {}) },
+    ...(futurePath && futureStat ? { exogFuture: { path: resolve(futurePath), size: futureStat.size, mtimeMs: futureStat.mtimeMs } } : {}),
     settings: { ...settings, options: JSON.parse(JSON.stringify(modelOptions)) as unknown }, chunkSize, output: format,
   });
   const manifestFile = join(work, 'manifest.json');
@@ -208,7 +222,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
   };
   try {
     let seen = 0;
-    for await (const s of readSeries(input)) {
+    for await (const s of readSeries(input, { future })) {
       chunk.push(s);
       seen++;
       if (chunk.length === chunkSize) await flush();
@@ -235,6 +249,34 @@ export async function runBatch(options: BatchOptions): Promise<BatchSummary> {
     series: total, ok: progress.ok, failed: progress.failed, seconds: (performance.now() - started) / 1000,
     resumedChunks: progress.resumedChunks, workers: pool.threads, failedChunks, ...outputs,
   };
+}
+
+/**
+ * The regressor columns of `options.exog`: a model that takes regressors, a long file, names
+ * distinct from the id, value and time columns, and their future values in `exogFuture`.
+ */
+function checkExog(options: BatchOptions, takesExog: boolean, model: string): string[] {
+  if (options.exog === undefined) {
+    if (options.exogFuture !== undefined) throw new ArgumentError('exogFuture gives future regressor values, but no regressors are named; name the columns with exog', 'exog');
+    return [];
+  }
+  const exog = options.exog;
+  if (!Array.isArray(exog) || !exog.length || !exog.every((c) => typeof c === 'string' && c !== '')) {
+    throw new ArgumentError('exog must name one or more regressor columns, e.g. ["price", "promo"]', 'exog');
+  }
+  if (!takesExog) {
+    const withExog = modelNames('series').filter((n) => (findModel(n) as SeriesModelEntry).exog === true);
+    throw new ArgumentError(`model '${model}' takes no regressors; models with regressors: ${withExog.join(', ')}`, 'exog');
+  }
+  if (options.id === undefined) throw new ArgumentError('regressors are read from a long file: name its id and value columns (id, value)', 'exog');
+  const twice = exog.find((c, j) => exog.indexOf(c) !== j);
+  if (twice !== undefined) throw new ArgumentError(`exog names '${twice}' twice`, 'exog');
+  const clash = exog.find((c) => c === options.id || c === options.value || c === options.time);
+  if (clash !== undefined) throw new ArgumentError(`exog names '${clash}', which is the ${clash === options.id ? 'id' : clash === options.value ? 'value' : 'time'} column; name the regressor columns only`, 'exog');
+  if (options.exogFuture === undefined) {
+    throw new ArgumentError(`forecasts with regressors need their future values: give exogFuture, a long file with ${[options.id, ...(options.time === undefined ? [] : [options.time]), ...exog].join(', ')} and ${options.horizon} rows per series`, 'exogFuture');
+  }
+  return exog.slice();
 }
 
 /** The chunk files left by an interrupted run in `out` (for messages and tests). */

@@ -8,7 +8,7 @@
  *   errors:    id, type, message                                (one row per failed series)
  *
  * The numbers are those of `ardiff fit --json` on the series alone (the same entry, options,
- * horizon and levels; the forecast's `toJSON`), written as shortest round-trip decimals, so a
+ * regressors, horizon and levels; the forecast's `toJSON`), written as shortest round-trip decimals, so a
  * batch row parses back to exactly the fit's number; a non-finite value is an empty cell.
  */
 import { ArdiffError } from '../core/errors.js';
@@ -28,10 +28,14 @@ export interface SeriesTaskSettings {
   levels: number[];
 }
 
-/** One series: its id and values (NaN for missing). */
+/** One series: its id and values (NaN for missing), and its regressors when the model takes them. */
 export interface SeriesInput {
   id: string;
   y: Float64Array | number[];
+  /** Regressors by name over the series' time points (the model's `exog`). */
+  exog?: Record<string, Float64Array | number[]>;
+  /** The same regressors over the forecast horizon. */
+  future?: Record<string, Float64Array | number[]>;
 }
 
 /** A series that failed before any fit (unreadable cells, duplicate times): its typed error. */
@@ -79,8 +83,8 @@ export function seriesRows(settings: SeriesTaskSettings, series: SeriesInput | S
   const entry = findModel(settings.model) as SeriesModelEntry;
   let fit: Forecaster | undefined;
   try {
-    fit = fitEntry(entry, series.y, settings.options) as Forecaster;
-    const fc = fit.forecast(settings.horizon).toJSON(settings.levels);
+    fit = fitEntry(entry, series.y, series.exog ? { ...settings.options, exog: series.exog } : settings.options) as Forecaster;
+    const fc = fit.forecast(settings.horizon, series.future ? { exog: series.future } : undefined).toJSON(settings.levels);
     const forecasts = fc.mean.map((m, i) => [
       series.id, String(i + 1), numberCell(m),
       ...settings.levels.flatMap((_, k) => [numberCell(fc.lower[k][i]), numberCell(fc.upper[k][i])]),

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { JOB_FORMAT } from '../../src/batch/queue.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const MAIN = join(ROOT, 'dist/cli/main.js');
@@ -104,6 +105,26 @@ describe.skipIf(!hasRedis)('ardiff batch on a Redis queue (BullMQ)', () => {
     expect(keys).toContain('bull:panel:ardiff-format');
   }, 180_000);
 
+  it('regressor columns travel in the jobs: a queue run with --exog gives the local run\'s bytes', async () => {
+    const lines = ['id,t,v,x'], fut = ['id,t,x'];
+    for (let k = 0; k < 8; k++) {
+      const x = (t: number) => Math.sin(t * 0.7 + k) * 5 + ((t * 37 + k * 11) % 7);
+      for (let t = 0; t < 40; t++) lines.push(`s${k},${t},${(10 + 3 * x(t) + ((Math.sin(t * 12.9898 + k * 78.233) * 43758.5453) % 1)).toFixed(4)},${x(t).toFixed(4)}`);
+      for (let t = 40; t < 43; t++) fut.push(`s${k},${t},${x(t).toFixed(4)}`);
+    }
+    writeFileSync(at('xpanel.csv'), lines.join('\n') + '\n');
+    writeFileSync(at('xfuture.csv'), fut.join('\n') + '\n');
+    const xargs = (out: string) => ['batch', '--data', 'xpanel.csv', '--id', 'id', '--time', 't', '--value', 'v', '--model', 'arima', '--order', '1,0,0', '--exog', 'x', '--exog-future', 'xfuture.csv', '--horizon', '3', '--chunk-size', '2', '--out', out, '--json'];
+    const local = ardiff([...xargs('xlocal'), '--workers', '0']);
+    expect(local.code, local.stderr).toBe(0);
+    const queue = `redis://127.0.0.1:${port}/0?queue=xpanel`;
+    startWorker(queue, 'xw.log');
+    const r = ardiff([...xargs('xqueued'), '--queue', queue]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lastJson(r.stdout)).toMatchObject({ series: 8, ok: 8, failed: 0 });
+    expect(files('xqueued')).toEqual(files('xlocal'));
+  }, 120_000);
+
   it('an unreachable server, a wrong or missing password and a queue of another job format: typed errors, nothing written', async () => {
     const dead = await freePort();
     let r = ardiff([...args('never1'), '--queue', `redis://127.0.0.1:${dead}`]);
@@ -118,7 +139,7 @@ describe.skipIf(!hasRedis)('ardiff batch on a Redis queue (BullMQ)', () => {
     expect(lastJson(r.stdout).error).toMatchObject({ type: 'ServiceError', message: expect.stringMatching(/needs a password/) });
     spawnSync('redis-cli', ['-p', String(port), 'set', 'bull:old:ardiff-format', '0']);
     r = ardiff([...args('never4'), '--queue', `redis://127.0.0.1:${port}/0?queue=old`]);
-    expect(lastJson(r.stdout).error).toMatchObject({ type: 'ServiceError', argument: '--queue', message: expect.stringMatching(/holds jobs of format 0, this ardiff reads format 1/) });
+    expect(lastJson(r.stdout).error).toMatchObject({ type: 'ServiceError', argument: '--queue', message: expect.stringContaining(`holds jobs of format 0, this ardiff reads format ${JOB_FORMAT}`) });
     r = ardiff(['worker', '--queue', `redis://127.0.0.1:${port}/0?queue=old`, '--json']);
     expect(r.code).toBe(2);
     expect(lastJson(r.stdout).error).toMatchObject({ type: 'ServiceError', message: expect.stringMatching(/format 0/) });

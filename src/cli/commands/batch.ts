@@ -5,6 +5,7 @@
  *                [--levels 80,95] [--season s] [--workers N] [--chunk-size K] [--resume]
  *                [model flags, as ardiff fit] --out DIR [--json]
  *   ardiff batch --data WIDE.csv [--time t] --model M --horizon H --out DIR      (a column per series)
+ *   ardiff batch … --model arima --exog price,promo --exog-future FUTURE.csv   (regressors, long format)
  *   ardiff batch … --queue redis://host:6379/0?queue=NAME      (chunks as BullMQ jobs; see `ardiff worker`)
  *   ardiff worker --queue redis://host:6379/0?queue=NAME [--concurrency N] [--lock-seconds S] [--json]
  *
@@ -18,7 +19,7 @@ import { Option, type Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
 import { findModel, modelNames } from '../../registry.js';
 import { runBatch, type BatchSummary } from '../../batch/run.js';
-import { asFlagError, fail, intFlag, levelsFlag } from '../flags.js';
+import { asFlagError, fail, intFlag, levelsFlag, namesFlag } from '../flags.js';
 import { jsonRequested, progress, type Progress } from '../json.js';
 import { addModelFlags, entrySpecs, flagMapper, modelOptionsFromFlags } from '../model-flags.js';
 
@@ -27,6 +28,8 @@ interface BatchFlags {
   id?: string;
   time?: string;
   value?: string;
+  exog?: string;
+  exogFuture?: string;
   model: string;
   horizon: string;
   levels: string;
@@ -45,6 +48,7 @@ interface BatchFlags {
 const FLAGS: Record<string, string> = {
   data: '--data', id: '--id', value: '--value', time: '--time', model: '--model', horizon: '--horizon', levels: '--levels',
   workers: '--workers', chunkSize: '--chunk-size', resume: '--resume', out: '--out', queue: '--queue', format: '--format',
+  exog: '--exog', exogFuture: '--exog-future',
 };
 
 /** Runs `ardiff batch` for parsed flags. */
@@ -68,6 +72,7 @@ export async function runBatchCommand(flags: BatchFlags, attrs: Map<string, stri
   try {
     return await runBatch({
       data: flags.data, id: flags.id, value: flags.value, time: flags.time, model: entry.name, options: options as Record<string, unknown>,
+      exog: flags.exog === undefined ? undefined : namesFlag(flags.exog, '--exog'), exogFuture: flags.exogFuture,
       horizon, levels, out: flags.out, workers, chunkSize, resume: !!flags.resume, queue: flags.queue, format: flags.format as 'csv' | 'parquet' | undefined,
       onProgress: (p) => {
         bar ??= progress('batch', p.total, !flags.json, '{value}/{total} series | ok {ok} | failed {failed} | eta {eta_formatted}');
@@ -112,6 +117,8 @@ export function registerBatch(program: Command): void {
     .option('--id <col>', 'long format: the column of series ids (the rows of one series must be consecutive)')
     .option('--value <col>', 'long format: the column of values')
     .option('--time <col>', 'the column that orders each series (numbers or dates; default: file order)')
+    .option('--exog <a,b>', 'long format: regressor columns (complete) for models with regressors (arima)')
+    .option('--exog-future <file>', 'long CSV or Parquet file of the regressors over the horizon: the --id, --time and --exog columns, --horizon rows per series')
     .requiredOption('--model <m>', `a model of one series: ${modelNames('series').join(' | ')}`)
     .requiredOption('--horizon <h>', 'forecast steps per series')
     .option('--levels <l>', 'interval levels in per cent', '80,95')
