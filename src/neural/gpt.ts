@@ -22,11 +22,9 @@ import { checkBudget } from '../core/validate.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
-import { gelu } from './ops/activations.js';
 import { crossEntropy, hostCrossEntropy } from './ops/cross-entropy.js';
 import { embedding } from './ops/embedding.js';
-import { layerNorm } from './ops/layer-norm.js';
-import { linear } from './ops/linear.js';
+import { trunk, trunkLayerNorm, trunkLinear, trunkMlp, trunkShapes } from './transformer.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
 import { buildTokenizer, CharTokenizer, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
@@ -249,18 +247,8 @@ export class GPT {
 
   /** Parameter name → shape for `config` (nanoGPT's names). */
   static shapes(config: GPTConfig): Map<string, number[]> {
-    const { vocabSize: V, nLayer, dModel: C, blockSize } = config;
-    const m = new Map<string, number[]>([['wte', [V, C]], ['wpe', [blockSize, C]]]);
-    for (let l = 0; l < nLayer; l++) {
-      const p = `h.${l}.`;
-      m.set(`${p}ln_1.g`, [C]).set(`${p}ln_1.b`, [C]);
-      m.set(`${p}attn.c_attn.w`, [C, 3 * C]).set(`${p}attn.c_attn.b`, [3 * C]);
-      m.set(`${p}attn.c_proj.w`, [C, C]).set(`${p}attn.c_proj.b`, [C]);
-      m.set(`${p}ln_2.g`, [C]).set(`${p}ln_2.b`, [C]);
-      m.set(`${p}mlp.c_fc.w`, [C, 4 * C]).set(`${p}mlp.c_fc.b`, [4 * C]);
-      m.set(`${p}mlp.c_proj.w`, [4 * C, C]).set(`${p}mlp.c_proj.b`, [C]);
-    }
-    return m.set('ln_f.g', [C]).set('ln_f.b', [C]);
+    const { vocabSize: V, dModel: C, blockSize } = config;
+    return trunkShapes(config, new Map<string, number[]>([['wte', [V, C]], ['wpe', [blockSize, C]]]));
   }
 
   /**
@@ -298,47 +286,23 @@ export class GPT {
   }
 
   private layerNorm(x: Tensor, name: string): Tensor {
-    return layerNorm(x, this.p(`${name}.g`), this.p(`${name}.b`));
+    return trunkLayerNorm(this.lookup, x, name);
   }
 
   private linear(x: Tensor, name: string): Tensor {
-    return linear(x, this.p(`${name}.w`), this.p(`${name}.b`));
+    return trunkLinear(this.lookup, x, name);
   }
 
-  /** MLP: C → 4C → GELU → C. x [N, C]. */
-  private mlp(x: Tensor, l: number): Tensor {
-    return this.linear(gelu(this.linear(x, `h.${l}.mlp.c_fc`)), `h.${l}.mlp.c_proj`);
-  }
-
-  /**
-   * Causal multi-head self-attention over B sequences of T positions, x [B·T, C] → [B·T, C]:
-   * softmax(Q Kᵀ/√D + M) V per head (Vaswani et al. 2017, eq. 1), M = −∞ above the diagonal.
-   */
-  private attention(x: Tensor, l: number, B: number, T: number): Tensor {
-    const { nHead: H, dModel: C } = this.config;
-    const D = C / H;
-    const qkv = this.linear(x, `h.${l}.attn.c_attn`); //                          [B·T, 3C]
-    // [B, T, 3, H, D] → [B, 3, H, T, D] would need a slow 5-D transpose; the 4-D one is fast.
-    const heads = tf.transpose(tf.reshape(qkv, [B, T, 3 * H, D]), [0, 2, 1, 3]); // [B, 3H, T, D]
-    const [q, k, v] = tf.unstack(tf.reshape(heads, [B, 3, H, T, D]), 1).map((t) => tf.reshape(t, [B * H, T, D]));
-    const scores = tf.add(tf.matMul(tf.mul(q, 1 / Math.sqrt(D)), k, false, true), this.mask(T)); // [B·H, T, T]
-    const y = tf.matMul(tf.softmax(scores), v); //                                [B·H, T, D]
-    const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, D]), [0, 2, 1, 3]), [B * T, C]);
-    return this.linear(merged, `h.${l}.attn.c_proj`);
-  }
+  private readonly lookup = (name: string): Tensor => this.p(name);
 
   /** Logits [B·T, V] of every position of `ids` (B rows of T), attending only to the past. */
   private forward(ids: Int32Array, B: number, T: number): Tensor {
     const C = this.config.dModel;
     const tok = embedding(this.p('wte'), ids); //                                [B·T, C]
     const pos = tf.slice(this.p('wpe'), [0, 0], [T, C]); //                       [T, C]
-    let x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [B * T, C]);
-    for (let l = 0; l < this.config.nLayer; l++) {
-      x = tf.add(x, this.attention(this.layerNorm(x, `h.${l}.ln_1`), l, B, T)); // pre-norm residual blocks
-      x = tf.add(x, this.mlp(this.layerNorm(x, `h.${l}.ln_2`), l));
-    }
+    const x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [B * T, C]);
     // Weight tying: the output head is the token embedding, logits = LN(x) · wteᵀ.
-    return tf.matMul(this.layerNorm(x, 'ln_f'), this.p('wte'), false, true); //  [B·T, V]
+    return tf.matMul(trunk(this.lookup, this.config, x, B, T, this.mask(T)), this.p('wte'), false, true); //  [B·T, V]
   }
 
   /** Mean cross-entropy (nats per token) of predicting `targets` from `inputs`, both [B·T] ids. */
@@ -409,7 +373,7 @@ export class GPT {
         const y = tf.matMul(tf.softmax(scores), values); //                              [H, t, D]
         const merged = tf.reshape(tf.transpose(y, [1, 0, 2]), [t, C]);
         x = tf.add(x, this.linear(merged, `h.${l}.attn.c_proj`));
-        x = tf.add(x, this.mlp(this.layerNorm(x, `h.${l}.ln_2`), l));
+        x = tf.add(x, trunkMlp(this.lookup, this.layerNorm(x, `h.${l}.ln_2`), l));
         if (p0 > 0) { cache.keys[l].dispose(); cache.values[l].dispose(); }
         cache.keys[l] = tf.keep(keys);
         cache.values[l] = tf.keep(values);

@@ -1,0 +1,77 @@
+/**
+ * The Transformer trunk shared by the character GPT (causal) and the masked diffusion language
+ * model (bidirectional): pre-norm blocks of multi-head self-attention and a GELU MLP in the GPT-2
+ * arrangement (Radford et al. 2019; nanoGPT's parameter names), over B sequences of T positions.
+ *
+ * Shapes: B batch, T positions, C = dModel, H heads of size D = C / H.
+ */
+import { tf, type Tensor } from './engine/tf.js';
+import { gelu } from './ops/activations.js';
+import { layerNorm } from './ops/layer-norm.js';
+import { linear } from './ops/linear.js';
+
+/** The trunk's size. */
+export interface TrunkConfig {
+  readonly nLayer: number;
+  readonly nHead: number;
+  readonly dModel: number;
+}
+
+/** Parameter name → shape of the blocks `h.0.` … and the final LayerNorm `ln_f` (nanoGPT's names). */
+export function trunkShapes(config: TrunkConfig, into = new Map<string, number[]>()): Map<string, number[]> {
+  const { nLayer, dModel: C } = config;
+  for (let l = 0; l < nLayer; l++) {
+    const p = `h.${l}.`;
+    into.set(`${p}ln_1.g`, [C]).set(`${p}ln_1.b`, [C]);
+    into.set(`${p}attn.c_attn.w`, [C, 3 * C]).set(`${p}attn.c_attn.b`, [3 * C]);
+    into.set(`${p}attn.c_proj.w`, [C, C]).set(`${p}attn.c_proj.b`, [C]);
+    into.set(`${p}ln_2.g`, [C]).set(`${p}ln_2.b`, [C]);
+    into.set(`${p}mlp.c_fc.w`, [C, 4 * C]).set(`${p}mlp.c_fc.b`, [4 * C]);
+    into.set(`${p}mlp.c_proj.w`, [4 * C, C]).set(`${p}mlp.c_proj.b`, [C]);
+  }
+  return into.set('ln_f.g', [C]).set('ln_f.b', [C]);
+}
+
+/** Looks a parameter up by name. */
+export type ParamLookup = (name: string) => Tensor;
+
+export function trunkLayerNorm(p: ParamLookup, x: Tensor, name: string): Tensor {
+  return layerNorm(x, p(`${name}.g`), p(`${name}.b`));
+}
+
+export function trunkLinear(p: ParamLookup, x: Tensor, name: string): Tensor {
+  return linear(x, p(`${name}.w`), p(`${name}.b`));
+}
+
+/** MLP of block l: C → 4C → GELU → C. x [N, C]. */
+export function trunkMlp(p: ParamLookup, x: Tensor, l: number): Tensor {
+  return trunkLinear(p, gelu(trunkLinear(p, x, `h.${l}.mlp.c_fc`)), `h.${l}.mlp.c_proj`);
+}
+
+/**
+ * Multi-head self-attention of block l over B sequences of T positions, x [B·T, C] → [B·T, C]:
+ * softmax(Q Kᵀ/√D + M) V per head (Vaswani et al. 2017, eq. 1). M: the additive mask [T, T]
+ * (−1e9 above the diagonal for a causal model), or none (every position sees every other).
+ */
+export function trunkAttention(p: ParamLookup, config: TrunkConfig, x: Tensor, l: number, B: number, T: number, mask: Tensor | null): Tensor {
+  const { nHead: H, dModel: C } = config;
+  const D = C / H;
+  const qkv = trunkLinear(p, x, `h.${l}.attn.c_attn`); //                        [B·T, 3C]
+  // [B, T, 3, H, D] → [B, 3, H, T, D] would need a slow 5-D transpose; the 4-D one is fast.
+  const heads = tf.transpose(tf.reshape(qkv, [B, T, 3 * H, D]), [0, 2, 1, 3]); // [B, 3H, T, D]
+  const [q, k, v] = tf.unstack(tf.reshape(heads, [B, 3, H, T, D]), 1).map((t) => tf.reshape(t, [B * H, T, D]));
+  let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(D)), k, false, true); //        [B·H, T, T]
+  if (mask) scores = tf.add(scores, mask);
+  const y = tf.matMul(tf.softmax(scores), v); //                                [B·H, T, D]
+  const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, D]), [0, 2, 1, 3]), [B * T, C]);
+  return trunkLinear(p, merged, `h.${l}.attn.c_proj`);
+}
+
+/** The blocks and the final LayerNorm: x [B·T, C] (embeddings) → normalised states [B·T, C]. */
+export function trunk(p: ParamLookup, config: TrunkConfig, x: Tensor, B: number, T: number, mask: Tensor | null): Tensor {
+  for (let l = 0; l < config.nLayer; l++) {
+    x = tf.add(x, trunkAttention(p, config, trunkLayerNorm(p, x, `h.${l}.ln_1`), l, B, T, mask)); // pre-norm residual blocks
+    x = tf.add(x, trunkMlp(p, trunkLayerNorm(p, x, `h.${l}.ln_2`), l));
+  }
+  return trunkLayerNorm(p, x, 'ln_f');
+}
