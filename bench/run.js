@@ -21,6 +21,9 @@
  *   npm run bench -- --batch [--sizes 1000,10000] [--models auto-arima,arima111] [--workers 1,2] [--no-queue] [--no-peer]
  *                                             ardiff batch on many series: threads, a Redis queue, and R
  *                                             mclapply(auto.arima): bench/batch.js
+ *   npm run bench -- --text-diffusion [--steps 600] [--spans 100] [--span 6] [--json]
+ *                                             the character GPT against the masked diffusion language
+ *                                             model on tiny Shakespeare: bench/text-diffusion.js
  *   npm run bench -- --augurs [--reps 3] [--json]
  *                                             auto-ARIMA against @bsull/augurs' MSTL+ETS (WebAssembly):
  *                                             MASE and time on the bundled monthly/quarterly series: bench/augurs.js
@@ -94,6 +97,11 @@ if (argv.includes('--hybrid')) {
   process.exit(code);
 }
 // auto-ARIMA against @bsull/augurs' MSTL+ETS on the bundled monthly/quarterly series (bench/augurs.js).
+// The character GPT against the masked diffusion language model on tiny Shakespeare (bench/text-diffusion.js).
+if (argv.includes('--text-diffusion')) {
+  const { runTextDiffusion } = await import('./text-diffusion.js');
+  process.exit(await runTextDiffusion(argv));
+}
 if (argv.includes('--augurs')) {
   const { runAugurs } = await import('./augurs.js');
   process.exit(await runAugurs(argv.filter((a) => a !== '--augurs')));

@@ -195,6 +195,20 @@ describe('generation', () => {
   });
 });
 
+describe('infill (left context only)', () => {
+  it('keeps the given characters, fills each blank from the text before it only, and is seeded', () => {
+    const a = model.infill('To be, or ___ to be', { rng: createRng(3) });
+    expect([...a].length).toBe(19);
+    expect(a.slice(0, 10)).toBe('To be, or ');
+    expect(a.slice(13)).toBe(' to be');
+    expect(model.infill('To be, or ___ to be', { rng: createRng(3) })).toBe(a);
+    // A causal model never sees what follows a blank: another ending gives the same fill.
+    expect(model.infill('To be, or ___ mind', { rng: createRng(3) }).slice(0, 13)).toBe(a.slice(0, 13));
+    expect(model.infill('To be, or ___ to be', { topK: 1 }).slice(0, 12)).toBe('To be, or no'); // the verse it learnt, greedily
+    expect(() => model.infill('To be')).toThrow(/no blanks/);
+  });
+});
+
 describe('bad input: typed errors', () => {
   it('empty corpus', () => {
     expect(() => trainGPT('', { preset: 'tiny' })).toThrow(DataError);

@@ -425,6 +425,28 @@ export class GPT {
     return this.tokenizer.decode(out);
   }
 
+  /**
+   * `text` with every `maskChar` (default '_') replaced by a sampled character, left to right: each
+   * blank is drawn given the text before it (the last blockSize tokens, blanks already filled) — a
+   * causal model never sees what follows a blank. One forward pass per blank.
+   */
+  infill(text: string, options: Omit<GenerateOptions, 'tokens'> & { maskChar?: string } = {}): string {
+    requireEngine('GPT.infill');
+    checkSampling({ ...options, tokens: 0 });
+    const rng = options.rng ?? createRng(0);
+    const ids = this.tokenizer.encodeBlanks(text, -1, options);
+    const V = this.config.vocabSize;
+    const start = this.tokenizer.has('\n') ? this.tokenizer.encode('\n')[0] : 0;
+    for (let i = 0; i < ids.length; i++) {
+      if (ids[i] !== -1) continue;
+      // A blank at the very start is drawn after the start token (as generation from an empty prompt).
+      const context = i === 0 ? [start] : Array.from(ids.subarray(Math.max(0, i - this.config.blockSize), i));
+      const logits = this.logits(context);
+      ids[i] = sampleLogits(logits.subarray(logits.length - V), options, rng);
+    }
+    return this.tokenizer.decode(ids);
+  }
+
   /** Total number of weights. */
   parameterCount(): number {
     return this.params.count();
@@ -490,8 +512,8 @@ export function gptFromJSON(json: unknown): GPT {
   return model;
 }
 
-/** The model's settings: the preset's, overridden by `options`. */
-function resolveSettings(options: TrainGPTOptions): { arch: Omit<GPTConfig, 'vocabSize'>; train: GPTTrainSettings } {
+/** The model's settings: the preset's, overridden by `options` (shared with the masked diffusion language model). */
+export function resolveSettings(options: TrainGPTOptions): { arch: Omit<GPTConfig, 'vocabSize'>; train: GPTTrainSettings } {
   const presetName = options.preset ?? 'small';
   const preset = GPT_PRESETS[presetName];
   if (!preset) throw new ArgumentError(`preset must be 'tiny' or 'small', got '${String(presetName)}'`, 'preset');
@@ -538,6 +560,37 @@ export function evaluateGPT(model: GPT, tokens: Int32Array, maxTokens = Infinity
   return total / (nWindows * T);
 }
 
+/** A training text tokenised and split: the first 90% for training, the last 10% held out. */
+export interface SplitText {
+  tokenizer: CharTokenizer;
+  trainTokens: Int32Array;
+  valTokens: Int32Array;
+  /** Tokens per character of each part (nats per token × this = nats per character). */
+  trainPerChar: number;
+  valPerChar: number;
+}
+
+/**
+ * The vocabulary from the whole text, then the text split on characters (code points) at 90% and
+ * each part tokenised (rare characters as bytes). DataErrors when the training part is shorter than
+ * a context of `blockSize` + 2 tokens or the held-out part has fewer than 2.
+ */
+export function splitText(text: string, blockSize: number, options: { byteFallback?: boolean; maxChars?: number } = {}): SplitText {
+  const tokenizer = buildTokenizer(text, { byteFallback: options.byteFallback, maxChars: options.maxChars });
+  const chars = [...text];
+  const cut = Math.floor(chars.length * 0.9);
+  const trainText = chars.slice(0, cut).join(''), valText = chars.slice(cut).join('');
+  const trainTokens = tokenizer.encode(trainText, { unknown: tokenizer.byteFallback ? 'bytes' : 'error' });
+  const valTokens = tokenizer.encode(valText, { unknown: tokenizer.byteFallback ? 'bytes' : 'error' });
+  const T = blockSize;
+  if (trainTokens.length < T + 2) {
+    throw new DataError(`the training text is too short: its first 90% has ${trainTokens.length} tokens and a context of ${T} needs at least ${T + 2}; give a longer text or a smaller blockSize`, 'text');
+  }
+  if (valTokens.length < 2) throw new DataError(`the text's last 10% (held out for validation) has ${valTokens.length} token(s); give a longer text`, 'text');
+  // Nats per token → nats per character (the same when every character has its own token).
+  return { tokenizer, trainTokens, valTokens, trainPerChar: trainTokens.length / countChars(trainText), valPerChar: valTokens.length / countChars(valText) };
+}
+
 function countChars(s: string): number {
   let n = 0;
   for (const _ of s) n++;
@@ -555,21 +608,8 @@ export function trainGPT(text: string, options: TrainGPTOptions = {}): GPT {
   const { arch, train } = resolveSettings(options);
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number, got ${seed}`, 'seed');
-  const tokenizer = buildTokenizer(text, { byteFallback: options.byteFallback, maxChars: options.maxChars });
-  // Split on characters (code points), then tokenise each part; rare characters become bytes.
-  const chars = [...text];
-  const cut = Math.floor(chars.length * 0.9);
-  const trainText = chars.slice(0, cut).join(''), valText = chars.slice(cut).join('');
-  const trainTokens = tokenizer.encode(trainText, { unknown: tokenizer.byteFallback ? 'bytes' : 'error' });
-  const valTokens = tokenizer.encode(valText, { unknown: tokenizer.byteFallback ? 'bytes' : 'error' });
+  const { tokenizer, trainTokens, valTokens, trainPerChar, valPerChar } = splitText(text, arch.blockSize, options);
   const T = arch.blockSize;
-  if (trainTokens.length < T + 2) {
-    throw new DataError(`the training text is too short: its first 90% has ${trainTokens.length} tokens and a context of ${T} needs at least ${T + 2}; give a longer text or a smaller blockSize`, 'text');
-  }
-  if (valTokens.length < 2) throw new DataError(`the text's last 10% (held out for validation) has ${valTokens.length} token(s); give a longer text`, 'text');
-  // Nats per token → nats per character (the same when every character has its own token).
-  const trainPerChar = trainTokens.length / countChars(trainText);
-  const valPerChar = valTokens.length / countChars(valText);
 
   const rng = createRng(seed);
   const model = GPT.create({ vocabSize: tokenizer.vocabSize, ...arch }, tokenizer, rng);

@@ -116,6 +116,32 @@ export class CharTokenizer {
     return Int32Array.from(out);
   }
 
+  /**
+   * `text` with each `maskChar` (one character, default '_') as `blankId` and the rest encoded (by
+   * `unknown`'s rule). ArgumentErrors (argument 'text') when there is no blank or nothing but
+   * blanks, and for a `maskChar` that is not one character (argument 'maskChar').
+   */
+  encodeBlanks(text: string, blankId: number, options: { maskChar?: string; unknown?: UnknownChars } = {}): Int32Array {
+    if (typeof text !== 'string') throw new ArgumentError('text must be a string', 'text');
+    const maskChar = options.maskChar ?? '_';
+    if (typeof maskChar !== 'string' || [...maskChar].length !== 1) throw new ArgumentError(`maskChar must be one character, got ${JSON.stringify(maskChar)}`, 'maskChar');
+    const ids: number[] = [];
+    let given = 0, blanks = 0, run = '';
+    const flush = () => {
+      if (!run) return;
+      ids.push(...this.encode(run, { unknown: options.unknown ?? 'error', argument: 'text' }));
+      given += run.length;
+      run = '';
+    };
+    for (const ch of text) {
+      if (ch === maskChar) { flush(); ids.push(blankId); blanks++; } else run += ch;
+    }
+    flush();
+    if (!blanks) throw new ArgumentError(`the text has no blanks to fill; mark each missing character with ${maskChar}`, 'text');
+    if (!given) throw new ArgumentError('every character of the text is a blank; give some text around the blanks (or generate unconditionally)', 'text');
+    return Int32Array.from(ids);
+  }
+
   /** Text of token ids; runs of byte tokens are decoded as UTF-8 (invalid sequences become U+FFFD). */
   decode(ids: ArrayLike<number>): string {
     const C = this.chars.length, V = this.vocabSize;

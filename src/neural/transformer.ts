@@ -7,6 +7,7 @@
  */
 import { tf, type Tensor } from './engine/tf.js';
 import { gelu } from './ops/activations.js';
+import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
 import { linear } from './ops/linear.js';
 
@@ -53,7 +54,7 @@ export function trunkMlp(p: ParamLookup, x: Tensor, l: number): Tensor {
  * softmax(Q Kᵀ/√D + M) V per head (Vaswani et al. 2017, eq. 1). M: the additive mask [T, T]
  * (−1e9 above the diagonal for a causal model), or none (every position sees every other).
  */
-export function trunkAttention(p: ParamLookup, config: TrunkConfig, x: Tensor, l: number, B: number, T: number, mask: Tensor | null): Tensor {
+export function trunkAttention(p: ParamLookup, config: TrunkConfig, x: Tensor, l: number, B: number, T: number, mask: Tensor | null, relative?: RelativeBias): Tensor {
   const { nHead: H, dModel: C } = config;
   const D = C / H;
   const qkv = trunkLinear(p, x, `h.${l}.attn.c_attn`); //                        [B·T, 3C]
@@ -62,15 +63,49 @@ export function trunkAttention(p: ParamLookup, config: TrunkConfig, x: Tensor, l
   const [q, k, v] = tf.unstack(tf.reshape(heads, [B, 3, H, T, D]), 1).map((t) => tf.reshape(t, [B * H, T, D]));
   let scores = tf.matMul(tf.mul(q, 1 / Math.sqrt(D)), k, false, true); //        [B·H, T, T]
   if (mask) scores = tf.add(scores, mask);
+  if (relative) {
+    // b[h, j − i] per head and offset (T5's relative bias without buckets): [2L − 1, H] rows by offset.
+    const bias = tf.reshape(tf.transpose(embedding(p(`h.${l}.attn.rel_b`), relative.offsets(T))), [1, H, T, T]);
+    scores = tf.reshape(tf.add(tf.reshape(scores, [B, H, T, T]), bias), [B * H, T, T]);
+  }
   const y = tf.matMul(tf.softmax(scores), v); //                                [B·H, T, D]
   const merged = tf.reshape(tf.transpose(tf.reshape(y, [B, H, T, D]), [0, 2, 1, 3]), [B * T, C]);
   return trunkLinear(p, merged, `h.${l}.attn.c_proj`);
 }
 
+/**
+ * A learned relative-position bias of the attention scores (Shaw et al. 2018; Raffel et al. 2020,
+ * T5, without buckets): one scalar per head and offset j − i, parameter `h.l.attn.rel_b`
+ * [2·blockSize − 1, H], initialised at 0. Its gradient is first order, so a bidirectional model
+ * learns to look at its neighbours at once (with absolute positions alone, a masked position has no
+ * content to query with and the pattern emerges only after a long plateau).
+ */
+export class RelativeBias {
+  private readonly cache = new Map<number, Int32Array>();
+  constructor(readonly blockSize: number) {}
+
+  /** Row index (j − i) + blockSize − 1 of every pair (i, j) of T positions, row-major. */
+  offsets(T: number): Int32Array {
+    let o = this.cache.get(T);
+    if (!o) {
+      o = new Int32Array(T * T);
+      for (let i = 0; i < T; i++) for (let j = 0; j < T; j++) o[i * T + j] = j - i + this.blockSize - 1;
+      this.cache.set(T, o);
+    }
+    return o;
+  }
+}
+
+/** Shapes of the relative biases of every block (for {@link RelativeBias}). */
+export function relativeBiasShapes(config: TrunkConfig & { blockSize: number }, into: Map<string, number[]>): Map<string, number[]> {
+  for (let l = 0; l < config.nLayer; l++) into.set(`h.${l}.attn.rel_b`, [2 * config.blockSize - 1, config.nHead]);
+  return into;
+}
+
 /** The blocks and the final LayerNorm: x [B·T, C] (embeddings) → normalised states [B·T, C]. */
-export function trunk(p: ParamLookup, config: TrunkConfig, x: Tensor, B: number, T: number, mask: Tensor | null): Tensor {
+export function trunk(p: ParamLookup, config: TrunkConfig, x: Tensor, B: number, T: number, mask: Tensor | null, relative?: RelativeBias): Tensor {
   for (let l = 0; l < config.nLayer; l++) {
-    x = tf.add(x, trunkAttention(p, config, trunkLayerNorm(p, x, `h.${l}.ln_1`), l, B, T, mask)); // pre-norm residual blocks
+    x = tf.add(x, trunkAttention(p, config, trunkLayerNorm(p, x, `h.${l}.ln_1`), l, B, T, mask, relative)); // pre-norm residual blocks
     x = tf.add(x, trunkMlp(p, trunkLayerNorm(p, x, `h.${l}.ln_2`), l));
   }
   return trunkLayerNorm(p, x, 'ln_f');

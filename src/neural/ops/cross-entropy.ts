@@ -16,20 +16,32 @@ import type { Op, SaveFn } from './types.js';
  * slow exponentials) of logSoftmax and its gradient.
  */
 export function hostCrossEntropy(z: Float32Array, targets: Int32Array, V: number, grad?: Float32Array): number {
+  return weightedHostCrossEntropy(z, targets, V, null, grad);
+}
+
+/**
+ * Σ_i w_i · (−log softmax(z_i)[target_i]) with its gradient w_i (softmax − onehot) in `grad`;
+ * weights null: the plain sum with gradient of the mean (w_i = 1/N in the gradient only, as
+ * {@link hostCrossEntropy}). Rows of weight 0 are skipped (no exponentials, zero gradient).
+ */
+function weightedHostCrossEntropy(z: Float32Array, targets: Int32Array, V: number, weights: Float64Array | null, grad?: Float32Array): number {
   let total = 0;
   const N = targets.length;
   const e = grad ?? new Float32Array(V);
   for (let i = 0; i < N; i++) {
+    if (weights && weights[i] === 0) continue;
     const o = i * V, eo = grad ? o : 0;
     let max = -Infinity;
     for (let j = 0; j < V; j++) if (z[o + j] > max) max = z[o + j];
     let sum = 0;
     for (let j = 0; j < V; j++) sum += e[eo + j] = Math.exp(z[o + j] - max);
-    total += max + Math.log(sum) - z[o + targets[i]];
+    const w = weights ? weights[i] : 1;
+    total += w * (max + Math.log(sum) - z[o + targets[i]]);
     if (grad) {
-      const scale = 1 / (sum * N);
+      const gw = weights ? w : 1 / N;
+      const scale = gw / sum;
       for (let j = 0; j < V; j++) grad[o + j] *= scale;
-      grad[o + targets[i]] -= 1 / N;
+      grad[o + targets[i]] -= gw;
     }
   }
   return total;
@@ -47,4 +59,27 @@ export function crossEntropy(logits: Tensor, targets: Int32Array): tf.Scalar {
     return { value: tf.scalar(total / N), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
   }) as Op;
   return op(logits) as tf.Scalar;
+}
+
+/**
+ * Weighted cross-entropy Σ_i w_i · CE_i of logits [N, V] against `targets`, with its gradient (rows
+ * of weight 0 cost nothing): the masked diffusion language model's loss, where only masked
+ * positions count, each weighted by its ELBO weight.
+ */
+export function weightedCrossEntropy(logits: Tensor, targets: Int32Array, weights: Float64Array): tf.Scalar {
+  const [N, V] = logits.shape;
+  if (targets.length !== N || weights.length !== N) throw new ArgumentError(`weightedCrossEntropy: ${targets.length} targets and ${weights.length} weights for ${N} rows of logits`, 'targets');
+  const op = tf.customGrad((...args: (Tensor | SaveFn)[]) => {
+    const grad = new Float32Array(N * V);
+    const total = weightedHostCrossEntropy((args[0] as Tensor).dataSync() as Float32Array, targets, V, weights, grad);
+    const g = tf.tensor2d(grad, [N, V]);
+    (args[1] as SaveFn)([g]);
+    return { value: tf.scalar(total), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
+  }) as Op;
+  return op(logits) as tf.Scalar;
+}
+
+/** Σ_i w_i · CE_i on the host (evaluation, no gradient). */
+export function hostWeightedCrossEntropy(z: Float32Array, targets: Int32Array, V: number, weights: Float64Array): number {
+  return weightedHostCrossEntropy(z, targets, V, weights);
 }
