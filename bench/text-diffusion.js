@@ -34,6 +34,7 @@ export async function runTextDiffusion(argv) {
   const { initEngine } = await import(`${ROOT}dist/neural/engine/index.js`);
   const { trainGPT } = await import(`${ROOT}dist/neural/gpt.js`);
   const { trainTextDiffusion } = await import(`${ROOT}dist/diffusion/text.js`);
+  const { refineText } = await import(`${ROOT}dist/hybrid/text-refine.js`);
   const { createRng } = await import(`${ROOT}dist/core/rng.js`);
   await initEngine({ backend: 'wasm' });
   const text = readFileSync(`${ROOT}data/text/tinyshakespeare.txt`, 'utf8');
@@ -113,31 +114,15 @@ export async function runTextDiffusion(argv) {
     return out;
   };
   log('sampling …');
-  const drafts = timed(`GPT, ${T} tokens (KV cache)`, (r) => gpt.generate('\n', { tokens: T - 1, rng: r }));
+  const drafts = timed(`GPT, ${T - 1} tokens (KV cache)`, (r) => gpt.generate('\n', { tokens: T - 1, rng: r }));
   for (const K of [16, 64]) timed(`MDLM, ${K} steps`, (r) => mdlm.generate(T, { steps: K, rng: r }));
 
-  // 4. Draft and refine.
+  // 4. Draft and refine (the library's refineText).
   log('draft and refine …');
   const refined = [];
   const rr = createRng(4);
   const t4 = performance.now();
-  for (const d of drafts) {
-    const ids = tk.encode('\n' + d, { unknown: 'bytes' }).slice(0, T);
-    const z = gpt.logits(ids);
-    const conf = [];
-    for (let i = 1; i < ids.length; i++) {
-      const row = z.subarray((i - 1) * V, i * V);
-      let max = -Infinity;
-      for (const v of row) if (v > max) max = v;
-      let s = 0;
-      for (const v of row) s += Math.exp(v - max);
-      conf.push([row[ids[i]] - max - Math.log(s), i]);
-    }
-    conf.sort((a, b) => a[0] - b[0]);
-    const masked = ids.slice();
-    for (const [, i] of conf.slice(0, Math.floor(ids.length / 4))) masked[i] = mdlm.maskId;
-    refined.push(tk.decode(mdlm.unmask(masked, { steps: 16, rng: rr })).slice(1));
-  }
+  for (const d of drafts) refined.push(refineText(gpt, mdlm, tk.encode(d, { unknown: 'bytes' }).slice(0, T - 1), { fraction: 0.25, steps: 16, rng: rr }).text);
   const refineMs = (performance.now() - t4) / drafts.length;
   const elboOf = (samples) => samples.reduce((a, smp) => a + mdlm.elbo(tk.encode(smp, { unknown: 'bytes' }), { samples: 16, rng: createRng(5) }), 0) / samples.length;
   const refine = {

@@ -13,6 +13,8 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, runCliJson } from './cli-helpers.js';
+import { trainGPT } from '../src/neural/gpt.js';
+import { refineText } from '../src/hybrid/text-refine.js';
 
 // A short-period text: with a context of 16 the tiny model learns to fill blanks from both sides in
 // 600 steps (a bidirectional model sits at the unigram entropy for a while before it learns to look
@@ -165,6 +167,33 @@ describe('sampling and infilling', () => {
       back.dispose();
     }
   });
+});
+
+describe('draft and refine (GPT drafts, the diffusion model rewrites its least probable characters)', () => {
+  it('re-masks the quarter of the characters the GPT found least probable and fills only those; other vocabularies and bad fractions are refused', () => {
+    const gpt = trainGPT(TEXT, { preset: 'tiny', seed: 1, steps: 30, byteFallback: false });
+    try {
+      const draft = 'the cat sot on t';
+      const r = refineText(gpt, model, draft, { rng: createRng(2), topK: 1 });
+      expect(r.remasked.length).toBe(4);
+      expect(r.draftLogProbs.length).toBe(16);
+      // Ordered by the GPT's probability, lowest first; every other character is kept.
+      for (let i = 1; i < r.remasked.length; i++) expect(r.draftLogProbs[r.remasked[i]]).toBeGreaterThanOrEqual(r.draftLogProbs[r.remasked[i - 1]]);
+      const kept = [...draft].map((ch, i) => (r.remasked.includes(i) ? null : ch));
+      kept.forEach((ch, i) => { if (ch !== null) expect(r.text[i]).toBe(ch); });
+      expect(r.text.length).toBe(16);
+      expect(() => refineText(gpt, model, draft, { fraction: 0 })).toThrow(ArgumentError);
+      expect(() => refineText(gpt, model, draft.repeat(2))).toThrow(/at most 16/);
+      const other = trainGPT(TEXT + 'XYZ', { preset: 'tiny', seed: 1, steps: 1, byteFallback: false });
+      try {
+        expect(() => refineText(other, model, draft)).toThrow(/different vocabularies/);
+      } finally {
+        other.dispose();
+      }
+    } finally {
+      gpt.dispose();
+    }
+  }, 60_000);
 });
 
 describe('bad input: typed errors', () => {

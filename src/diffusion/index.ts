@@ -77,3 +77,7 @@ export {
   type DiffusionDataPresets,
   PRESET_OVERRIDE_KINDS,
 } from './presets.js';
+export {
+  TextDiffusion, trainTextDiffusion, textDiffusionFromJSON, TEXT_DIFFUSION_FORMAT_VERSION,
+  type TextDiffusionConfig, type TextDiffusionJSON, type TextDiffusionTrainingReport, type TextSampleOptions, type TrainTextDiffusionOptions,
+} from './text.js';

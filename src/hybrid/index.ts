@@ -18,3 +18,4 @@ export {
 } from './scenarios.js';
 export { garchVolatility } from './garch-volatility.js';
 export { scenarioRiskModel, SCENARIO_RISK_DEFAULTS, type ScenarioRiskOptions } from './scenario-risk.js';
+export { refineText, type TextRefineOptions, type RefinedText } from './text-refine.js';
