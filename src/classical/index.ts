@@ -1,6 +1,7 @@
 /** `ardiff/classical`: least squares and the univariate autoregressive family. */
 export * from './ols.js';
 export * from './ar.js';
+export * from './lpc.js';
 export * from './arima.js';
 export * from './garch.js';
 export * from './auto-arima.js';

@@ -25,6 +25,7 @@ import { registerModels } from './commands/models.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
+import { registerSpeechCommands } from './commands/speech.js';
 import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
 import { registerBatch } from './commands/batch.js';
@@ -136,6 +137,7 @@ export function buildProgram(): Command {
   registerBatch(program);
   registerDiffusionCommands(program);
   registerGptCommands(program);
+  registerSpeechCommands(program);
   applyErrorContract(program, program, 'ardiff');
   return program;
 }

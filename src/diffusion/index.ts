@@ -59,7 +59,7 @@ export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingSchedul
 export { sdeditLoop, type SdeditOptions } from './sdedit.js';
 export { mnistImages, type DigitImages, type LoadMnistOptions, type MnistDigit } from './data/mnist.js';
 export { addWhiteNoise, peakNormalise, frameCount, frameSignal, frameRecordings, hannWindow, overlapAdd, type Signal } from './data/audio.js';
-export { snrDb, estimateNoiseSd } from './audio.js';
+export { snrDb, estimateNoiseSd, logSpectralDistance } from './audio.js';
 export { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from './restore-audio.js';
 export { toyData, toyDataLabelled, TOY_DATASETS, type ToyDataset } from './data/toy-data.js';
 export { seriesReturns, windowColumns, SERIES_RETURNS, type SeriesReturns } from './data/series.js';
