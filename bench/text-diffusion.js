@@ -35,6 +35,7 @@ export async function runTextDiffusion(argv) {
   const { trainGPT } = await import(`${ROOT}dist/neural/gpt.js`);
   const { trainTextDiffusion } = await import(`${ROOT}dist/diffusion/text.js`);
   const { refineText } = await import(`${ROOT}dist/hybrid/text-refine.js`);
+  const { logSoftmaxAt } = await import(`${ROOT}dist/neural/ops/cross-entropy.js`);
   const { createRng } = await import(`${ROOT}dist/core/rng.js`);
   await initEngine({ backend: 'wasm' });
   const text = readFileSync(`${ROOT}data/text/tinyshakespeare.txt`, 'utf8');
@@ -58,14 +59,7 @@ export async function runTextDiffusion(argv) {
   const gptLogLik = (ids, from) => {
     const z = gpt.logits(ids);
     let ll = 0;
-    for (let i = Math.max(1, from); i < ids.length; i++) {
-      const row = z.subarray((i - 1) * V, i * V);
-      let max = -Infinity;
-      for (const v of row) if (v > max) max = v;
-      let s = 0;
-      for (const v of row) s += Math.exp(v - max);
-      ll += row[ids[i]] - max - Math.log(s);
-    }
+    for (let i = Math.max(1, from); i < ids.length; i++) ll += logSoftmaxAt(z.subarray((i - 1) * V, i * V), ids[i]);
     return ll;
   };
 

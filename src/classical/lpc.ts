@@ -17,6 +17,7 @@
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { fitAR } from './ar.js';
 import { partialAutocorrelations } from './estimators/polynomial.js';
 
@@ -50,11 +51,6 @@ export interface LpcAnalysis {
   length: number;
 }
 
-function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${name} must be a positive integer, got ${String(v)}`, name);
-  return v;
-}
-
 /** The frame whose hop holds sample t. */
 function frameOf(t: number, hop: number, frames: number): number {
   return Math.min(frames - 1, Math.floor(t / hop));
@@ -86,9 +82,9 @@ export function levinsonDurbin(r: ArrayLike<number>, p: number): { a: Float64Arr
 /** Step 1 on `x` (see the module notes). */
 export function lpcAnalysis(x: ArrayLike<number>, options: LpcOptions): LpcAnalysis {
   if (!x || typeof x.length !== 'number' || x.length < 1) throw new ArgumentError('lpcAnalysis needs a signal of at least one sample', 'x');
-  const p = positiveInt(options?.order, 'order');
-  const L = positiveInt(options.frameLength ?? 400, 'frameLength');
-  const hop = positiveInt(options.hop ?? 160, 'hop');
+  const p = checkPositiveInt(options?.order, 'order');
+  const L = checkPositiveInt(options.frameLength ?? 400, 'frameLength');
+  const hop = checkPositiveInt(options.hop ?? 160, 'hop');
   if (hop > L) throw new ArgumentError(`hop (${hop}) must not exceed frameLength (${L}): every sample must lie in a frame`, 'hop');
   if (p >= L) throw new ArgumentError(`order ${p} needs frames longer than ${p} samples; frameLength is ${L}`, 'order');
   const method = options.method ?? 'autocorrelation';

@@ -33,27 +33,22 @@
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import { createRng, type Rng } from '../core/rng.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { requireEngine, withHeapGuard } from '../neural/engine/init.js';
 import { tf, type Tensor } from '../neural/engine/tf.js';
 import { sampleLogits, resolveSettings, splitText, type GPTPresetName, type GPTTrainSettings, type TrainGPTOptions } from '../neural/gpt.js';
 import { embedding } from '../neural/ops/embedding.js';
-import { hostWeightedCrossEntropy, weightedCrossEntropy } from '../neural/ops/cross-entropy.js';
+import { hostWeightedCrossEntropy, logSoftmaxAt, weightedCrossEntropy } from '../neural/ops/cross-entropy.js';
 import { AdamW, trainStep, warmupCosine } from '../neural/optim.js';
 import { ParamStore, type ParamJSON } from '../neural/params.js';
 import { CharTokenizer, type TokenizerJSON, type UnknownChars } from '../neural/tokenizer.js';
-import { RelativeBias, relativeBiasShapes, trunk, trunkShapes } from '../neural/transformer.js';
+import { RelativeBias, checkTextModelConfig, initTextModelParams, readTextModelFile, relativeBiasShapes, trunk, trunkShapes, type TextModelConfig } from '../neural/transformer.js';
 
 /** Version of the model file format written by {@link TextDiffusion.toJSON}. */
 export const TEXT_DIFFUSION_FORMAT_VERSION = 1;
 
 /** Architecture: the GPT's, read as a bidirectional model (V real tokens; [MASK] is token V). */
-export interface TextDiffusionConfig {
-  readonly vocabSize: number;
-  readonly nLayer: number;
-  readonly nHead: number;
-  readonly dModel: number;
-  readonly blockSize: number;
-}
+export type TextDiffusionConfig = TextModelConfig;
 
 /** Training options: the GPT's (presets, sizes, optimiser), so both families train alike. */
 export interface TrainTextDiffusionOptions extends TrainGPTOptions {
@@ -96,17 +91,6 @@ export interface TextDiffusionJSON {
   training?: Omit<TextDiffusionTrainingReport, 'losses'> | null;
 }
 
-function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${name} must be a positive integer, got ${String(v)}`, name);
-  return v;
-}
-
-function checkConfig(c: TextDiffusionConfig): TextDiffusionConfig {
-  for (const k of ['vocabSize', 'nLayer', 'nHead', 'dModel', 'blockSize'] as const) positiveInt(c[k], k);
-  if (c.dModel % c.nHead !== 0) throw new ArgumentError(`dModel (${c.dModel}) must be a multiple of nHead (${c.nHead})`, 'dModel');
-  return { vocabSize: c.vocabSize, nLayer: c.nLayer, nHead: c.nHead, dModel: c.dModel, blockSize: c.blockSize };
-}
-
 /**
  * Start values of a relative bias [2L − 1, H]: −|j − i|·m_h with slopes m_h = 2^(−h) (h = 0 … H−1),
  * ALiBi's form (Press et al. 2022) with steeper slopes for characters, learnt from there. Each head
@@ -128,7 +112,7 @@ export class TextDiffusion {
   training: TextDiffusionTrainingReport | undefined;
 
   constructor(config: TextDiffusionConfig, tokenizer: CharTokenizer, params: ParamStore) {
-    this.config = checkConfig(config);
+    this.config = checkTextModelConfig(config);
     if (tokenizer.vocabSize !== config.vocabSize) throw new ArgumentError(`TextDiffusion: the tokenizer has ${tokenizer.vocabSize} tokens, the config says vocabSize ${config.vocabSize}`, 'vocabSize');
     this.tokenizer = tokenizer;
     this.params = params;
@@ -149,17 +133,10 @@ export class TextDiffusion {
   /** A freshly initialised model (the GPT's initialisation). */
   static create(config: TextDiffusionConfig, tokenizer: CharTokenizer, rng: Rng): TextDiffusion {
     requireEngine('TextDiffusion');
-    const c = checkConfig(config);
-    const params = new ParamStore();
-    const residualStd = 0.02 / Math.sqrt(2 * c.nLayer);
-    for (const [name, shape] of TextDiffusion.shapes(c)) {
-      const last = name.slice(name.lastIndexOf('.') + 1);
-      if (name.endsWith('.g')) params.add(name, shape, { ones: true }, rng);
-      else if (last === 'rel_b') params.set(name, shape, localityBias(c.blockSize, c.nHead));
-      else if (last === 'b') params.add(name, shape, { zeros: true }, rng);
-      else params.add(name, shape, { normal: name.endsWith('c_proj.w') ? residualStd : 0.02 }, rng);
-    }
-    return new TextDiffusion(c, tokenizer, params);
+    const c = checkTextModelConfig(config);
+    const local = localityBias(c.blockSize, c.nHead);
+    const fixed = new Map(Array.from({ length: c.nLayer }, (_, l) => [`h.${l}.attn.rel_b`, local] as const));
+    return new TextDiffusion(c, tokenizer, initTextModelParams(TextDiffusion.shapes(c), c.nLayer, rng, fixed));
   }
 
   private readonly lookup = (name: string): Tensor => this.params.get(name);
@@ -206,7 +183,7 @@ export class TextDiffusion {
   elbo(tokens: Int32Array, options: { maxTokens?: number; samples?: number; rng?: Rng; batchSize?: number } = {}): number {
     requireEngine('TextDiffusion.elbo');
     const rng = options.rng ?? createRng(0);
-    const samples = positiveInt(options.samples ?? 4, 'samples');
+    const samples = checkPositiveInt(options.samples ?? 4, 'samples');
     const batchSize = options.batchSize ?? 32;
     const T = Math.min(this.config.blockSize, tokens.length);
     if (T < 1) throw new DataError('evaluation text needs at least 1 token', 'text');
@@ -323,12 +300,7 @@ export class TextDiffusion {
     let ll = 0;
     for (let i = 0; i < z.length; i++) {
       if (z[i] !== this.maskId) continue;
-      const row = this.logits(z).subarray(i * V, (i + 1) * V);
-      let max = -Infinity;
-      for (let j = 0; j < V; j++) if (row[j] > max) max = row[j];
-      let sum = 0;
-      for (let j = 0; j < V; j++) sum += Math.exp(row[j] - max);
-      ll += row[truth[i]] - max - Math.log(sum);
+      ll += logSoftmaxAt(this.logits(z).subarray(i * V, (i + 1) * V), truth[i]);
       z[i] = truth[i];
     }
     return ll;
@@ -366,29 +338,12 @@ export class TextDiffusion {
 /** Restores a model saved by {@link TextDiffusion.toJSON}; a corrupt or other-version file is a DataError. */
 export function textDiffusionFromJSON(json: unknown): TextDiffusion {
   requireEngine('textDiffusionFromJSON');
-  const j = json as Partial<TextDiffusionJSON> | null;
-  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new DataError('model file: expected a JSON object saved by TextDiffusion.toJSON (ardiff train text-diffusion)', 'model');
-  if (j.kind !== 'text-diffusion') throw new DataError(`model file: kind is ${JSON.stringify(j.kind ?? null)}, expected "text-diffusion"`, 'model');
-  if (j.version !== TEXT_DIFFUSION_FORMAT_VERSION) throw new DataError(`model file: format version ${JSON.stringify(j.version ?? null)}, this ardiff reads version ${TEXT_DIFFUSION_FORMAT_VERSION}; retrain the model with this version`, 'model');
-  let config: TextDiffusionConfig;
-  try {
-    config = checkConfig(j.config as TextDiffusionConfig);
-  } catch (e) {
-    throw new DataError(`model file: bad "config" (${(e as Error).message}); the file is corrupt`, 'model');
-  }
-  const tokenizer = CharTokenizer.fromJSON(j.tokenizer);
-  if (tokenizer.vocabSize !== config.vocabSize) throw new DataError(`model file: the tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}; the file is corrupt`, 'model');
-  const params = ParamStore.fromJSON(j.params as ParamJSON[], TextDiffusion.shapes(config));
-  const model = new TextDiffusion(config, tokenizer, params);
-  if (j.training !== undefined && j.training !== null) {
-    const t = j.training as Partial<TextDiffusionTrainingReport>;
-    const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-    if (typeof t !== 'object' || !finite(t.steps) || !finite(t.trainElbo) || !finite(t.valElbo) || !finite(t.seconds) || typeof t.settings !== 'object' || t.settings === null) {
-      model.dispose();
-      throw new DataError('model file: "training" must hold the training report {steps, trainElbo, valElbo, seconds, settings, …}; the file is corrupt', 'model');
-    }
-    model.training = { ...(t as Omit<TextDiffusionTrainingReport, 'losses'>), losses: [] };
-  }
+  const f = readTextModelFile<TextDiffusionConfig, Omit<TextDiffusionTrainingReport, 'losses'>>(json, {
+    kind: 'text-diffusion', version: TEXT_DIFFUSION_FORMAT_VERSION, label: 'text-diffusion', source: 'TextDiffusion.toJSON (ardiff train text-diffusion)',
+    command: 'ardiff train text-diffusion', shapes: (c) => TextDiffusion.shapes(c), lossKeys: ['trainElbo', 'valElbo'],
+  });
+  const model = new TextDiffusion(f.config, f.tokenizer, f.params);
+  if (f.training) model.training = { ...f.training, losses: [] };
   return model;
 }
 
@@ -404,7 +359,7 @@ export function trainTextDiffusion(text: string, options: TrainTextDiffusionOpti
   const { arch, train } = resolveSettings(options);
   const seed = options.seed ?? 0;
   if (!Number.isFinite(seed)) throw new ArgumentError(`seed must be a finite number, got ${seed}`, 'seed');
-  const evalSamples = positiveInt(options.evalSamples ?? 4, 'evalSamples');
+  const evalSamples = checkPositiveInt(options.evalSamples ?? 4, 'evalSamples');
   const { tokenizer, trainTokens, valTokens, trainPerChar, valPerChar } = splitText(text, arch.blockSize, options);
   const T = arch.blockSize;
   const rng = createRng(seed);

@@ -15,6 +15,7 @@
 import { ArgumentError } from '../core/errors.js';
 import { createRng } from '../core/rng.js';
 import type { GPT } from '../neural/gpt.js';
+import { logSoftmaxAt } from '../neural/ops/cross-entropy.js';
 import type { TextDiffusion, TextSampleOptions } from '../diffusion/text.js';
 
 export interface TextRefineOptions extends Omit<TextSampleOptions, 'maskChar'> {
@@ -49,14 +50,7 @@ export function refineText(gpt: GPT, mdlm: TextDiffusion, draft: string | ArrayL
   const start = gpt.tokenizer.has('\n') ? gpt.tokenizer.encode('\n')[0] : 0;
   const V = gpt.config.vocabSize;
   const z = gpt.logits([start, ...ids]);
-  const logp = Array.from(ids, (id, i) => {
-    const row = z.subarray(i * V, (i + 1) * V);
-    let max = -Infinity;
-    for (const v of row) if (v > max) max = v;
-    let s = 0;
-    for (const v of row) s += Math.exp(v - max);
-    return row[id] - max - Math.log(s);
-  });
+  const logp = Array.from(ids, (id, i) => logSoftmaxAt(z.subarray(i * V, (i + 1) * V), id));
   // 2. Mask the least probable.
   const k = Math.max(1, Math.round(fraction * ids.length));
   const order = logp.map((_, i) => i).sort((i, j) => logp[i] - logp[j] || i - j);

@@ -18,13 +18,13 @@
  * gpt.generate('ROMEO:', { tokens: 300, temperature: 0.8, rng: createRng(1) });
  */
 import { ArgumentError, DataError } from '../core/errors.js';
-import { checkBudget } from '../core/validate.js';
+import { checkBudget, checkPositiveInt } from '../core/validate.js';
 import { createRng, type Rng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
 import { crossEntropy, hostCrossEntropy } from './ops/cross-entropy.js';
 import { embedding } from './ops/embedding.js';
-import { trunk, trunkLayerNorm, trunkLinear, trunkMlp, trunkShapes } from './transformer.js';
+import { checkTextModelConfig, initTextModelParams, readTextModelFile, trunk, trunkLayerNorm, trunkLinear, trunkMlp, trunkShapes } from './transformer.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
 import { buildTokenizer, CharTokenizer, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
@@ -173,15 +173,8 @@ export class KVCache {
   }
 }
 
-function positiveInt(v: unknown, name: string): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${name} must be a positive integer, got ${String(v)}`, name);
-  return v;
-}
-
 function checkConfig(c: GPTConfig): GPTConfig {
-  for (const k of ['vocabSize', 'nLayer', 'nHead', 'dModel', 'blockSize'] as const) positiveInt(c[k], k);
-  if (c.dModel % c.nHead !== 0) throw new ArgumentError(`dModel (${c.dModel}) must be a multiple of nHead (${c.nHead})`, 'dModel');
-  return { vocabSize: c.vocabSize, nLayer: c.nLayer, nHead: c.nHead, dModel: c.dModel, blockSize: c.blockSize };
+  return checkTextModelConfig(c);
 }
 
 /** Checks sampling options up front, before any work. */
@@ -259,15 +252,7 @@ export class GPT {
   static create(config: GPTConfig, tokenizer: CharTokenizer, rng: Rng): GPT {
     requireEngine('GPT');
     const c = checkConfig(config);
-    const params = new ParamStore();
-    const residualStd = 0.02 / Math.sqrt(2 * c.nLayer);
-    for (const [name, shape] of GPT.shapes(c)) {
-      const last = name.slice(name.lastIndexOf('.') + 1);
-      if (name.endsWith('.g')) params.add(name, shape, { ones: true }, rng);
-      else if (last === 'b') params.add(name, shape, { zeros: true }, rng);
-      else params.add(name, shape, { normal: name.endsWith('c_proj.w') ? residualStd : 0.02 }, rng);
-    }
-    return new GPT(c, tokenizer, params);
+    return new GPT(c, tokenizer, initTextModelParams(GPT.shapes(c), c.nLayer, rng));
   }
 
   private p(name: string): Tensor {
@@ -484,31 +469,12 @@ export class GPT {
 /** Restores a model saved by {@link GPT.toJSON}; a corrupt or other-version file is a {@link DataError}. */
 export function gptFromJSON(json: unknown): GPT {
   requireEngine('gptFromJSON');
-  const j = json as Partial<GPTJSON> | null;
-  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new DataError('model file: expected a JSON object saved by GPT.toJSON (ardiff train gpt)', 'model');
-  if (j.kind !== 'gpt') throw new DataError(`model file: kind is ${JSON.stringify(j.kind ?? null)}, expected "gpt"; this is not a GPT model file`, 'model');
-  if (j.version !== GPT_FORMAT_VERSION) {
-    throw new DataError(`model file: format version ${JSON.stringify(j.version ?? null)}, this ardiff reads GPT model files of version ${GPT_FORMAT_VERSION}; retrain the model with this version (ardiff train gpt)`, 'model');
-  }
-  let config: GPTConfig;
-  try {
-    config = checkConfig(j.config as GPTConfig);
-  } catch (e) {
-    throw new DataError(`model file: bad "config" (${(e as Error).message}); the file is corrupt`, 'model');
-  }
-  const tokenizer = CharTokenizer.fromJSON(j.tokenizer);
-  if (tokenizer.vocabSize !== config.vocabSize) throw new DataError(`model file: the tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}; the file is corrupt`, 'model');
-  const params = ParamStore.fromJSON(j.params as ParamJSON[], GPT.shapes(config));
-  const model = new GPT(config, tokenizer, params);
-  if (j.training !== undefined && j.training !== null) {
-    const t = j.training as Partial<GPTTrainingReport>;
-    const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
-    if (typeof t !== 'object' || !finite(t.steps) || !finite(t.trainLoss) || !finite(t.valLoss) || !finite(t.seconds) || typeof t.settings !== 'object' || t.settings === null) {
-      model.dispose();
-      throw new DataError('model file: "training" must hold the training report {steps, trainLoss, valLoss, seconds, settings, …}; the file is corrupt', 'model');
-    }
-    model.training = { ...(t as Omit<GPTTrainingReport, 'losses'>), losses: [] };
-  }
+  const f = readTextModelFile<GPTConfig, Omit<GPTTrainingReport, 'losses'>>(json, {
+    kind: 'gpt', version: GPT_FORMAT_VERSION, label: 'GPT', source: 'GPT.toJSON (ardiff train gpt)', command: 'ardiff train gpt',
+    shapes: (c) => GPT.shapes(c), lossKeys: ['trainLoss', 'valLoss'],
+  });
+  const model = new GPT(f.config, f.tokenizer, f.params);
+  if (f.training) model.training = { ...f.training, losses: [] };
   return model;
 }
 
@@ -524,7 +490,7 @@ export function resolveSettings(options: TrainGPTOptions): { arch: Omit<GPTConfi
     weightDecay: pick('weightDecay'), clipNorm: pick('clipNorm'), beta2: pick('beta2'), evalEvery: pick('evalEvery'),
     evalTokens: pick('evalTokens'), finalEvalTokens: pick('finalEvalTokens'),
   };
-  for (const k of ['batchSize', 'steps', 'evalTokens', 'finalEvalTokens'] as const) positiveInt(train[k], k);
+  for (const k of ['batchSize', 'steps', 'evalTokens', 'finalEvalTokens'] as const) checkPositiveInt(train[k], k);
   for (const k of ['warmup', 'evalEvery'] as const) if (!Number.isInteger(train[k]) || train[k] < 0) throw new ArgumentError(`${k} must be an integer ≥ 0, got ${train[k]}`, k);
   for (const k of ['lr', 'clipNorm'] as const) if (!(train[k] > 0)) throw new ArgumentError(`${k} must be > 0, got ${train[k]}`, k);
   if (!(train.minLrRatio >= 0 && train.minLrRatio <= 1)) throw new ArgumentError(`minLrRatio must be in [0, 1], got ${train.minLrRatio}`, 'minLrRatio');

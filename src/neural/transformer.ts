@@ -5,7 +5,12 @@
  *
  * Shapes: B batch, T positions, C = dModel, H heads of size D = C / H.
  */
+import { ArgumentError, DataError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { tf, type Tensor } from './engine/tf.js';
+import { ParamStore, type ParamJSON } from './params.js';
+import { CharTokenizer } from './tokenizer.js';
 import { gelu } from './ops/activations.js';
 import { embedding } from './ops/embedding.js';
 import { layerNorm } from './ops/layer-norm.js';
@@ -109,4 +114,83 @@ export function trunk(p: ParamLookup, config: TrunkConfig, x: Tensor, B: number,
     x = tf.add(x, trunkMlp(p, trunkLayerNorm(p, x, `h.${l}.ln_2`), l));
   }
   return trunkLayerNorm(p, x, 'ln_f');
+}
+
+/** The size of a character model on the trunk (the GPT, the masked diffusion language model). */
+export interface TextModelConfig extends TrunkConfig {
+  readonly vocabSize: number;
+  /** Longest context (number of learned positions). */
+  readonly blockSize: number;
+}
+
+/** A checked copy of a character model's size (positive integers, dModel a multiple of nHead). */
+export function checkTextModelConfig(c: TextModelConfig): TextModelConfig {
+  for (const k of ['vocabSize', 'nLayer', 'nHead', 'dModel', 'blockSize'] as const) checkPositiveInt(c[k], k);
+  if (c.dModel % c.nHead !== 0) throw new ArgumentError(`dModel (${c.dModel}) must be a multiple of nHead (${c.nHead})`, 'dModel');
+  return { vocabSize: c.vocabSize, nLayer: c.nLayer, nHead: c.nHead, dModel: c.dModel, blockSize: c.blockSize };
+}
+
+/**
+ * Fresh weights as GPT-2/nanoGPT initialise them: N(0, 0.02²), the projections into the residual
+ * stream N(0, (0.02/√(2·nLayer))²) so the stream's variance does not grow with depth, biases 0,
+ * LayerNorm gains 1; a parameter named in `fixed` takes those values (drawing nothing).
+ */
+export function initTextModelParams(shapes: ReadonlyMap<string, number[]>, nLayer: number, rng: Rng, fixed: ReadonlyMap<string, Float32Array> = new Map()): ParamStore {
+  const params = new ParamStore();
+  const residualStd = 0.02 / Math.sqrt(2 * nLayer);
+  for (const [name, shape] of shapes) {
+    const last = name.slice(name.lastIndexOf('.') + 1);
+    const values = fixed.get(name);
+    if (values) params.set(name, shape, values);
+    else if (name.endsWith('.g')) params.add(name, shape, { ones: true }, rng);
+    else if (last === 'b') params.add(name, shape, { zeros: true }, rng);
+    else params.add(name, shape, { normal: name.endsWith('c_proj.w') ? residualStd : 0.02 }, rng);
+  }
+  return params;
+}
+
+/** What distinguishes one character model's file from another's, for {@link readTextModelFile}. */
+export interface TextModelFileSpec<C extends TextModelConfig> {
+  kind: string;
+  version: number;
+  /** The model's name in messages ('GPT'). */
+  label: string;
+  /** Where its files come from ('GPT.toJSON (ardiff train gpt)'). */
+  source: string;
+  /** The command that trains one ('ardiff train gpt'). */
+  command: string;
+  shapes: (config: C) => Map<string, number[]>;
+  /** The training report's loss fields, checked finite with steps and seconds. */
+  lossKeys: readonly [string, string];
+}
+
+/**
+ * The checked parts of a saved character model (`kind`, `version`, `config`, `tokenizer`,
+ * `params`, optional `training`): DataErrors (argument 'model') for anything else, the file's
+ * weights freed when its training report is malformed.
+ */
+export function readTextModelFile<C extends TextModelConfig, T extends object>(json: unknown, spec: TextModelFileSpec<C>): { config: C; tokenizer: CharTokenizer; params: ParamStore; training: T | null } {
+  const j = json as { kind?: unknown; version?: unknown; config?: unknown; tokenizer?: unknown; params?: unknown; training?: unknown } | null;
+  if (!j || typeof j !== 'object' || Array.isArray(j)) throw new DataError(`model file: expected a JSON object saved by ${spec.source}`, 'model');
+  if (j.kind !== spec.kind) throw new DataError(`model file: kind is ${JSON.stringify(j.kind ?? null)}, expected "${spec.kind}"; this is not a ${spec.label} model file`, 'model');
+  if (j.version !== spec.version) {
+    throw new DataError(`model file: format version ${JSON.stringify(j.version ?? null)}, this ardiff reads ${spec.label} model files of version ${spec.version}; retrain the model with this version (${spec.command})`, 'model');
+  }
+  let config: C;
+  try {
+    config = checkTextModelConfig(j.config as C) as C;
+  } catch (e) {
+    throw new DataError(`model file: bad "config" (${(e as Error).message}); the file is corrupt`, 'model');
+  }
+  const tokenizer = CharTokenizer.fromJSON(j.tokenizer);
+  if (tokenizer.vocabSize !== config.vocabSize) throw new DataError(`model file: the tokenizer has ${tokenizer.vocabSize} tokens but config.vocabSize is ${config.vocabSize}; the file is corrupt`, 'model');
+  const params = ParamStore.fromJSON(j.params as ParamJSON[], spec.shapes(config));
+  if (j.training === undefined || j.training === null) return { config, tokenizer, params, training: null };
+  const t = j.training as Record<string, unknown>;
+  const finite = (v: unknown) => typeof v === 'number' && Number.isFinite(v);
+  if (typeof t !== 'object' || !['steps', ...spec.lossKeys, 'seconds'].every((k) => finite(t[k])) || typeof t.settings !== 'object' || t.settings === null) {
+    params.dispose();
+    throw new DataError(`model file: "training" must hold the training report {steps, ${spec.lossKeys.join(', ')}, seconds, settings, …}; the file is corrupt`, 'model');
+  }
+  return { config, tokenizer, params, training: t as T };
 }

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { panelRegressor, writeRegressorPanel } from './regressor-panel.js';
 
 const main = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'ardiff-batch-cli-'));
@@ -51,14 +52,7 @@ describe('ardiff batch (real processes)', () => {
 
   it('regressor columns (--exog, --exog-future) reach the worker threads: the same bytes as in one thread, and the fit uses them', () => {
     // y = 10 + 3·x + noise per series; x differs by series; ARIMA(0,0,0) with a constant and x.
-    const lines = ['id,t,v,x'], fut = ['id,t,x'];
-    for (let k = 0; k < 12; k++) {
-      const x = (t: number) => Math.sin(t * 0.7 + k) * 5 + ((t * 37 + k * 11) % 7);
-      for (let t = 0; t < 40; t++) lines.push(`s${k},${t},${(10 + 3 * x(t) + ((Math.sin(t * 12.9898 + k * 78.233) * 43758.5453) % 1)).toFixed(4)},${x(t).toFixed(4)}`);
-      for (let t = 40; t < 43; t++) fut.push(`s${k},${t},${x(t).toFixed(4)}`);
-    }
-    writeFileSync(at('xpanel.csv'), lines.join('\n') + '\n');
-    writeFileSync(at('xfuture.csv'), fut.join('\n') + '\n');
+    writeRegressorPanel(work, 12);
     const args = (out: string, workers: string) => ['batch', '--data', 'xpanel.csv', '--id', 'id', '--time', 't', '--value', 'v', '--model', 'arima', '--order', '0,0,0', '--exog', 'x', '--exog-future', 'xfuture.csv', '--horizon', '3', '--chunk-size', '3', '--workers', workers, '--out', out, '--json'];
     const one = ardiff(args('x0', '0')), two = ardiff(args('x2', '2'));
     expect(one.code, one.stderr).toBe(0);
@@ -68,7 +62,7 @@ describe('ardiff batch (real processes)', () => {
     expect(text('x2')).toBe(text('x0'));
     // The forecast follows the future regressor: 10 + 3·x(40) for s0, within the noise.
     const first = text('x2').split('\n')[1].split(',');
-    const x40 = Math.sin(40 * 0.7) * 5 + ((40 * 37) % 7);
+    const x40 = panelRegressor(0, 40);
     expect(first[0]).toBe('s0');
     expect(Math.abs(Number(first[2]) - (10 + 3 * x40))).toBeLessThan(1);
   }, 120_000);

@@ -10,6 +10,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeRegressorPanel } from './regressor-panel.js';
 import { JOB_FORMAT } from '../../src/batch/queue.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,14 +107,7 @@ describe.skipIf(!hasRedis)('ardiff batch on a Redis queue (BullMQ)', () => {
   }, 180_000);
 
   it('regressor columns travel in the jobs: a queue run with --exog gives the local run\'s bytes', async () => {
-    const lines = ['id,t,v,x'], fut = ['id,t,x'];
-    for (let k = 0; k < 8; k++) {
-      const x = (t: number) => Math.sin(t * 0.7 + k) * 5 + ((t * 37 + k * 11) % 7);
-      for (let t = 0; t < 40; t++) lines.push(`s${k},${t},${(10 + 3 * x(t) + ((Math.sin(t * 12.9898 + k * 78.233) * 43758.5453) % 1)).toFixed(4)},${x(t).toFixed(4)}`);
-      for (let t = 40; t < 43; t++) fut.push(`s${k},${t},${x(t).toFixed(4)}`);
-    }
-    writeFileSync(at('xpanel.csv'), lines.join('\n') + '\n');
-    writeFileSync(at('xfuture.csv'), fut.join('\n') + '\n');
+    writeRegressorPanel(work, 8);
     const xargs = (out: string) => ['batch', '--data', 'xpanel.csv', '--id', 'id', '--time', 't', '--value', 'v', '--model', 'arima', '--order', '1,0,0', '--exog', 'x', '--exog-future', 'xfuture.csv', '--horizon', '3', '--chunk-size', '2', '--out', out, '--json'];
     const local = ardiff([...xargs('xlocal'), '--workers', '0']);
     expect(local.code, local.stderr).toBe(0);

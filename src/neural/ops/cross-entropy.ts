@@ -49,14 +49,20 @@ function weightedHostCrossEntropy(z: Float32Array, targets: Int32Array, V: numbe
 
 /** Mean cross-entropy (nats) of logits [N, V] against `targets` (N ids), with its gradient. */
 export function crossEntropy(logits: Tensor, targets: Int32Array): tf.Scalar {
-  const [N, V] = logits.shape;
+  const [N] = logits.shape;
   if (targets.length !== N) throw new ArgumentError(`crossEntropy: ${targets.length} targets for ${N} rows of logits`, 'targets');
+  return crossEntropyOp(logits, targets, null, N);
+}
+
+/** The op of both losses: the (weighted) sum divided by `divisor`, with the host-computed gradient. */
+function crossEntropyOp(logits: Tensor, targets: Int32Array, weights: Float64Array | null, divisor: number): tf.Scalar {
+  const [N, V] = logits.shape;
   const op = tf.customGrad((...args: (Tensor | SaveFn)[]) => {
     const grad = new Float32Array(N * V);
-    const total = hostCrossEntropy((args[0] as Tensor).dataSync() as Float32Array, targets, V, grad);
+    const total = weightedHostCrossEntropy((args[0] as Tensor).dataSync() as Float32Array, targets, V, weights, grad);
     const g = tf.tensor2d(grad, [N, V]);
     (args[1] as SaveFn)([g]);
-    return { value: tf.scalar(total / N), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
+    return { value: tf.scalar(total / divisor), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
   }) as Op;
   return op(logits) as tf.Scalar;
 }
@@ -67,19 +73,21 @@ export function crossEntropy(logits: Tensor, targets: Int32Array): tf.Scalar {
  * positions count, each weighted by its ELBO weight.
  */
 export function weightedCrossEntropy(logits: Tensor, targets: Int32Array, weights: Float64Array): tf.Scalar {
-  const [N, V] = logits.shape;
+  const [N] = logits.shape;
   if (targets.length !== N || weights.length !== N) throw new ArgumentError(`weightedCrossEntropy: ${targets.length} targets and ${weights.length} weights for ${N} rows of logits`, 'targets');
-  const op = tf.customGrad((...args: (Tensor | SaveFn)[]) => {
-    const grad = new Float32Array(N * V);
-    const total = weightedHostCrossEntropy((args[0] as Tensor).dataSync() as Float32Array, targets, V, weights, grad);
-    const g = tf.tensor2d(grad, [N, V]);
-    (args[1] as SaveFn)([g]);
-    return { value: tf.scalar(total), gradFunc: (dy: Tensor, [gs]: Tensor[]) => tf.mul(gs, dy) };
-  }) as Op;
-  return op(logits) as tf.Scalar;
+  return crossEntropyOp(logits, targets, weights, 1);
 }
 
 /** Σ_i w_i · CE_i on the host (evaluation, no gradient). */
 export function hostWeightedCrossEntropy(z: Float32Array, targets: Int32Array, V: number, weights: Float64Array): number {
   return weightedHostCrossEntropy(z, targets, V, weights);
+}
+
+/** log softmax(row)[id] in float64: the log-probability of token `id` under logits `row`. */
+export function logSoftmaxAt(row: ArrayLike<number>, id: number): number {
+  let max = -Infinity;
+  for (let j = 0; j < row.length; j++) if (row[j] > max) max = row[j];
+  let s = 0;
+  for (let j = 0; j < row.length; j++) s += Math.exp(row[j] - max);
+  return row[id] - max - Math.log(s);
 }
