@@ -214,6 +214,7 @@ describe('bad input: typed errors', () => {
     expect(err(() => textDiffusionFromJSON({ ...json, version: 99 }))).toMatchObject({ argument: 'model', message: expect.stringMatching(/version 99/) });
     expect(err(() => textDiffusionFromJSON({ ...json, config: { ...json.config, nHead: 5 } }))).toBeInstanceOf(DataError);
     expect(err(() => trainTextDiffusion('short', { preset: 'tiny' }))).toBeInstanceOf(DataError);
+    expect(err(() => trainTextDiffusion(TEXT, { preset: 'tiny', steps: 1e12 }))).toMatchObject({ argument: 'steps', message: expect.stringMatching(/1 GiB/) });
   });
 });
 

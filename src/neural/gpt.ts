@@ -491,6 +491,8 @@ export function resolveSettings(options: TrainGPTOptions): { arch: Omit<GPTConfi
     evalTokens: pick('evalTokens'), finalEvalTokens: pick('finalEvalTokens'),
   };
   for (const k of ['batchSize', 'steps', 'evalTokens', 'finalEvalTokens'] as const) checkPositiveInt(train[k], k);
+  // Each step's loss is kept (the report's `losses`): an absurd step count is refused up front.
+  checkBudget(train.steps, 8, 'steps', 'training steps (a recorded loss each)');
   for (const k of ['warmup', 'evalEvery'] as const) if (!Number.isInteger(train[k]) || train[k] < 0) throw new ArgumentError(`${k} must be an integer ≥ 0, got ${train[k]}`, k);
   for (const k of ['lr', 'clipNorm'] as const) if (!(train[k] > 0)) throw new ArgumentError(`${k} must be > 0, got ${train[k]}`, k);
   if (!(train.minLrRatio >= 0 && train.minLrRatio <= 1)) throw new ArgumentError(`minLrRatio must be in [0, 1], got ${train.minLrRatio}`, 'minLrRatio');
