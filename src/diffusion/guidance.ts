@@ -10,23 +10,29 @@ import type { Denoiser } from './denoisers/types.js';
 /** A host-side prediction function, what the sampling loop calls once per step. */
 export type PredictFn = (x: Float32Array, t: Float32Array) => Float32Array;
 
-/** Unguided prediction with optional labels. */
-export function plainPredict(denoiser: Denoiser, labels?: Int32Array): PredictFn {
-  return (x, t) => denoiser.predict(x, t, labels);
+/** Unguided prediction with optional labels and context (one row of contextSize per sample). */
+export function plainPredict(denoiser: Denoiser, labels?: Int32Array, context?: Float32Array): PredictFn {
+  return (x, t) => denoiser.predict(x, t, labels, context);
 }
 
-/** Guided prediction at scale `scale` for `labels` (one per row). */
-export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: number): PredictFn {
+/** Guided prediction at scale `scale` for `labels` (one per row), both passes with the same context. */
+export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: number, context?: Float32Array): PredictFn {
   if (denoiser.numClasses === 0) throw new ArgumentError('guidance needs a conditional model (trained with class labels); this one is unconditional', 'guidance');
   if (!(scale >= 0) || !Number.isFinite(scale)) throw new ArgumentError(`guidance scale must be a finite number ≥ 0, got ${scale}`, 'guidance');
   for (const l of labels) {
     if (!Number.isInteger(l) || l < 0 || l >= denoiser.numClasses) throw new ArgumentError(`class ${l} is out of range: the model knows classes 0..${denoiser.numClasses - 1}`, 'class');
   }
-  if (scale === 1) return plainPredict(denoiser, labels);
+  if (scale === 1) return plainPredict(denoiser, labels, context);
   const b = labels.length;
   const both = new Int32Array(2 * b);
   both.set(labels);
   both.fill(denoiser.numClasses, b); // the "no label" row of the class embedding
+  let context2: Float32Array | undefined;
+  if (context) {
+    context2 = new Float32Array(2 * context.length);
+    context2.set(context);
+    context2.set(context, context.length);
+  }
   return (x, t) => {
     const x2 = new Float32Array(2 * x.length);
     x2.set(x);
@@ -34,7 +40,7 @@ export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: num
     const t2 = new Float32Array(2 * b);
     t2.set(t);
     t2.set(t, b);
-    const out = denoiser.predict(x2, t2, both);
+    const out = denoiser.predict(x2, t2, both, context2);
     const n = x.length;
     const g = new Float32Array(n);
     for (let i = 0; i < n; i++) g[i] = out[n + i] + scale * (out[i] - out[n + i]);

@@ -35,8 +35,8 @@ const VERSION = 1;
 /** Which denoiser to train, and its size; `numClasses` and `seed` come from the fit's options. */
 export type DenoiserChoice =
   | ({ kind?: 'mlp' } & Pick<MLPDenoiserConfig, 'width' | 'blocks' | 'timeEmbedding'>)
-  | ({ kind: 'unet1d' } & Omit<UNet1DDenoiserConfig, 'length' | 'numClasses' | 'seed'>)
-  | ({ kind: 'unet2d' } & Omit<UNet2DDenoiserConfig, 'numClasses' | 'seed'>);
+  | ({ kind: 'unet1d' } & Omit<UNet1DDenoiserConfig, 'length' | 'numClasses' | 'contextSize' | 'seed'>)
+  | ({ kind: 'unet2d' } & Omit<UNet2DDenoiserConfig, 'numClasses' | 'contextSize' | 'seed'>);
 
 /**
  * How rows are put on the model's scale: 'column' standardises each column (tabular rows, points),
@@ -53,7 +53,7 @@ export interface ImageShape {
   readonly channels: number;
 }
 
-export interface FitDiffusionOptions extends Omit<TrainDenoiserOptions, 'labels'> {
+export interface FitDiffusionOptions extends Omit<TrainDenoiserOptions, 'labels' | 'context'> {
   /** Column names (default x1, x2, …). */
   columns?: readonly string[];
   /** Denoiser kind and size (default the MLP). A 'unet2d' needs height·width·channels = dim. */
@@ -71,6 +71,25 @@ export interface FitDiffusionOptions extends Omit<TrainDenoiserOptions, 'labels'
   classNames?: readonly string[];
   /** The rows are audio frames at this sample rate (Hz); kept with the model for restoration. */
   sampleRate?: number;
+  /**
+   * A context vector per row to condition on (rows × K row-major, or an array of rows): the
+   * denoiser (a U-Net) adds a linear map of it, standardised per entry, to its time embedding.
+   * Sampling then takes `context` too.
+   */
+  context?: ArrayLike<number> | readonly ArrayLike<number>[];
+  /** How the contexts were made (kept with the model, e.g. { kind: 'lpc', order: 16 }), for code that makes them again. */
+  contextSource?: ContextSource;
+}
+
+/** How a model's context vectors are made from raw data, as plain JSON (read by the code that made them). */
+export type ContextSource = Readonly<Record<string, string | number>>;
+
+/** A context-conditioned model's context: its size, standardisation, and where it comes from. */
+export interface ContextInfo {
+  readonly size: number;
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+  readonly source?: ContextSource;
 }
 
 export interface DiffusionSampleOptions {
@@ -85,6 +104,8 @@ export interface DiffusionSampleOptions {
   guidance?: number;
   /** DDIM η (default 0: deterministic given the starting noise). */
   eta?: number;
+  /** Context vectors (context-conditioned models): one row of the model's context size shared by all rows, or one per row. */
+  context?: ArrayLike<number>;
   /** Keep the intermediate samples (on the data scale). */
   trajectory?: boolean;
   /** Clip x̂₀ to the model's range (default true when the model has one). */
@@ -99,6 +120,8 @@ export interface DiffusionModelExtras {
   readonly image?: ImageShape;
   /** Rows are frames of audio at this sample rate (Hz). */
   readonly audio?: { readonly sampleRate: number };
+  /** Rows are conditioned on a context vector. */
+  readonly context?: ContextInfo;
 }
 
 export interface DiffusionModelJSON {
@@ -114,6 +137,7 @@ export interface DiffusionModelJSON {
   readonly clipRange?: number;
   readonly image?: ImageShape;
   readonly audio?: { readonly sampleRate: number };
+  readonly context?: ContextInfo;
   readonly denoiser: { readonly kind: string; readonly config: Readonly<Record<string, unknown>>; readonly params: readonly ParamJSON[] };
 }
 
@@ -235,16 +259,36 @@ export class DiffusionModel {
     const d = this.columns.length;
     const perRow = d * 8 * (16 + (options.trajectory && Number.isInteger(steps) && steps > 0 ? 2 * steps : 0));
     checkBudget(n, perRow, 'n', options.trajectory ? `rows with a trajectory of ${steps} steps` : `rows of ${d} value${d === 1 ? '' : 's'}`);
-    let predict = plainPredict(this.denoiser);
+    const context = this.contextRows(n, options.context);
+    let predict = plainPredict(this.denoiser, undefined, context);
     const guidance = options.guidance;
     if (options.classLabel !== undefined || guidance !== undefined) {
       if (!this.conditional) throw new ArgumentError('class and guidance need a conditional model (train with labels / --conditional); this model is unconditional', options.classLabel !== undefined ? 'class' : 'guidance');
       const c = options.classLabel;
       if (c === undefined) throw new ArgumentError('guidance needs a class to guide towards', 'class');
-      predict = guidedPredict(this.denoiser, new Int32Array(n).fill(c), guidance ?? 1);
+      predict = guidedPredict(this.denoiser, new Int32Array(n).fill(c), guidance ?? 1, context);
     }
     if (options.eta !== undefined && name !== 'ddim') throw new ArgumentError(`eta applies to the ddim scheduler only, not '${name}'`, 'eta');
     return { scheduler, steps, predict: this.clipped(predict, options.clip) };
+  }
+
+  /** The standardised context of n rows from options (one shared row or one per row), or a typed error. */
+  private contextRows(n: number, given: ArrayLike<number> | undefined): Float32Array | undefined {
+    const info = this.extras.context;
+    if (!info) {
+      if (given !== undefined) throw new ArgumentError('context needs a context-conditioned model (fitDiffusion with context); this model takes none', 'context');
+      return undefined;
+    }
+    const k = info.size;
+    if (given === undefined || given === null) throw new ArgumentError(`this model is conditioned on a context of ${k} values per row; give options.context (one row, or one per sample)`, 'context');
+    if (given.length !== k && given.length !== n * k) throw new ArgumentError(`context has ${given.length} values; give one row of ${k} or ${n} rows (${n * k} values)`, 'context');
+    const out = new Float32Array(n * k);
+    for (let i = 0; i < n * k; i++) {
+      const v = given.length === k ? given[i % k] : given[i];
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(`context value ${i % given.length} is not a finite number (${String(v)})`, 'context');
+      out[i] = (v - info.mean[i % k]) / info.std[i % k];
+    }
+    return out;
   }
 
   private result(r: SampleLoopResult): { samples: Float64Array; trajectory?: Float64Array[] } {
@@ -295,6 +339,7 @@ export class DiffusionModel {
       ...(this.extras.clipRange === undefined ? {} : { clipRange: this.extras.clipRange }),
       ...(this.extras.image ? { image: { ...this.extras.image } } : {}),
       ...(this.extras.audio ? { audio: { ...this.extras.audio } } : {}),
+      ...(this.extras.context ? { context: contextJSON(this.extras.context) } : {}),
       denoiser: this.denoiser.toJSON(),
     };
   }
@@ -323,10 +368,17 @@ export class DiffusionModel {
     const im = json.image;
     if (im !== undefined && !(im.height * im.width * im.channels === d)) throw new DataError(`model file: image ${im.height}×${im.width}×${im.channels} does not match ${d} columns; the file is corrupt`, 'model');
     if (json.audio !== undefined && !(json.audio.sampleRate > 0)) throw new DataError(`model file: audio sample rate must be > 0, got ${json.audio.sampleRate}; the file is corrupt`, 'model');
+    const ctx = json.context;
+    if ((ctx?.size ?? 0) !== denoiser.contextSize) throw new DataError(`model file: the denoiser takes a context of ${denoiser.contextSize} values, the model's context has ${ctx?.size ?? 0}; the file is corrupt`, 'model');
+    if (ctx && !(Array.isArray(ctx.mean) && Array.isArray(ctx.std) && ctx.mean.length === ctx.size && ctx.std.length === ctx.size
+      && ctx.mean.every((v) => Number.isFinite(v)) && ctx.std.every((v) => Number.isFinite(v) && v > 0))) {
+      throw new DataError('model file: the context\'s mean and std must hold one finite number per entry (std > 0); the file is corrupt', 'model');
+    }
     const extras: DiffusionModelExtras = {
       ...(json.clipRange === undefined ? {} : { clipRange: json.clipRange }),
       ...(im ? { image: { height: im.height, width: im.width, channels: im.channels } } : {}),
       ...(json.audio ? { audio: { sampleRate: json.audio.sampleRate } } : {}),
+      ...(ctx ? { context: contextJSON(ctx) } : {}),
     };
     return new DiffusionModel(denoiser, schedule, json.prediction, json.columns, json.classNames, Float64Array.from(json.mean), Float64Array.from(json.std), json.trainLoss, extras);
   }
@@ -369,17 +421,21 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
     classNames = options.classNames ?? Array.from({ length: k }, (_, i) => String(i));
     if (classNames.length < k) throw new ArgumentError(`fitDiffusion: ${classNames.length} class names for ${k} classes`, 'classNames');
   }
+  const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource);
   const prediction = options.prediction ?? 'epsilon';
   const schedule = resolveScheduleConfig(options.schedule);
-  const { denoiser, image } = buildDenoiser(options.denoiser ?? {}, dim, classNames.length, options.seed ?? 0);
+  const { denoiser, image } = buildDenoiser(options.denoiser ?? {}, dim, classNames.length, options.seed ?? 0, context?.info.size ?? 0);
   // Convolutional denoisers cost far more per row than the MLP: smaller default batches.
   const batchSize = options.batchSize ?? (denoiser.kind === 'mlp' ? 256 : 32);
-  const { losses } = trainDenoiser(denoiser, z, { ...options, batchSize, schedule, prediction, labels });
+  const { losses } = trainDenoiser(denoiser, z, { ...options, batchSize, schedule, prediction, labels, context: context?.z });
   const tail = losses.subarray(Math.floor(losses.length * 0.9));
   const trainLoss = tail.reduce((a, b) => a + b, 0) / tail.length;
   const sr = options.sampleRate;
   if (sr !== undefined && !(sr > 0 && Number.isFinite(sr))) throw new ArgumentError(`fitDiffusion: sampleRate must be a positive number of Hz, got ${sr}`, 'sampleRate');
-  const extras: DiffusionModelExtras = { ...(clipRange === undefined ? {} : { clipRange }), ...(image ? { image } : {}), ...(sr === undefined ? {} : { audio: { sampleRate: sr } }) };
+  const extras: DiffusionModelExtras = {
+    ...(clipRange === undefined ? {} : { clipRange }), ...(image ? { image } : {}), ...(sr === undefined ? {} : { audio: { sampleRate: sr } }),
+    ...(context ? { context: context.info } : {}),
+  };
   return new DiffusionModel(denoiser, schedule, prediction, columns, classNames, mean, std, trainLoss, extras);
 }
 
@@ -410,19 +466,49 @@ function scalingOf(flat: Float64Array, dim: number, columns: readonly string[], 
   return { mean, std };
 }
 
-function buildDenoiser(choice: DenoiserChoice, dim: number, numClasses: number, seed: number): { denoiser: Denoiser; image?: ImageShape } {
-  switch (choice.kind ?? 'mlp') {
+/** A plain copy of a context description (numbers in arrays, the source as given). */
+function contextJSON(c: ContextInfo): ContextInfo {
+  return { size: c.size, mean: Array.from(c.mean), std: Array.from(c.std), ...(c.source ? { source: { ...c.source } } : {}) };
+}
+
+/**
+ * The training contexts, checked and standardised per entry (an entry constant over the rows keeps
+ * sd 1: it carries no information, and is merely centred).
+ */
+function contextOf(given: ArrayLike<number> | readonly ArrayLike<number>[], n: number, source: ContextSource | undefined): { z: Float32Array; info: ContextInfo } {
+  if (isRows(given) && given.length !== n) throw new DataError(`fitDiffusion: ${given.length} context rows for ${n} rows of data`, 'context');
+  const k = isRows(given) ? given[0].length : given.length / n;
+  if (!Number.isInteger(k) || k < 1) throw new DataError(`fitDiffusion: context has ${isRows(given) ? 'empty rows' : `${given.length} values, not whole rows for ${n} rows of data`}`, 'context');
+  const flat = isRows(given) ? flatten(given, k) : Float64Array.from(given);
+  for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) throw new DataError(`fitDiffusion: context row ${Math.floor(i / k) + 1}, entry ${(i % k) + 1} is not a finite number (${flat[i]})`, 'context');
+  const mean = new Array<number>(k), std = new Array<number>(k);
+  const col = new Float64Array(n);
+  for (let j = 0; j < k; j++) {
+    for (let i = 0; i < n; i++) col[i] = flat[i * k + j];
+    const m = meanSd(col);
+    mean[j] = m.mean;
+    std[j] = m.sd > 1e-12 * Math.max(1, Math.abs(m.mean)) ? m.sd : 1;
+  }
+  const z = new Float32Array(flat.length);
+  for (let i = 0; i < flat.length; i++) z[i] = (flat[i] - mean[i % k]) / std[i % k];
+  return { z, info: { size: k, mean, std, ...(source ? { source: { ...source } } : {}) } };
+}
+
+function buildDenoiser(choice: DenoiserChoice, dim: number, numClasses: number, seed: number, contextSize = 0): { denoiser: Denoiser; image?: ImageShape } {
+  const kind = choice.kind ?? 'mlp';
+  if (contextSize > 0 && kind === 'mlp') throw new ArgumentError('fitDiffusion: a context needs a U-Net denoiser (kind unet1d or unet2d); the MLP takes none', 'context');
+  switch (kind) {
     case 'mlp': {
       const { kind: _k, ...config } = choice as { kind?: 'mlp' } & Pick<MLPDenoiserConfig, 'width' | 'blocks' | 'timeEmbedding'>;
       return { denoiser: new MLPDenoiser({ ...config, sampleSize: dim, numClasses, seed }) };
     }
     case 'unet1d': {
       const { kind: _k, ...config } = choice as { kind: 'unet1d' } & Omit<UNet1DDenoiserConfig, 'length'>;
-      return { denoiser: new UNet1DDenoiser({ ...config, length: dim, numClasses, seed }) };
+      return { denoiser: new UNet1DDenoiser({ ...config, length: dim, numClasses, contextSize, seed }) };
     }
     case 'unet2d': {
       const { kind: _k, ...config } = choice as { kind: 'unet2d' } & UNet2DDenoiserConfig;
-      const denoiser = new UNet2DDenoiser({ ...config, numClasses, seed });
+      const denoiser = new UNet2DDenoiser({ ...config, numClasses, contextSize, seed });
       const { height, width, channels } = denoiser.config;
       if (denoiser.sampleSize !== dim) throw new ArgumentError(`fitDiffusion: a ${height}×${width}×${channels} U-Net takes ${denoiser.sampleSize} values per row, the data have ${dim}; set height, width and channels to the images' shape`, 'denoiser');
       return { denoiser, image: { height, width, channels } };

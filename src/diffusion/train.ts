@@ -5,7 +5,7 @@
  * Ho 2022) — optionally weighted by min-SNR-γ (Hang et al. 2023). AdamW, gradient clipping, an EMA
  * of the weights (used for sampling; its decay warms up as diffusers' EMAModel's, n/(9 + n) at the
  * n-th step, so short runs sample from trained weights), and label dropout for classifier-free guidance (Ho & Salimans
- * 2022). Batches, timesteps and noise all come from the seeded RNG.
+ * 2022); a continuous context per row (conditioning vectors) rides along with its row. Batches, timesteps and noise all come from the seeded RNG.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import { createRng, type RngState } from '../core/rng.js';
@@ -39,6 +39,10 @@ export interface TrainDenoiserOptions {
   labels?: Int32Array;
   /** Probability of replacing a label by "no label" during training (default 0.1 when labels are given). */
   condDropout?: number;
+  /** Context vector per row (rows × denoiser.contextSize, row-major) for a context-conditioned denoiser. */
+  context?: Float32Array;
+  /** Probability of zeroing a row's context ("no context") during training (default 0). */
+  contextDropout?: number;
   /** Seed of batches, timesteps, noise and label dropout (default 0). */
   seed?: number;
   /** Called after every step. */
@@ -92,6 +96,16 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
     for (const l of labels) if (!Number.isInteger(l) || l < 0 || l >= denoiser.numClasses) throw new DataError(`trainDenoiser: label ${l} is outside 0..${denoiser.numClasses - 1}`, 'labels');
   }
   const condDropout = options.condDropout ?? 0.1;
+  const context = options.context, cs = denoiser.contextSize;
+  if (context) {
+    if (cs === 0) throw new ArgumentError('trainDenoiser: a context was given but the denoiser takes none; build it with contextSize', 'context');
+    if (context.length !== n * cs) throw new DataError(`trainDenoiser: context has ${context.length} values, not ${n} rows of ${cs}`, 'context');
+    for (let i = 0; i < context.length; i++) if (!Number.isFinite(context[i])) throw new DataError(`trainDenoiser: context row ${Math.floor(i / cs) + 1} has a non-finite value (${context[i]})`, 'context');
+  } else if (cs > 0) {
+    throw new ArgumentError(`trainDenoiser: the denoiser is conditioned on a context of ${cs} values per row; give options.context`, 'context');
+  }
+  const contextDropout = options.contextDropout ?? 0;
+  if (!(contextDropout >= 0 && contextDropout < 1)) throw new ArgumentError(`trainDenoiser: contextDropout must be in [0, 1), got ${contextDropout}`, 'contextDropout');
   const gamma = options.minSnrGamma;
   if (gamma !== undefined && !(gamma > 0)) throw new ArgumentError(`trainDenoiser: minSnrGamma must be > 0, got ${gamma}`, 'minSnrGamma');
 
@@ -127,6 +141,7 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
   const xt = new Float32Array(batch * d), target = new Float32Array(batch * d);
   const tt = new Float32Array(batch), w = new Float32Array(batch);
   const lab = new Int32Array(batch);
+  const ctx = new Float32Array(batch * cs);
   const start = performance.now();
   withHeapGuard('trainDenoiser', () => {
     for (let s = first; s < steps; s++) {
@@ -145,12 +160,16 @@ export function trainDenoiser(denoiser: Denoiser, data: Float32Array, options: T
         const m = gamma === undefined ? 1 : Math.min(snr, gamma);
         w[b] = gamma === undefined ? 1 : prediction === 'epsilon' ? m / snr : prediction === 'sample' ? m : m / (snr + 1);
         if (labels) lab[b] = rng.uniform() < condDropout ? denoiser.numClasses : labels[row];
+        if (context) {
+          const drop = contextDropout > 0 && rng.uniform() < contextDropout;
+          for (let j = 0; j < cs; j++) ctx[b * cs + j] = drop ? 0 : context[row * cs + j];
+        }
       }
       const { loss } = trainStep(
         denoiser.params,
         opt,
         () => {
-          const pred = denoiser.forward(tf.tensor2d(xt, [batch, d]), tt, labels ? lab : undefined);
+          const pred = denoiser.forward(tf.tensor2d(xt, [batch, d]), tt, labels ? lab : undefined, context ? tf.tensor2d(ctx, [batch, cs]) : undefined);
           const perRow = tf.mean(tf.square(tf.sub(pred, tf.tensor2d(target, [batch, d]))), 1);
           return tf.mean(tf.mul(perRow, tf.tensor1d(w))) as tf.Scalar;
         },

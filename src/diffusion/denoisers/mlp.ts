@@ -78,6 +78,11 @@ export class MLPDenoiser implements Denoiser {
     return this.config.numClasses;
   }
 
+  /** The MLP takes no context vector. */
+  get contextSize(): number {
+    return 0;
+  }
+
   forward(x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
     const p = this.params;
     const n = t.length;

@@ -36,7 +36,7 @@ function resolve1D(config: UNet1DDenoiserConfig): { config: Resolved1D; spec: UN
   if (!Number.isInteger(depth) || depth < 0) throw new ArgumentError(`${where}: depth must be an integer ≥ 0, got ${depth}`, 'depth');
   const c: Resolved1D = {
     baseChannels: 16, depth, channelMults: Array.from({ length: depth + 1 }, (_, i) => Math.min(2 ** i, 4)), kernelSize: 3,
-    blocksPerLevel: 1, attention: false, groups: 8, timeEmbedding: 64, numClasses: 0, seed: 0, ...config,
+    blocksPerLevel: 1, attention: false, groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, seed: 0, ...config,
   };
   if (!Number.isInteger(c.length) || c.length < 1) throw new ArgumentError(`${where}: length must be a positive integer, got ${c.length}`, 'length');
   if (!Number.isInteger(c.baseChannels) || c.baseChannels < 1) throw new ArgumentError(`${where}: baseChannels must be a positive integer, got ${c.baseChannels}`, 'baseChannels');
@@ -52,7 +52,7 @@ function resolve1D(config: UNet1DDenoiserConfig): { config: Resolved1D; spec: UN
   const spec: UNetSpec = {
     height: 1, width: c.length, channels: 1, kernel: [1, c.kernelSize], factor: [1, 2],
     levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
-    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses,
+    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize,
   };
   checkUNetSpec(where, spec);
   return { config: c, spec };
@@ -81,14 +81,18 @@ export class UNet1DDenoiser implements Denoiser {
     return this.config.numClasses;
   }
 
-  forward(x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
+  get contextSize(): number {
+    return this.config.contextSize;
+  }
+
+  forward(x: Tensor, t: Float32Array, labels?: Int32Array, context?: Tensor): Tensor {
     const L = this.config.length;
-    const out = unetForward(this.params, this.spec, tf.reshape(x, [t.length, 1, L, 1]), t, labels);
+    const out = unetForward(this.params, this.spec, tf.reshape(x, [t.length, 1, L, 1]), t, labels, context);
     return tf.reshape(out, [t.length, L]);
   }
 
-  predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    return predictOnHost(this, x, t, labels);
+  predict(x: Float32Array, t: Float32Array, labels?: Int32Array, context?: Float32Array): Float32Array {
+    return predictOnHost(this, x, t, labels, context);
   }
 
   toJSON(): DenoiserJSON {

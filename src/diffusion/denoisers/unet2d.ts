@@ -44,6 +44,8 @@ export interface UNetSpec {
   /** Size of the sinusoidal timestep embedding. */
   readonly timeEmbedding: number;
   readonly numClasses: number;
+  /** Size of a continuous context vector projected and added to the time embedding (0: none). */
+  readonly contextSize: number;
 }
 
 /** Where parameters go: built for real (seeded) or only counted as shapes (to check a model file). */
@@ -113,6 +115,7 @@ function declareUNet(spec: UNetSpec, sink: ParamSink): void {
   sink.linear('time1', spec.timeEmbedding, td);
   sink.linear('time2', td, td);
   if (spec.numClasses > 0) sink.raw('class', [spec.numClasses + 1, td], { normal: 1 });
+  if (spec.contextSize > 0) sink.linear('context', spec.contextSize, td);
   sink.conv('in', kh, kw, spec.channels, ch[0]);
   const plan = blockPlan(spec);
   for (let i = 0; i < L; i++) {
@@ -190,8 +193,11 @@ function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, group
   return tf.add(skip, h);
 }
 
-/** The U-Net on x [B, H, W, C] with one timestep (and optional label) per row → [B, H, W, C]. */
-export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
+/**
+ * The U-Net on x [B, H, W, C] with one timestep (and optional label and context [B, contextSize])
+ * per row → [B, H, W, C].
+ */
+export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32Array, labels?: Int32Array, context?: Tensor): Tensor {
   const n = t.length;
   const ch = spec.levelChannels, L = ch.length;
   const [fh, fw] = spec.factor;
@@ -202,6 +208,10 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
     const ids = labels ?? new Int32Array(n).fill(spec.numClasses);
     cond = tf.add(cond, tf.gather(p.get('class'), tf.tensor1d(ids, 'int32')));
   }
+  // The pooled-embedding conditioning of Imagen (Saharia et al. 2022 §2.2) and of CDiffuSE's
+  // conditioner (Lu et al. 2022), here one linear map of the context added to the embedding; no
+  // context is the zero vector.
+  if (spec.contextSize > 0) cond = tf.add(cond, dense(p, 'context', context ?? tf.zeros([n, spec.contextSize])));
   const condAct = silu(cond);
   const plan = blockPlan(spec);
   let h = conv(p, 'in', x);
@@ -233,6 +243,7 @@ function positiveInt(where: string, name: string, v: unknown): void {
 export function checkUNetSpec(where: string, spec: UNetSpec): void {
   for (const k of ['height', 'width', 'channels', 'blocksPerLevel', 'groups', 'timeEmbedding'] as const) positiveInt(where, k, spec[k]);
   if (!Number.isInteger(spec.numClasses) || spec.numClasses < 0) throw new ArgumentError(`${where}: numClasses must be an integer ≥ 0, got ${spec.numClasses}`, 'numClasses');
+  if (!Number.isInteger(spec.contextSize) || spec.contextSize < 0) throw new ArgumentError(`${where}: contextSize must be an integer ≥ 0, got ${spec.contextSize}`, 'contextSize');
   if (spec.timeEmbedding % 2 !== 0) throw new ArgumentError(`${where}: timeEmbedding must be even, got ${spec.timeEmbedding}`, 'timeEmbedding');
   if (spec.levelChannels.length < 1) throw new ArgumentError(`${where}: needs at least one level`, 'channelMults');
   for (const c of spec.levelChannels) {
@@ -253,6 +264,8 @@ export interface UNetSharedConfig {
   timeEmbedding?: number;
   /** Number of classes for a conditional model (default 0: unconditional). */
   numClasses?: number;
+  /** Size of the continuous context vector each row is conditioned on (default 0: none). */
+  contextSize?: number;
   /** Seed of the initial weights (default 0). */
   seed?: number;
 }
@@ -285,7 +298,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
   const height = config.height ?? 14;
   const c: Resolved2D = {
     height, width: height, channels: 1, baseChannels: 16, channelMults: [1, 2], blocksPerLevel: 1, attention: true,
-    groups: 8, timeEmbedding: 64, numClasses: 0, seed: 0, ...config,
+    groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, seed: 0, ...config,
   };
   const where = 'UNet2DDenoiser';
   positiveInt(where, 'baseChannels', c.baseChannels);
@@ -295,7 +308,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
   const spec: UNetSpec = {
     height: c.height, width: c.width, channels: c.channels, kernel: [3, 3], factor: [2, 2],
     levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
-    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses,
+    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize,
   };
   checkUNetSpec(where, spec);
   const halvings = c.channelMults.length - 1, f = 2 ** halvings;
@@ -330,14 +343,18 @@ export class UNet2DDenoiser implements Denoiser {
     return this.config.numClasses;
   }
 
-  forward(x: Tensor, t: Float32Array, labels?: Int32Array): Tensor {
+  get contextSize(): number {
+    return this.config.contextSize;
+  }
+
+  forward(x: Tensor, t: Float32Array, labels?: Int32Array, context?: Tensor): Tensor {
     const { height, width, channels } = this.config;
-    const out = unetForward(this.params, this.spec, tf.reshape(x, [t.length, height, width, channels]), t, labels);
+    const out = unetForward(this.params, this.spec, tf.reshape(x, [t.length, height, width, channels]), t, labels, context);
     return tf.reshape(out, [t.length, this.sampleSize]);
   }
 
-  predict(x: Float32Array, t: Float32Array, labels?: Int32Array): Float32Array {
-    return predictOnHost(this, x, t, labels);
+  predict(x: Float32Array, t: Float32Array, labels?: Int32Array, context?: Float32Array): Float32Array {
+    return predictOnHost(this, x, t, labels, context);
   }
 
   toJSON(): DenoiserJSON {
