@@ -2,12 +2,16 @@
 // frames of five spoken sentences; a sixth, unseen sentence gets white noise at 5 dB SNR, and each
 // noisy frame is denoised from the timestep whose noise level matches the noise (SDEdit with the
 // noise as the starting point). Frames overlap by half and are joined by Hann-weighted overlap-add.
-// A short training keeps this example to about a minute; the full-size model is
+// Beside it, the autoregressive family alone: lpcDenoise, a Kalman smoother of frame-wise AR(16)
+// models fitted to the noisy recording. A short training keeps this example to about a minute; the
+// full-size model is
 //   npx ardiff diffusion train --dataset data/audio/speech-1.wav,…,speech-5.wav --steps 1500 --out speech.json
-// — pass it as the first argument.
+// — pass it as the first argument. (Trained with --condition lpc, the model is conditioned on the
+// LPC envelope and restoreSpeech of ardiff/hybrid joins the two: README, "Restoring noisy speech".)
 import { mkdirSync, readFileSync } from 'node:fs';
 import { initEngine } from 'ardiff/neural';
 import { fitDiffusion, DiffusionModel, frameSignal, restoreAudio, addWhiteNoise, snrDb } from 'ardiff/diffusion';
+import { lpcDenoise } from 'ardiff/classical';
 import { createRng, readWav, writeWav } from 'ardiff';
 
 await initEngine();
@@ -28,4 +32,6 @@ mkdirSync('out', { recursive: true });
 writeWav('out/speech-noisy.wav', noisy, 16000);
 writeWav('out/speech-restored.wav', r.signal, 16000);
 console.log(`noise sd ${r.noiseSd.toFixed(4)} (estimated from the quietest frames); SNR ${snrDb(clean, noisy).toFixed(2)} dB noisy → ${snrDb(clean, r.signal).toFixed(2)} dB restored`);
+const ar = Float32Array.from(lpcDenoise(noisy, r.noiseSd).signal);
+console.log(`linear prediction alone (lpcDenoise, same noise sd): ${snrDb(clean, ar).toFixed(2)} dB`);
 console.log('wrote out/speech-noisy.wav and out/speech-restored.wav');

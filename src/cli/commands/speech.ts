@@ -1,6 +1,10 @@
 /**
  * `ardiff speech lpc`: linear prediction of a WAV recording (the autoregressive model of speech),
- * frame by frame.
+ * frame by frame; `ardiff speech denoise`: a noisy recording restored by linear prediction alone
+ * (lpcDenoise: the Kalman smoother of frame-wise AR models fitted to the noisy recording).
+ *
+ *   ardiff speech denoise --input noisy.wav --out restored.wav [--noise-sd S] [--order 16] [--iterations 4]
+ *                         [--reestimate estimate|em] [--add-noise SNR [--noisy-out noisy.wav]] [--clean clean.wav] [--json]
  *
  *   ardiff speech lpc --input speech.wav [--order 16] [--method autocorrelation|burg] [--frame-length N] [--hop H]
  *                     [--out coefficients.csv] [--resynth out.wav [--excitation noise|residual]] [--seed S] [--json]
@@ -17,13 +21,24 @@ import type { Command } from 'commander';
 import { ArgumentError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { csvRow } from '../../core/series.js';
-import { lpcAnalysis, lpcResidual, lpcSynthesis, hopPower, type LpcMethod } from '../../classical/lpc.js';
-import { logSpectralDistance, snrDb } from '../../diffusion/audio.js';
+import { lpcAnalysis, lpcDenoise, lpcResidual, lpcSynthesis, hopPower, type LpcMethod } from '../../classical/lpc.js';
+import { estimateNoiseSd, logSpectralDistance, snrDb } from '../../diffusion/audio.js';
 import { resolveBundledFile } from '../../node/data.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { readWav, writeWav } from '../../node/wav.js';
-import { asFlagError, fail, intFlag } from '../flags.js';
+import { asFlagError, choiceFlag, fail, intFlag, numberFlag } from '../flags.js';
 import { jsonRequested } from '../json.js';
+import { readNoisyInput, snrReport, type NoisyInputFlags } from '../audio-input.js';
+
+interface DenoiseFlags extends NoisyInputFlags {
+  out: string;
+  noiseSd?: string;
+  order?: string;
+  iterations?: string;
+  reestimate?: string;
+  seed?: string;
+  json?: boolean;
+}
 
 interface LpcFlags {
   input: string;
@@ -38,7 +53,36 @@ interface LpcFlags {
   json?: boolean;
 }
 
-const FLAG_OF: Record<string, string> = { order: '--order', method: '--method', frameLength: '--frame-length', hop: '--hop', x: '--input', excitation: '--excitation' };
+const FLAG_OF: Record<string, string> = {
+  order: '--order', method: '--method', frameLength: '--frame-length', hop: '--hop', x: '--input', y: '--input', excitation: '--excitation',
+  noiseSd: '--noise-sd', iterations: '--iterations', reestimate: '--reestimate', lag: '--order',
+};
+
+async function runDenoise(flags: DenoiseFlags): Promise<void> {
+  const order = intFlag(flags.order, '--order', 1, 16);
+  if (order > 100) throw new ArgumentError(`--order must be at most 100 (speech uses 10–20); got ${order}`, '--order');
+  const iterations = intFlag(flags.iterations, '--iterations', 1, 4);
+  if (iterations > 50) throw new ArgumentError(`--iterations must be at most 50; got ${iterations}`, '--iterations');
+  const reestimate = choiceFlag(flags.reestimate, '--reestimate', ['estimate', 'em'] as const, 'estimate');
+  const noiseSdFlag = numberFlag(flags.noiseSd, '--noise-sd');
+  const seed = intFlag(flags.seed, '--seed', 0, 0);
+  checkOutputs([['--out', flags.out], ['--noisy-out', flags.noisyOut]], [['--input', flags.input], ['--clean', flags.clean]]);
+  const input = readNoisyInput(flags, seed);
+  const noiseSd = noiseSdFlag ?? estimateNoiseSd(input.noisy);
+  const started = performance.now();
+  // 25 ms windows every 10 ms at the recording's rate.
+  const frameLength = Math.max(order + 1, Math.round(0.025 * input.sampleRate)), hop = Math.max(1, Math.round(0.01 * input.sampleRate));
+  const r = lpcDenoise(input.noisy, noiseSd, { order, iterations, reestimate, frameLength, hop });
+  const out = Float32Array.from(r.signal);
+  const seconds = (performance.now() - started) / 1000;
+  writeWav(flags.out, out, input.sampleRate, {}, '--out');
+  const report = { out: flags.out, seconds, noiseSd, order, iterations, reestimate, ...snrReport(input, out) };
+  if (flags.json) console.log(JSON.stringify(report));
+  else {
+    const snr = report.snrNoisyDb === undefined ? '' : `; SNR ${report.snrNoisyDb.toFixed(2)} dB → ${(report.snrRestoredDb ?? NaN).toFixed(2)} dB`;
+    console.log(`denoised ${flags.input} by linear prediction (order ${order}, ${iterations} passes; noise sd ${noiseSd.toPrecision(3)}${noiseSdFlag === undefined ? ', estimated' : ''}) in ${seconds.toFixed(1)} s${snr}; written to ${flags.out}`);
+  }
+}
 
 async function runLpc(flags: LpcFlags): Promise<void> {
   const order = intFlag(flags.order, '--order', 1, 16);
@@ -93,9 +137,20 @@ async function runLpc(flags: LpcFlags): Promise<void> {
   }
 }
 
-/** Adds `ardiff speech lpc`. */
+/** An action that runs a command and turns any error into the typed CLI failure (named flags, JSON with --json). */
+function act<F extends { json?: boolean }>(run: (flags: F) => Promise<void>): (flags: F) => Promise<void> {
+  return async (flags) => {
+    try {
+      await run(flags);
+    } catch (e) {
+      fail(asFlagError(e, (name) => FLAG_OF[name]), jsonRequested(flags.json));
+    }
+  };
+}
+
+/** Adds `ardiff speech lpc` and `ardiff speech denoise`. */
 export function registerSpeechCommands(program: Command): void {
-  const speech = program.command('speech').description('speech: linear prediction (the autoregressive model of a waveform)');
+  const speech = program.command('speech').description('speech: linear prediction (the autoregressive model of a waveform), and restoration by it');
   speech
     .command('lpc')
     .description('frame-wise linear prediction of a WAV recording: coefficients, prediction gain, resynthesis')
@@ -109,11 +164,20 @@ export function registerSpeechCommands(program: Command): void {
     .option('--excitation <e>', 'noise (default: white noise at the residual power, the envelope alone) or residual (exact)')
     .option('--seed <s>', 'seed of the noise excitation (default 0)')
     .option('--json', 'print {"frames", "order", "method", "sampleRate", "medianGainDb", "lsdDb", "snrDb", …}')
-    .action(async (flags: LpcFlags) => {
-      try {
-        await runLpc(flags);
-      } catch (e) {
-        fail(asFlagError(e, (name) => FLAG_OF[name]), jsonRequested(flags.json));
-      }
-    });
+    .action(act(runLpc));
+  speech
+    .command('denoise')
+    .description('restore a noisy WAV recording by linear prediction alone: a Kalman smoother of frame-wise AR models fitted to it')
+    .requiredOption('--input <in.wav>', 'the noisy recording (or, with --add-noise, the clean one)')
+    .requiredOption('--out <restored.wav>', 'where to write the estimate (16-bit PCM)')
+    .option('--noise-sd <s>', 'sd of the white noise (default: estimated from the quietest frames)')
+    .option('--order <p>', 'predictor order (default 16)')
+    .option('--iterations <n>', 'passes of fitting and smoothing (default 4)')
+    .option('--reestimate <r>', 'how later passes fit: estimate (to the last estimate, default: better on speech) or em (the EM update)')
+    .option('--add-noise <snr>', 'demo: add white noise at this SNR in dB to --input first, and report the SNR before and after')
+    .option('--noisy-out <noisy.wav>', 'with --add-noise: also write the noisy recording')
+    .option('--clean <clean.wav>', 'the clean recording, to report the SNR before and after')
+    .option('--seed <s>', 'seed of the added noise (default 0)')
+    .option('--json', 'print {"out", "seconds", "noiseSd", "order", "iterations", "reestimate", "snrNoisyDb", "snrRestoredDb"}')
+    .action(act(runDenoise));
 }
