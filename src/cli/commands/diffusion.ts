@@ -13,6 +13,8 @@
  *     (--json without --out prints the samples in the JSON, one array per row)
  *   ardiff diffusion restore --model audio.json --input noisy.wav --out restored.wav [--noise-sd S]
  *                            [--add-noise SNR --noisy-out noisy.wav] [--clean clean.wav]
+ *                            [--condition lpc] [--from noisy|lpc]
+ *     (a model trained with --condition lpc is conditioned on the LPC envelope of the input)
  */
 import { Command, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -25,18 +27,18 @@ import { readWav, writeWav } from '../../node/wav.js';
 import { writeImageGrid } from '../../node/png.js';
 // The tensor engine and the models are imported inside the actions, so that other commands do not
 // pay for loading TensorFlow.js; the modules below are light.
-import type { DiffusionModel, DiffusionModelJSON } from '../../diffusion/model.js';
+import type { ContextSource, DiffusionModel, DiffusionModelJSON } from '../../diffusion/model.js';
 import { SCHEDULER_NAMES, type SchedulerName } from '../../diffusion/scheduler-names.js';
 import type { TrainCheckpoint } from '../../diffusion/train.js';
 import type { PredictionType } from '../../diffusion/schedulers/common.js';
 import { diffusionPreset, PRESET_OVERRIDE_KINDS, type DiffusionDataKind, type DiffusionFitPreset, type DiffusionPresetOverrides } from '../../diffusion/presets.js';
-import { snrDb } from '../../diffusion/audio.js';
-import { addWhiteNoise, frameRecordings } from '../../diffusion/data/audio.js';
+import { frameRecordings } from '../../diffusion/data/audio.js';
 import { loadMnist } from '../../node/mnist.js';
 import { SERIES_RETURNS, seriesReturns, windowColumns } from '../../diffusion/data/series.js';
 import { toyDataLabelled, TOY_DATASETS, type ToyDataset } from '../../diffusion/data/toy-data.js';
 import { slidingWindows } from '../../diffusion/windows.js';
 import { asFlagError, choiceFlag, fail, intFlag, numberFlag } from '../flags.js';
+import { readNoisyInput, snrReport } from '../audio-input.js';
 import { checkLayerSize, jsonRequested, progress } from '../json.js';
 
 interface TrainFlags {
@@ -61,6 +63,8 @@ interface TrainFlags {
   returns?: string;
   checkpointEvery?: string;
   resume?: string;
+  condition?: string;
+  lpcOrder?: string;
   seed?: string;
   out: string;
   json?: boolean;
@@ -90,6 +94,8 @@ interface RestoreFlags {
   clean?: string;
   scheduler?: string;
   inferenceSteps?: string;
+  condition?: string;
+  from?: string;
   seed?: string;
   json?: boolean;
 }
@@ -183,6 +189,8 @@ interface TrainingSet {
   labels?: Int32Array;
   classNames?: string[];
   sampleRate?: number;
+  /** WAV training: the recordings and their framing (for --condition lpc). */
+  audio?: { signals: Float32Array[]; frame: number; hop: number };
   fit: DiffusionFitPreset;
 }
 
@@ -225,7 +233,10 @@ function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
         return w.channels[0];
       });
       const L = p.data.frame;
-      return { data: frameRecordings(signals, L, p.data.hop), dim: L, columns: Array.from({ length: L }, (_, i) => `s${i + 1}`), sampleRate, fit: p.fit };
+      return {
+        data: frameRecordings(signals, L, p.data.hop), dim: L, columns: Array.from({ length: L }, (_, i) => `s${i + 1}`), sampleRate, fit: p.fit,
+        audio: { signals, frame: L, hop: p.data.hop },
+      };
     }
     case 'series': {
       const table = readTable(flags.dataset, '--dataset');
@@ -272,7 +283,22 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   // (read in full before the run continues).
   checkOutputs([['--out', flags.out]], [...datasetInputs(flags), ['--resume', flags.resume]]);
   checkOutputs([['--checkpoint-every', checkpointEvery === undefined ? undefined : checkpointFile]], datasetInputs(flags));
-  const { data, dim, columns, labels, classNames, sampleRate, fit } = readTrainingSet(flags, seed);
+  const condition = choiceFlag(flags.condition, '--condition', ['none', 'lpc'] as const) ?? 'none';
+  const lpcOrder = intFlag(flags.lpcOrder, '--lpc-order', 1);
+  if (lpcOrder !== undefined && condition !== 'lpc') throw new ArgumentError('--lpc-order sets the order of the LPC context; add --condition lpc', '--lpc-order');
+  if (lpcOrder !== undefined && lpcOrder > 100) throw new ArgumentError(`--lpc-order must be at most 100 (speech uses 10–20); got ${lpcOrder}`, '--lpc-order');
+  const set = readTrainingSet(flags, seed);
+  const { dim, columns, labels, classNames, sampleRate, fit } = set;
+  let data = set.data;
+  let context: { context: Float32Array; contextSource: ContextSource } | undefined;
+  if (condition === 'lpc') {
+    if (!set.audio) throw new ArgumentError(`--condition lpc conditions on the LPC envelope of noisy copies of WAV recordings; --dataset ${flags.dataset} holds none`, '--condition');
+    // The envelopes are estimated from noisy copies (a few seconds of work per recording and SNR).
+    const { lpcTrainingRows } = await import('../../hybrid/lpc-restore.js');
+    const rows = lpcTrainingRows(set.audio.signals, { frame: set.audio.frame, hop: set.audio.hop, seed, ...(lpcOrder === undefined ? {} : { lpc: { order: lpcOrder } }) });
+    data = rows.data;
+    context = { context: rows.context, contextSource: rows.contextSource };
+  }
   let resume: TrainCheckpoint | undefined;
   if (flags.resume !== undefined) {
     try {
@@ -292,6 +318,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       ...(checkpointEvery === undefined ? {} : { checkpointEvery, onCheckpoint: (c: TrainCheckpoint) => writeFileAtomic(checkpointFile, JSON.stringify(c), '--checkpoint-every') }),
       ...(resume ? { resume } : {}),
       ...(sampleRate === undefined ? {} : { sampleRate }),
+      ...(context ?? {}),
       ...fit,
       seed,
       columns,
@@ -395,40 +422,32 @@ async function runSample(flags: SampleFlags): Promise<void> {
 /** `diffusion restore`: denoise a WAV recording with a model trained on clean audio frames. */
 async function runRestore(flags: RestoreFlags): Promise<void> {
   checkOutputs([['--out', flags.out], ['--noisy-out', flags.noisyOut]], [['--input', flags.input], ['--model', flags.model], ['--clean', flags.clean]]);
+  const condition = choiceFlag(flags.condition, '--condition', ['none', 'lpc'] as const);
+  const from = choiceFlag(flags.from, '--from', ['noisy', 'lpc'] as const);
   const model = await readModel(flags.model);
-  const { restoreAudio } = await import('../../diffusion/restore-audio.js');
+  const { restoreSpeech } = await import('../../hybrid/lpc-restore.js');
   if (!model.extras.audio) throw new ArgumentError(`${flags.model} was not trained on audio; train one with --dataset FILE.wav`, '--model');
-  const wav = readWav(resolveBundledFile(flags.input, 'audio', '--input'), '--input');
-  if (wav.channels.length !== 1) throw new DataError(`${flags.input} has ${wav.channels.length} channels; restore mono recordings`, '--input');
+  const lpcModel = model.extras.context?.source?.kind === 'lpc';
+  if (condition !== undefined && (condition === 'lpc') !== lpcModel) {
+    throw new ArgumentError(lpcModel ? `${flags.model} is conditioned on the LPC envelope; drop --condition none` : `${flags.model} is not conditioned on the LPC envelope; train one with --condition lpc`, '--condition');
+  }
+  if (from !== undefined && !lpcModel) throw new ArgumentError(`--from chooses the start of an LPC-conditioned restoration; ${flags.model} is not LPC-conditioned (train with --condition lpc)`, '--from');
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   const scheduler = schedulerFlag(flags.scheduler);
-  // --add-noise: the input is the clean recording; make the noisy one here (seeded) to measure.
-  let clean: Float32Array | undefined;
-  let noisy = wav.channels[0];
-  const snrIn = numberFlag(flags.addNoise, '--add-noise');
-  if (snrIn !== undefined && !(Math.abs(snrIn) <= 150)) throw new ArgumentError(`--add-noise must be an SNR between -150 and 150 dB (float32 audio cannot hold more); got ${snrIn}`, '--add-noise');
-  if (snrIn !== undefined) {
-    clean = noisy;
-    noisy = addWhiteNoise(clean, snrIn, createRng(seed + 1));
-    if (flags.noisyOut) writeWav(flags.noisyOut, noisy, wav.sampleRate, {}, '--noisy-out');
-  } else if (flags.noisyOut) throw new ArgumentError('--noisy-out writes the noisy version made by --add-noise', '--noisy-out');
-  if (flags.clean) {
-    if (clean) throw new ArgumentError('--clean and --add-noise both say what the clean recording is; give one', '--clean');
-    clean = readWav(resolveBundledFile(flags.clean, 'audio', '--clean'), '--clean').channels[0];
-    if (clean.length !== noisy.length) throw new DataError(`--clean has ${clean.length} samples, --input ${noisy.length}; they must be the same recording`, '--clean');
-  }
+  const input = readNoisyInput(flags, seed);
+  const { noisy, sampleRate } = input;
   const noiseSd = numberFlag(flags.noiseSd, '--noise-sd');
   const started = performance.now();
   const steps = intFlag(flags.inferenceSteps, '--inference-steps');
   let r;
   try {
-    r = restoreAudio(model, noisy, { scheduler, steps, rng: createRng(seed), noiseSd, sampleRate: wav.sampleRate });
+    r = restoreSpeech(model, noisy, { scheduler, steps, rng: createRng(seed), noiseSd, sampleRate, ...(from ? { from } : {}) });
   } catch (e) {
     throw asFlagError(e, (name) => SAMPLING_FLAGS[name]);
   }
   const seconds = (performance.now() - started) / 1000;
-  writeWav(flags.out, r.signal, wav.sampleRate, {}, '--out');
-  const report = { out: flags.out, seconds, noiseSd: r.noiseSd, strength: r.strength, ...(clean ? { snrNoisyDb: snrDb(clean, noisy), snrRestoredDb: snrDb(clean, r.signal) } : {}) };
+  writeWav(flags.out, r.signal, sampleRate, {}, '--out');
+  const report = { out: flags.out, seconds, noiseSd: r.noiseSd, strength: r.strength, ...snrReport(input, r.signal) };
   if (flags.json) console.log(JSON.stringify(report));
   else {
     const snr = report.snrNoisyDb === undefined ? '' : `; SNR ${report.snrNoisyDb.toFixed(2)} dB → ${(report.snrRestoredDb ?? NaN).toFixed(2)} dB`;
@@ -472,6 +491,8 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--window <L>', 'CSV series: train on windows of L consecutive values of --columns (one column)')
     .option('--stride <s>', '--window: a window every s values (default 1)')
     .option('--returns <r>', '--window: log (100·log returns) | diff | none (default none)')
+    .option('--condition <c>', 'WAV files: lpc conditions the model on the LPC envelope estimated from noisy copies (for restore); none (default)')
+    .option('--lpc-order <p>', '--condition lpc: order of the linear prediction (default 16)')
     .option('--checkpoint-every <n>', 'write the training state to <out>.checkpoint.json every n steps (and at the end)')
     .option('--resume <checkpoint.json>', 'continue an interrupted run from its checkpoint (same data and flags): the same model as without the interruption')
     .option('--seed <s>', 'seed of data, weights, batches and noise (default 0)')
@@ -505,6 +526,8 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--clean <clean.wav>', 'the clean recording, to report the SNR before and after')
     .option('--scheduler <s>', `${SCHEDULER_NAMES.join(' | ')} (default ddim)`)
     .option('--inference-steps <k>', 'steps of the full schedule (default: ddpm 1000, ddim/euler 50, dpm++ 20); restoration runs the part below the noise level')
+    .option('--condition <c>', 'lpc: require a model conditioned on the LPC envelope (trained with --condition lpc; such models are used so without it); none: require one that is not')
+    .option('--from <f>', 'LPC-conditioned models: start from the noisy recording (noisy) or from the linear-prediction estimate (lpc); see the README for which is the default')
     .option('--seed <s>', 'seed of the added noise and the sampler (default 0)')
     .option('--json', 'print a JSON summary')
     .action(act(runRestore));
