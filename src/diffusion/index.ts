@@ -53,6 +53,7 @@ export type { Denoiser, DenoiserJSON } from './denoisers/types.js';
 export { trainDenoiser, type TrainDenoiserOptions, type TrainDenoiserResult, type TrainCheckpoint } from './train.js';
 export { sampleLoop, type Scheduler, type SampleLoopOptions, type SampleLoopResult } from './sample.js';
 export { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
+export { diffusionBitsPerDim, type BitsPerDimOptions, type BitsPerDim } from './likelihood.js';
 export { fitDiffusion, DiffusionModel, SCHEDULER_NAMES, type SchedulerName, type FitDiffusionOptions, type DiffusionSampleOptions, type DiffusionModelJSON, type DiffusionModelExtras, type ContextInfo, type ContextSource, type DiffusionScaling, type DenoiserChoice, type ImageShape } from './model.js';
 export { clipPrediction } from './clip.js';
 export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingScheduler } from './inpaint.js';
