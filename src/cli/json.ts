@@ -5,7 +5,7 @@
  */
 import type { CommanderError } from 'commander';
 import { ArdiffError, ArgumentError } from '../core/errors.js';
-import { progressBar } from './flags.js';
+import { asFlagError, fail, progressBar } from './flags.js';
 
 export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -187,5 +187,19 @@ export function progress(label: string, total: number, enabled: boolean, format 
     },
     note: (message) => { process.stderr.write(`${label}: ${message}\n`); },
     stop: () => undefined,
+  };
+}
+
+/**
+ * A command action that runs `run` and turns any typed error into the CLI failure: library option
+ * names mapped to the flags that set them (`flagOf`), JSON with --json, exit code 2.
+ */
+export function flagAction<F extends { json?: boolean }>(run: (flags: F) => Promise<void>, flagOf: Readonly<Record<string, string>>): (flags: F) => Promise<void> {
+  return async (flags) => {
+    try {
+      await run(flags);
+    } catch (e) {
+      fail(asFlagError(e, (name) => flagOf[name]), jsonRequested(flags.json));
+    }
   };
 }

@@ -26,6 +26,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
 import { registerSpeechCommands } from './commands/speech.js';
+import { registerImageGptCommands } from './commands/image-gpt.js';
 import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
 import { registerBatch } from './commands/batch.js';
@@ -138,6 +139,7 @@ export function buildProgram(): Command {
   registerDiffusionCommands(program);
   registerGptCommands(program);
   registerSpeechCommands(program);
+  registerImageGptCommands(program);
   applyErrorContract(program, program, 'ardiff');
   return program;
 }

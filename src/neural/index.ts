@@ -9,5 +9,6 @@ export { fitDeepAR, deepARFromJSON, resolveDeepARConfig, FittedDeepAR, DEEPAR_JS
 export { RNN, CELL_TYPES, checkRNNSpec, rnnShapes, disposeState, type CellType, type RNNSpec, type RNNState } from './rnn.js';
 export { registerHead, createHead, attachHead, headShapes, headKinds, checkHeadKind, lgammaHalfStep, gammaVariate, type LikelihoodHead, type HeadFactory, type HeadLossOptions } from './heads.js';
 export { GPT, KVCache, trainGPT, gptFromJSON, evaluateGPT, sampleLogits, GPT_PRESETS, GPT_FORMAT_VERSION, type GPTConfig, type GPTJSON, type GPTTrainSettings, type GPTPresetName, type GPTStepInfo, type GPTEvalInfo, type GPTTrainingReport, type TrainGPTOptions, type GenerateOptions } from './gpt.js';
+export { ImageGPT, trainImageGPT, imageGPTFromJSON, quantizePixels, dequantizePixels, IMAGE_GPT_VERSION, type ImageGPTOptions, type ImageGPTJSON, type ImageGPTTraining, type ImageGPTSampleOptions } from './image-gpt.js';
 export { CharTokenizer, buildTokenizer, type BuildTokenizerOptions, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
 export { Classifier, trainClassifier, type ClassifierJSON, type TrainClassifierOptions } from './classifier.js';

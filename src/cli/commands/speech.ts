@@ -26,8 +26,8 @@ import { estimateNoiseSd, logSpectralDistance, snrDb } from '../../diffusion/aud
 import { resolveBundledFile } from '../../node/data.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { readWav, writeWav } from '../../node/wav.js';
-import { asFlagError, choiceFlag, fail, intFlag, numberFlag } from '../flags.js';
-import { jsonRequested } from '../json.js';
+import { asFlagError, choiceFlag, intFlag, numberFlag } from '../flags.js';
+import { flagAction } from '../json.js';
 import { readNoisyInput, snrReport, type NoisyInputFlags } from '../audio-input.js';
 
 interface DenoiseFlags extends NoisyInputFlags {
@@ -137,17 +137,6 @@ async function runLpc(flags: LpcFlags): Promise<void> {
   }
 }
 
-/** An action that runs a command and turns any error into the typed CLI failure (named flags, JSON with --json). */
-function act<F extends { json?: boolean }>(run: (flags: F) => Promise<void>): (flags: F) => Promise<void> {
-  return async (flags) => {
-    try {
-      await run(flags);
-    } catch (e) {
-      fail(asFlagError(e, (name) => FLAG_OF[name]), jsonRequested(flags.json));
-    }
-  };
-}
-
 /** Adds `ardiff speech lpc` and `ardiff speech denoise`. */
 export function registerSpeechCommands(program: Command): void {
   const speech = program.command('speech').description('speech: linear prediction (the autoregressive model of a waveform), and restoration by it');
@@ -164,7 +153,7 @@ export function registerSpeechCommands(program: Command): void {
     .option('--excitation <e>', 'noise (default: white noise at the residual power, the envelope alone) or residual (exact)')
     .option('--seed <s>', 'seed of the noise excitation (default 0)')
     .option('--json', 'print {"frames", "order", "method", "sampleRate", "medianGainDb", "lsdDb", "snrDb", …}')
-    .action(act(runLpc));
+    .action(flagAction(runLpc, FLAG_OF));
   speech
     .command('denoise')
     .description('restore a noisy WAV recording by linear prediction alone: a Kalman smoother of frame-wise AR models fitted to it')
@@ -179,5 +168,5 @@ export function registerSpeechCommands(program: Command): void {
     .option('--clean <clean.wav>', 'the clean recording, to report the SNR before and after')
     .option('--seed <s>', 'seed of the added noise (default 0)')
     .option('--json', 'print {"out", "seconds", "noiseSd", "order", "iterations", "reestimate", "snrNoisyDb", "snrRestoredDb"}')
-    .action(act(runDenoise));
+    .action(flagAction(runDenoise, FLAG_OF));
 }
