@@ -12,11 +12,12 @@ import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 import type { ParamStore } from '../src/neural/params.js';
 
-const schedule = resolveScheduleConfig({ numTrainTimesteps: 100, betaStart: 1e-3, betaEnd: 0.1 });
+// β₁ large enough (σ₁ = 0.22, a third of a level) that the decoder's term is not negligible.
+const schedule = resolveScheduleConfig({ numTrainTimesteps: 100, betaStart: 0.05, betaEnd: 0.2 });
 const betas = makeBetas(schedule), abar = alphasCumprod(alphasFromBetas(betas));
 const d = 4, levels = 4;
-// Pixels at bin centres of [0, 1] in 4 levels; the model scale maps [0, 1] to [−1, 1].
-const point = [0.125, 0.375, 0.625, 0.875];
+// The four levels of [0, 1] (0, 1/3, 2/3, 1, one in each quarter); the model scale maps [0, 1] to [−1, 1].
+const point = [0, 1 / 3, 2 / 3, 1];
 const z0 = point.map((v) => (v - 0.5) / 0.5);
 
 function modelWith(predict: (x: Float32Array, t: Float32Array) => Float32Array): DiffusionModel {
@@ -37,13 +38,14 @@ describe('diffusionBitsPerDim', () => {
     const r = diffusionBitsPerDim(exact, rows, { levels, rng: createRng(1), timesteps: 8 });
     const aT = abar[99];
     const prior = z0.reduce((acc, v) => acc + 0.5 * (aT * v * v + (1 - aT) - 1 - Math.log(1 - aT)), 0);
-    // Bins of width 0.5 on the model scale around each centre, the outer ones open; σ₁ = √β₁.
+    // Bins a level (2/3 on the model scale) wide centred on each level, the outer ones open; σ₁ = √β₁.
     const s = Math.sqrt(betas[0]);
     const decoder = z0.reduce((acc, v, j) => {
-      const lo = j === 0 ? -Infinity : v - 0.25, hi = j === d - 1 ? Infinity : v + 0.25;
+      const lo = j === 0 ? -Infinity : v - 1 / 3, hi = j === d - 1 ? Infinity : v + 1 / 3;
       return acc - Math.log(normalCdf((hi - v) / s) - normalCdf((lo - v) / s));
     }, 0);
     expect(Math.abs(r.prior - prior / (d * Math.LN2))).toBeLessThan(1e-9);
+    expect(decoder).toBeGreaterThan(0.1);
     expect(Math.abs(r.decoder - decoder / (d * Math.LN2))).toBeLessThan(1e-9);
     // The float32 network output leaves the diffusion terms at rounding level.
     expect(r.diffusion).toBeLessThan(1e-6);

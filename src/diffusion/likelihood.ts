@@ -13,8 +13,13 @@
  *
  * x̂₀ from the network's ε, x₀ or v output. The sum over t is estimated without bias by
  * `timesteps` draws of t uniform on 2…T per row (x_t drawn from q), so the result has a standard
- * error, reported with it. Values are quantised to `levels` equal bins of `range` on the data
- * scale (the model's scaling maps the bin edges).
+ * error, reported with it.
+ *
+ * The discrete variable: a value v of `range` [lo, hi] is level k = ⌊(v − lo)·L/(hi − lo)⌋ of L
+ * (quantizePixels' levels). The model sees level k as the value lo + k·(hi − lo)/(L − 1) — the ends
+ * of the range are levels, as 0 and 255 of 8-bit images (DDPM's convention), so black stays the
+ * value the model was trained on — with its bin centred there, half a level wide on each side, the
+ * outer bins open. The model's scaling maps the values and bin edges to its scale.
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
@@ -79,18 +84,18 @@ export function diffusionBitsPerDim(model: DiffusionModel, x: ArrayLike<number>,
   const betas = makeBetas(model.schedule);
   const abar = alphasCumprod(alphasFromBetas(betas));
   const T = abar.length;
-  const width = (hi - lo) / L;
-  // Each value's bin (on the data scale) and its edges on the model's scale.
+  const width = (hi - lo) / L, step = (hi - lo) / (L - 1);
+  // Each value's level, the value that stands for it and its bin's edges, on the model's scale.
   const x0 = new Float64Array(n * d), edgeLo = new Float64Array(n * d), edgeHi = new Float64Array(n * d);
   for (let i = 0; i < n * d; i++) {
     const v = x[i];
     if (!(v >= lo && v <= hi)) throw new DataError(`value ${i} is ${v}, outside the range [${lo}, ${hi}] the bins cover`, 'x');
     const k = Math.min(L - 1, Math.floor((v - lo) / width));
     const j = i % d, m = model.mean[j], s = model.std[j];
-    const a = lo + k * width, b = a + width;
-    x0[i] = ((a + b) / 2 - m) / s;
-    edgeLo[i] = k === 0 ? -Infinity : (a - m) / s;
-    edgeHi[i] = k === L - 1 ? Infinity : (b - m) / s;
+    const c = lo + k * step;
+    x0[i] = (c - m) / s;
+    edgeLo[i] = k === 0 ? -Infinity : (c - step / 2 - m) / s;
+    edgeHi[i] = k === L - 1 ? Infinity : (c + step / 2 - m) / s;
   }
   /** x̂₀ for rows `rows` at timestep index ti each (0-based: paper t = ti + 1), from x_t. */
   const predictX0 = (xt: Float32Array, ti: Int32Array, rows: Int32Array): Float32Array => {
