@@ -9,8 +9,8 @@
  *      only; MDLM: revealed left to right, seeing both sides) and exact-character accuracy of the
  *      greedy fill;
  *   3. unconditional samples of blockSize characters: time per sample and quality judged by the GPT
- *      (its loss on the samples) and by the distinct 4-gram ratio; the GPT token by token (cached)
- *      against the MDLM in K = 16 and 64 parallel steps;
+ *      (its loss on the samples) and by the distinct 2-, 3- and 4-gram ratios; the GPT token by token (cached)
+ *      against the MDLM in K = 16, 64 and 256 parallel steps;
  *   4. draft and refine (the hybrid): GPT drafts at temperature 1; the MDLM re-masks the quarter of
  *      the characters the GPT found least probable and resamples them in 16 steps; judged by the GPT's
  *      loss and by the MDLM's negative ELBO of the texts.
@@ -84,18 +84,19 @@ export async function runTextDiffusion(argv) {
     infill.chars += spanLen;
   }
 
-  // 3. Unconditional samples, judged by the GPT and by distinct 4-grams.
+  // 3. Unconditional samples, judged by the GPT and by distinct n-grams (n = 2, 3, 4; over all samples).
   const judge = (samples) => {
     let ll = 0, n = 0;
-    const grams = new Set();
-    let total = 0;
+    const grams = [2, 3, 4].map(() => new Set());
+    const total = [0, 0, 0];
     for (const smp of samples) {
       const ids = tk.encode(smp, { unknown: 'bytes' }).slice(0, T);
       ll += gptLogLik(ids, 1);
       n += ids.length - 1;
-      for (let i = 0; i + 4 <= smp.length; i++) { grams.add(smp.slice(i, i + 4)); total++; }
+      [2, 3, 4].forEach((g, j) => { for (let i = 0; i + g <= smp.length; i++) { grams[j].add(smp.slice(i, i + g)); total[j]++; } });
     }
-    return { gptNats: -ll / n, distinct4: grams.size / Math.max(1, total) };
+    const ratio = (j) => grams[j].size / Math.max(1, total[j]);
+    return { gptNats: -ll / n, distinct2: ratio(0), distinct3: ratio(1), distinct4: ratio(2) };
   };
   const sampleRows = [];
   const timed = (label, f) => {
@@ -109,7 +110,7 @@ export async function runTextDiffusion(argv) {
   };
   log('sampling …');
   const drafts = timed(`GPT, ${T - 1} tokens (KV cache)`, (r) => gpt.generate('\n', { tokens: T - 1, rng: r }));
-  for (const K of [16, 64]) timed(`MDLM, ${K} steps`, (r) => mdlm.generate(T, { steps: K, rng: r }));
+  for (const K of [16, 64, 256]) timed(`MDLM, ${K} steps`, (r) => mdlm.generate(T, { steps: K, rng: r }));
 
   // 4. Draft and refine (the library's refineText).
   log('draft and refine …');
@@ -138,8 +139,8 @@ export async function runTextDiffusion(argv) {
   console.log(`GPT vs masked diffusion LM on tiny Shakespeare — ${res.date}, ${res.machine}, load ${res.load}; ${steps} steps each, 'small' size`);
   console.log(`held-out nats/char: GPT ${f(res.gpt.valNats)} (exact)   MDLM ${f(res.mdlm.valElbo)} (negative ELBO, ≥ its NLL)   training: GPT ${f(res.gpt.seconds, 0)} s, MDLM ${f(res.mdlm.seconds, 0)} s`);
   console.log(`infill ${nSpans} spans of ${spanLen} chars mid-window: nats/char of the true span GPT ${f(res.infill.gptNatsPerChar)} (left only)  MDLM ${f(res.infill.mdlmNatsPerChar)} (both sides); greedy exact chars GPT ${f(res.infill.gptAccuracy)}  MDLM ${f(res.infill.mdlmAccuracy)}`);
-  console.log('samples of 64 chars            ms/sample  GPT nats/char  distinct 4-grams');
-  for (const s of sampleRows) console.log(`${s.label.padEnd(30)} ${f(s.msPerSample, 1).padStart(9)}  ${f(s.gptNats).padStart(13)}  ${f(s.distinct4).padStart(16)}`);
+  console.log('samples of 64 chars            ms/sample  GPT nats/char  distinct 2/3/4-grams');
+  for (const s of sampleRows) console.log(`${s.label.padEnd(30)} ${f(s.msPerSample, 1).padStart(9)}  ${f(s.gptNats).padStart(13)}  ${f(s.distinct2)} / ${f(s.distinct3)} / ${f(s.distinct4)}`);
   console.log(`draft and refine: GPT draft GPT-nats ${f(refine.draft.gptNats)} MDLM-ELBO ${f(refine.draft.mdlmElbo)}; refined (25% re-masked, 16 steps, ${f(refine.refined.msPerSample, 1)} ms) GPT-nats ${f(refine.refined.gptNats)} MDLM-ELBO ${f(refine.refined.mdlmElbo)}`);
   console.log(`example MDLM sample: ${JSON.stringify(sampleRows[1].example)}`);
   console.log(`example refined draft: ${JSON.stringify(refine.refined.example)}`);
