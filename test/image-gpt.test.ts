@@ -129,5 +129,8 @@ describe('ImageGPT', () => {
     await err(['image-gpt', 'sample', '--model', m, '--out', join(dir, 'g.csv')], '--out');
     await err(['image-gpt', 'sample', '--model', m, '--temperature', '0', '--out', png], '--temperature');
     await err(['image-gpt', 'sample', '--model', join(dir, 'missing.json'), '--out', png], '--model');
+    // The diffusion U-Net trains on the same quantised digits with --levels (MNIST only).
+    await err(['diffusion', 'train', '--dataset', 'moons', '--levels', '4', '--out', join(dir, 'x.json')], '--levels');
+    await err(['diffusion', 'train', '--dataset', 'mnist', '--levels', '17', '--out', join(dir, 'x.json')], '--levels');
   }, 120_000);
 });

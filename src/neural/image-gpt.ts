@@ -23,10 +23,13 @@ import { requireEngine, withHeapGuard } from './engine/init.js';
 import { GPT, gptFromJSON, sampleLogits, type GPTJSON } from './gpt.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { CharTokenizer } from './tokenizer.js';
+import { checkLevels, dequantizePixels, quantizePixels, MAX_LEVELS } from '../core/quantize.js';
+
+export { quantizePixels, dequantizePixels };
 
 export const IMAGE_GPT_VERSION = 1;
 /** Level tokens are the hexadecimal digits, class tokens the capital letters. */
-const LEVEL_CHARS = '0123456789abcdef';
+const LEVEL_CHARS = '0123456789abcdef'.slice(0, MAX_LEVELS);
 const CLASS_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
 export interface ImageGPTOptions {
@@ -80,31 +83,6 @@ export interface ImageGPTSampleOptions {
   rng: Rng;
   /** Softmax temperature (default 1: the model's own distribution). */
   temperature?: number;
-}
-
-/** Grey levels in [0, 1] → level tokens 0…levels − 1. */
-export function quantizePixels(images: ArrayLike<number>, levels: number): Int32Array {
-  checkLevels(levels);
-  const out = new Int32Array(images.length);
-  for (let i = 0; i < images.length; i++) {
-    const v = images[i];
-    if (!(v >= 0 && v <= 1)) throw new DataError(`pixel ${i} is ${v}; grey levels must be numbers in [0, 1]`, 'images');
-    out[i] = Math.min(levels - 1, Math.floor(v * levels));
-  }
-  return out;
-}
-
-/**
- * Level tokens → grey levels level/(levels − 1): 0 stays black and the top level white (as the
- * images are shown and classified); each lies in its own bin, so quantising again gives the tokens back.
- */
-export function dequantizePixels(tokens: ArrayLike<number>, levels: number): Float32Array {
-  checkLevels(levels);
-  return Float32Array.from(tokens, (t) => t / (levels - 1));
-}
-
-function checkLevels(levels: number): void {
-  if (!Number.isInteger(levels) || levels < 2 || levels > LEVEL_CHARS.length) throw new ArgumentError(`levels must be an integer in 2…${LEVEL_CHARS.length}, got ${levels}`, 'levels');
 }
 
 export class ImageGPT {

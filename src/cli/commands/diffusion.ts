@@ -6,7 +6,7 @@
  *
  *   ardiff diffusion train --dataset moons|swissroll|8gaussians|mnist|FILE.csv [--columns x,y] [--steps N]
  *                          [--schedule linear|cosine] [--prediction epsilon|v] [--conditional]
- *                          [--image-size 14|28] [--seed S] --out model.json [--json]
+ *                          [--image-size 14|28] [--levels L] [--seed S] --out model.json [--json]
  *   ardiff diffusion sample --model model.json --n N [--scheduler ddpm|ddim|dpm++|euler]
  *                           [--inference-steps K] [--class C|all --guidance G] [--seed S]
  *                           [--out samples.csv|grid.png] [--json]
@@ -33,6 +33,7 @@ import type { TrainCheckpoint } from '../../diffusion/train.js';
 import type { PredictionType } from '../../diffusion/schedulers/common.js';
 import { diffusionPreset, PRESET_OVERRIDE_KINDS, type DiffusionDataKind, type DiffusionFitPreset, type DiffusionPresetOverrides } from '../../diffusion/presets.js';
 import { frameRecordings } from '../../diffusion/data/audio.js';
+import { checkLevels, dequantizePixels, quantizePixels } from '../../core/quantize.js';
 import { loadMnist } from '../../node/mnist.js';
 import { SERIES_RETURNS, seriesReturns, windowColumns } from '../../diffusion/data/series.js';
 import { toyDataLabelled, TOY_DATASETS, type ToyDataset } from '../../diffusion/data/toy-data.js';
@@ -65,6 +66,7 @@ interface TrainFlags {
   resume?: string;
   condition?: string;
   lpcOrder?: string;
+  levels?: string;
   seed?: string;
   out: string;
   json?: boolean;
@@ -98,6 +100,15 @@ interface RestoreFlags {
   from?: string;
   seed?: string;
   json?: boolean;
+}
+
+/** --levels: 2…16, named as the flag. */
+function checkLevelsFlag(levels: number): void {
+  try {
+    checkLevels(levels);
+  } catch (e) {
+    throw asFlagError(e, (name) => (name === 'levels' ? '--levels' : undefined));
+  }
 }
 
 /** The files `--dataset` reads, as `--dataset` inputs: none for generated data, the WAV files, a bundled table's CSV, or the CSV file. */
@@ -203,6 +214,7 @@ function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
   if (flags.columns !== undefined && kind !== 'rows' && kind !== 'series') {
     throw new ArgumentError(`--columns names columns of a CSV file; --dataset ${flags.dataset} has none`, '--columns');
   }
+  if (flags.levels !== undefined && kind !== 'mnist') throw new ArgumentError(`--levels quantises the MNIST digits; --dataset ${flags.dataset} is not mnist`, '--levels');
   if (flags.labelColumn !== undefined && (kind !== 'rows' || !flags.conditional)) {
     throw new ArgumentError(kind === 'rows' ? '--label-column is for --conditional models; add --conditional or drop --label-column' : `--label-column names a column of a CSV file of rows; --dataset ${flags.dataset} has none`, '--label-column');
   }
@@ -218,7 +230,11 @@ function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
     case 'mnist': {
       const size = p.data.imageSize;
       const { images, labels } = loadMnist({ size });
-      const out: TrainingSet = { data: images, dim: size * size, columns: Array.from({ length: size * size }, (_, i) => `p${i}`), fit: p.fit };
+      // --levels L: the digits as the image GPT sees them (L grey levels, black 0, white 1).
+      const levels = intFlag(flags.levels, '--levels', 2);
+      if (levels !== undefined) checkLevelsFlag(levels);
+      const data = levels === undefined ? images : dequantizePixels(quantizePixels(images, levels), levels);
+      const out: TrainingSet = { data, dim: size * size, columns: Array.from({ length: size * size }, (_, i) => `p${i}`), fit: p.fit };
       return flags.conditional ? { ...out, labels, classNames: classes(10) } : out;
     }
     case 'audio': {
@@ -486,6 +502,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--lr <r>', 'peak learning rate (default 1e-3; mnist 5e-4)')
     .option('--ema <d>', 'EMA decay of the sampling weights (default 0.995; mnist and WAV 0.999)')
     .option('--image-size <s>', 'mnist: 14 (2×2 averages, default) or 28')
+    .option('--levels <l>', 'mnist: quantise the digits to l grey levels first (2…16; as the image GPT sees them)')
     .option('--channels <c>', 'U-Net base channels (mnist: 16 at 14×14, 32 at 28×28; WAV: 16)')
     .option('--frame <L>', 'WAV files: samples per frame (default 128, a multiple of 8)')
     .option('--window <L>', 'CSV series: train on windows of L consecutive values of --columns (one column)')
