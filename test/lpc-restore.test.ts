@@ -63,17 +63,17 @@ describe('context-conditioned U-Net', () => {
     expect(Math.abs(g - fd)).toBeLessThan(1e-2 * Math.abs(g) + 1e-3);
   });
 
-  it('fitDiffusion learns a context: rows of mean c (c = ±1, noise sd 0.1) sample at mean within 0.4 of c for each context; save/load gives the same samples', () => {
+  it('fitDiffusion learns a context: rows of mean c (c = ±1, noise sd 0.1) sample at mean within 0.25 of c for each context; save/load gives the same samples', () => {
     const n = 256, d = 16, rng = createRng(8);
     const ctx = Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1 : -1));
     const rows = Float64Array.from({ length: n * d }, (_, j) => ctx[Math.floor(j / d)] + 0.1 * rng.normal());
-    const model = fitDiffusion(rows, d, { denoiser: { kind: 'unet1d', baseChannels: 8, depth: 1, channelMults: [1, 2], groups: 4, timeEmbedding: 16 }, scaling: 'global', context: ctx, steps: 400, batchSize: 64, seed: 1 });
+    const model = fitDiffusion(rows, d, { denoiser: { kind: 'unet1d', baseChannels: 8, depth: 1, channelMults: [1, 2], groups: 4, timeEmbedding: 16 }, scaling: 'global', context: ctx, steps: 300, batchSize: 32, lr: 3e-3, seed: 1 });
     expect(model.extras.context?.size).toBe(1);
     for (const c of [-1, 1]) {
       const s = model.sample(64, { rng: createRng(9), context: [c], steps: 20 }).samples;
       const mean = s.reduce((a, b) => a + b, 0) / s.length;
       // Without the context the mean would be 0 (|mean − c| = 1).
-      expect(Math.abs(mean - c)).toBeLessThan(0.4);
+      expect(Math.abs(mean - c)).toBeLessThan(0.25);
     }
     const again = DiffusionModel.fromJSON(JSON.parse(JSON.stringify(model.toJSON())) as DiffusionModelJSON);
     expect(again.sample(4, { rng: createRng(3), context: [1] }).samples).toEqual(model.sample(4, { rng: createRng(3), context: [1] }).samples);
