@@ -59,6 +59,8 @@ export { clipPrediction } from './clip.js';
 export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingScheduler } from './inpaint.js';
 export { sdeditLoop, type SdeditOptions } from './sdedit.js';
 export { mnistImages, type DigitImages, type LoadMnistOptions, type MnistDigit } from './data/mnist.js';
+export { digitAttributes, attributeBins, binOf, captionDigits, type DigitAttributes, type AttributeBins, type CaptionOptions, type Captions, type CaptionSplit } from './data/captions.js';
+export { quantizePixels, dequantizePixels } from '../core/quantize.js';
 export { addWhiteNoise, peakNormalise, frameCount, frameSignal, frameRecordings, hannWindow, overlapAdd, type Signal } from './data/audio.js';
 export { snrDb, estimateNoiseSd, logSpectralDistance } from './audio.js';
 export { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from './restore-audio.js';
