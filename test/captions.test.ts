@@ -3,7 +3,7 @@
 // the box), tercile bins, captions that name the digit and whose test phrasings never occur in
 // training, seeds, and the typed errors.
 import { describe, it, expect } from 'vitest';
-import { digitAttributes, attributeBins, binOf, captionDigits } from '../src/diffusion/data/captions.js';
+import { digitAttributes, attributeBins, binOf, captionDigits, mentionedBins } from '../src/diffusion/data/captions.js';
 import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 
@@ -56,6 +56,18 @@ describe('captions', () => {
     labels.forEach((_, i) => expect(r.bins[3 * i + 1]).toBe(binOf(a.slant[i], bins.slant)));
     // No caption is left with the marks of an empty phrase.
     for (const c of r.captions) expect(c).not.toMatch(/\s{2}|,\s*$|:\s*,|, and |\ba [aeiou8]/);
+  });
+
+  it('the attribute words read back from a caption are the bins it was made from', () => {
+    for (const split of ['train', 'test'] as const) {
+      const r = captionDigits(images, labels, { rng: createRng(7), split });
+      let mentioned = 0;
+      r.captions.forEach((c, i) => {
+        const m = mentionedBins(c, split);
+        m.forEach((b, k) => { if (b >= 0) { expect(b).toBe(r.bins[3 * i + k]); mentioned++; } });
+      });
+      expect(mentioned).toBeGreaterThan(30);
+    }
   });
 
   it('the test split\'s phrasings never occur in training captions', () => {

@@ -47,3 +47,30 @@ export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: num
     return g;
   };
 }
+
+/**
+ * Classifier-free guidance on a context vector (Ho & Salimans 2022, eq. 6, with the context as the
+ * condition — Imagen's guidance on its pooled text embedding): ε̃ = ε(x, ∅) + s·(ε(x, c) − ε(x, ∅)),
+ * ∅ the zero context that context dropout trains. `context` holds one row per sample; both passes
+ * run as one batch of 2B rows.
+ */
+export function contextGuidedPredict(denoiser: Denoiser, context: Float32Array, scale: number): PredictFn {
+  if (denoiser.contextSize === 0) throw new ArgumentError('context guidance needs a context-conditioned model', 'guidance');
+  if (!(scale >= 0) || !Number.isFinite(scale)) throw new ArgumentError(`guidance scale must be a finite number ≥ 0, got ${scale}`, 'guidance');
+  if (scale === 1) return plainPredict(denoiser, undefined, context);
+  const both = new Float32Array(2 * context.length);
+  both.set(context); // the second half stays 0: no context
+  return (x, t) => {
+    const b = t.length, n = x.length;
+    const x2 = new Float32Array(2 * n);
+    x2.set(x);
+    x2.set(x, n);
+    const t2 = new Float32Array(2 * b);
+    t2.set(t);
+    t2.set(t, b);
+    const out = denoiser.predict(x2, t2, undefined, both);
+    const g = new Float32Array(n);
+    for (let i = 0; i < n; i++) g[i] = out[n + i] + scale * (out[i] - out[n + i]);
+    return g;
+  };
+}

@@ -14,7 +14,7 @@ import { MLPDenoiser, type MLPDenoiserConfig } from './denoisers/mlp.js';
 import type { Denoiser } from './denoisers/types.js';
 import { UNet1DDenoiser, type UNet1DDenoiserConfig } from './denoisers/unet1d.js';
 import { UNet2DDenoiser, type UNet2DDenoiserConfig } from './denoisers/unet2d.js';
-import { guidedPredict, plainPredict, type PredictFn } from './guidance.js';
+import { contextGuidedPredict, guidedPredict, plainPredict, type PredictFn } from './guidance.js';
 import { inpaintLoop } from './inpaint.js';
 import { sampleLoop, type SampleLoopResult, type Scheduler } from './sample.js';
 import { sdeditLoop } from './sdedit.js';
@@ -262,8 +262,11 @@ export class DiffusionModel {
     const context = this.contextRows(n, options.context);
     let predict = plainPredict(this.denoiser, undefined, context);
     const guidance = options.guidance;
-    if (options.classLabel !== undefined || guidance !== undefined) {
-      if (!this.conditional) throw new ArgumentError('class and guidance need a conditional model (train with labels / --conditional); this model is unconditional', options.classLabel !== undefined ? 'class' : 'guidance');
+    if (options.classLabel === undefined && guidance !== undefined && context) {
+      // Guidance towards the context (a model trained with context dropout).
+      predict = contextGuidedPredict(this.denoiser, context, guidance);
+    } else if (options.classLabel !== undefined || guidance !== undefined) {
+      if (!this.conditional) throw new ArgumentError('class and guidance need a conditional model (train with labels / --conditional, or with a context); this model is unconditional', options.classLabel !== undefined ? 'class' : 'guidance');
       const c = options.classLabel;
       if (c === undefined) throw new ArgumentError('guidance needs a class to guide towards', 'class');
       predict = guidedPredict(this.denoiser, new Int32Array(n).fill(c), guidance ?? 1, context);

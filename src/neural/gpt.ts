@@ -280,14 +280,29 @@ export class GPT {
 
   private readonly lookup = (name: string): Tensor => this.p(name);
 
-  /** Logits [B·T, V] of every position of `ids` (B rows of T), attending only to the past. */
-  private forward(ids: Int32Array, B: number, T: number): Tensor {
+  /** The final (layer-normed) states [B·T, C] of every position of `ids` (B rows of T), attending only to the past. */
+  private states(ids: Int32Array, B: number, T: number): Tensor {
     const C = this.config.dModel;
     const tok = embedding(this.p('wte'), ids); //                                [B·T, C]
     const pos = tf.slice(this.p('wpe'), [0, 0], [T, C]); //                       [T, C]
     const x = tf.reshape(tf.add(tf.reshape(tok, [B, T, C]), pos), [B * T, C]);
+    return trunk(this.lookup, this.config, x, B, T, this.mask(T));
+  }
+
+  /** Logits [B·T, V] of every position of `ids` (B rows of T), attending only to the past. */
+  private forward(ids: Int32Array, B: number, T: number): Tensor {
     // Weight tying: the output head is the token embedding, logits = LN(x) · wteᵀ.
-    return tf.matMul(trunk(this.lookup, this.config, x, B, T, this.mask(T)), this.p('wte'), false, true); //  [B·T, V]
+    return tf.matMul(this.states(ids, B, T), this.p('wte'), false, true); //  [B·T, V]
+  }
+
+  /**
+   * The final states of one sequence, row-major [T × dModel] (what the head reads): the model as a
+   * text encoder. T ≤ blockSize.
+   */
+  hiddenStates(ids: ArrayLike<number>): Float32Array {
+    requireEngine('GPT.hiddenStates');
+    const T = this.checkIds(ids, 0);
+    return withHeapGuard('GPT.hiddenStates', () => tf.tidy(() => this.states(Int32Array.from(ids), 1, T).dataSync() as Float32Array));
   }
 
   /** Mean cross-entropy (nats per token) of predicting `targets` from `inputs`, both [B·T] ids. */

@@ -67,6 +67,7 @@ interface TrainFlags {
   condition?: string;
   lpcOrder?: string;
   levels?: string;
+  text?: boolean;
   seed?: string;
   out: string;
   json?: boolean;
@@ -82,6 +83,7 @@ interface SampleFlags {
   eta?: string;
   seed?: string;
   cols?: string;
+  prompt?: string;
   out?: string;
   json?: boolean;
 }
@@ -235,7 +237,7 @@ function readTrainingSet(flags: TrainFlags, seed: number): TrainingSet {
       if (levels !== undefined) checkLevelsFlag(levels);
       const data = levels === undefined ? images : dequantizePixels(quantizePixels(images, levels), levels);
       const out: TrainingSet = { data, dim: size * size, columns: Array.from({ length: size * size }, (_, i) => `p${i}`), fit: p.fit };
-      return flags.conditional ? { ...out, labels, classNames: classes(10) } : out;
+      return flags.conditional || flags.text ? { ...out, labels, classNames: classes(10) } : out;
     }
     case 'audio': {
       if (flags.conditional) throw new ArgumentError('--conditional needs class labels; WAV training data have none', '--conditional');
@@ -303,6 +305,11 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const lpcOrder = intFlag(flags.lpcOrder, '--lpc-order', 1);
   if (lpcOrder !== undefined && condition !== 'lpc') throw new ArgumentError('--lpc-order sets the order of the LPC context; add --condition lpc', '--lpc-order');
   if (lpcOrder !== undefined && lpcOrder > 100) throw new ArgumentError(`--lpc-order must be at most 100 (speech uses 10–20); got ${lpcOrder}`, '--lpc-order');
+  if (flags.text) {
+    if (dataKind(flags) !== 'mnist') throw new ArgumentError(`--text captions the MNIST digits; --dataset ${flags.dataset} is not mnist`, '--text');
+    if (flags.conditional) throw new ArgumentError('--text conditions the U-Net on captions; drop --conditional', '--text');
+    if (checkpointEvery !== undefined || flags.resume !== undefined) throw new ArgumentError('--text training does not write or resume checkpoints', checkpointEvery !== undefined ? '--checkpoint-every' : '--resume');
+  }
   const set = readTrainingSet(flags, seed);
   const { dim, columns, labels, classNames, sampleRate, fit } = set;
   let data = set.data;
@@ -328,6 +335,25 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const bar = progress('training', fit.steps, !flags.json, '{value}/{total} steps | loss {loss}');
   bar.update(resume?.step ?? 0, { loss: '-' });
   const started = performance.now();
+  if (flags.text) {
+    // Captions from each digit's label and measured attributes (training phrasings), a GPT encoder
+    // trained on them, and the U-Net conditioned on its pooled states.
+    const [{ captionDigits, digitAttributes, attributeBins }, { fitTextToImage }] = await Promise.all([import('../../diffusion/data/captions.js'), import('../../hybrid/text-to-image.js')]);
+    const size = Math.round(Math.sqrt(dim));
+    const { captions } = captionDigits(data, labels!, { bins: attributeBins(digitAttributes(data, size)), rng: createRng(seed + 1) });
+    let t2i;
+    try {
+      t2i = fitTextToImage(data, captions, { ...fit, seed, onStep: ({ step, loss }) => bar.update(step, { loss: loss.toFixed(4) }) });
+    } finally {
+      bar.stop();
+    }
+    const seconds = (performance.now() - started) / 1000;
+    writeFileAtomic(flags.out, JSON.stringify(t2i.toJSON()), '--out');
+    const summary = { steps: fit.steps, trainLoss: t2i.model.trainLoss, seconds, rows: data.length / dim, captions: captions.slice(0, 3), out: flags.out };
+    console.log(flags.json ? JSON.stringify(summary) : `trained a text-conditioned U-Net (${fit.steps} steps, ${seconds.toFixed(1)} s) on ${summary.rows} captioned digits (e.g. ${captions.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}); model written to ${flags.out}`);
+    t2i.dispose();
+    return;
+  }
   let model: DiffusionModel;
   try {
     model = fitDiffusion(data, dim, {
@@ -363,16 +389,45 @@ function schedulerFlag(value: string | undefined): SchedulerName {
 }
 
 /** Starts the engine and reads a model file. */
-async function readModel(file: string): Promise<DiffusionModel> {
-  const [{ initEngine }, { DiffusionModel }] = await Promise.all([import('../../neural/engine/init.js'), import('../../diffusion/model.js')]);
+/** The model file's JSON, with the engine started. */
+async function readModelJSON(file: string): Promise<unknown> {
+  const { initEngine } = await import('../../neural/engine/init.js');
   await initEngine();
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
   } catch (e) {
     throw new DataError(`--model: cannot read '${file}' as JSON (${(e as Error).message})`, '--model');
   }
+}
+
+async function readModel(file: string): Promise<DiffusionModel> {
+  const json = await readModelJSON(file);
+  const { DiffusionModel } = await import('../../diffusion/model.js');
   return DiffusionModel.fromJSON(json as DiffusionModelJSON);
+}
+
+/** `diffusion sample` with a text-to-image model: --n images for --prompt, as a PNG grid. */
+async function sampleFromText(flags: SampleFlags, json: unknown): Promise<void> {
+  if (flags.prompt === undefined) throw new ArgumentError('a text-to-image model draws what a caption says: give --prompt "a bold seven"', '--prompt');
+  if (flags.class !== undefined || flags.eta !== undefined) throw new ArgumentError(`${flags.class !== undefined ? '--class' : '--eta'} does not apply to a text-to-image model; it takes --prompt and --guidance`, flags.class !== undefined ? '--class' : '--eta');
+  if (!flags.out?.toLowerCase().endsWith('.png')) throw new ArgumentError('a text-to-image model writes a PNG grid: give --out grid.png', '--out');
+  const n = intFlag(flags.n, '--n', 1, 16);
+  const cols = intFlag(flags.cols, '--cols');
+  checkOutputs([['--out', flags.out]], [['--model', flags.model]]);
+  const { textToImageFromJSON } = await import('../../hybrid/text-to-image.js');
+  const t2i = textToImageFromJSON(json);
+  try {
+    const started = performance.now();
+    const samples = t2i.sample(flags.prompt, n, { rng: createRng(intFlag(flags.seed, '--seed', 0, 0)), scheduler: schedulerFlag(flags.scheduler), steps: intFlag(flags.inferenceSteps, '--inference-steps'), guidance: numberFlag(flags.guidance, '--guidance') });
+    const seconds = (performance.now() - started) / 1000;
+    writeImageGrid(flags.out, samples, { ...t2i.model.image!, cols: cols ?? Math.ceil(Math.sqrt(n)), scale: 2 }, '--out');
+    if (flags.json) console.log(JSON.stringify({ n, prompt: flags.prompt, seconds, out: flags.out }));
+    else console.log(`${n} images of ${JSON.stringify(flags.prompt)} in ${seconds.toFixed(2)} s written to ${flags.out}`);
+  } catch (e) {
+    throw asFlagError(e, (name) => (name === 'prompt' ? '--prompt' : SAMPLING_FLAGS[name]));
+  } finally {
+    t2i.dispose();
+  }
 }
 
 /** Options of the library's sampling and restoring → the flags that set them (errors name the flag). */
@@ -382,7 +437,11 @@ const SAMPLING_FLAGS: Record<string, string> = {
 };
 
 async function runSample(flags: SampleFlags): Promise<void> {
-  const model = await readModel(flags.model);
+  const json = await readModelJSON(flags.model);
+  if ((json as { kind?: unknown } | null)?.kind === 'text-to-image') return sampleFromText(flags, json);
+  if (flags.prompt !== undefined) throw new ArgumentError('--prompt needs a text-to-image model (diffusion train --dataset mnist --text)', '--prompt');
+  const { DiffusionModel } = await import('../../diffusion/model.js');
+  const model = DiffusionModel.fromJSON(json as DiffusionModelJSON);
   const n = intFlag(flags.n, '--n', 1, 1000);
   const scheduler = schedulerFlag(flags.scheduler);
   // --class all: n samples of every class in turn (one grid row per class).
@@ -496,6 +555,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .addOption(new Option('--schedule <s>', 'noise schedule').choices(['linear', 'cosine']))
     .option('--prediction <p>', 'what the network predicts: epsilon | v | sample (default epsilon; --window: v)')
     .option('--conditional', 'class-conditional model with label dropout (for classifier-free guidance)')
+    .option('--text', 'mnist: captions from each digit\'s label and measured thickness, slant and size; a GPT encoder trained on them conditions the U-Net (sample with --prompt)')
     .option('--width <w>', 'hidden width (default 128; --window 256)')
     .option('--blocks <b>', 'residual blocks (default 3)')
     .option('--batch-size <b>', 'rows per step (default 256; mnist and WAV 32)')
@@ -528,6 +588,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--eta <e>', 'ddim: η (0 deterministic, 1 DDPM-like)')
     .option('--seed <s>', 'seed of the noise (default 0)')
     .option('--cols <k>', 'images per row of a PNG grid (default: --n with --class all, else ⌈√n⌉)')
+    .option('--prompt <text>', 'text-to-image models (train --text): the caption to draw, e.g. "a bold seven"')
     .option('--out <file>', 'samples.csv (one sample per row, the training columns; default: print) or, for image models, grid.png')
     .option('--json', 'print a JSON summary {"n", "scheduler", "seconds", "columns", "out"}; without --out it also holds the samples ("samples": one array per row, in the order of "columns")')
     .action(act(runSample));

@@ -169,3 +169,18 @@ export function captionDigits(images: ArrayLike<number>, labels: ArrayLike<numbe
   }
   return { captions, bins: out };
 }
+
+/**
+ * Which attribute bins a caption of `split` names, read back from its words: [thickness, slant,
+ * size], each 0…2, or −1 when the caption does not mention that attribute.
+ */
+export function mentionedBins(caption: string, split: CaptionSplit = 'train'): [number, number, number] {
+  const words = PHRASES[split];
+  const find = (table: readonly (readonly string[])[]) => {
+    // Longest phrases first, so "thick-stroked" is not read as "thick".
+    const hits = table.flatMap((ws, b) => ws.map((w) => ({ w, b }))).sort((p, q) => q.w.length - p.w.length);
+    for (const { w, b } of hits) if (new RegExp(`(^|[\\s,:])${w}($|[\\s,:])`).test(caption)) return b;
+    return -1;
+  };
+  return [find(words.thick), find(words.slant), find(words.size)];
+}

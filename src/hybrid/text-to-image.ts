@@ -1,0 +1,125 @@
+/**
+ * Text → image with both families (Imagen's arrangement, Saharia et al. 2022, at digit scale): an
+ * autoregressive character Transformer (ardiff's GPT), trained on the captions with its own
+ * next-character loss and then frozen, encodes a caption; the mean of its final states over the
+ * caption's characters (Imagen's pooled embedding) is the context vector of a diffusion U-Net,
+ * added to its time embedding. Captions are dropped (the zero context) with probability
+ * `captionDropout` in training, so sampling can guide towards the text (classifier-free guidance).
+ *
+ * 1. Encoder: a GPT given, or trained here on the captions (one per line; byte fallback, so any
+ *    prompt can be encoded).
+ * 2. Context: the pooled final states of each caption (its characters, at most the encoder's
+ *    context) — standardised by fitDiffusion like any context.
+ * 3. The U-Net (fitDiffusion with `context`, images scaled to [−1, 1]) and sampling with
+ *    `guidance` on the text.
+ */
+import { ArgumentError, DataError } from '../core/errors.js';
+import type { Rng } from '../core/rng.js';
+import { DiffusionModel, fitDiffusion, type DiffusionModelJSON, type FitDiffusionOptions, type SchedulerName } from '../diffusion/model.js';
+import { GPT, gptFromJSON, trainGPT, type GPTJSON, type TrainGPTOptions } from '../neural/gpt.js';
+
+export const TEXT_TO_IMAGE_VERSION = 1;
+
+export interface TextToImageOptions extends Omit<FitDiffusionOptions, 'context' | 'contextSource' | 'labels' | 'classNames' | 'contextDropout' | 'columns'> {
+  /** A trained encoder, or the options of one to train on the captions (default: the tiny preset, 600 steps, context 48). */
+  encoder?: GPT | TrainGPTOptions;
+  /** Probability of training an image without its caption (default 0.1). */
+  captionDropout?: number;
+  /** Image height and width (default: square). */
+  height?: number;
+  width?: number;
+}
+
+export interface TextToImageSampleOptions {
+  rng: Rng;
+  /** Classifier-free guidance towards the text (default 1: none). */
+  guidance?: number;
+  scheduler?: SchedulerName;
+  steps?: number;
+}
+
+export interface TextToImageJSON {
+  kind: 'text-to-image';
+  version: number;
+  encoder: GPTJSON;
+  diffusion: DiffusionModelJSON;
+}
+
+export class TextToImage {
+  readonly kind = 'text-to-image';
+  constructor(readonly encoder: GPT, readonly model: DiffusionModel) {
+    if (model.extras.context?.size !== encoder.config.dModel) throw new ArgumentError(`the U-Net takes a context of ${model.extras.context?.size ?? 0} values; the encoder's states have ${encoder.config.dModel}`, 'model');
+  }
+
+  /** Step 2: the pooled encoding of each caption, n × dModel row-major. */
+  encode(captions: readonly string[]): Float32Array {
+    return encodeCaptions(this.encoder, captions);
+  }
+
+  /** n images (rows of height·width grey levels in [0, 1]) for one prompt, or one image per prompt. */
+  sample(prompt: string | readonly string[], n: number, options: TextToImageSampleOptions): Float64Array {
+    const prompts = typeof prompt === 'string' ? new Array<string>(n).fill(prompt) : prompt;
+    if (prompts.length !== n) throw new ArgumentError(`${prompts.length} prompts for ${n} images; give one prompt, or one per image`, 'prompt');
+    const context = this.encode(prompts);
+    return this.model.sample(n, { rng: options.rng, context, ...(options.guidance === undefined ? {} : { guidance: options.guidance }), ...(options.scheduler ? { scheduler: options.scheduler } : {}), ...(options.steps === undefined ? {} : { steps: options.steps }) }).samples;
+  }
+
+  toJSON(): TextToImageJSON {
+    return { kind: 'text-to-image', version: TEXT_TO_IMAGE_VERSION, encoder: this.encoder.toJSON(), diffusion: this.model.toJSON() };
+  }
+
+  dispose(): void {
+    this.encoder.dispose();
+  }
+}
+
+/** Mean final state over each caption's characters (byte fallback for characters outside the vocabulary). */
+export function encodeCaptions(encoder: GPT, captions: readonly string[]): Float32Array {
+  const C = encoder.config.dModel, T = encoder.config.blockSize;
+  const out = new Float32Array(captions.length * C);
+  captions.forEach((caption, i) => {
+    if (typeof caption !== 'string' || caption.trim().length === 0) throw new DataError(`caption ${i} is empty; give some text`, 'prompt');
+    const ids = encoder.tokenizer.encode(caption, { unknown: encoder.tokenizer.byteFallback ? 'bytes' : 'error', argument: 'prompt' });
+    if (ids.length > T) throw new ArgumentError(`caption ${i} is ${ids.length} tokens long; the encoder reads at most ${T}`, 'prompt');
+    const h = encoder.hiddenStates(ids);
+    for (let t = 0; t < ids.length; t++) for (let c = 0; c < C; c++) out[i * C + c] += h[t * C + c] / ids.length;
+  });
+  return out;
+}
+
+/** Steps 1–3: the encoder (given or trained on the captions), the captions' encodings, the U-Net. */
+export function fitTextToImage(images: ArrayLike<number>, captions: readonly string[], options: TextToImageOptions = {}): TextToImage {
+  const n = captions.length;
+  if (!Array.isArray(captions) || n < 2) throw new DataError('give at least two images and their captions', 'captions');
+  const P = images.length / n;
+  if (!Number.isInteger(P) || P < 1) throw new DataError(`${images.length} pixels are not ${n} whole images`, 'images');
+  const height = options.height ?? Math.round(Math.sqrt(P)), width = options.width ?? height;
+  if (height * width !== P) throw new DataError(`images of ${P} pixels are not ${height}×${width}; give height and width`, 'height');
+  const dropout = options.captionDropout ?? 0.1;
+  if (!(dropout >= 0 && dropout < 1)) throw new ArgumentError(`captionDropout must be in [0, 1), got ${dropout}`, 'captionDropout');
+  const longest = captions.reduce((m, c) => Math.max(m, [...c].length), 0);
+  const encoder = options.encoder instanceof GPT ? options.encoder
+    : trainGPT(captions.join('\n') + '\n', { preset: 'tiny', steps: 600, blockSize: Math.max(48, longest + 1), byteFallback: true, ...(options.encoder ?? {}) });
+  const context = encodeCaptions(encoder, captions);
+  const { encoder: _e, captionDropout: _d, height: _h, width: _w, ...fit } = options;
+  const model = fitDiffusion(images, P, {
+    denoiser: { kind: 'unet2d', height, width, baseChannels: 16, channelMults: [1, 2] }, scaling: { center: 0.5, scale: 0.5 }, batchSize: 32, lr: 5e-4,
+    ...fit, context, contextDropout: dropout, contextSource: { kind: 'text', encoder: 'gpt', pooling: 'mean' },
+    columns: Array.from({ length: P }, (_, i) => `p${i}`),
+  });
+  return new TextToImage(encoder, model);
+}
+
+/** Restores a model saved by {@link TextToImage.toJSON}. */
+export function textToImageFromJSON(json: unknown): TextToImage {
+  const j = json as Partial<TextToImageJSON> | null;
+  if (j?.kind !== 'text-to-image') throw new DataError(`model file: expected a text-to-image model, got kind '${String(j?.kind)}'`, 'model');
+  if (j.version !== TEXT_TO_IMAGE_VERSION) throw new DataError(`model file: text-to-image version ${String(j.version)} is not supported (this ardiff reads version ${TEXT_TO_IMAGE_VERSION})`, 'model');
+  const encoder = gptFromJSON(j.encoder);
+  try {
+    return new TextToImage(encoder, DiffusionModel.fromJSON(j.diffusion as DiffusionModelJSON));
+  } catch (e) {
+    encoder.dispose();
+    throw e instanceof ArgumentError ? new DataError(`model file: ${e.message}; the file is corrupt`, 'model') : e;
+  }
+}
