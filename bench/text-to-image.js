@@ -7,7 +7,7 @@
 // classifier distance against 300 held-out digits. The class-label U-Net (--class-model) at the
 // same guidance is the upper bound for digit accuracy. Train the model first (~20 min on one core):
 //   ardiff diffusion train --dataset mnist --text --steps 6000 --out out/text2image.json
-// node bench/text-to-image.js [--model out/text2image.json] [--class-model out/mnist14.json] [--json]
+// node bench/text-to-image.js [--model out/text2image.json] [--class-model out/mnist14.json] [--phrasings test|train] [--json]
 import { existsSync, readFileSync } from 'node:fs';
 import { initEngine, trainClassifier } from 'ardiff/neural';
 import { DiffusionModel, frechetDistance, captionDigits, digitAttributes, attributeBins, binOf, mentionedBins } from 'ardiff/diffusion';
@@ -41,8 +41,11 @@ const refFeatures = classifier.features(reference.images);
 const width = Math.round((refFeatures.length * P) / reference.images.length);
 const fcd = (x) => frechetDistance(classifier.features(x), refFeatures, width);
 const prompts = heldOut(perClass);
-const { captions } = captionDigits(prompts.images, prompts.labels, { bins, split: 'test', rng: createRng(1) });
-const named = captions.map((c) => mentionedBins(c, 'test'));
+// --phrasings train: the training wording on the same held-out digits (is it the wording or the digits?).
+const phrasings = flag('--phrasings', 'test');
+if (phrasings !== 'test' && phrasings !== 'train') throw new Error(`--phrasings must be test or train, got ${phrasings}`);
+const { captions } = captionDigits(prompts.images, prompts.labels, { bins, split: phrasings, rng: createRng(1) });
+const named = captions.map((c) => mentionedBins(c, phrasings));
 
 function score(images) {
   const attrs = digitAttributes(images.map((v) => Math.max(0, v)), size);
@@ -76,7 +79,7 @@ const res = { date: new Date().toISOString(), backend: info.backend, captions: c
 if (args.includes('--json')) console.log(JSON.stringify(res));
 else {
   const pct = (v) => `${(100 * v).toFixed(1)}%`;
-  console.log(`text → image on ${captions.length} captions of held-out digits in unseen phrasings (e.g. ${res.examples.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}); DPM-Solver++ 20; backend ${info.backend}; ${res.date}`);
+  console.log(`text → image on ${captions.length} captions of held-out digits in ${phrasings === 'test' ? 'unseen' : 'training'} phrasings (e.g. ${res.examples.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}); DPM-Solver++ 20; backend ${info.backend}; ${res.date}`);
   console.log('\n| guidance | digit accuracy | thickness agrees | slant agrees | size agrees | Fréchet classifier distance | s per image | class-label model: digit accuracy / FCD |\n|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| real digits of the same class, other images (chance for the attributes) | ${pct(chance.digitAccuracy)} | ${pct(chance.thickness.agreement)} | ${pct(chance.slant.agreement)} | ${pct(chance.size.agreement)} | (the reference) | | |`);
   for (const r of rows) console.log(`| ${r.guidance} | ${pct(r.digitAccuracy)} | ${pct(r.thickness.agreement)} (${r.thickness.captions}) | ${pct(r.slant.agreement)} (${r.slant.captions}) | ${pct(r.size.agreement)} (${r.size.captions}) | ${r.fcd.toFixed(2)} | ${(r.seconds / captions.length).toFixed(3)} | ${r.classModel ? `${pct(r.classModel.digitAccuracy)} / ${r.classModel.fcd.toFixed(2)}` : '-'} |`);
