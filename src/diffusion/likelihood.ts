@@ -24,7 +24,9 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { checkPositiveInt, checkRng } from '../core/validate.js';
-import { normalCdf, normalSf } from '../core/distributions.js';
+// The one stdlib function needed, imported alone: core/distributions brings the t, χ² and
+// incomplete-gamma/beta functions with it (230 KB of the browser bundle).
+import normalCdfLib from '@stdlib/stats-base-dists-normal-cdf';
 import type { DiffusionModel } from './model.js';
 import { alphasCumprod, alphasFromBetas, makeBetas } from './schedules.js';
 
@@ -54,6 +56,9 @@ export interface BitsPerDim {
 }
 
 /** −log of the probability of [a, b] under N(μ, σ²), computed in the tail that keeps precision. */
+const normalCdf = (x: number): number => normalCdfLib(x, 0, 1);
+const normalSf = (x: number): number => normalCdfLib(-x, 0, 1);
+
 function logBinProbability(a: number, b: number, mu: number, sigma: number): number {
   const za = (a - mu) / sigma, zb = (b - mu) / sigma;
   // P(za < Z < zb): from the nearer tail, so that far-out bins do not round to 0.
