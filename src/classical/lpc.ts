@@ -18,6 +18,7 @@
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
 import { checkPositiveInt } from '../core/validate.js';
+import { hannMidpoint } from '../core/window.js';
 import { fitAR } from './ar.js';
 import { partialAutocorrelations } from './estimators/polynomial.js';
 
@@ -96,7 +97,7 @@ export function lpcAnalysis(x: ArrayLike<number>, options: LpcOptions): LpcAnaly
   const frames = Math.max(1, Math.ceil(n / hop));
   const coefficients: Float64Array[] = [], reflection: Float64Array[] = [];
   const errorRatio = new Float64Array(frames);
-  const w = Float64Array.from({ length: L }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / L));
+  const w = hannMidpoint(L);
   const frame = new Float64Array(L);
   for (let f = 0; f < frames; f++) {
     // The frame starts at its hop and runs on (zeros past the end).
@@ -238,7 +239,7 @@ export interface LpcDenoised {
 
 /**
  * Speech in white noise, restored by the autoregressive model alone: the Kalman filter of Paliwal &
- * Basu (1987), its models re-estimated in passes as Gibson, Koo & Gray (1991), here by EM. Each frame's clean
+ * Basu (1987), its models re-estimated in passes as Gibson, Koo & Gray (1991) or by EM. Each frame's clean
  * speech is an AR(p) process s_t = Σ a_k s_{t−k} + w_t, Var w = q_f, seen as y_t = s_t + v_t with
  * Var v = σ² known.
  * 1. Analysis, on Hann windows of `frameLength` samples centred every `hop` samples (sample t uses
@@ -270,7 +271,7 @@ export function lpcDenoise(y: ArrayLike<number>, noiseSd: number, options: LpcDe
   const em = (options.reestimate ?? 'estimate') === 'em';
   if (options.reestimate !== undefined && options.reestimate !== 'em' && options.reestimate !== 'estimate') throw new ArgumentError(`reestimate must be 'estimate' or 'em', got '${String(options.reestimate)}'`, 'reestimate');
   const s2 = noiseSd * noiseSd;
-  const w = Float64Array.from({ length: W }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / W));
+  const w = hannMidpoint(W);
   const sumW2 = w.reduce((a, v) => a + v * v, 0);
   const frames = Math.floor((n - 1) / hop) + 1;
   let coefficients: Float64Array[] = [];

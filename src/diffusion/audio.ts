@@ -6,6 +6,7 @@
  */
 import { ArgumentError } from '../core/errors.js';
 import { checkSignal, type Signal } from './data/audio.js';
+import { hannMidpoint } from '../core/window.js';
 
 /**
  * Signal-to-noise ratio in decibels of an estimate against the clean signal:
@@ -61,7 +62,7 @@ export function logSpectralDistance(clean: Signal, estimate: Signal, length = 40
   checkSignal(estimate, 'estimate');
   if (!Number.isInteger(length) || length < 2 || !Number.isInteger(hop) || hop < 1) throw new ArgumentError(`length (≥ 2) and hop (≥ 1) must be integers; got ${length}, ${hop}`, 'length');
   if (clean.length < length) throw new ArgumentError(`the signals have ${clean.length} samples, fewer than one frame of ${length}`, 'clean');
-  const w = Float64Array.from({ length }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / length));
+  const w = hannMidpoint(length);
   const cos = new Float64Array(bins * length), sin = new Float64Array(bins * length);
   for (let b = 0; b < bins; b++) for (let i = 0; i < length; i++) { const a = (Math.PI * b * i) / (bins - 1); cos[b * length + i] = Math.cos(a); sin[b * length + i] = Math.sin(a); }
   const spectrum = (x: Signal, s: number) => {

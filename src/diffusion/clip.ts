@@ -20,6 +20,15 @@ import type { PredictFn } from './guidance.js';
 import type { PredictionType } from './schedulers/common.js';
 
 /**
+ * x̂₀ implied by the network's output `o` at x_t with √ᾱ = sa, √(1−ᾱ) = sb (Ho et al. 2020 eq. 15;
+ * v: Salimans & Ho 2022, x̂₀ = √ᾱ x_t − √(1−ᾱ) v), in float64 (the schedulers keep their own
+ * float32 form, diffusers' rounding).
+ */
+export function x0FromOutput(prediction: PredictionType, xt: number, o: number, sa: number, sb: number): number {
+  return prediction === 'epsilon' ? (xt - sb * o) / sa : prediction === 'sample' ? o : sa * xt - sb * o;
+}
+
+/**
  * Wraps `predict` so that the implied x̂₀ lies in [−range, range]. `alphasCumprod` is the training
  * schedule's ᾱ (length T), `prediction` what the network outputs.
  */
@@ -42,8 +51,7 @@ export function clipPrediction(predict: PredictFn, alphasCumprod: Float32Array |
       const a = alphaAt(t[r]), sa = Math.sqrt(a), sb = Math.sqrt(1 - a);
       for (let j = r * d; j < (r + 1) * d; j++) {
         const xt = x[j], o = out[j];
-        // x̂₀ from the output (Ho et al. 2020 eq. 15; v: Salimans & Ho 2022, x̂₀ = √ᾱ x_t − √(1−ᾱ) v).
-        const x0 = prediction === 'epsilon' ? (xt - sb * o) / sa : prediction === 'sample' ? o : sa * xt - sb * o;
+        const x0 = x0FromOutput(prediction, xt, o, sa, sb);
         const c = x0 > range ? range : x0 < -range ? -range : x0;
         if (c === x0) {
           res[j] = o;

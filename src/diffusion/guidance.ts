@@ -33,15 +33,24 @@ export function guidedPredict(denoiser: Denoiser, labels: Int32Array, scale: num
     context2.set(context);
     context2.set(context, context.length);
   }
+  return doubledPredict(denoiser, scale, both, context2);
+}
+
+/**
+ * Both passes of classifier-free guidance as one batch of 2B rows — the conditioned rows first,
+ * then the unconditioned (`labels2`, `context2`: 2B rows each, in that order) — combined as
+ * ε(x, ∅) + s·(ε(x, c) − ε(x, ∅)).
+ */
+function doubledPredict(denoiser: Denoiser, scale: number, labels2: Int32Array | undefined, context2: Float32Array | undefined): PredictFn {
   return (x, t) => {
-    const x2 = new Float32Array(2 * x.length);
+    const b = t.length, n = x.length;
+    const x2 = new Float32Array(2 * n);
     x2.set(x);
-    x2.set(x, x.length);
+    x2.set(x, n);
     const t2 = new Float32Array(2 * b);
     t2.set(t);
     t2.set(t, b);
-    const out = denoiser.predict(x2, t2, both, context2);
-    const n = x.length;
+    const out = denoiser.predict(x2, t2, labels2, context2);
     const g = new Float32Array(n);
     for (let i = 0; i < n; i++) g[i] = out[n + i] + scale * (out[i] - out[n + i]);
     return g;
@@ -60,17 +69,5 @@ export function contextGuidedPredict(denoiser: Denoiser, context: Float32Array, 
   if (scale === 1) return plainPredict(denoiser, undefined, context);
   const both = new Float32Array(2 * context.length);
   both.set(context); // the second half stays 0: no context
-  return (x, t) => {
-    const b = t.length, n = x.length;
-    const x2 = new Float32Array(2 * n);
-    x2.set(x);
-    x2.set(x, n);
-    const t2 = new Float32Array(2 * b);
-    t2.set(t);
-    t2.set(t, b);
-    const out = denoiser.predict(x2, t2, undefined, both);
-    const g = new Float32Array(n);
-    for (let i = 0; i < n; i++) g[i] = out[n + i] + scale * (out[i] - out[n + i]);
-    return g;
-  };
+  return doubledPredict(denoiser, scale, undefined, both);
 }

@@ -27,6 +27,7 @@ import { checkPositiveInt, checkRng } from '../core/validate.js';
 // The one stdlib function needed, imported alone: core/distributions brings the t, χ² and
 // incomplete-gamma/beta functions with it (230 KB of the browser bundle).
 import normalCdfLib from '@stdlib/stats-base-dists-normal-cdf';
+import { x0FromOutput } from './clip.js';
 import type { DiffusionModel } from './model.js';
 import { alphasCumprod, alphasFromBetas, makeBetas } from './schedules.js';
 
@@ -109,10 +110,7 @@ export function diffusionBitsPerDim(model: DiffusionModel, x: ArrayLike<number>,
     const x0hat = new Float32Array(m * d);
     for (let b = 0; b < m; b++) {
       const a = abar[ti[b]], sa = Math.sqrt(a), sb = Math.sqrt(1 - a);
-      for (let j = 0; j < d; j++) {
-        const o = out[b * d + j], z = xt[b * d + j];
-        x0hat[b * d + j] = model.prediction === 'epsilon' ? (z - sb * o) / sa : model.prediction === 'sample' ? o : sa * z - sb * o;
-      }
+      for (let j = 0; j < d; j++) x0hat[b * d + j] = x0FromOutput(model.prediction, xt[b * d + j], out[b * d + j], sa, sb);
     }
     return x0hat;
   };

@@ -23,7 +23,7 @@ import { createRng } from '../core/rng.js';
 import { checkPositiveInt } from '../core/validate.js';
 import { lpcDenoise, type LpcDenoiseOptions } from '../classical/lpc.js';
 import { estimateNoiseSd } from '../diffusion/audio.js';
-import { addWhiteNoise, checkSignal, frameCount, frameRecordings, type Signal } from '../diffusion/data/audio.js';
+import { addWhiteNoise, checkSignal, concatFloat32, frameCount, frameRecordings, type Signal } from '../diffusion/data/audio.js';
 import { fitDiffusion, type ContextSource, type DiffusionModel, type FitDiffusionOptions } from '../diffusion/model.js';
 import { restoreAudio, type RestoreAudioOptions, type RestoredAudio } from '../diffusion/restore-audio.js';
 
@@ -140,12 +140,7 @@ export function lpcTrainingRows(recordings: readonly Signal[], options: LpcTrain
       frames.push(rows);
     }
   });
-  const concat = (parts: Float32Array[]) => {
-    const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-    parts.reduce((at, p) => (out.set(p, at), at + p.length), 0);
-    return out;
-  };
-  return { data: concat(frames), context: concat(contexts), dim: L, contextSource: lpcSource(o) };
+  return { data: concatFloat32(frames), context: concatFloat32(contexts), dim: L, contextSource: lpcSource(o) };
 }
 
 export interface FitLpcRestorerOptions extends Omit<FitDiffusionOptions, 'context' | 'contextSource' | 'sampleRate'>, LpcTrainingOptions {

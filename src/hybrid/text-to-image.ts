@@ -73,16 +73,23 @@ export class TextToImage {
   }
 }
 
-/** Mean final state over each caption's characters (byte fallback for characters outside the vocabulary). */
+/**
+ * Mean final state over each caption's characters (byte fallback for characters outside the
+ * vocabulary); a caption that occurs several times is encoded once.
+ */
 export function encodeCaptions(encoder: GPT, captions: readonly string[]): Float32Array {
   const C = encoder.config.dModel, T = encoder.config.blockSize;
   const out = new Float32Array(captions.length * C);
+  const done = new Map<string, number>();
   captions.forEach((caption, i) => {
+    const seen = done.get(caption);
+    if (seen !== undefined) { out.copyWithin(i * C, seen * C, (seen + 1) * C); return; }
     if (typeof caption !== 'string' || caption.trim().length === 0) throw new DataError(`caption ${i} is empty; give some text`, 'prompt');
     const ids = encoder.tokenizer.encode(caption, { unknown: encoder.tokenizer.byteFallback ? 'bytes' : 'error', argument: 'prompt' });
     if (ids.length > T) throw new ArgumentError(`caption ${i} is ${ids.length} tokens long; the encoder reads at most ${T}`, 'prompt');
     const h = encoder.hiddenStates(ids);
     for (let t = 0; t < ids.length; t++) for (let c = 0; c < C; c++) out[i * C + c] += h[t * C + c] / ids.length;
+    done.set(caption, i);
   });
   return out;
 }

@@ -165,8 +165,7 @@ export class ImageGPT {
     if (given !== undefined && typeof given !== 'number' && given?.length !== n) throw new ArgumentError(`classLabel holds ${given?.length} classes for ${n} images; give one, or one per image`, 'classLabel');
     const temperature = options.temperature ?? 1;
     if (!(temperature > 0 && Number.isFinite(temperature))) throw new ArgumentError(`temperature must be a finite number > 0, got ${temperature}`, 'temperature');
-    const tokens = new Int32Array(n * P);
-    tokens.set(quantizePixels(Array.prototype.slice.call(images, 0, n * P) as number[], L));
+    const tokens = quantizePixels(images, L);
     let calls = 0;
     for (let i = 0; i < n; i++) {
       const cls = this.classToken(labelOf(i));

@@ -338,9 +338,9 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (flags.text) {
     // Captions from each digit's label and measured attributes (training phrasings), a GPT encoder
     // trained on them, and the U-Net conditioned on its pooled states.
-    const [{ captionDigits, digitAttributes, attributeBins }, { fitTextToImage }] = await Promise.all([import('../../diffusion/data/captions.js'), import('../../hybrid/text-to-image.js')]);
-    const size = Math.round(Math.sqrt(dim));
-    const { captions } = captionDigits(data, labels!, { bins: attributeBins(digitAttributes(data, size)), rng: createRng(seed + 1) });
+    // Attribute bins: the terciles of these digits (captionDigits' default).
+    const [{ captionDigits }, { fitTextToImage }] = await Promise.all([import('../../diffusion/data/captions.js'), import('../../hybrid/text-to-image.js')]);
+    const { captions } = captionDigits(data, labels!, { rng: createRng(seed + 1) });
     let t2i;
     try {
       t2i = fitTextToImage(data, captions, { ...fit, seed, onStep: ({ step, loss }) => bar.update(step, { loss: loss.toFixed(4) }) });

@@ -58,6 +58,11 @@ const FLAG_OF: Record<string, string> = {
   noiseSd: '--noise-sd', iterations: '--iterations', reestimate: '--reestimate', lag: '--order',
 };
 
+/** 25 ms frames every 10 ms at the recording's rate (a frame longer than the order). */
+function speechFraming(order: number, sampleRate: number): { frameLength: number; hop: number } {
+  return { frameLength: Math.max(order + 1, Math.round(0.025 * sampleRate)), hop: Math.max(1, Math.round(0.01 * sampleRate)) };
+}
+
 async function runDenoise(flags: DenoiseFlags): Promise<void> {
   const order = intFlag(flags.order, '--order', 1, 16);
   if (order > 100) throw new ArgumentError(`--order must be at most 100 (speech uses 10–20); got ${order}`, '--order');
@@ -70,9 +75,7 @@ async function runDenoise(flags: DenoiseFlags): Promise<void> {
   const input = readNoisyInput(flags, seed);
   const noiseSd = noiseSdFlag ?? estimateNoiseSd(input.noisy);
   const started = performance.now();
-  // 25 ms windows every 10 ms at the recording's rate.
-  const frameLength = Math.max(order + 1, Math.round(0.025 * input.sampleRate)), hop = Math.max(1, Math.round(0.01 * input.sampleRate));
-  const r = lpcDenoise(input.noisy, noiseSd, { order, iterations, reestimate, frameLength, hop });
+  const r = lpcDenoise(input.noisy, noiseSd, { order, iterations, reestimate, ...speechFraming(order, input.sampleRate) });
   const out = Float32Array.from(r.signal);
   const seconds = (performance.now() - started) / 1000;
   writeWav(flags.out, out, input.sampleRate, {}, '--out');
@@ -98,9 +101,8 @@ async function runLpc(flags: LpcFlags): Promise<void> {
   checkOutputs([['--out', flags.out], ['--resynth', flags.resynth]], [['--input', input]]);
   const wav = readWav(input, '--input');
   const x = wav.channels[0];
-  // 25 ms frames every 10 ms at the recording's rate unless given.
-  const L = frameLength ?? Math.max(order + 1, Math.round(0.025 * wav.sampleRate));
-  const H = hop ?? Math.max(1, Math.round(0.01 * wav.sampleRate));
+  const framing = speechFraming(order, wav.sampleRate);
+  const L = frameLength ?? framing.frameLength, H = hop ?? framing.hop;
   let lpc;
   try {
     lpc = lpcAnalysis(x, { order, frameLength: L, hop: H, method });

@@ -127,7 +127,11 @@ export function frameSignal(x: Signal, length: number, hop: number): Float32Arra
  */
 export function frameRecordings(signals: readonly Signal[], length: number, hop: number): Float32Array {
   if (signals.length === 0) throw new ArgumentError('signals is empty; give at least one recording', 'signals');
-  const parts = signals.map((x) => frameSignal(x, length, hop));
+  return concatFloat32(signals.map((x) => frameSignal(x, length, hop)));
+}
+
+/** The arrays one after another in one Float32Array. */
+export function concatFloat32(parts: readonly Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
   parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
   return out;
