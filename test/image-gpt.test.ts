@@ -96,6 +96,8 @@ describe('ImageGPT', () => {
     expect(() => trained.sample(2, { classLabel: [0], rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'classLabel' }));
     expect(() => trained.complete(images.subarray(0, 16), 16, { rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'known' }));
     expect(() => trained.sample(1, { classLabel: 0, rng: createRng(1), temperature: 0 })).toThrow(/temperature/);
+    // An absurd count is refused before any image is made.
+    expect(() => trained.sample(1e9, { classLabel: 0, rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'n' }));
     const json = trained.toJSON();
     expect(() => imageGPTFromJSON({ ...json, version: 99 })).toThrow(/version 99/);
     expect(() => imageGPTFromJSON({ ...json, levels: 5 })).toThrow(/corrupt/);
@@ -126,6 +128,7 @@ describe('ImageGPT', () => {
     await err(['image-gpt', 'train', '--dataset', 'mnist', '--levels', '1', '--out', join(dir, 'x.json')], '--levels');
     await err(['image-gpt', 'train', '--dataset', 'mnist', '--levels', '17', '--steps', '1', '--out', join(dir, 'x.json')], '--levels');
     await err(['image-gpt', 'sample', '--model', m, '--class', '10', '--out', png], '--class');
+    await err(['image-gpt', 'sample', '--model', m, '--n', '100000000', '--out', png], '--n');
     await err(['image-gpt', 'sample', '--model', m, '--out', join(dir, 'g.csv')], '--out');
     await err(['image-gpt', 'sample', '--model', m, '--temperature', '0', '--out', png], '--temperature');
     await err(['image-gpt', 'sample', '--model', join(dir, 'missing.json'), '--out', png], '--model');

@@ -72,6 +72,7 @@ describe('text → image', () => {
     expect(() => m.sample('', 1, { rng: createRng(1) })).toThrow(DataError);
     expect(() => m.sample('x'.repeat(40), 1, { rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'prompt' }));
     expect(() => m.sample(['a', 'b'], 3, { rng: createRng(1) })).toThrow(/2 prompts for 3 images/);
+    expect(() => m.sample('bright top', 1e9, { rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'n' }));
     expect(() => fitTextToImage(images.subarray(0, 16), ['one'])).toThrow(DataError);
     expect(() => fitTextToImage(images, captions, { captionDropout: 1 })).toThrow(expect.objectContaining({ argument: 'captionDropout' }));
     expect(() => textToImageFromJSON({ ...m.toJSON(), version: 9 })).toThrow(/version 9/);

@@ -15,6 +15,7 @@
  */
 import { ArgumentError, DataError } from '../core/errors.js';
 import type { Rng } from '../core/rng.js';
+import { checkBudget, checkPositiveInt } from '../core/validate.js';
 import { DiffusionModel, fitDiffusion, type DiffusionModelJSON, type FitDiffusionOptions, type SchedulerName } from '../diffusion/model.js';
 import { GPT, gptFromJSON, trainGPT, type GPTJSON, type TrainGPTOptions } from '../neural/gpt.js';
 
@@ -58,6 +59,9 @@ export class TextToImage {
 
   /** n images (rows of height·width grey levels in [0, 1]) for one prompt, or one image per prompt. */
   sample(prompt: string | readonly string[], n: number, options: TextToImageSampleOptions): Float64Array {
+    // Before the prompts and their encodings are made: the rows' buffers as DiffusionModel.sample counts them.
+    checkPositiveInt(n, 'n');
+    checkBudget(n, this.model.columns.length * 8 * 16 + this.encoder.config.dModel * 4, 'n', `images of ${this.model.columns.length} pixels`);
     const prompts = typeof prompt === 'string' ? new Array<string>(n).fill(prompt) : prompt;
     if (prompts.length !== n) throw new ArgumentError(`${prompts.length} prompts for ${n} images; give one prompt, or one per image`, 'prompt');
     const context = this.encode(prompts);

@@ -143,8 +143,15 @@ export class ImageGPT {
    * only. Returns grey levels (dequantizePixels) and the level tokens, n × pixels each.
    */
   sample(n: number, options: ImageGPTSampleOptions): { images: Float32Array; tokens: Int32Array; networkCalls: number } {
-    checkPositiveInt(n, 'n');
+    // Checked before the blank images are made (complete checks the same for images it is given).
+    this.checkCount(n);
     return this.complete(new Float32Array(n * this.pixels), 0, options);
+  }
+
+  /** Throws unless n images can be drawn (a positive integer within the memory budget). */
+  checkCount(n: number, argument = 'n'): void {
+    checkPositiveInt(n, argument);
+    checkBudget(n, this.pixels * 12, argument, `images of ${this.pixels} pixels`);
   }
 
   /**
@@ -159,7 +166,7 @@ export class ImageGPT {
     if (!Number.isInteger(known) || known < 0 || known >= P) throw new ArgumentError(`known must be an integer in 0…${P - 1} (pixels kept from the top, in raster order), got ${known}`, 'known');
     if (images.length === 0 || images.length % P !== 0) throw new DataError(`images has ${images.length} values, not whole images of ${P} pixels`, 'images');
     const n = images.length / P;
-    checkBudget(n, P * 12, 'n', `images of ${P} pixels`);
+    this.checkCount(n);
     const given = options.classLabel;
     const labelOf = (i: number) => (given === undefined || typeof given === 'number' ? given : given[i]);
     if (given !== undefined && typeof given !== 'number' && given?.length !== n) throw new ArgumentError(`classLabel holds ${given?.length} classes for ${n} images; give one, or one per image`, 'classLabel');

@@ -23,6 +23,7 @@ describe('CLI: text → image', () => {
       expect((e.json.error as { argument: string }).argument).toBe(argument);
     };
     await err(['diffusion', 'sample', '--model', m, '--n', '2', '--out', png], '--prompt');
+    await err(['diffusion', 'sample', '--model', m, '--prompt', 'a seven', '--n', '1000000000', '--out', png], '--n');
     await err(['diffusion', 'sample', '--model', m, '--prompt', 'a seven', '--out', join(dir, 'x.csv')], '--out');
     await err(['diffusion', 'sample', '--model', m, '--prompt', 'x'.repeat(200), '--out', png], '--prompt');
     await err(['diffusion', 'sample', '--model', m, '--prompt', 'a seven', '--class', '3', '--out', png], '--class');

@@ -102,6 +102,8 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const model = imageGPTFromJSON(json);
   try {
     const which = flags.class ?? 'all';
+    // --class all draws --n of every class: checked before the labels are made.
+    model.checkCount(which === 'all' ? model.classes * n : n, '--n');
     let labels: number[] | undefined;
     if (which === 'all') labels = Array.from({ length: model.classes * n }, (_, i) => Math.floor(i / n));
     else if (which !== 'none') {
