@@ -19,6 +19,7 @@ export { parseCsv, numericColumn, columnExpression, applyTransform, inverseTrans
 export { decodeWav, encodeWav, SUPPORTED_WAV_FORMATS, type WavAudio, type WavSampleFormat, type WavWriteOptions } from './core/wav.js';
 export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js';
 export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCrpsSample, intervalCoverage } from './core/metrics.js';
+export { ssim, ssimBatch, type SsimOptions } from './core/ssim.js';
 export { backtest, backtestModelOptions, formatBacktestTable, type Backtest, type BacktestOptions, type BacktestProgress, type BacktestResult, type CrpsMethod } from './backtest.js';
 export { backtestMulti, scoreWindows, formatMultiBacktestTable, type MultiBacktest, type MultiBacktestOptions, type MultiBacktestResult, type WindowScores } from './backtest-multi.js';
 export * from './classical/index.js';
