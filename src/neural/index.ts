@@ -10,5 +10,6 @@ export { RNN, CELL_TYPES, checkRNNSpec, rnnShapes, disposeState, type CellType, 
 export { registerHead, createHead, attachHead, headShapes, headKinds, checkHeadKind, lgammaHalfStep, gammaVariate, type LikelihoodHead, type HeadFactory, type HeadLossOptions } from './heads.js';
 export { GPT, KVCache, trainGPT, gptFromJSON, evaluateGPT, sampleLogits, GPT_PRESETS, GPT_FORMAT_VERSION, type GPTConfig, type GPTJSON, type GPTTrainSettings, type GPTPresetName, type GPTStepInfo, type GPTEvalInfo, type GPTTrainingReport, type TrainGPTOptions, type GenerateOptions } from './gpt.js';
 export { ImageGPT, trainImageGPT, imageGPTFromJSON, quantizePixels, dequantizePixels, IMAGE_GPT_VERSION, type ImageGPTOptions, type ImageGPTJSON, type ImageGPTTraining, type ImageGPTSampleOptions } from './image-gpt.js';
+export { ConvGRUPredictor, trainConvGRU, convGRUFromJSON, CONV_GRU_VERSION, type ConvGRUOptions, type ConvGRUJSON, type ConvGRUTraining } from './conv-gru.js';
 export { CharTokenizer, buildTokenizer, type BuildTokenizerOptions, type TokenizerJSON, type UnknownChars } from './tokenizer.js';
 export { Classifier, trainClassifier, type ClassifierJSON, type TrainClassifierOptions } from './classifier.js';
