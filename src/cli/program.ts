@@ -27,6 +27,7 @@ import { registerDiffusionCommands } from './commands/diffusion.js';
 import { registerGptCommands } from './commands/gpt.js';
 import { registerSpeechCommands } from './commands/speech.js';
 import { registerImageGptCommands } from './commands/image-gpt.js';
+import { registerVideoCommands } from './commands/video.js';
 import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
 import { registerBatch } from './commands/batch.js';
@@ -140,6 +141,7 @@ export function buildProgram(): Command {
   registerGptCommands(program);
   registerSpeechCommands(program);
   registerImageGptCommands(program);
+  registerVideoCommands(program);
   applyErrorContract(program, program, 'ardiff');
   return program;
 }

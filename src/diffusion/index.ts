@@ -60,6 +60,7 @@ export { inpaintLoop, noisingScheduler, type InpaintOptions, type NoisingSchedul
 export { sdeditLoop, type SdeditOptions } from './sdedit.js';
 export { mnistImages, type DigitImages, type LoadMnistOptions, type MnistDigit } from './data/mnist.js';
 export { digitAttributes, attributeBins, binOf, captionDigits, mentionedBins, type DigitAttributes, type AttributeBins, type CaptionOptions, type Captions, type CaptionSplit } from './data/captions.js';
+export { movingDigits, type MovingDigitsOptions, type MovingDigits } from './data/moving-digits.js';
 export { quantizePixels, dequantizePixels } from '../core/quantize.js';
 export { addWhiteNoise, peakNormalise, frameCount, frameSignal, frameRecordings, hannWindow, overlapAdd, type Signal } from './data/audio.js';
 export { snrDb, estimateNoiseSd, logSpectralDistance } from './audio.js';

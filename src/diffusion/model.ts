@@ -79,6 +79,12 @@ export interface FitDiffusionOptions extends Omit<TrainDenoiserOptions, 'labels'
   context?: ArrayLike<number> | readonly ArrayLike<number>[];
   /** How the contexts were made (kept with the model, e.g. { kind: 'lpc', order: 16 }), for code that makes them again. */
   contextSource?: ContextSource;
+  /**
+   * How contexts are put on the network's scale: 'entry' (the default) standardises each entry over
+   * the rows; `{ center, scale }` maps every entry by (c − center)/scale — image contexts (previous
+   * frames), where a per-pixel sd would blow up pixels that are rarely inked.
+   */
+  contextScaling?: 'entry' | { center: number; scale: number };
 }
 
 /** How a model's context vectors are made from raw data, as plain JSON (read by the code that made them). */
@@ -424,7 +430,7 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
     classNames = options.classNames ?? Array.from({ length: k }, (_, i) => String(i));
     if (classNames.length < k) throw new ArgumentError(`fitDiffusion: ${classNames.length} class names for ${k} classes`, 'classNames');
   }
-  const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource);
+  const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource, options.contextScaling ?? 'entry');
   const prediction = options.prediction ?? 'epsilon';
   const schedule = resolveScheduleConfig(options.schedule);
   const { denoiser, image } = buildDenoiser(options.denoiser ?? {}, dim, classNames.length, options.seed ?? 0, context?.info.size ?? 0);
@@ -478,19 +484,26 @@ function contextJSON(c: ContextInfo): ContextInfo {
  * The training contexts, checked and standardised per entry (an entry constant over the rows keeps
  * sd 1: it carries no information, and is merely centred).
  */
-function contextOf(given: ArrayLike<number> | readonly ArrayLike<number>[], n: number, source: ContextSource | undefined): { z: Float32Array; info: ContextInfo } {
+function contextOf(given: ArrayLike<number> | readonly ArrayLike<number>[], n: number, source: ContextSource | undefined, scaling: 'entry' | { center: number; scale: number }): { z: Float32Array; info: ContextInfo } {
   if (isRows(given) && given.length !== n) throw new DataError(`fitDiffusion: ${given.length} context rows for ${n} rows of data`, 'context');
   const k = isRows(given) ? given[0].length : given.length / n;
   if (!Number.isInteger(k) || k < 1) throw new DataError(`fitDiffusion: context has ${isRows(given) ? 'empty rows' : `${given.length} values, not whole rows for ${n} rows of data`}`, 'context');
   const flat = isRows(given) ? flatten(given, k) : Float64Array.from(given);
   for (let i = 0; i < flat.length; i++) if (!Number.isFinite(flat[i])) throw new DataError(`fitDiffusion: context row ${Math.floor(i / k) + 1}, entry ${(i % k) + 1} is not a finite number (${flat[i]})`, 'context');
   const mean = new Array<number>(k), std = new Array<number>(k);
-  const col = new Float64Array(n);
-  for (let j = 0; j < k; j++) {
-    for (let i = 0; i < n; i++) col[i] = flat[i * k + j];
-    const m = meanSd(col);
-    mean[j] = m.mean;
-    std[j] = m.sd > 1e-12 * Math.max(1, Math.abs(m.mean)) ? m.sd : 1;
+  if (typeof scaling === 'object' && scaling !== null) {
+    if (!Number.isFinite(scaling.center) || !(scaling.scale > 0 && Number.isFinite(scaling.scale))) throw new ArgumentError(`fitDiffusion: contextScaling needs a finite center and a scale > 0, got ${scaling.center} and ${scaling.scale}`, 'contextScaling');
+    mean.fill(scaling.center);
+    std.fill(scaling.scale);
+  } else {
+    if (scaling !== 'entry') throw new ArgumentError(`fitDiffusion: contextScaling must be 'entry' or { center, scale }, got '${String(scaling)}'`, 'contextScaling');
+    const col = new Float64Array(n);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < n; i++) col[i] = flat[i * k + j];
+      const m = meanSd(col);
+      mean[j] = m.mean;
+      std[j] = m.sd > 1e-12 * Math.max(1, Math.abs(m.mean)) ? m.sd : 1;
+    }
   }
   const z = new Float32Array(flat.length);
   for (let i = 0; i < flat.length; i++) z[i] = (flat[i] - mean[i % k]) / std[i % k];

@@ -46,6 +46,13 @@ export interface UNetSpec {
   readonly numClasses: number;
   /** Size of a continuous context vector projected and added to the time embedding (0: none). */
   readonly contextSize: number;
+  /**
+   * Channels of a context image concatenated to the input (0: none). When > 0 the context is
+   * height·width·contextChannels values per row (NHWC) — previous video frames, a coarse
+   * prediction — fed to the first convolution beside x, as SR3 and MCVD condition on images, and
+   * contextSize must equal that size.
+   */
+  readonly contextChannels: number;
 }
 
 /** Where parameters go: built for real (seeded) or only counted as shapes (to check a model file). */
@@ -115,8 +122,8 @@ function declareUNet(spec: UNetSpec, sink: ParamSink): void {
   sink.linear('time1', spec.timeEmbedding, td);
   sink.linear('time2', td, td);
   if (spec.numClasses > 0) sink.raw('class', [spec.numClasses + 1, td], { normal: 1 });
-  if (spec.contextSize > 0) sink.linear('context', spec.contextSize, td);
-  sink.conv('in', kh, kw, spec.channels, ch[0]);
+  if (spec.contextSize > 0 && spec.contextChannels === 0) sink.linear('context', spec.contextSize, td);
+  sink.conv('in', kh, kw, spec.channels + spec.contextChannels, ch[0]);
   const plan = blockPlan(spec);
   for (let i = 0; i < L; i++) {
     for (const b of plan.down[i]) res(b.name, b.cin, b.cout);
@@ -211,10 +218,15 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
   // The pooled-embedding conditioning of Imagen (Saharia et al. 2022 §2.2) and of CDiffuSE's
   // conditioner (Lu et al. 2022), here one linear map of the context added to the embedding; no
   // context is the zero vector.
-  if (spec.contextSize > 0) cond = tf.add(cond, dense(p, 'context', context ?? tf.zeros([n, spec.contextSize])));
+  if (spec.contextSize > 0 && spec.contextChannels === 0) cond = tf.add(cond, dense(p, 'context', context ?? tf.zeros([n, spec.contextSize])));
   const condAct = silu(cond);
   const plan = blockPlan(spec);
-  let h = conv(p, 'in', x);
+  // An image context (SR3, Saharia et al. 2021 §2.4; MCVD, Voleti et al. 2022 §3) enters as extra
+  // input channels; no context is zeros.
+  const input = spec.contextChannels > 0
+    ? tf.concat([x, context ? tf.reshape(context, [n, spec.height, spec.width, spec.contextChannels]) : tf.zeros([n, spec.height, spec.width, spec.contextChannels])], 3)
+    : x;
+  let h = conv(p, 'in', input);
   const skips: Tensor[] = [];
   for (let i = 0; i < L; i++) {
     for (const b of plan.down[i]) h = resBlock(p, b.name, h, condAct, spec.groups);
@@ -244,6 +256,10 @@ export function checkUNetSpec(where: string, spec: UNetSpec): void {
   for (const k of ['height', 'width', 'channels', 'blocksPerLevel', 'groups', 'timeEmbedding'] as const) positiveInt(where, k, spec[k]);
   if (!Number.isInteger(spec.numClasses) || spec.numClasses < 0) throw new ArgumentError(`${where}: numClasses must be an integer ≥ 0, got ${spec.numClasses}`, 'numClasses');
   if (!Number.isInteger(spec.contextSize) || spec.contextSize < 0) throw new ArgumentError(`${where}: contextSize must be an integer ≥ 0, got ${spec.contextSize}`, 'contextSize');
+  if (!Number.isInteger(spec.contextChannels) || spec.contextChannels < 0) throw new ArgumentError(`${where}: contextChannels must be an integer ≥ 0, got ${spec.contextChannels}`, 'contextChannels');
+  if (spec.contextChannels > 0 && spec.contextSize !== spec.height * spec.width * spec.contextChannels) {
+    throw new ArgumentError(`${where}: a context image of ${spec.contextChannels} channel${spec.contextChannels === 1 ? '' : 's'} at ${spec.height}×${spec.width} has ${spec.height * spec.width * spec.contextChannels} values, but contextSize is ${spec.contextSize}`, 'contextSize');
+  }
   if (spec.timeEmbedding % 2 !== 0) throw new ArgumentError(`${where}: timeEmbedding must be even, got ${spec.timeEmbedding}`, 'timeEmbedding');
   if (spec.levelChannels.length < 1) throw new ArgumentError(`${where}: needs at least one level`, 'channelMults');
   for (const c of spec.levelChannels) {
@@ -284,6 +300,11 @@ export interface UNet2DDenoiserConfig extends UNetSharedConfig {
   channelMults?: readonly number[];
   /** Self-attention at the lowest resolution (default true). */
   attention?: boolean;
+  /**
+   * Channels of an image context concatenated to the input (default 0: a context, if any, is a
+   * vector added to the time embedding). With c > 0 the context is height·width·c values per row.
+   */
+  contextChannels?: number;
 }
 
 type Resolved2D = Required<UNet2DDenoiserConfig>;
@@ -298,7 +319,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
   const height = config.height ?? 14;
   const c: Resolved2D = {
     height, width: height, channels: 1, baseChannels: 16, channelMults: [1, 2], blocksPerLevel: 1, attention: true,
-    groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, seed: 0, ...config,
+    groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, contextChannels: 0, seed: 0, ...config,
   };
   const where = 'UNet2DDenoiser';
   positiveInt(where, 'baseChannels', c.baseChannels);
@@ -309,6 +330,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
     height: c.height, width: c.width, channels: c.channels, kernel: [3, 3], factor: [2, 2],
     levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
     attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize,
+    contextChannels: c.contextChannels,
   };
   checkUNetSpec(where, spec);
   const halvings = c.channelMults.length - 1, f = 2 ** halvings;
