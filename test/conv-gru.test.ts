@@ -111,6 +111,52 @@ describe('ConvGRU against the PyTorch reference', () => {
   });
 });
 
+describe('free-running training (teacherFrames)', () => {
+  it('its loss is the BCE of the reference logits for the given inputs and of the fed-back rollout after them', () => {
+    // teacher = 2 of T = 4 frames: inputs f₀, f₁, then σ(logits₁). The first two predictions are
+    // the reference's teacher-forced ones; the third is the reference rollout's second frame (the
+    // rollout from f₀, f₁ feeds back the same σ(logits₁)).
+    const model = fixtureModel();
+    const { size: S, batch: B, length: T } = fixture;
+    expect(T).toBe(4);
+    expect(fixture.rollout.k).toBe(2);
+    const px = S * S;
+    const frame = (b: number, t: number, j: number) => fixture.frames[(b * T + t) * px + j];
+    const bceLogit = (l: number, y: number) => Math.max(l, 0) - l * y + Math.log1p(Math.exp(-Math.abs(l)));
+    const bceProb = (p: number, y: number) => -(y * Math.log(p) + (1 - y) * Math.log(1 - p));
+    let total = 0;
+    for (let t = 0; t < 2; t++) {
+      let sum = 0;
+      for (let b = 0; b < B; b++) for (let j = 0; j < px; j++) sum += bceLogit(fixture.steps[t][b * px + j], frame(b, t + 1, j));
+      total += sum / (B * px);
+    }
+    // The rollout's context is the first k = 2 frames of each sequence.
+    for (let b = 0; b < B; b++) for (let j = 0; j < 2 * px; j++) expect(fixture.rollout.context[b * 2 * px + j]).toBe(fixture.frames[b * T * px + j]);
+    let sum = 0;
+    const H = fixture.rollout.horizon;
+    for (let b = 0; b < B; b++) for (let j = 0; j < px; j++) sum += bceProb(fixture.rollout.predictions[(b * H + 1) * px + j], frame(b, 3, j));
+    total += sum / (B * px);
+    const loss = model.loss(Float32Array.from(fixture.frames), B, T, 2);
+    const value = loss.dataSync()[0];
+    loss.dispose();
+    const forced = model.loss(Float32Array.from(fixture.frames), B, T, T);
+    expect(forced.dataSync()[0]).toBeCloseTo(fixture.loss, 5);
+    forced.dispose();
+    model.dispose();
+    expect(Math.abs(value - total / 3) / (total / 3)).toBeLessThan(1e-5);
+    expect(Math.abs(value - fixture.loss)).toBeGreaterThan(1e-4);
+  });
+
+  it('trains, records its window, and refuses teacherFrames outside 1…window', () => {
+    const frames = movingSquares(8, 6, 8);
+    const m = trainConvGRU(frames, 6, 8, { hidden: 4, steps: 3, window: 6, teacherFrames: 3 });
+    expect(m.training).toMatchObject({ window: 6, teacherFrames: 3 });
+    m.dispose();
+    expect(() => trainConvGRU(frames, 6, 8, { hidden: 4, steps: 1, window: 4, teacherFrames: 5 })).toThrow(ArgumentError);
+    expect(() => trainConvGRU(frames, 6, 8, { hidden: 4, steps: 1, teacherFrames: 0 })).toThrow(ArgumentError);
+  });
+});
+
 describe('ConvGRU training, saving and errors', () => {
   const S = 8, L = 6;
   const frames = movingSquares(16, L, S);

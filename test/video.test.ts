@@ -219,9 +219,10 @@ describe('ardiff video', () => {
   it('trains both models, predicts a strip, a GIF and per-frame scores; flags are checked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ardiff-video-'));
     const g = join(dir, 'gru.json'), d = join(dir, 'diff.json');
-    const tg = await runCliJson(['video', 'train', '--model', 'convgru', '--sequences', '8', '--steps', '2', '--hidden', '4', '--out', g]);
+    const tg = await runCliJson(['video', 'train', '--model', 'convgru', '--sequences', '8', '--steps', '2', '--hidden', '4', '--window', '6', '--teacher-frames', '3', '--out', g]);
     expect(tg.code).toBe(0);
     expect(tg.json).toMatchObject({ model: 'convgru', steps: 2, out: g });
+    expect(JSON.parse(readFileSync(g, 'utf8')).training).toMatchObject({ window: 6, teacherFrames: 3 });
     const td = await runCliJson(['video', 'train', '--model', 'diffusion', '--sequences', '4', '--steps', '2', '--channels', '8', '--out', d]);
     expect(td.code).toBe(0);
     const strip = join(dir, 'strip.png'), gif = join(dir, 'a.gif');
@@ -247,6 +248,8 @@ describe('ardiff video', () => {
     await bad(['video', 'train', '--model', 'lstm', '--out', join(dir, 'x.json')], '--model');
     await bad(['video', 'train', '--model', 'convgru', '--past', '3', '--out', join(dir, 'x.json')], '--past');
     await bad(['video', 'train', '--model', 'convgru', '--window', '30', '--out', join(dir, 'x.json')], '--window');
+    await bad(['video', 'train', '--model', 'convgru', '--window', '8', '--teacher-frames', '9', '--out', join(dir, 'x.json')], '--teacher-frames');
+    await bad(['video', 'train', '--model', 'diffusion', '--teacher-frames', '4', '--out', join(dir, 'x.json')], '--teacher-frames');
     await bad(['video', 'train', '--model', 'diffusion', '--digits', '3', '--out', join(dir, 'x.json')], '--digits');
     await bad(['video', 'predict', '--model', g, '--strength', '0.5', '--out', strip], '--strength');
     await bad(['video', 'predict', '--model', g, '--out', join(dir, 's.jpg')], '--out');

@@ -1,9 +1,10 @@
 /**
  * `ardiff/hybrid`: models that join the autoregressive and the diffusion families — TimeGrad
  * (an autoregressive recurrent network whose next-step distribution is a diffusion model), its
- * diffusion head and denoiser, CSDI imputation, TSDiff refinement, and the diffusion generator of return
- * scenarios conditioned on realised or GARCH volatility. They run on the tensor engine: `await initEngine()` from
- * 'ardiff/neural' first.
+ * diffusion head and denoiser, CSDI imputation, TSDiff refinement, the diffusion generator of return
+ * scenarios conditioned on realised or GARCH volatility, text refinement, text → image, speech
+ * restoration from linear prediction, and video (frame-conditional diffusion and the ConvGRU
+ * refined by it). They run on the tensor engine: `await initEngine()` from 'ardiff/neural' first.
  */
 export { fitTimeGrad, timeGradInitialParams, FittedTimeGrad, fittedTimeGradFromJSON, resolveTimeGradConfig, TIMEGRAD_JSON_VERSION, type TimeGradOptions, type TimeGradSampleOptions, type TimeGradJSON } from './timegrad.js';
 export { DiffusionHead, diffusionHeadFactory, diffusionHeadSettings, DIFFUSION_HEAD_DEFAULTS, DIFFUSION_SAMPLERS, type DiffusionHeadSettings, type DiffusionSamplerName, type DiffusionSampling } from './diffusion-head.js';

@@ -12,6 +12,9 @@
  * 4. Training: every frame of a window is fed in turn (teacher forcing) and each next frame is the
  *    target of a per-pixel binary cross-entropy (Srivastava et al. 2015's loss on moving digits),
  *    backpropagated through the whole window; AdamW, warm-up and cosine decay, clipping at norm 1.
+ *    With `teacherFrames` c below the window, only the first c frames are given and each later input
+ *    is the model's own previous prediction, gradients flowing through it — trained as it is used
+ *    (free-running training; teacher forcing alone leaves the rollout on inputs it never saw).
  * 5. Prediction: the k context frames are fed, then each predicted frame (its probabilities) is fed
  *    back in as the next input; a `refine` hook may replace each prediction before it is fed back
  *    (the hybrid video model refines it by diffusion).
@@ -33,6 +36,11 @@ export interface ConvGRUOptions {
   hidden?: number;
   /** Frames per training window (default 10, or the whole sequence when shorter). */
   window?: number;
+  /**
+   * Frames of each window fed from the data (default: all — teacher forcing); the later inputs are
+   * the model's own predictions. 1 ≤ teacherFrames ≤ window.
+   */
+  teacherFrames?: number;
   /** Training steps (default 1500), windows per step (default 8), peak learning rate (default 2e-3). */
   steps?: number;
   batchSize?: number;
@@ -47,6 +55,9 @@ export interface ConvGRUTraining {
   steps: number;
   seconds: number;
   seed: number;
+  /** Frames per training window, and how many of them were fed from the data. */
+  window: number;
+  teacherFrames: number;
   /** Per-step loss (binary cross-entropy per pixel, nats). */
   losses: number[];
 }
@@ -107,21 +118,25 @@ export class ConvGRUPredictor {
   }
 
   /**
-   * Teacher-forced mean binary cross-entropy per pixel of frames [B, T, S·S] (values in [0, 1]):
-   * frame t + 1's pixels given frames 1…t, for t = 1…T − 1.
+   * Mean binary cross-entropy per pixel of frames [B, T, S·S] (values in [0, 1]): frame t + 1's
+   * pixels predicted from the inputs 1…t, for t = 1…T − 1, where the first `teacher` inputs are the
+   * frames themselves and later ones the model's own previous predictions σ(logits) (default: all
+   * frames — teacher forcing).
    */
-  loss(frames: Float32Array, b: number, t: number): tf.Scalar {
+  loss(frames: Float32Array, b: number, t: number, teacher = t): tf.Scalar {
     const S = this.size, px = S * S;
     const all = tf.tensor4d(frames, [b, t, px, 1]);
     let h = this.zeroState(b);
     let total: Tensor = tf.scalar(0);
+    let prev: Tensor | undefined;
     for (let i = 0; i + 1 < t; i++) {
-      const x = tf.reshape(tf.slice(all, [0, i, 0, 0], [b, 1, px, 1]), [b, S, S, 1]);
+      const x = i >= teacher && prev ? tf.sigmoid(prev) : tf.reshape(tf.slice(all, [0, i, 0, 0], [b, 1, px, 1]), [b, S, S, 1]);
       const y = tf.reshape(tf.slice(all, [0, i + 1, 0, 0], [b, 1, px, 1]), [b, S, S, 1]);
       const out = this.step(x, h);
       h = out.h;
       // max(l, 0) − l·y + log(1 + e^{−|l|}): the stable binary cross-entropy with logits.
       const l = out.logits;
+      prev = l;
       const bce = tf.add(tf.sub(tf.relu(l), tf.mul(l, y)), tf.log1p(tf.exp(tf.neg(tf.abs(l)))));
       total = tf.add(total, tf.mean(bce));
     }
@@ -211,6 +226,8 @@ export function trainConvGRU(frames: ArrayLike<number>, length: number, size: nu
   }
   const window = checkPositiveInt(options.window ?? Math.min(10, length), 'window');
   if (window < 2 || window > length) throw new ArgumentError(`window must be in 2…${length} frames, got ${window}`, 'window');
+  const teacher = checkPositiveInt(options.teacherFrames ?? window, 'teacherFrames');
+  if (teacher > window) throw new ArgumentError(`teacherFrames must be in 1…${window} (the window), got ${teacher}`, 'teacherFrames');
   const steps = checkPositiveInt(options.steps ?? 1500, 'steps');
   checkBudget(steps, 8, 'steps', 'training steps (a recorded loss each)');
   const B = Math.min(checkPositiveInt(options.batchSize ?? 8, 'batchSize'), n);
@@ -234,7 +251,7 @@ export function trainConvGRU(frames: ArrayLike<number>, length: number, size: nu
         const from = seq * per + start * px;
         for (let j = 0; j < window * px; j++) batch[b * window * px + j] = frames[from + j];
       }
-      const { loss } = withHeapGuard('trainConvGRU', () => trainStep(params, opt, () => model.loss(batch, B, window), { clipNorm: 1, lrScale: warmupCosine(s, warmup, steps) }));
+      const { loss } = withHeapGuard('trainConvGRU', () => trainStep(params, opt, () => model.loss(batch, B, window, teacher), { clipNorm: 1, lrScale: warmupCosine(s, warmup, steps) }));
       losses.push(loss);
       options.onStep?.({ step: s + 1, steps, loss });
     }
@@ -244,7 +261,7 @@ export function trainConvGRU(frames: ArrayLike<number>, length: number, size: nu
   } finally {
     opt.dispose();
   }
-  model.training = { steps, seconds: (performance.now() - t0) / 1000, seed, losses };
+  model.training = { steps, seconds: (performance.now() - t0) / 1000, seed, window, teacherFrames: teacher, losses };
   return model;
 }
 

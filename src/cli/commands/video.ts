@@ -5,7 +5,7 @@
  * (each ConvGRU prediction refined by the diffusion model).
  *
  *   ardiff video train --model convgru|diffusion [--digits 1|2] [--sequences 2000] [--steps N]
- *                      [--batch-size B] [--lr r] [--hidden 32] [--window 10] [--past 2] [--channels 16]
+ *                      [--batch-size B] [--lr r] [--hidden 32] [--window 10] [--teacher-frames c] [--past 2] [--channels 16]
  *                      [--seed S] --out model.json [--json]
  *   ardiff video predict --model a.json[,b.json] [--n 3] [--digits 1|2] [--context 10] [--horizon 10]
  *                        [--scheduler dpm++] [--steps K] [--strength 0.5] [--seed S] --out strip.png
@@ -39,6 +39,7 @@ interface TrainFlags {
   lr?: string;
   hidden?: string;
   window?: string;
+  teacherFrames?: string;
   past?: string;
   channels?: string;
   seed?: string;
@@ -62,7 +63,7 @@ interface PredictFlags {
 }
 
 const FLAG_OF: Record<string, string> = {
-  steps: '--steps', batchSize: '--batch-size', lr: '--lr', hidden: '--hidden', window: '--window', past: '--past', baseChannels: '--channels',
+  steps: '--steps', batchSize: '--batch-size', lr: '--lr', hidden: '--hidden', window: '--window', teacherFrames: '--teacher-frames', past: '--past', baseChannels: '--channels',
   count: '--sequences', digits: '--digits', k: '--context', horizon: '--horizon', strength: '--strength', scheduler: '--scheduler', model: '--model',
 };
 
@@ -85,6 +86,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   };
   only('--hidden', flags.hidden, 'convgru');
   only('--window', flags.window, 'convgru');
+  only('--teacher-frames', flags.teacherFrames, 'convgru');
   only('--past', flags.past, 'diffusion');
   only('--channels', flags.channels, 'diffusion');
   const hidden = intFlag(flags.hidden, '--hidden', 2, 32);
@@ -92,6 +94,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const past = intFlag(flags.past, '--past', 1, 2);
   const baseChannels = intFlag(flags.channels, '--channels', 1, 16);
   if (window > LENGTH) throw new ArgumentError(`--window must be 2…${LENGTH} frames (the training sequences' length), got ${window}`, '--window');
+  const teacherFrames = intFlag(flags.teacherFrames, '--teacher-frames', 1);
+  if (teacherFrames !== undefined && teacherFrames > window) throw new ArgumentError(`--teacher-frames must be 1…${window} (the window), got ${teacherFrames}`, '--teacher-frames');
   checkOutputs([['--out', flags.out]], []);
   const train = loadMnist({ size: DIGIT });
   const video = movingDigits(train.images, train.labels, DIGIT, { count, frames: LENGTH, frameSize: FRAME, digits, rng: createRng(seed + 1) });
@@ -105,7 +109,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   try {
     if (kind === 'convgru') {
       const { trainConvGRU } = await import('../../neural/conv-gru.js');
-      const model = trainConvGRU(video.frames, LENGTH, FRAME, { ...common, hidden, window, onStep });
+      const model = trainConvGRU(video.frames, LENGTH, FRAME, { ...common, hidden, window, ...(teacherFrames === undefined ? {} : { teacherFrames }), onStep });
       json = model.toJSON();
       losses = model.training!.losses;
       parameters = model.parameterCount();
@@ -246,7 +250,8 @@ export function registerVideoCommands(program: Command): void {
     .option('--batch-size <b>', 'sequences (convgru, default 8) or frames (diffusion, default 16) per step')
     .option('--lr <r>', 'peak learning rate (default 2e-3 convgru, 5e-4 diffusion)')
     .option('--hidden <c>', 'convgru: channels of the recurrent state (default 32)')
-    .option('--window <w>', 'convgru: frames per teacher-forced training window (default 10)')
+    .option('--window <w>', 'convgru: frames per training window (default 10)')
+    .option('--teacher-frames <c>', 'convgru: frames of each window given; later inputs are its own predictions (default: all, teacher forcing)')
     .option('--past <p>', 'diffusion: frames before the predicted one it is conditioned on (default 2)')
     .option('--channels <c>', 'diffusion: U-Net base channels (default 16)')
     .option('--seed <s>', 'seed of the sequences, weights and batches (default 0)')
