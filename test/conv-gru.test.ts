@@ -101,6 +101,26 @@ describe('ConvGRU against the PyTorch reference', () => {
     expect(Math.abs(value - fixture.loss) / fixture.loss).toBeLessThan(1e-5);
   });
 
+  it('one-step predictions are the sigmoid of the reference teacher-forced logits (1e-5)', () => {
+    const model = fixtureModel();
+    const { size: S, batch: B, length: T } = fixture;
+    const px = S * S;
+    const out = model.oneStepPredictions(Float32Array.from(fixture.frames), T, 1);
+    model.dispose();
+    let worst = 0, checked = 0;
+    for (let b = 0; b < B; b++) {
+      for (let j = 0; j < px; j++) expect(out[b * T * px + j]).toBe(0);
+      for (let t = 1; t < T; t++) {
+        for (let j = 0; j < px; j++) {
+          worst = Math.max(worst, Math.abs(out[(b * T + t) * px + j] - 1 / (1 + Math.exp(-fixture.steps[t - 1][b * px + j]))));
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBe(B * (T - 1) * px);
+    expect(worst).toBeLessThan(1e-5);
+  });
+
   it('a rollout feeding back its probabilities gives the reference frames (1e-5)', () => {
     const model = fixtureModel();
     const { k, horizon, context, predictions } = fixture.rollout;

@@ -200,6 +200,29 @@ describe('the frame diffusion model and the hybrid (a few training steps: identi
     expectTyped(() => model.interpolate(ctx(2), future(3, 1).subarray(64), { rng: createRng(0) }), DataError, 'after');
   });
 
+  it("a model conditioned on the AR prediction ('ar') refines a ConvGRU rollout and only that", () => {
+    const gru = trainConvGRU(data.frames, 6, 8, { hidden: 4, steps: 3, seed: 0 });
+    try {
+      expectTyped(() => fitVideoDiffusion(data, { condition: 'ar', steps: 1 }), ArgumentError, 'ar');
+      expectTyped(() => fitVideoDiffusion(data, { ar: gru, steps: 1 }), ArgumentError, 'ar');
+      const arModel = fitVideoDiffusion(data, { condition: 'ar', ar: gru, steps: 5, batchSize: 8, baseChannels: 8, channelMults: [1, 2], framesPerSequence: 2, seed: 3 });
+      expect(arModel.model.extras.context?.source).toMatchObject({ kind: 'video-frames', past: 2, condition: 'ar' });
+      const a = arModel.refineRollout(gru, ctx(2), 2, 2, { steps: 4, rng: createRng(1) });
+      expect(a.length).toBe(8 * 2 * 64);
+      const back = videoDiffusionFromJSON(JSON.parse(JSON.stringify(arModel.toJSON())));
+      expect(back.condition).toBe('ar');
+      expect(back.refineRollout(gru, ctx(2), 2, 2, { steps: 4, rng: createRng(1) })).toEqual(a);
+      // SDEdit from the prediction, conditioned on it, differs from a draw from noise.
+      expect(arModel.refineRollout(gru, ctx(2), 2, 2, { steps: 4, strength: 0.5, rng: createRng(1) })).not.toEqual(a);
+      expectTyped(() => arModel.predict(ctx(2), 2, 1, { rng: createRng(0) }), ArgumentError, 'model');
+      expectTyped(() => arModel.interpolate(ctx(2), future(3, 1), { rng: createRng(0) }), ArgumentError, 'model');
+      // A 'future' model needs a strength.
+      expectTyped(() => model.refineRollout(gru, ctx(2), 2, 2, { rng: createRng(0) }), ArgumentError, 'strength');
+    } finally {
+      gru.dispose();
+    }
+  });
+
   it('refuses bad input with typed errors', () => {
     expectTyped(() => model.predict(ctx(2), 1, 2, { rng: createRng(0) }), ArgumentError, 'k');
     expectTyped(() => model.predict(ctx(2).map(() => 2), 2, 2, { rng: createRng(0) }), DataError, 'context');
@@ -240,6 +263,12 @@ describe('ardiff video', () => {
     expect(reader.numFrames()).toBe(12);
     expect([reader.width, reader.height]).toEqual([4 * 28 * 3, 2 * 28 * 3]);
 
+    const da = join(dir, 'diff-ar.json');
+    const ta = await runCliJson(['video', 'train', '--model', 'diffusion', '--condition', 'ar', '--ar', g, '--sequences', '4', '--steps', '2', '--channels', '8', '--out', da]);
+    expect(ta.code).toBe(0);
+    const pa = await runCliJson(['video', 'predict', '--model', `${da},${g}`, '--n', '1', '--horizon', '2', '--steps', '3', '--out', strip]);
+    expect(pa.code).toBe(0);
+    expect((pa.json.models as { model: string }[]).map((m) => m.model)).toEqual(['copy-last-frame', 'convgru', 'hybrid']);
     const bad = async (args: string[], argument: string) => {
       const r = await runCliJson(args);
       expect(r.code).toBe(2);
@@ -252,6 +281,11 @@ describe('ardiff video', () => {
     await bad(['video', 'train', '--model', 'diffusion', '--teacher-frames', '4', '--out', join(dir, 'x.json')], '--teacher-frames');
     await bad(['video', 'train', '--model', 'diffusion', '--digits', '3', '--out', join(dir, 'x.json')], '--digits');
     await bad(['video', 'predict', '--model', g, '--strength', '0.5', '--out', strip], '--strength');
+    await bad(['video', 'train', '--model', 'diffusion', '--condition', 'ar', '--out', join(dir, 'x.json')], '--ar');
+    await bad(['video', 'train', '--model', 'diffusion', '--ar', g, '--out', join(dir, 'x.json')], '--ar');
+    await bad(['video', 'train', '--model', 'diffusion', '--condition', 'ar', '--ar', d, '--out', join(dir, 'x.json')], '--ar');
+    await bad(['video', 'train', '--model', 'convgru', '--condition', 'ar', '--out', join(dir, 'x.json')], '--condition');
+    await bad(['video', 'predict', '--model', da, '--out', strip], '--model');
     await bad(['video', 'predict', '--model', g, '--out', join(dir, 's.jpg')], '--out');
     await bad(['video', 'predict', '--model', g, '--out', strip, '--gif', join(dir, 'a.png')], '--gif');
     await bad(['video', 'predict', '--model', `${g},${g}`, '--out', strip], '--model');

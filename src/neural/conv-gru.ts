@@ -194,6 +194,53 @@ export class ConvGRUPredictor {
     return out;
   }
 
+  /**
+   * The one-step predictions of whole sequences (count × length × S², values in [0, 1]): element t
+   * of a sequence is σ(logits) of frame t given the true frames before it (teacher forcing; t = 0,
+   * with nothing before it, is 0). What a model conditioned on the AR prediction is trained with.
+   */
+  oneStepPredictions(frames: ArrayLike<number>, length: number, batchSize = 64): Float32Array {
+    requireEngine('ConvGRUPredictor.oneStepPredictions');
+    const S = this.size, px = S * S;
+    checkPositiveInt(length, 'length');
+    if (!frames || frames.length === 0 || frames.length % (length * px) !== 0) throw new DataError(`frames has ${frames?.length} values, not whole sequences of ${length} frames of ${S}×${S}`, 'frames');
+    const n = frames.length / (length * px);
+    const out = new Float32Array(frames.length);
+    for (let s0 = 0; s0 < n; s0 += batchSize) {
+      const b = Math.min(batchSize, n - s0);
+      const context = new Float32Array(b * (length - 1) * px);
+      for (let s = 0; s < b; s++) for (let j = 0; j < (length - 1) * px; j++) context[s * (length - 1) * px + j] = frames[(s0 + s) * length * px + j];
+      const steps = this.feedAll(context, b, length - 1);
+      for (let s = 0; s < b; s++) out.set(steps.subarray(s * (length - 1) * px, (s + 1) * (length - 1) * px), ((s0 + s) * length + 1) * px);
+    }
+    return out;
+  }
+
+  /** Feeds k frames of n sequences (n × k × S²) and returns the prediction after each (n × k × S²). */
+  private feedAll(frames: Float32Array, n: number, k: number): Float32Array {
+    const S = this.size, px = S * S;
+    const out = new Float32Array(n * k * px);
+    let h = this.zeroState(n);
+    try {
+      const frame = new Float32Array(n * px);
+      for (let i = 0; i < k; i++) {
+        for (let s = 0; s < n; s++) frame.set(frames.subarray((s * k + i) * px, (s * k + i + 1) * px), s * px);
+        const [p, state] = tf.tidy(() => {
+          const r = this.step(tf.tensor4d(frame, [n, S, S, 1]), h);
+          return [tf.sigmoid(r.logits), r.h];
+        });
+        h.dispose();
+        h = state;
+        const v = p.dataSync() as Float32Array;
+        for (let s = 0; s < n; s++) out.set(v.subarray(s * px, (s + 1) * px), (s * k + i) * px);
+        p.dispose();
+      }
+    } finally {
+      h.dispose();
+    }
+    return out;
+  }
+
   parameterCount(): number {
     return this.params.count();
   }

@@ -6,7 +6,7 @@
  *
  *   ardiff video train --model convgru|diffusion [--digits 1|2] [--sequences 2000] [--steps N]
  *                      [--batch-size B] [--lr r] [--hidden 32] [--window 10] [--teacher-frames c] [--past 2] [--channels 16]
- *                      [--seed S] --out model.json [--json]
+ *                      [--condition future|ar --ar convgru.json] [--seed S] --out model.json [--json]
  *   ardiff video predict --model a.json[,b.json] [--n 3] [--digits 1|2] [--context 10] [--horizon 10]
  *                        [--scheduler dpm++] [--steps K] [--strength 0.5] [--seed S] --out strip.png
  *                        [--gif animation.gif] [--json]
@@ -42,6 +42,8 @@ interface TrainFlags {
   teacherFrames?: string;
   past?: string;
   channels?: string;
+  condition?: string;
+  ar?: string;
   seed?: string;
   out: string;
   json?: boolean;
@@ -64,7 +66,7 @@ interface PredictFlags {
 
 const FLAG_OF: Record<string, string> = {
   steps: '--steps', batchSize: '--batch-size', lr: '--lr', hidden: '--hidden', window: '--window', teacherFrames: '--teacher-frames', past: '--past', baseChannels: '--channels',
-  count: '--sequences', digits: '--digits', k: '--context', horizon: '--horizon', strength: '--strength', scheduler: '--scheduler', model: '--model',
+  count: '--sequences', digits: '--digits', k: '--context', horizon: '--horizon', strength: '--strength', scheduler: '--scheduler', model: '--model', condition: '--condition', ar: '--ar',
 };
 
 /** Frame size, digit size and frames per training sequence of the moving digits. */
@@ -89,6 +91,10 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   only('--teacher-frames', flags.teacherFrames, 'convgru');
   only('--past', flags.past, 'diffusion');
   only('--channels', flags.channels, 'diffusion');
+  only('--condition', flags.condition, 'diffusion');
+  const condition = choiceFlag(flags.condition, '--condition', ['future', 'ar'] as const, 'future')!;
+  if (condition === 'ar' && flags.ar === undefined) throw new ArgumentError('--condition ar needs --ar, the ConvGRU model whose predictions the diffusion model is conditioned on', '--ar');
+  if (condition !== 'ar' && flags.ar !== undefined) throw new ArgumentError('--ar is for --condition ar', '--ar');
   const hidden = intFlag(flags.hidden, '--hidden', 2, 32);
   const window = intFlag(flags.window, '--window', 2, 10);
   const past = intFlag(flags.past, '--past', 1, 2);
@@ -96,7 +102,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   if (window > LENGTH) throw new ArgumentError(`--window must be 2…${LENGTH} frames (the training sequences' length), got ${window}`, '--window');
   const teacherFrames = intFlag(flags.teacherFrames, '--teacher-frames', 1);
   if (teacherFrames !== undefined && teacherFrames > window) throw new ArgumentError(`--teacher-frames must be 1…${window} (the window), got ${teacherFrames}`, '--teacher-frames');
-  checkOutputs([['--out', flags.out]], []);
+  checkOutputs([['--out', flags.out]], flags.ar === undefined ? [] : [['--ar', flags.ar]]);
+  const arJSON = flags.ar === undefined ? undefined : readJSON(flags.ar, '--ar');
   const train = loadMnist({ size: DIGIT });
   const video = movingDigits(train.images, train.labels, DIGIT, { count, frames: LENGTH, frameSize: FRAME, digits, rng: createRng(seed + 1) });
   const [{ initEngine }] = await Promise.all([import('../../neural/engine/init.js')]);
@@ -115,9 +122,20 @@ async function runTrain(flags: TrainFlags): Promise<void> {
       parameters = model.parameterCount();
       model.dispose();
     } else {
-      const { fitVideoDiffusion } = await import('../../hybrid/video.js');
+      const [{ fitVideoDiffusion }, { convGRUFromJSON }] = await Promise.all([import('../../hybrid/video.js'), import('../../neural/conv-gru.js')]);
       const lossList: number[] = [];
-      const model = fitVideoDiffusion(video, { ...common, past, baseChannels, onStep: (i) => { lossList.push(i.loss); onStep(i); } });
+      let ar: ConvGRUPredictor | undefined;
+      try {
+        ar = arJSON === undefined ? undefined : convGRUFromJSON(arJSON);
+      } catch (e) {
+        throw e instanceof DataError ? new DataError(`--ar: ${e.message}`, '--ar') : e;
+      }
+      let model;
+      try {
+        model = fitVideoDiffusion(video, { ...common, past, baseChannels, condition, ...(ar ? { ar } : {}), onStep: (i) => { lossList.push(i.loss); onStep(i); } });
+      } finally {
+        ar?.dispose();
+      }
       json = model.toJSON();
       losses = lossList;
       parameters = model.model.denoiser.params.count();
@@ -134,12 +152,12 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   else console.log(`trained the ${kind === 'convgru' ? 'ConvGRU' : 'frame diffusion'} model (${parameters} weights) on ${count} sequences of ${digits} moving digit${digits === 1 ? '' : 's'} in ${seconds.toFixed(0)} s (final loss ${loss.toFixed(4)}); written to ${flags.out}`);
 }
 
-function readJSON(path: string): unknown {
+function readJSON(path: string, flag = '--model'): unknown {
   try {
-    return JSON.parse(readTextFile(path, '--model'));
+    return JSON.parse(readTextFile(path, flag));
   } catch (e) {
     if (e instanceof DataError || e instanceof ArgumentError) throw e;
-    throw new DataError(`--model: '${path}' is not JSON (${(e as Error).message}); give a file written by 'ardiff video train'`, '--model');
+    throw new DataError(`${flag}: '${path}' is not JSON (${(e as Error).message}); give a file written by 'ardiff video train'`, flag);
   }
 }
 
@@ -152,14 +170,14 @@ async function runPredict(flags: PredictFlags): Promise<void> {
   const horizon = intFlag(flags.horizon, '--horizon', 1, 10);
   const scheduler = choiceFlag(flags.scheduler, '--scheduler', SCHEDULER_NAMES, 'dpm++')!;
   const steps = intFlag(flags.steps, '--steps', 1);
-  const strength = numberFlag(flags.strength, '--strength', { min: Number.MIN_VALUE, max: 1 }, 0.5)!;
+  const strength = numberFlag(flags.strength, '--strength', { min: Number.MIN_VALUE, max: 1 });
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   // n × (k + horizon) frames per model and the GIF: a generous bound checked before any work.
   if (n * (k + horizon) > 100_000) throw new ArgumentError(`--n ${n} sequences of ${k + horizon} frames is more than 100,000 frames; predict fewer`, '--n');
   checkOutputs([['--out', flags.out], ['--gif', flags.gif]], files.map((f) => ['--model', f] as const));
   if (!flags.out.toLowerCase().endsWith('.png')) throw new ArgumentError(`--out writes a PNG strip; give a file name ending in .png, got '${flags.out}'`, '--out');
   if (flags.gif !== undefined && !flags.gif.toLowerCase().endsWith('.gif')) throw new ArgumentError(`--gif writes an animated GIF; give a file name ending in .gif, got '${flags.gif}'`, '--gif');
-  const jsons = files.map(readJSON);
+  const jsons = files.map((f) => readJSON(f));
   const [{ initEngine }, { convGRUFromJSON }, { videoDiffusionFromJSON, frameScores, copyLastFrame }] = await Promise.all([
     import('../../neural/engine/init.js'), import('../../neural/conv-gru.js'), import('../../hybrid/video.js'),
   ]);
@@ -194,8 +212,9 @@ async function runPredict(flags: PredictFlags): Promise<void> {
       rows.push({ name, frames, seconds: (performance.now() - t0) / 1000 });
     };
     if (gru) run('convgru', () => gru!.predict(context, k, horizon));
-    if (diff) run('diffusion', () => diff!.predict(context, k, horizon, sample));
-    if (gru && diff) run('hybrid', () => diff!.refineRollout(gru!, context, k, horizon, { ...sample, strength }));
+    if (diff?.condition === 'ar' && !gru) throw new ArgumentError('this diffusion model is conditioned on a ConvGRU\'s predictions; give the ConvGRU too (--model gru.json,diffusion.json)', '--model');
+    if (diff && diff.condition === 'future') run('diffusion', () => diff!.predict(context, k, horizon, sample));
+    if (gru && diff) run('hybrid', () => diff!.refineRollout(gru!, context, k, horizon, { ...sample, strength: strength ?? (diff!.condition === 'ar' ? 1 : 0.5) }));
     const floor = copyLastFrame(context, k, horizon, FRAME);
     // The strip: per sequence the truth (context, then future), then each model's future after a grey context.
     const strip = new Float32Array(n * (1 + rows.length) * T * px);
@@ -254,6 +273,8 @@ export function registerVideoCommands(program: Command): void {
     .option('--teacher-frames <c>', 'convgru: frames of each window given; later inputs are its own predictions (default: all, teacher forcing)')
     .option('--past <p>', 'diffusion: frames before the predicted one it is conditioned on (default 2)')
     .option('--channels <c>', 'diffusion: U-Net base channels (default 16)')
+    .option('--condition <c>', 'diffusion: the last context frame is the next one (future: prediction and interpolation, default) or a ConvGRU\'s prediction (ar)')
+    .option('--ar <convgru.json>', 'diffusion --condition ar: the ConvGRU model whose one-step predictions condition it')
     .option('--seed <s>', 'seed of the sequences, weights and batches (default 0)')
     .requiredOption('--out <model.json>', 'where to write the model')
     .option('--json', 'print {"model", "steps", "seconds", "loss", "parameters", "out"}')
@@ -268,7 +289,7 @@ export function registerVideoCommands(program: Command): void {
     .option('--horizon <h>', 'frames predicted (default 10)')
     .option('--scheduler <s>', `diffusion sampler: ${SCHEDULER_NAMES.join(', ')} (default dpm++)`)
     .option('--steps <k>', 'diffusion sampling steps (default 20 dpm++, 50 ddim/euler, 1000 ddpm)')
-    .option('--strength <s>', 'hybrid: share of the noise schedule each ConvGRU frame is sent back up, (0, 1] (default 0.5)')
+    .option('--strength <s>', 'hybrid: share of the noise schedule each ConvGRU frame is sent back up, (0, 1] (default 0.5; 1 for a model conditioned on the ConvGRU)')
     .option('--seed <s>', 'seed of the sequences and the draws (default 0)')
     .requiredOption('--out <strip.png>', 'where to write the strip')
     .option('--gif <animation.gif>', 'also write an animated GIF (truth and each model side by side)')
