@@ -1,20 +1,22 @@
 // Video from both families on moving digits (Srivastava et al. 2015's protocol at half scale: one
 // 14×14 MNIST test digit bouncing in a 28×28 frame; 10 frames in, 10 out; sequences the models
 // never saw, from digits they never saw):
-// 1. copy-last-frame (the floor), the autoregressive ConvGRU (teacher-forced, rolled out on its own
-//    predictions), the conditional diffusion model (MCVD-style, each frame drawn given the two
-//    before it; DPM-Solver++ 20, optionally DDPM 1000 on fewer sequences) and the hybrid (each
-//    ConvGRU prediction refined by SDEdit with the diffusion model at a few strengths): MSE and
-//    SSIM per future frame, time per sequence;
+// 1. copy-last-frame (the floor), the autoregressive ConvGRU (rolled out on its own predictions),
+//    the conditional diffusion model (MCVD-style, each frame drawn given the two before it;
+//    DPM-Solver++ 20, optionally DDPM 1000 on fewer sequences) and two hybrids: each ConvGRU
+//    prediction refined by SDEdit with that diffusion model at a few strengths, and a diffusion
+//    model conditioned on the ConvGRU's prediction (--ar-diffusion) drawing each frame from noise
+//    given it: MSE and SSIM per future frame, time per sequence;
 // 2. interpolation: frame 11 hidden, drawn given frames 9–10 and 12, against the mean of its two
 //    neighbours and copy-previous;
 // 3. a PNG strip (truth above, each model below) and an animated GIF under --grids.
 // Models are read from --convgru and --diffusion (train them with
 //   ardiff video train --model convgru --out out/video-convgru.json
-//   ardiff video train --model diffusion --out out/video-diffusion.json);
+//   ardiff video train --model diffusion --out out/video-diffusion.json
+//   ardiff video train --model diffusion --condition ar --ar out/video-convgru.json --out out/video-diffusion-ar.json);
 // a missing file skips its columns with a message.
 // node bench/video.js [--n 100] [--convgru out/video-convgru.json] [--diffusion out/video-diffusion.json]
-//                     [--strengths 0.3,0.5,0.7] [--ddpm 20] [--grids docs] [--json]
+//                     [--ar-diffusion out/video-diffusion-ar.json] [--strengths 0.3,0.5,0.7] [--ddpm 20] [--grids docs] [--json]
 import { existsSync, readFileSync } from 'node:fs';
 import { initEngine, convGRUFromJSON } from 'ardiff/neural';
 import { movingDigits } from 'ardiff/diffusion';
@@ -45,6 +47,7 @@ const part = (from, len, count = n) => {
 const context = part(0, K), truth = part(K, H);
 const gru = readModel(flag('--convgru', 'out/video-convgru.json'), convGRUFromJSON);
 const diff = readModel(flag('--diffusion', 'out/video-diffusion.json'), videoDiffusionFromJSON);
+const arDiff = readModel(flag('--ar-diffusion', 'out/video-diffusion-ar.json'), videoDiffusionFromJSON);
 
 const rows = [];
 const predictions = {};
@@ -70,6 +73,15 @@ if (diff) {
 if (gru && diff) {
   for (const s of strengths) record(`hybrid (strength ${s})`, ...timed(() => diff.refineRollout(gru, context, K, H, { strength: s, scheduler: 'dpm++', steps: 20, rng: createRng(1) })));
 }
+if (gru && arDiff) {
+  record('hybrid conditioned on AR', ...timed(() => arDiff.refineRollout(gru, context, K, H, { scheduler: 'dpm++', steps: 20, rng: createRng(1) })));
+  record('hybrid conditioned on AR, 0.5', ...timed(() => arDiff.refineRollout(gru, context, K, H, { strength: 0.5, scheduler: 'dpm++', steps: 20, rng: createRng(1) })));
+  if (ddpmCount > 0) {
+    const c = part(0, K, ddpmCount), t = part(K, H, ddpmCount);
+    const [p, sec] = timed(() => arDiff.refineRollout(gru, c, K, H, { scheduler: 'ddpm', steps: 1000, rng: createRng(1) }));
+    record(`hybrid cond. on AR (DDPM 1000, ${ddpmCount} seq.)`, p, sec, ddpmCount, t);
+  }
+}
 
 // Interpolation of frame 11 (index 10) from frames 9–10 (indices 8, 9) and 12 (index 11).
 const interp = [];
@@ -89,7 +101,7 @@ const interp = [];
 if (grids) {
   // Strip: 3 sequences; per sequence the truth (context and future), then each model's future
   // after a grey context.
-  const show = ['copy last frame', 'ConvGRU (AR)', 'diffusion (DPM++ 20)', ...(gru && diff ? [`hybrid (strength ${strengths[Math.floor(strengths.length / 2)]})`] : [])].filter((m) => predictions[m]);
+  const show = ['copy last frame', 'ConvGRU (AR)', 'diffusion (DPM++ 20)', `hybrid (strength ${strengths[0]})`, 'hybrid conditioned on AR'].filter((m) => predictions[m]);
   const cells = [];
   for (let s = 0; s < 3; s++) {
     cells.push(video.frames.subarray(s * T * px, (s + 1) * T * px));

@@ -292,6 +292,7 @@ describe('ardiff video', () => {
     await bad(['video', 'predict', '--model', join(dir, 'missing.json'), '--out', strip], '--model');
     await bad(['video', 'predict', '--model', d, '--context', '1', '--out', strip], '--context');
     await bad(['video', 'predict', '--model', g, '--n', '100000', '--out', strip], '--n');
+    await bad(['video', 'predict', '--model', g, '--horizon', '1e9', '--out', strip], '--horizon');
     const plain = await runCli(['video', 'predict', '--model', g, '--out', strip, '--n', '1', '--horizon', '1']);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/convgru +MSE/);

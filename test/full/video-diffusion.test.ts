@@ -1,7 +1,8 @@
 // The frame diffusion model learns motion (src/hybrid/video.ts): on a toy — a 3×3 square moving one
 // pixel right per frame in 8×8 frames — 1000 training steps (~25 s) predict the next frame of
-// held-out sequences with under half copy-last-frame's error (measured: 0.4×), and fill a hidden
-// middle frame with under 80% of the error of copying the frame before it (measured: 73%). (Identities, seeds and errors are in test/video.test.ts.)
+// held-out sequences with under half copy-last-frame's error, and fill a hidden middle frame with
+// under 80% of the error of copying the frame before it. (Identities, seeds and errors are in
+// test/video.test.ts.)
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initEngine } from '../../src/neural/engine/index.js';
 import { fitVideoDiffusion, frameScores, copyLastFrame, type VideoDiffusion } from '../../src/hybrid/video.js';

@@ -173,7 +173,10 @@ async function runPredict(flags: PredictFlags): Promise<void> {
   const strength = numberFlag(flags.strength, '--strength', { min: Number.MIN_VALUE, max: 1 });
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   // n × (k + horizon) frames per model and the GIF: a generous bound checked before any work.
-  if (n * (k + horizon) > 100_000) throw new ArgumentError(`--n ${n} sequences of ${k + horizon} frames is more than 100,000 frames; predict fewer`, '--n');
+  if (n * (k + horizon) > 100_000) {
+    const flag = k + horizon > 100_000 ? (horizon >= k ? '--horizon' : '--context') : '--n';
+    throw new ArgumentError(`${flag}: ${n} sequence${n === 1 ? '' : 's'} of ${k} + ${horizon} frames is more than 100,000 frames; predict fewer`, flag);
+  }
   checkOutputs([['--out', flags.out], ['--gif', flags.gif]], files.map((f) => ['--model', f] as const));
   if (!flags.out.toLowerCase().endsWith('.png')) throw new ArgumentError(`--out writes a PNG strip; give a file name ending in .png, got '${flags.out}'`, '--out');
   if (flags.gif !== undefined && !flags.gif.toLowerCase().endsWith('.gif')) throw new ArgumentError(`--gif writes an animated GIF; give a file name ending in .gif, got '${flags.gif}'`, '--gif');
