@@ -7,7 +7,8 @@
 // classifier distance against 300 held-out digits. The class-label U-Net (--class-model) at the
 // same guidance is the upper bound for digit accuracy. Train the model first (~20 min on one core):
 //   ardiff diffusion train --dataset mnist --text --steps 6000 --out out/text2image.json
-// node bench/text-to-image.js [--model out/text2image.json] [--class-model out/mnist14.json] [--phrasings test|train] [--json]
+// node bench/text-to-image.js [--model out/text2image.json] [--class-model out/mnist14.json] [--phrasings test|train]
+//                             [--scheduler dpm++|ddim|ddpm|euler] [--steps K] [--json]
 import { existsSync, readFileSync } from 'node:fs';
 import { initEngine, trainClassifier } from 'ardiff/neural';
 import { DiffusionModel, frechetDistance, captionDigits, digitAttributes, attributeBins, binOf, mentionedBins } from 'ardiff/diffusion';
@@ -21,6 +22,8 @@ const perClass = 30, size = 14, P = size * size;
 const info = await initEngine();
 const model = textToImageFromJSON(JSON.parse(readFileSync(flag('--model', 'out/text2image.json'), 'utf8')));
 const classFile = flag('--class-model', 'out/mnist14.json');
+const scheduler = flag('--scheduler', 'dpm++');
+const sampleSteps = Number(flag('--steps', scheduler === 'ddpm' ? '1000' : scheduler === 'dpm++' ? '20' : '50'));
 const classModel = existsSync(classFile) ? DiffusionModel.fromJSON(JSON.parse(readFileSync(classFile, 'utf8'))) : null;
 if (!classModel) console.error(`skipping the class-label model: ${classFile} not found`);
 const train = loadMnist({ size }), test = loadMnist({ size, split: 'test' });
@@ -64,22 +67,22 @@ const chance = score(reference.images);
 const rows = [];
 for (const g of [1, 3, 5]) {
   let t = performance.now();
-  const images = Float32Array.from(model.sample(captions, captions.length, { rng: createRng(2), guidance: g, scheduler: 'dpm++', steps: 20 }));
+  const images = Float32Array.from(model.sample(captions, captions.length, { rng: createRng(2), guidance: g, scheduler, steps: sampleSteps }));
   const seconds = (performance.now() - t) / 1000;
   const row = { guidance: g, seconds, ...score(images) };
   if (classModel) {
     t = performance.now();
     const byClass = new Float32Array(10 * perClass * P);
-    for (let c = 0; c < 10; c++) byClass.set(classModel.sample(perClass, { classLabel: c, guidance: g, scheduler: 'dpm++', steps: 20, rng: createRng(100 + c) }).samples, c * perClass * P);
+    for (let c = 0; c < 10; c++) byClass.set(classModel.sample(perClass, { classLabel: c, guidance: g, scheduler, steps: sampleSteps, rng: createRng(100 + c) }).samples, c * perClass * P);
     row.classModel = { digitAccuracy: classifier.accuracy(byClass, prompts.labels), fcd: fcd(byClass) };
   }
   rows.push(row);
 }
-const res = { date: new Date().toISOString(), backend: info.backend, captions: captions.length, examples: captions.slice(0, 300).filter((_, i) => i % 30 === 0), chance, rows };
+const res = { date: new Date().toISOString(), backend: info.backend, scheduler, steps: sampleSteps, captions: captions.length, examples: captions.slice(0, 300).filter((_, i) => i % 30 === 0), chance, rows };
 if (args.includes('--json')) console.log(JSON.stringify(res));
 else {
   const pct = (v) => `${(100 * v).toFixed(1)}%`;
-  console.log(`text → image on ${captions.length} captions of held-out digits in ${phrasings === 'test' ? 'unseen' : 'training'} phrasings (e.g. ${res.examples.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}); DPM-Solver++ 20; backend ${info.backend}; ${res.date}`);
+  console.log(`text → image on ${captions.length} captions of held-out digits in ${phrasings === 'test' ? 'unseen' : 'training'} phrasings (e.g. ${res.examples.slice(0, 3).map((c) => JSON.stringify(c)).join(', ')}); ${scheduler} ${sampleSteps}; backend ${info.backend}; ${res.date}`);
   console.log('\n| guidance | digit accuracy | thickness agrees | slant agrees | size agrees | Fréchet classifier distance | s per image | class-label model: digit accuracy / FCD |\n|---:|---:|---:|---:|---:|---:|---:|---:|');
   console.log(`| real digits of the same class, other images (chance for the attributes) | ${pct(chance.digitAccuracy)} | ${pct(chance.thickness.agreement)} | ${pct(chance.slant.agreement)} | ${pct(chance.size.agreement)} | (the reference) | | |`);
   for (const r of rows) console.log(`| ${r.guidance} | ${pct(r.digitAccuracy)} | ${pct(r.thickness.agreement)} (${r.thickness.captions}) | ${pct(r.slant.agreement)} (${r.slant.captions}) | ${pct(r.size.agreement)} (${r.size.captions}) | ${r.fcd.toFixed(2)} | ${(r.seconds / captions.length).toFixed(3)} | ${r.classModel ? `${pct(r.classModel.digitAccuracy)} / ${r.classModel.fcd.toFixed(2)}` : '-'} |`);

@@ -95,8 +95,8 @@ function checkFrames(frames: ArrayLike<number>, size: number, argument: string, 
 }
 
 /**
- * The image context of one row: channel c < past is frame `past[c]`, channel past the future frame
- * (or mid-grey), interleaved per pixel (NHWC).
+ * The image context of one row: channel c < past is the c-th of the past frames (oldest first),
+ * channel `past` the frame after, the AR prediction or mid-grey; interleaved per pixel (NHWC).
  */
 function writeContext(out: Float32Array, row: number, px: number, channels: number, frame: (c: number, p: number) => number): void {
   const o = row * px * channels;
@@ -215,7 +215,8 @@ export class VideoDiffusion {
   refineRollout(ar: ConvGRUPredictor, context: ArrayLike<number>, k: number, horizon: number, options: VideoSampleOptions & { strength?: number }): Float32Array {
     this.checkOptions(options);
     if (ar.size !== this.size) throw new ArgumentError(`the ConvGRU predicts ${ar.size}×${ar.size} frames, the diffusion model ${this.size}×${this.size}`, 'ar');
-    const strength = options.strength ?? (this.condition === 'ar' ? 1 : NaN);
+    if (options.strength === undefined && this.condition === 'future') throw new ArgumentError("give a strength in (0, 1]: how far up the noise schedule each ConvGRU frame is sent (a model conditioned on the future frame sees the prediction only through it)", 'strength');
+    const strength = options.strength ?? 1;
     if (!(strength > 0 && strength <= 1)) throw new ArgumentError(`strength must be in (0, 1] (the share of the noise schedule the AR prediction is sent back up), got ${strength}`, 'strength');
     checkPositiveInt(k, 'k');
     checkPositiveInt(horizon, 'horizon');
