@@ -24,7 +24,7 @@ import { checkBudget, checkPositiveInt } from '../core/validate.js';
 import { createRng } from '../core/rng.js';
 import { requireEngine, withHeapGuard } from './engine/init.js';
 import { tf, type Tensor } from './engine/tf.js';
-import { addConv, conv } from './layers.js';
+import { addConv, conv, upsampleNearest } from './layers.js';
 import { silu } from './ops/activations.js';
 import { AdamW, trainStep, warmupCosine } from './optim.js';
 import { ParamStore, type ParamJSON } from './params.js';
@@ -84,14 +84,6 @@ function checkConfig(size: number, hidden: number, where: string): void {
   if (hidden % 2 !== 0) throw new ArgumentError(`${where}: hidden must be even (the encoder's first layer has hidden/2 channels), got ${hidden}`, 'hidden');
 }
 
-/** Nearest-neighbour ×2 upsampling of x [B, H, W, C] (copies concatenated; its gradient is slices). */
-function upsample2(x: Tensor): Tensor {
-  const [b, h, w, c] = x.shape as [number, number, number, number];
-  const cols = tf.concat([tf.reshape(x, [b * h, w, 1, c]), tf.reshape(x, [b * h, w, 1, c])], 2);
-  const rows = tf.reshape(cols, [b, h, 1, 2 * w * c]);
-  return tf.reshape(tf.concat([rows, rows], 2), [b, 2 * h, 2 * w, c]);
-}
-
 export class ConvGRUPredictor {
   readonly kind = 'conv-gru-video';
   training: ConvGRUTraining | undefined;
@@ -109,7 +101,7 @@ export class ConvGRUPredictor {
     const [z, r] = tf.split(tf.sigmoid(conv(p, 'gates', tf.concat([e2, h], 3))), 2, 3);
     const cand = tf.tanh(conv(p, 'cand', tf.concat([e2, tf.mul(r, h)], 3)));
     const next = tf.add(tf.mul(tf.sub(1, z), h), tf.mul(z, cand));
-    const d1 = silu(conv(p, 'dec1', upsample2(next)));
+    const d1 = silu(conv(p, 'dec1', upsampleNearest(next, 2, 2)));
     return { logits: conv(p, 'out', tf.concat([d1, e1], 3)), h: next };
   }
 
@@ -170,14 +162,8 @@ export class ConvGRUPredictor {
         } else {
           frame = next!;
         }
-        const [logits, state] = tf.tidy(() => {
-          const r = this.step(tf.tensor4d(frame, [n, S, S, 1]), h);
-          return [tf.sigmoid(r.logits), r.h];
-        });
-        h.dispose();
-        h = state;
-        let pred: Float32Array = Float32Array.from(logits.dataSync() as Float32Array);
-        logits.dispose();
+        let pred: Float32Array;
+        ({ pred, h } = this.advance(frame, n, h));
         if (i >= k - 1) {
           const f = i - k + 1;
           if (refine) {
@@ -216,24 +202,34 @@ export class ConvGRUPredictor {
     return out;
   }
 
+  /**
+   * One step on the host: n frames (n × S²) and the state h → σ(logits) of the next frames and the
+   * new state (h is freed).
+   */
+  private advance(frame: Float32Array, n: number, h: Tensor): { pred: Float32Array; h: Tensor } {
+    const S = this.size;
+    const [p, state] = tf.tidy(() => {
+      const r = this.step(tf.tensor4d(frame, [n, S, S, 1]), h);
+      return [tf.sigmoid(r.logits), r.h];
+    });
+    h.dispose();
+    const pred = Float32Array.from(p.dataSync() as Float32Array);
+    p.dispose();
+    return { pred, h: state };
+  }
+
   /** Feeds k frames of n sequences (n × k × S²) and returns the prediction after each (n × k × S²). */
   private feedAll(frames: Float32Array, n: number, k: number): Float32Array {
-    const S = this.size, px = S * S;
+    const px = this.size * this.size;
     const out = new Float32Array(n * k * px);
     let h = this.zeroState(n);
     try {
       const frame = new Float32Array(n * px);
       for (let i = 0; i < k; i++) {
         for (let s = 0; s < n; s++) frame.set(frames.subarray((s * k + i) * px, (s * k + i + 1) * px), s * px);
-        const [p, state] = tf.tidy(() => {
-          const r = this.step(tf.tensor4d(frame, [n, S, S, 1]), h);
-          return [tf.sigmoid(r.logits), r.h];
-        });
-        h.dispose();
-        h = state;
-        const v = p.dataSync() as Float32Array;
-        for (let s = 0; s < n; s++) out.set(v.subarray(s * px, (s + 1) * px), (s * k + i) * px);
-        p.dispose();
+        let pred: Float32Array;
+        ({ pred, h } = this.advance(frame, n, h));
+        for (let s = 0; s < n; s++) out.set(pred.subarray(s * px, (s + 1) * px), (s * k + i) * px);
       }
     } finally {
       h.dispose();

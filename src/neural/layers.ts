@@ -94,3 +94,16 @@ export function groupNormSilu(store: ParamStore, name: string, x: Tensor, groups
   checkGroups(x, groups, name);
   return groupNormOp(x, store.get(`${name}.g`), store.get(`${name}.b`), { groups, eps, silu: true, name });
 }
+
+/**
+ * Nearest-neighbour upsampling by integer factors: each value repeated fh × fw times, as copies
+ * concatenated along a new axis — columns first, then whole rows. (The stock wasm Tile kernel is
+ * ~10× slower, and tfjs has tile gradients up to rank 4 only; the concat's gradient is slices.)
+ */
+export function upsampleNearest(x: Tensor, fh: number, fw: number): Tensor {
+  const [b, h, w, c] = x.shape;
+  const repeat = (t: Tensor, k: number) => tf.concat(new Array<Tensor>(k).fill(t), 2);
+  let y = fw === 1 ? x : repeat(tf.reshape(x, [b * h, w, 1, c]), fw);
+  if (fh !== 1) y = repeat(tf.reshape(y, [b, h, 1, w * fw * c]), fh);
+  return tf.reshape(y, [b, h * fh, w * fw, c]);
+}

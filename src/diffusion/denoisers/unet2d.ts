@@ -17,7 +17,7 @@ import { ArgumentError } from '../../core/errors.js';
 import { createRng, type Rng } from '../../core/rng.js';
 import { requireEngine } from '../../neural/engine/init.js';
 import { tf, type Tensor } from '../../neural/engine/tf.js';
-import { addConv, addGroupNorm, addLinear, conv, dense, groupNorm, groupNormSilu } from '../../neural/layers.js';
+import { addConv, addGroupNorm, addLinear, conv, dense, groupNorm, groupNormSilu, upsampleNearest } from '../../neural/layers.js';
 import { silu } from '../../neural/ops/activations.js';
 import { ParamStore, type Init, type ParamJSON } from '../../neural/params.js';
 import { timestepEmbedding } from './embedding.js';
@@ -157,19 +157,6 @@ export function unetParamShapes(spec: UNetSpec): Map<string, readonly number[]> 
   const shapes = new Map<string, readonly number[]>();
   declareUNet(spec, shapeSink(shapes));
   return shapes;
-}
-
-/**
- * Nearest-neighbour upsampling by integer factors: each value repeated fh × fw times, as copies
- * concatenated along a new axis — columns first, then whole rows. (The stock wasm Tile kernel is
- * ~10× slower, and tfjs has tile gradients up to rank 4 only; the concat's gradient is slices.)
- */
-function upsampleNearest(x: Tensor, fh: number, fw: number): Tensor {
-  const [b, h, w, c] = x.shape;
-  const repeat = (t: Tensor, k: number) => tf.concat(new Array<Tensor>(k).fill(t), 2);
-  let y = fw === 1 ? x : repeat(tf.reshape(x, [b * h, w, 1, c]), fw);
-  if (fh !== 1) y = repeat(tf.reshape(y, [b, h, 1, w * fw * c]), fh);
-  return tf.reshape(y, [b, h * fh, w * fw, c]);
 }
 
 /**
