@@ -5,10 +5,10 @@
  * means for each. `modelOptionsFromFlags` turns the flags the user gave into a model's options.
  */
 import { Option, type Command } from 'commander';
-import { ArgumentError, DataError } from '../core/errors.js';
+import { ArgumentError } from '../core/errors.js';
 import { optionSpecs, parseFlagValue, parseOptions, type ModelEntry, type OptionSpec } from '../core/model-entry.js';
 import { MODELS } from '../registry.js';
-import { readTextFile } from '../node/data.js';
+import { readJsonFile } from '../node/data.js';
 
 /** A CLI flag with the models that use it. */
 interface FlagUse {
@@ -89,14 +89,7 @@ export function modelOptionsFromFlags(entry: ModelEntry, flags: Record<string, u
       throw new ArgumentError(`${flag} does not apply to --model ${entry.name}; it takes ${mine} (ardiff models ${entry.name} describes them)`, flag);
     }
   }
-  const readJson = (path: string, flag: string): unknown => {
-    const text = readTextFile(path, flag, 'JSON file');
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      throw new DataError(`${flag}: '${path}' is not valid JSON (${(e as Error).message})`, flag);
-    }
-  };
+  const readJson = (path: string, flag: string): unknown => readJsonFile(path, flag, undefined, 'JSON file');
   const raw = (schemaSpecs: OptionSpec[]): Record<string, unknown> => {
     const out: Record<string, unknown> = {};
     for (const spec of schemaSpecs) {

@@ -25,6 +25,20 @@ export function readTextFile(path: string, argument = 'file', what = 'file'): st
 }
 
 /**
+ * Reads and parses a JSON file (a model file, options): a missing, folder or unreadable path as
+ * {@link readTextFile}, text that is not JSON a DataError naming `argument`, with `hint` (what to
+ * give instead) after the parser's message.
+ */
+export function readJsonFile(path: string, argument = 'file', hint?: string, what = 'file'): unknown {
+  const text = readTextFile(path, argument, what);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new DataError(`${argument}: '${path}' is not JSON (${(e as Error).message})${hint ? `; ${hint}` : ''}`, argument);
+  }
+}
+
+/**
  * Reads a CSV file, or a bundled data set when `fileOrName` names one (see {@link DATASETS};
  * `dataset:NAME` always means the data set). A plain name that is both a bundled data set and a
  * file in the working folder (`lynx` when ./lynx exists) is a {@link DataError} naming both ways

@@ -18,7 +18,7 @@
  * before each evaluation (the final one can take a minute and reports nothing until it ends).
  */
 import { Command, Option } from 'commander';
-import { readTextFile, resolveBundledFile } from '../../node/data.js';
+import { readJsonFile, readTextFile, resolveBundledFile } from '../../node/data.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { ArdiffError, ArgumentError, DataError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
@@ -128,13 +128,7 @@ async function runGenerate(flags: GenerateFlags): Promise<void> {
   const steps = intFlag(flags.steps, '--steps');
   if (flags.prompt !== undefined && flags.infill !== undefined) throw new ArgumentError('give --prompt (continue a text) or --infill (fill its blanks), not both', '--infill');
   if (flags.maskChar !== undefined && flags.infill === undefined && flags.prompt === undefined) throw new ArgumentError('--mask-char marks the blanks of --infill; give --infill TEXT', '--mask-char');
-  const raw = readText(flags.model, '--model');
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch (e) {
-    throw new DataError(`--model: '${flags.model}' is not JSON (${(e as Error).message}); give a file written by 'ardiff train gpt' or 'ardiff train text-diffusion'`, '--model');
-  }
+  const json = readJsonFile(flags.model, '--model', "give a file written by 'ardiff train gpt' or 'ardiff train text-diffusion'", '--model file');
   const kind = (json as { kind?: unknown } | null)?.kind === 'text-diffusion' ? 'text-diffusion' : 'gpt';
   if (kind === 'gpt') {
     if (steps !== undefined) throw new ArgumentError('--steps sets the unmasking steps of a text-diffusion model; a GPT samples one token per pass', '--steps');

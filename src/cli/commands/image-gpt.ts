@@ -12,12 +12,12 @@
  * `sample --json` prints {"n", "seconds", "networkCalls", "out"}.
  */
 import type { Command } from 'commander';
-import { ArgumentError, DataError } from '../../core/errors.js';
+import { ArgumentError } from '../../core/errors.js';
 import { createRng } from '../../core/rng.js';
 import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { loadMnist } from '../../node/mnist.js';
 import { writeImageGrid } from '../../node/png.js';
-import { readTextFile } from '../../node/data.js';
+import { readJsonFile } from '../../node/data.js';
 import { choiceFlag, intFlag, numberFlag } from '../flags.js';
 import { flagAction, progress } from '../json.js';
 
@@ -90,13 +90,7 @@ async function runSample(flags: SampleFlags): Promise<void> {
   const seed = intFlag(flags.seed, '--seed', 0, 0);
   checkOutputs([['--out', flags.out]], [['--model', flags.model]]);
   if (!flags.out.toLowerCase().endsWith('.png')) throw new ArgumentError(`--out writes a PNG grid of the samples; give a file name ending in .png, got '${flags.out}'`, '--out');
-  let json: unknown;
-  try {
-    json = JSON.parse(readTextFile(flags.model, '--model'));
-  } catch (e) {
-    if (e instanceof DataError || e instanceof ArgumentError) throw e;
-    throw new DataError(`--model: '${flags.model}' is not JSON (${(e as Error).message}); give a file written by 'ardiff image-gpt train'`, '--model');
-  }
+  const json = readJsonFile(flags.model, '--model', "give a file written by 'ardiff image-gpt train'");
   const [{ initEngine }, { imageGPTFromJSON }] = await Promise.all([import('../../neural/engine/init.js'), import('../../neural/image-gpt.js')]);
   await initEngine();
   const model = imageGPTFromJSON(json);

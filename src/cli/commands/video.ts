@@ -22,7 +22,7 @@ import { checkOutputs, writeFileAtomic } from '../../node/files.js';
 import { loadMnist } from '../../node/mnist.js';
 import { writeImageGrid } from '../../node/png.js';
 import { writeGreyGif } from '../../node/gif.js';
-import { readTextFile } from '../../node/data.js';
+import { readJsonFile } from '../../node/data.js';
 import { movingDigits } from '../../diffusion/data/moving-digits.js';
 import { SCHEDULER_NAMES } from '../../diffusion/scheduler-names.js';
 import type { ConvGRUPredictor } from '../../neural/conv-gru.js';
@@ -106,7 +106,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const arJSON = flags.ar === undefined ? undefined : readJSON(flags.ar, '--ar');
   const train = loadMnist({ size: DIGIT });
   const video = movingDigits(train.images, train.labels, DIGIT, { count, frames: LENGTH, frameSize: FRAME, digits, rng: createRng(seed + 1) });
-  const [{ initEngine }] = await Promise.all([import('../../neural/engine/init.js')]);
+  const { initEngine } = await import('../../neural/engine/init.js');
   await initEngine();
   const bar = progress(`train ${kind}`, steps, !flags.json, '{value}/{total} steps | loss {loss} | eta {eta_formatted}');
   bar.update(0, { loss: '-' });
@@ -153,12 +153,7 @@ async function runTrain(flags: TrainFlags): Promise<void> {
 }
 
 function readJSON(path: string, flag = '--model'): unknown {
-  try {
-    return JSON.parse(readTextFile(path, flag));
-  } catch (e) {
-    if (e instanceof DataError || e instanceof ArgumentError) throw e;
-    throw new DataError(`${flag}: '${path}' is not JSON (${(e as Error).message}); give a file written by 'ardiff video train'`, flag);
-  }
+  return readJsonFile(path, flag, "give a file written by 'ardiff video train'");
 }
 
 async function runPredict(flags: PredictFlags): Promise<void> {
