@@ -11,6 +11,9 @@ import { resolveScheduleConfig } from '../src/diffusion/schedules.js';
 import { trainDenoiser } from '../src/diffusion/train.js';
 import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
+import { readFileSync } from 'node:fs';
+import { ParamStore } from '../src/neural/params.js';
+import { fitDiffusion } from '../src/diffusion/model.js';
 
 // Small enough for a test, large enough to use every part: two halvings, group norm with several
 // channels per group, a 1×1 skip where channels change, attention (2-D) and class embeddings.
@@ -39,7 +42,7 @@ function lossAndGrads(model: Denoiser, batch: number, labels?: Int32Array): { ou
   return { out: model.predict(x, t, labels), grads: result };
 }
 
-const maxAbs = (a: Float32Array) => a.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+const maxAbs = (a: ArrayLike<number>) => Array.from(a).reduce((m, v) => Math.max(m, Math.abs(v)), 0);
 
 beforeAll(async () => {
   await initEngine({ backend: 'wasm' });
@@ -188,6 +191,110 @@ describe('U-Net gradients', () => {
         expect(worst, name).toBeLessThan(1e-4 * Math.max(maxAbs(want), 1e-3));
       }
     }
+  });
+});
+
+// Cross-attention over a token context (contextTokens): against an independent float64 PyTorch
+// implementation (bench/peers/torch_unet_cross.py writes the fixture with its weights and inputs).
+interface CrossFixture {
+  provenance: string;
+  config: UNet2DDenoiserConfig & { contextTokens: number; contextSize: number };
+  tokenWidth: number;
+  validTokens: number[];
+  weights: { name: string; shape: number[]; data: number[] }[];
+  x: number[];
+  t: number[];
+  context: number[];
+  output: number[];
+}
+const cross = JSON.parse(readFileSync(new URL('./fixtures/unet-cross-attention.json', import.meta.url), 'utf8')) as CrossFixture;
+
+function crossModel(): UNet2DDenoiser {
+  const store = new ParamStore();
+  for (const w of cross.weights) store.set(w.name, w.shape, Float32Array.from(w.data));
+  return new UNet2DDenoiser(cross.config, store);
+}
+
+describe('U-Net cross-attention over context tokens', () => {
+  const { contextSize: K, contextTokens: T } = cross.config;
+  const D = cross.tokenWidth, B = cross.t.length;
+
+  it('the fixture is made by the PyTorch peer and covers full, padded and empty (zero) contexts', () => {
+    expect(cross.provenance).toMatch(/torch_unet_cross\.py/);
+    expect(cross.validTokens).toContain(T);
+    expect(cross.validTokens).toContain(0);
+    expect(cross.validTokens.some((v) => v > 0 && v < T)).toBe(true);
+    expect(K).toBe(D + T * (D + 1));
+  });
+
+  it('declares exactly the peer\'s parameters, with the same shapes', () => {
+    const m = new UNet2DDenoiser(cross.config);
+    const shapes = unetParamShapes(m.spec);
+    expect([...shapes.keys()].sort()).toEqual(cross.weights.map((w) => w.name).sort());
+    for (const w of cross.weights) expect(shapes.get(w.name), w.name).toEqual(w.shape);
+    m.params.dispose();
+  });
+
+  it('matches PyTorch (float64) within 1e-5 of the largest output', () => {
+    const m = crossModel();
+    const got = m.predict(Float32Array.from(cross.x), Float32Array.from(cross.t), undefined, Float32Array.from(cross.context));
+    const scale = maxAbs(cross.output);
+    expect(scale).toBeGreaterThan(0.1);
+    let worst = 0;
+    for (let i = 0; i < got.length; i++) worst = Math.max(worst, Math.abs(got[i] - cross.output[i]));
+    expect(got.length).toBe(cross.output.length);
+    expect(worst).toBeLessThan(1e-5 * scale);
+    m.params.dispose();
+  });
+
+  it('padded tokens are ignored; the tokens do change the output; no context is the zero context', () => {
+    const m = crossModel();
+    const x = Float32Array.from(cross.x), t = Float32Array.from(cross.t), ctx = Float32Array.from(cross.context);
+    const base = m.predict(x, t, undefined, ctx);
+    const padded = ctx.slice(), moved = ctx.slice(), rng = createRng(3);
+    cross.validTokens.forEach((valid, r) => {
+      for (let i = D + valid * D; i < D + T * D; i++) padded[r * K + i] = rng.normal();
+      if (valid > 0) moved[r * K + D] += 1; // the first real token's first entry
+    });
+    expect(Array.from(m.predict(x, t, undefined, padded))).toEqual(Array.from(base));
+    const changed = m.predict(x, t, undefined, moved);
+    const P = cross.output.length / B;
+    cross.validTokens.forEach((valid, r) => {
+      let d = 0;
+      for (let i = r * P; i < (r + 1) * P; i++) d = Math.max(d, Math.abs(changed[i] - base[i]));
+      if (valid > 0) expect(d, `row ${r}`).toBeGreaterThan(1e-4);
+      else expect(d, `row ${r}`).toBe(0);
+    });
+    const zeroRow = cross.validTokens.indexOf(0);
+    const none = m.predict(x.subarray(zeroRow * P, (zeroRow + 1) * P), t.subarray(zeroRow, zeroRow + 1));
+    for (let i = 0; i < P; i++) expect(none[i]).toBeCloseTo(base[zeroRow * P + i], 6);
+    m.params.dispose();
+  });
+
+  it('every parameter gets a finite, non-zero gradient', () => {
+    const m = new UNet2DDenoiser({ ...cross.config, seed: 4 });
+    const d = m.sampleSize;
+    const x = normals(B * d, 1), w = normals(B * d, 2), t = timesteps(B);
+    const vars = m.params.variables(), names = m.params.names();
+    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(m.forward(tf.tensor2d(x, [B, d]), t, undefined, tf.tensor2d(Float32Array.from(cross.context), [B, K])), tf.tensor2d(w, [B, d]))) as tf.Scalar, vars);
+    expect(names).toContain('xattn.null');
+    for (let i = 0; i < names.length; i++) {
+      const g = grads[vars[i].name].dataSync() as Float32Array;
+      expect(g.every(Number.isFinite), names[i]).toBe(true);
+      expect(maxAbs(g), names[i]).toBeGreaterThan(0);
+    }
+    value.dispose();
+    tf.dispose(Object.values(grads));
+    m.params.dispose();
+  });
+
+  it('typed errors: a context size not of the form D + T·(D + 1), tokens with an image context, rescaled token contexts', () => {
+    expect(() => new UNet2DDenoiser({ height: 8, width: 4, contextTokens: 5, contextSize: 40 })).toThrow(ArgumentError);
+    expect(() => new UNet2DDenoiser({ height: 8, width: 4, contextTokens: 5, contextSize: 40 })).toThrow(/contextSize 40 is not of that form/);
+    expect(() => new UNet2DDenoiser({ height: 8, width: 4, contextTokens: 2, contextChannels: 1, contextSize: 32 })).toThrow(/either an image .* or a token sequence/);
+    expect(() => new UNet2DDenoiser({ contextTokens: -1 })).toThrow(/contextTokens must be an integer/);
+    const images = new Float32Array(2 * 64), context = new Float32Array(2 * (2 + 3 * 3));
+    expect(() => fitDiffusion(images, 64, { denoiser: { kind: 'unet2d', height: 8, contextTokens: 3 }, scaling: { center: 0.5, scale: 0.5 }, context, contextScaling: 'entry', steps: 1 })).toThrow(/token context .* is used as given/);
   });
 });
 

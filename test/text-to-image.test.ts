@@ -6,7 +6,7 @@ import { initEngine } from '../src/neural/engine/index.js';
 import { trainGPT } from '../src/neural/gpt.js';
 import { UNet2DDenoiser } from '../src/diffusion/denoisers/unet2d.js';
 import { contextGuidedPredict, plainPredict } from '../src/diffusion/guidance.js';
-import { fitTextToImage, textToImageFromJSON } from '../src/hybrid/text-to-image.js';
+import { encodeCaptionTokens, encodeCaptions, fitTextToImage, textToImageFromJSON } from '../src/hybrid/text-to-image.js';
 import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 
@@ -33,6 +33,25 @@ describe('text → image', () => {
     gpt.dispose();
   });
 
+  it('a caption\'s token context is [mean state | states padded to T | flags]; repeated captions are encoded once', () => {
+    const gpt = trainGPT('a bold seven\na thin one\n'.repeat(20), { preset: 'tiny', steps: 5, blockSize: 16 });
+    const D = gpt.config.dModel, T = 12, K = D + T * (D + 1);
+    const rows = encodeCaptionTokens(gpt, ['a bold', 'thin one', 'a bold'], T);
+    expect(rows.length).toBe(3 * K);
+    const pooled = encodeCaptions(gpt, ['a bold', 'thin one']);
+    ['a bold', 'thin one'].forEach((caption, r) => {
+      const ids = gpt.tokenizer.encode(caption), h = gpt.hiddenStates(ids), row = rows.subarray(r * K, (r + 1) * K);
+      for (let c = 0; c < D; c++) expect(row[c]).toBeCloseTo(pooled[r * D + c], 6);
+      for (let i = 0; i < ids.length * D; i++) expect(row[D + i]).toBe(h[i]);
+      for (let i = ids.length * D; i < T * D; i++) expect(row[D + i]).toBe(0);
+      for (let t = 0; t < T; t++) expect(row[D + T * D + t]).toBe(t < ids.length ? 1 : 0);
+    });
+    expect(rows.subarray(2 * K)).toEqual(rows.subarray(0, K));
+    expect(() => encodeCaptionTokens(gpt, ['a bold seven and more'], 8)).toThrow(expect.objectContaining({ argument: 'prompt' }));
+    expect(() => encodeCaptionTokens(gpt, ['a'], 17)).toThrow(expect.objectContaining({ argument: 'tokens' }));
+    gpt.dispose();
+  });
+
   it('guidance on a context is ε(x, 0) + s·(ε(x, c) − ε(x, 0)) (1e-5); s = 1 is the plain prediction', () => {
     const d = new UNet2DDenoiser({ height: 4, width: 4, baseChannels: 8, channelMults: [1, 2], groups: 4, timeEmbedding: 16, contextSize: 3, seed: 1 });
     const rng = createRng(2);
@@ -45,7 +64,7 @@ describe('text → image', () => {
     expect(() => contextGuidedPredict(d, c, -1)).toThrow(ArgumentError);
   });
 
-  it('a toy: "top" and "left" captions ask for a bright top or left half, and the samples follow the prompt; save/load keeps them', () => {
+  it.each(['cross-attention', 'pooled'] as const)('a toy (%s): "top" and "left" captions ask for a bright top or left half, and the samples follow the prompt; save/load keeps them', (conditioning) => {
     const n = 64, P = 16, images = new Float32Array(n * P), captions: string[] = [];
     for (let i = 0; i < n; i++) {
       const top = i % 2 === 0;
@@ -53,7 +72,7 @@ describe('text → image', () => {
       for (let p = 0; p < P; p++) images[i * P + p] = (top ? p < 8 : p % 4 < 2) ? 1 : 0;
     }
     const m = fitTextToImage(images, captions, {
-      encoder: { steps: 60, blockSize: 16 }, steps: 300, seed: 1, lr: 2e-3,
+      encoder: { steps: 60, blockSize: 16 }, steps: 300, seed: 1, lr: 2e-3, conditioning,
       denoiser: { kind: 'unet2d', height: 4, width: 4, baseChannels: 8, channelMults: [1, 2], groups: 4, timeEmbedding: 16 },
     });
     const contrast = (x: Float64Array) => {
@@ -67,7 +86,9 @@ describe('text → image', () => {
     // A perfect top image scores +4, a perfect left image −4.
     expect(contrast(top)).toBeGreaterThan(1.5);
     expect(contrast(left)).toBeLessThan(-1.5);
+    expect(m.conditioning).toBe(conditioning);
     const again = textToImageFromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    expect(again.conditioning).toBe(conditioning);
     expect(again.sample('bright top', 2, { rng: createRng(4) })).toEqual(m.sample('bright top', 2, { rng: createRng(4) }));
     expect(() => m.sample('', 1, { rng: createRng(1) })).toThrow(DataError);
     expect(() => m.sample('x'.repeat(40), 1, { rng: createRng(1) })).toThrow(expect.objectContaining({ argument: 'prompt' }));

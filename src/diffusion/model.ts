@@ -430,7 +430,13 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
     classNames = options.classNames ?? Array.from({ length: k }, (_, i) => String(i));
     if (classNames.length < k) throw new ArgumentError(`fitDiffusion: ${classNames.length} class names for ${k} classes`, 'classNames');
   }
-  const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource, options.contextScaling ?? 'entry');
+  // A token context (cross-attention) carries padding flags and a zero "no text" row that a
+  // per-entry standardisation would shift: it is used as given.
+  const tokenContext = ((options.denoiser as { contextTokens?: number } | undefined)?.contextTokens ?? 0) > 0;
+  if (tokenContext && options.contextScaling !== undefined && (options.contextScaling === 'entry' || options.contextScaling.center !== 0 || options.contextScaling.scale !== 1)) {
+    throw new ArgumentError('fitDiffusion: a token context (contextTokens > 0) is used as given; leave contextScaling out or give { center: 0, scale: 1 }', 'contextScaling');
+  }
+  const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource, options.contextScaling ?? (tokenContext ? { center: 0, scale: 1 } : 'entry'));
   const prediction = options.prediction ?? 'epsilon';
   const schedule = resolveScheduleConfig(options.schedule);
   const { denoiser, image } = buildDenoiser(options.denoiser ?? {}, dim, classNames.length, options.seed ?? 0, context?.info.size ?? 0);

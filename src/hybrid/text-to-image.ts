@@ -1,15 +1,19 @@
 /**
  * Text → image with both families (Imagen's arrangement, Saharia et al. 2022, at digit scale): an
  * autoregressive character Transformer (ardiff's GPT), trained on the captions with its own
- * next-character loss and then frozen, encodes a caption; the mean of its final states over the
- * caption's characters (Imagen's pooled embedding) is the context vector of a diffusion U-Net,
- * added to its time embedding. Captions are dropped (the zero context) with probability
- * `captionDropout` in training, so sampling can guide towards the text (classifier-free guidance).
+ * next-character loss and then frozen, encodes a caption; a diffusion U-Net is conditioned on its
+ * final states. Captions are dropped (the zero context) with probability `captionDropout` in
+ * training, so sampling can guide towards the text (classifier-free guidance).
  *
  * 1. Encoder: a GPT given, or trained here on the captions (one per line; byte fallback, so any
  *    prompt can be encoded).
- * 2. Context: the pooled final states of each caption (its characters, at most the encoder's
- *    context) — standardised by fitDiffusion like any context.
+ * 2. Context, by `conditioning`:
+ *    - 'cross-attention' (the default; Imagen §2.2, Rombach et al. 2022 §3.3): the per-token states
+ *      of the caption (padded to the encoder's context, with flags marking real tokens) are attended
+ *      to by a cross-attention block after every residual block of the U-Net, and their mean (the
+ *      pooled embedding) is added to the time embedding; used as given (a zero context is "no text").
+ *    - 'pooled': the mean of the final states over the caption's characters alone, added to the
+ *      time embedding; standardised by fitDiffusion like any context.
  * 3. The U-Net (fitDiffusion with `context`, images scaled to [−1, 1]) and sampling with
  *    `guidance` on the text.
  */
@@ -26,10 +30,17 @@ export interface TextToImageOptions extends Omit<FitDiffusionOptions, 'context' 
   encoder?: GPT | TrainGPTOptions;
   /** Probability of training an image without its caption (default 0.1). */
   captionDropout?: number;
+  /**
+   * How the text conditions the U-Net: 'cross-attention' over the per-token states plus the pooled
+   * embedding (default), or 'pooled' alone.
+   */
+  conditioning?: TextConditioning;
   /** Image height and width (default: square). */
   height?: number;
   width?: number;
 }
+
+export type TextConditioning = 'cross-attention' | 'pooled';
 
 export interface TextToImageSampleOptions {
   rng: Rng;
@@ -48,13 +59,24 @@ export interface TextToImageJSON {
 
 export class TextToImage {
   readonly kind = 'text-to-image';
+  /** Tokens the U-Net attends to (0: pooled conditioning alone). */
+  readonly tokens: number;
   constructor(readonly encoder: GPT, readonly model: DiffusionModel) {
-    if (model.extras.context?.size !== encoder.config.dModel) throw new ArgumentError(`the U-Net takes a context of ${model.extras.context?.size ?? 0} values; the encoder's states have ${encoder.config.dModel}`, 'model');
+    const tokens = model.extras.context?.source?.tokens ?? 0;
+    if (!Number.isInteger(tokens) || typeof tokens !== 'number' || tokens < 0 || tokens > encoder.config.blockSize) throw new ArgumentError(`the model's context names ${String(tokens)} tokens; the encoder reads 0 to ${encoder.config.blockSize}`, 'model');
+    this.tokens = tokens;
+    const D = encoder.config.dModel, size = tokens > 0 ? D + tokens * (D + 1) : D;
+    if (model.extras.context?.size !== size) throw new ArgumentError(`the U-Net takes a context of ${model.extras.context?.size ?? 0} values; the encoder's states make ${size}`, 'model');
   }
 
-  /** Step 2: the pooled encoding of each caption, n × dModel row-major. */
+  /** How the text conditions the U-Net. */
+  get conditioning(): TextConditioning {
+    return this.tokens > 0 ? 'cross-attention' : 'pooled';
+  }
+
+  /** Step 2: the context row of each caption (see {@link encodeCaptions}, {@link encodeCaptionTokens}). */
   encode(captions: readonly string[]): Float32Array {
-    return encodeCaptions(this.encoder, captions);
+    return this.tokens > 0 ? encodeCaptionTokens(this.encoder, captions, this.tokens) : encodeCaptions(this.encoder, captions);
   }
 
   /** n images (rows of height·width grey levels in [0, 1]) for one prompt, or one image per prompt. */
@@ -78,24 +100,48 @@ export class TextToImage {
 }
 
 /**
- * Mean final state over each caption's characters (byte fallback for characters outside the
- * vocabulary); a caption that occurs several times is encoded once.
+ * One row of `width` values per caption, written by `write` from the caption's final states
+ * [ids.length × dModel] (byte fallback for characters outside the vocabulary); a caption that
+ * occurs several times is encoded once.
  */
-export function encodeCaptions(encoder: GPT, captions: readonly string[]): Float32Array {
-  const C = encoder.config.dModel, T = encoder.config.blockSize;
-  const out = new Float32Array(captions.length * C);
+function encodeEach(encoder: GPT, captions: readonly string[], width: number, maxTokens: number, write: (h: Float32Array, T: number, row: Float32Array) => void): Float32Array {
+  const out = new Float32Array(captions.length * width);
   const done = new Map<string, number>();
   captions.forEach((caption, i) => {
     const seen = done.get(caption);
-    if (seen !== undefined) { out.copyWithin(i * C, seen * C, (seen + 1) * C); return; }
+    if (seen !== undefined) { out.copyWithin(i * width, seen * width, (seen + 1) * width); return; }
     if (typeof caption !== 'string' || caption.trim().length === 0) throw new DataError(`caption ${i} is empty; give some text`, 'prompt');
     const ids = encoder.tokenizer.encode(caption, { unknown: encoder.tokenizer.byteFallback ? 'bytes' : 'error', argument: 'prompt' });
-    if (ids.length > T) throw new ArgumentError(`caption ${i} is ${ids.length} tokens long; the encoder reads at most ${T}`, 'prompt');
-    const h = encoder.hiddenStates(ids);
-    for (let t = 0; t < ids.length; t++) for (let c = 0; c < C; c++) out[i * C + c] += h[t * C + c] / ids.length;
+    if (ids.length > maxTokens) throw new ArgumentError(`caption ${i} is ${ids.length} tokens long; the encoder reads at most ${maxTokens}`, 'prompt');
+    write(encoder.hiddenStates(ids), ids.length, out.subarray(i * width, (i + 1) * width));
     done.set(caption, i);
   });
   return out;
+}
+
+/** Mean final state over each caption's characters: n × dModel row-major (the pooled embedding). */
+export function encodeCaptions(encoder: GPT, captions: readonly string[]): Float32Array {
+  const C = encoder.config.dModel;
+  return encodeEach(encoder, captions, C, encoder.config.blockSize, (h, T, row) => {
+    for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) row[c] += h[t * C + c] / T;
+  });
+}
+
+/**
+ * The token context of each caption for a U-Net with `tokens` context tokens (UNetSpec.contextTokens):
+ * per caption D + tokens·(D + 1) values, D = dModel — the mean final state (as
+ * {@link encodeCaptions}), the final state of each character padded with zeros to `tokens`, and one
+ * flag per token (1 real, 0 padding).
+ */
+export function encodeCaptionTokens(encoder: GPT, captions: readonly string[], tokens: number): Float32Array {
+  const D = encoder.config.dModel;
+  checkPositiveInt(tokens, 'tokens');
+  if (tokens > encoder.config.blockSize) throw new ArgumentError(`tokens ${tokens} is more than the encoder's context of ${encoder.config.blockSize}`, 'tokens');
+  return encodeEach(encoder, captions, D + tokens * (D + 1), tokens, (h, T, row) => {
+    for (let t = 0; t < T; t++) for (let c = 0; c < D; c++) row[c] += h[t * D + c] / T;
+    row.set(h.subarray(0, T * D), D);
+    row.fill(1, D + tokens * D, D + tokens * D + T);
+  });
 }
 
 /** Steps 1–3: the encoder (given or trained on the captions), the captions' encodings, the U-Net. */
@@ -111,11 +157,18 @@ export function fitTextToImage(images: ArrayLike<number>, captions: readonly str
   const longest = captions.reduce((m, c) => Math.max(m, [...c].length), 0);
   const encoder = options.encoder instanceof GPT ? options.encoder
     : trainGPT(captions.join('\n') + '\n', { preset: 'tiny', steps: 600, blockSize: Math.max(48, longest + 1), byteFallback: true, ...(options.encoder ?? {}) });
-  const context = encodeCaptions(encoder, captions);
-  const { encoder: _e, captionDropout: _d, height: _h, width: _w, ...fit } = options;
+  const conditioning = options.conditioning ?? 'cross-attention';
+  if (conditioning !== 'cross-attention' && conditioning !== 'pooled') throw new ArgumentError(`conditioning must be 'cross-attention' or 'pooled', got '${String(conditioning)}'`, 'conditioning');
+  // Cross-attention reads every position the encoder can read, so unseen prompts up to its context fit.
+  const tokens = conditioning === 'cross-attention' ? encoder.config.blockSize : 0;
+  const context = tokens > 0 ? encodeCaptionTokens(encoder, captions, tokens) : encodeCaptions(encoder, captions);
+  const { encoder: _e, captionDropout: _d, height: _h, width: _w, conditioning: _c, ...fit } = options;
+  if (fit.denoiser !== undefined && fit.denoiser.kind !== 'unet2d') throw new ArgumentError(`text → image needs a 2-D U-Net denoiser (kind 'unet2d'), got '${String(fit.denoiser.kind)}'`, 'denoiser');
+  const unet = { kind: 'unet2d' as const, height, width, baseChannels: 16, channelMults: [1, 2], ...(fit.denoiser?.kind === 'unet2d' ? fit.denoiser : {}), ...(tokens > 0 ? { contextTokens: tokens } : {}) };
   const model = fitDiffusion(images, P, {
-    denoiser: { kind: 'unet2d', height, width, baseChannels: 16, channelMults: [1, 2] }, scaling: { center: 0.5, scale: 0.5 }, batchSize: 32, lr: 5e-4,
-    ...fit, context, contextDropout: dropout, contextSource: { kind: 'text', encoder: 'gpt', pooling: 'mean' },
+    scaling: { center: 0.5, scale: 0.5 }, batchSize: 32, lr: 5e-4,
+    ...fit, denoiser: unet, context, contextDropout: dropout,
+    contextSource: { kind: 'text', encoder: 'gpt', pooling: 'mean', ...(tokens > 0 ? { tokens } : {}) },
     columns: Array.from({ length: P }, (_, i) => `p${i}`),
   });
   return new TextToImage(encoder, model);

@@ -29,5 +29,10 @@ describe('CLI: text → image', () => {
     await err(['diffusion', 'sample', '--model', m, '--prompt', 'a seven', '--class', '3', '--out', png], '--class');
     await err(['diffusion', 'train', '--dataset', 'moons', '--text', '--out', join(dir, 'y.json')], '--text');
     await err(['diffusion', 'train', '--dataset', 'mnist', '--text', '--conditional', '--out', join(dir, 'y.json')], '--text');
+    await err(['diffusion', 'train', '--dataset', 'mnist', '--text', '--text-conditioning', 'concat', '--out', join(dir, 'y.json')], '--text-conditioning');
+    await err(['diffusion', 'train', '--dataset', 'mnist', '--text-conditioning', 'pooled', '--out', join(dir, 'y.json')], '--text-conditioning');
+    // The default conditioning is cross-attention: the model's context names its tokens.
+    const saved = JSON.parse(readFileSync(m, 'utf8')) as { diffusion: { context: { source: Record<string, unknown> } } };
+    expect(saved.diffusion.context.source.tokens).toBeGreaterThan(0);
   }, 180_000);
 });

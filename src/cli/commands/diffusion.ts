@@ -7,6 +7,7 @@
  *   ardiff diffusion train --dataset moons|swissroll|8gaussians|mnist|FILE.csv [--columns x,y] [--steps N]
  *                          [--schedule linear|cosine] [--prediction epsilon|v] [--conditional]
  *                          [--image-size 14|28] [--levels L] [--seed S] --out model.json [--json]
+ *                          [--text [--text-conditioning cross-attention|pooled]]   (mnist: text → image)
  *   ardiff diffusion sample --model model.json --n N [--scheduler ddpm|ddim|dpm++|euler]
  *                           [--inference-steps K] [--class C|all --guidance G] [--seed S]
  *                           [--out samples.csv|grid.png] [--json]
@@ -68,6 +69,7 @@ interface TrainFlags {
   lpcOrder?: string;
   levels?: string;
   text?: boolean;
+  textConditioning?: string;
   seed?: string;
   out: string;
   json?: boolean;
@@ -305,6 +307,8 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const lpcOrder = intFlag(flags.lpcOrder, '--lpc-order', 1);
   if (lpcOrder !== undefined && condition !== 'lpc') throw new ArgumentError('--lpc-order sets the order of the LPC context; add --condition lpc', '--lpc-order');
   if (lpcOrder !== undefined && lpcOrder > 100) throw new ArgumentError(`--lpc-order must be at most 100 (speech uses 10–20); got ${lpcOrder}`, '--lpc-order');
+  const textConditioning = choiceFlag(flags.textConditioning, '--text-conditioning', ['cross-attention', 'pooled'] as const);
+  if (textConditioning !== undefined && !flags.text) throw new ArgumentError('--text-conditioning applies to text-to-image training; add --text', '--text-conditioning');
   if (flags.text) {
     if (dataKind(flags) !== 'mnist') throw new ArgumentError(`--text captions the MNIST digits; --dataset ${flags.dataset} is not mnist`, '--text');
     if (flags.conditional) throw new ArgumentError('--text conditions the U-Net on captions; drop --conditional', '--text');
@@ -337,13 +341,13 @@ async function runTrain(flags: TrainFlags): Promise<void> {
   const started = performance.now();
   if (flags.text) {
     // Captions from each digit's label and measured attributes (training phrasings), a GPT encoder
-    // trained on them, and the U-Net conditioned on its pooled states.
+    // trained on them, and the U-Net conditioned on its per-token states (cross-attention) or pooled states.
     // Attribute bins: the terciles of these digits (captionDigits' default).
     const [{ captionDigits }, { fitTextToImage }] = await Promise.all([import('../../diffusion/data/captions.js'), import('../../hybrid/text-to-image.js')]);
     const { captions } = captionDigits(data, labels!, { rng: createRng(seed + 1) });
     let t2i;
     try {
-      t2i = fitTextToImage(data, captions, { ...fit, seed, onStep: ({ step, loss }) => bar.update(step, { loss: loss.toFixed(4) }) });
+      t2i = fitTextToImage(data, captions, { ...fit, seed, ...(textConditioning ? { conditioning: textConditioning } : {}), onStep: ({ step, loss }) => bar.update(step, { loss: loss.toFixed(4) }) });
     } finally {
       bar.stop();
     }
@@ -556,6 +560,7 @@ export function registerDiffusionCommands(program: Command, onError: (e: unknown
     .option('--prediction <p>', 'what the network predicts: epsilon | v | sample (default epsilon; --window: v)')
     .option('--conditional', 'class-conditional model with label dropout (for classifier-free guidance)')
     .option('--text', 'mnist: captions from each digit\'s label and measured thickness, slant and size; a GPT encoder trained on them conditions the U-Net (sample with --prompt)')
+    .option('--text-conditioning <c>', 'with --text: cross-attention over the encoder\'s per-token states plus their mean (default), or pooled (the mean alone)')
     .option('--width <w>', 'hidden width (default 128; --window 256)')
     .option('--blocks <b>', 'residual blocks (default 3)')
     .option('--batch-size <b>', 'rows per step (default 256; mnist and WAV 32)')

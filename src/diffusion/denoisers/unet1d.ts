@@ -52,7 +52,7 @@ function resolve1D(config: UNet1DDenoiserConfig): { config: Resolved1D; spec: UN
   const spec: UNetSpec = {
     height: 1, width: c.length, channels: 1, kernel: [1, c.kernelSize], factor: [1, 2],
     levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
-    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize, contextChannels: 0,
+    attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize, contextChannels: 0, contextTokens: 0,
   };
   checkUNetSpec(where, spec);
   return { config: c, spec };

@@ -53,6 +53,16 @@ export interface UNetSpec {
    * contextSize must equal that size.
    */
   readonly contextChannels: number;
+  /**
+   * Tokens of a sequence context attended to by cross-attention (0: none) — a text encoder's
+   * per-token states, as Imagen (Saharia et al. 2022 §2.2) and Stable Diffusion condition their
+   * U-Nets. When T > 0 each context row holds, for a token width D, a pooled vector of D values
+   * (added to the time embedding, as the vector context), then T·D token states (row-major), then
+   * T flags (1: a real token, 0: padding), so contextSize = D + T·(D + 1). Every residual block is
+   * followed by a cross-attention block whose keys are the unmasked tokens plus a learned null
+   * token, which is all a zero context (no text: classifier-free guidance's ∅) leaves.
+   */
+  readonly contextTokens: number;
 }
 
 /** Where parameters go: built for real (seeded) or only counted as shapes (to check a model file). */
@@ -86,6 +96,11 @@ function condWidth(spec: UNetSpec): number {
   return 4 * spec.levelChannels[0];
 }
 
+/** Width D of each context token when the context is a token sequence (see UNetSpec.contextTokens). */
+export function contextTokenWidth(spec: Pick<UNetSpec, 'contextSize' | 'contextTokens'>): number {
+  return (spec.contextSize - spec.contextTokens) / (spec.contextTokens + 1);
+}
+
 /** The residual blocks of the U in order, with their input and output channels. */
 function blockPlan(spec: UNetSpec): { down: { name: string; cin: number; cout: number }[][]; up: { name: string; cin: number; cout: number }[][] } {
   const ch = spec.levelChannels, L = ch.length;
@@ -111,6 +126,7 @@ function blockPlan(spec: UNetSpec): { down: { name: string; cin: number; cout: n
 function declareUNet(spec: UNetSpec, sink: ParamSink): void {
   const [kh, kw] = spec.kernel;
   const ch = spec.levelChannels, L = ch.length, td = condWidth(spec);
+  const D = spec.contextTokens > 0 ? contextTokenWidth(spec) : 0;
   const res = (name: string, cin: number, cout: number) => {
     sink.norm(`${name}.norm1`, cin);
     sink.conv(`${name}.conv1`, kh, kw, cin, cout);
@@ -118,11 +134,19 @@ function declareUNet(spec: UNetSpec, sink: ParamSink): void {
     sink.norm(`${name}.norm2`, cout);
     sink.conv(`${name}.conv2`, kh, kw, cout, cout);
     if (cin !== cout) sink.conv(`${name}.skip`, 1, 1, cin, cout);
+    if (D > 0) {
+      sink.norm(`${name}.xattn.norm`, cout);
+      sink.linear(`${name}.xattn.q`, cout, cout);
+      sink.linear(`${name}.xattn.k`, D, cout);
+      sink.linear(`${name}.xattn.v`, D, cout);
+      sink.linear(`${name}.xattn.proj`, cout, cout);
+    }
   };
   sink.linear('time1', spec.timeEmbedding, td);
   sink.linear('time2', td, td);
   if (spec.numClasses > 0) sink.raw('class', [spec.numClasses + 1, td], { normal: 1 });
-  if (spec.contextSize > 0 && spec.contextChannels === 0) sink.linear('context', spec.contextSize, td);
+  if (spec.contextSize > 0 && spec.contextChannels === 0) sink.linear('context', D > 0 ? D : spec.contextSize, td);
+  if (D > 0) sink.raw('xattn.null', [1, D], { normal: 1 });
   sink.conv('in', kh, kw, spec.channels + spec.contextChannels, ch[0]);
   const plan = blockPlan(spec);
   for (let i = 0; i < L; i++) {
@@ -174,17 +198,54 @@ function attention(p: ParamStore, name: string, x: Tensor, groups: number): Tens
 }
 
 /**
+ * Cross-attention from the H·W positions to the context tokens (Vaswani et al. 2017, eq. 1, with
+ * queries from the image and keys/values from the text; Rombach et al. 2022 eq. 3, single head):
+ * o = softmax(q kᵀ/√C + m) v, q = W_q·GN(x), k = W_k·e, v = W_v·e over the tokens e (the learned
+ * null token first), m = 0 for real tokens and −10⁹ for padding; projected and added to x.
+ */
+function crossAttention(p: ParamStore, name: string, x: Tensor, tokens: TokenContext, groups: number): Tensor {
+  const [b, h, w, c] = x.shape;
+  const s = h * w, k1 = tokens.states.shape[1] as number, d = tokens.states.shape[2] as number;
+  const q = tf.reshape(dense(p, `${name}.q`, tf.reshape(groupNorm(p, `${name}.norm`, x, groups), [b * s, c])), [b, s, c]);
+  const e = tf.reshape(tokens.states, [b * k1, d]);
+  const k = tf.reshape(dense(p, `${name}.k`, e), [b, k1, c]);
+  const v = tf.reshape(dense(p, `${name}.v`, e), [b, k1, c]);
+  const weights = tf.softmax(tf.add(tf.mul(tf.matMul(q, k, false, true), 1 / Math.sqrt(c)), tokens.bias));
+  const o = tf.reshape(tf.matMul(weights, v), [b * s, c]);
+  return tf.add(x, tf.reshape(dense(p, `${name}.proj`, o), [b, h, w, c]));
+}
+
+/** The context tokens of a batch, the null token first: states [B, T + 1, D], additive mask [B, 1, T + 1]. */
+interface TokenContext {
+  states: Tensor;
+  bias: Tensor;
+}
+
+/** Splits a token context [B, D + T·D + T] into its pooled vector [B, D] and the attended tokens. */
+function tokenContext(p: ParamStore, spec: UNetSpec, context: Tensor | undefined, n: number): { pooled: Tensor; tokens: TokenContext } {
+  const T = spec.contextTokens, D = contextTokenWidth(spec);
+  const ctx = context ?? tf.zeros([n, spec.contextSize]);
+  const pooled = tf.slice(ctx, [0, 0], [n, D]);
+  const states = tf.reshape(tf.slice(ctx, [0, D], [n, T * D]), [n, T, D]);
+  const flags = tf.slice(ctx, [0, D + T * D], [n, T]);
+  const nullToken = tf.tile(tf.reshape(p.get('xattn.null'), [1, 1, D]), [n, 1, 1]);
+  const mask = tf.concat([tf.ones([n, 1]), flags], 1);
+  return { pooled, tokens: { states: tf.concat([nullToken, states], 1), bias: tf.reshape(tf.mul(tf.sub(mask, 1), 1e9), [n, 1, T + 1]) } };
+}
+
+/**
  * Residual block (DDPM / diffusers ResnetBlock2D): h = conv₁(SiLU(GN(x))) + W_t·SiLU(c),
  * out = skip(x) + conv₂(SiLU(GN(h))), skip a 1×1 convolution when the channels change; c is the
  * time (+ class) embedding, added per channel at every position.
  */
-function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, groups: number): Tensor {
+function resBlock(p: ParamStore, name: string, x: Tensor, condAct: Tensor, groups: number, tokens?: TokenContext): Tensor {
   let h = conv(p, `${name}.conv1`, groupNormSilu(p, `${name}.norm1`, x, groups));
   const cout = h.shape[3] as number;
   h = tf.add(h, tf.reshape(dense(p, `${name}.time`, condAct), [condAct.shape[0], 1, 1, cout]));
   h = conv(p, `${name}.conv2`, groupNormSilu(p, `${name}.norm2`, h, groups));
   const skip = x.shape[3] === cout ? x : conv(p, `${name}.skip`, x);
-  return tf.add(skip, h);
+  const out = tf.add(skip, h);
+  return tokens ? crossAttention(p, `${name}.xattn`, out, tokens, groups) : out;
 }
 
 /**
@@ -205,7 +266,13 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
   // The pooled-embedding conditioning of Imagen (Saharia et al. 2022 §2.2) and of CDiffuSE's
   // conditioner (Lu et al. 2022), here one linear map of the context added to the embedding; no
   // context is the zero vector.
-  if (spec.contextSize > 0 && spec.contextChannels === 0) cond = tf.add(cond, dense(p, 'context', context ?? tf.zeros([n, spec.contextSize])));
+  // With a token context (cross-attention) only its pooled part is added here.
+  let tokens: TokenContext | undefined;
+  if (spec.contextTokens > 0) {
+    const split = tokenContext(p, spec, context, n);
+    tokens = split.tokens;
+    cond = tf.add(cond, dense(p, 'context', split.pooled));
+  } else if (spec.contextSize > 0 && spec.contextChannels === 0) cond = tf.add(cond, dense(p, 'context', context ?? tf.zeros([n, spec.contextSize])));
   const condAct = silu(cond);
   const plan = blockPlan(spec);
   // An image context (SR3, Saharia et al. 2021 §2.4; MCVD, Voleti et al. 2022 §3) enters as extra
@@ -216,20 +283,20 @@ export function unetForward(p: ParamStore, spec: UNetSpec, x: Tensor, t: Float32
   let h = conv(p, 'in', input);
   const skips: Tensor[] = [];
   for (let i = 0; i < L; i++) {
-    for (const b of plan.down[i]) h = resBlock(p, b.name, h, condAct, spec.groups);
+    for (const b of plan.down[i]) h = resBlock(p, b.name, h, condAct, spec.groups, tokens);
     if (i < L - 1) {
       skips.push(h);
       h = conv(p, `down${i}.down`, h, { stride: [fh, fw] });
     }
   }
-  h = resBlock(p, 'mid.res1', h, condAct, spec.groups);
+  h = resBlock(p, 'mid.res1', h, condAct, spec.groups, tokens);
   if (spec.attention) h = attention(p, 'mid.attn', h, spec.groups);
-  h = resBlock(p, 'mid.res2', h, condAct, spec.groups);
+  h = resBlock(p, 'mid.res2', h, condAct, spec.groups, tokens);
   plan.up.forEach((level, k) => {
     const i = L - 2 - k;
     h = conv(p, `up${i}.up`, upsampleNearest(h, fh, fw));
     h = tf.concat([h, skips.pop()!], 3);
-    for (const b of level) h = resBlock(p, b.name, h, condAct, spec.groups);
+    for (const b of level) h = resBlock(p, b.name, h, condAct, spec.groups, tokens);
   });
   return conv(p, 'out', groupNormSilu(p, 'out.norm', h, spec.groups));
 }
@@ -246,6 +313,12 @@ export function checkUNetSpec(where: string, spec: UNetSpec): void {
   if (!Number.isInteger(spec.contextChannels) || spec.contextChannels < 0) throw new ArgumentError(`${where}: contextChannels must be an integer ≥ 0, got ${spec.contextChannels}`, 'contextChannels');
   if (spec.contextChannels > 0 && spec.contextSize !== spec.height * spec.width * spec.contextChannels) {
     throw new ArgumentError(`${where}: a context image of ${spec.contextChannels} channel${spec.contextChannels === 1 ? '' : 's'} at ${spec.height}×${spec.width} has ${spec.height * spec.width * spec.contextChannels} values, but contextSize is ${spec.contextSize}`, 'contextSize');
+  }
+  if (!Number.isInteger(spec.contextTokens) || spec.contextTokens < 0) throw new ArgumentError(`${where}: contextTokens must be an integer ≥ 0, got ${spec.contextTokens}`, 'contextTokens');
+  if (spec.contextTokens > 0) {
+    if (spec.contextChannels > 0) throw new ArgumentError(`${where}: a context is either an image (contextChannels) or a token sequence (contextTokens), not both`, 'contextTokens');
+    const d = contextTokenWidth(spec);
+    if (!Number.isInteger(d) || d < 1) throw new ArgumentError(`${where}: a context of ${spec.contextTokens} tokens of width D has D + ${spec.contextTokens}·(D + 1) values (the pooled vector, the states, the flags); contextSize ${spec.contextSize} is not of that form`, 'contextSize');
   }
   if (spec.timeEmbedding % 2 !== 0) throw new ArgumentError(`${where}: timeEmbedding must be even, got ${spec.timeEmbedding}`, 'timeEmbedding');
   if (spec.levelChannels.length < 1) throw new ArgumentError(`${where}: needs at least one level`, 'channelMults');
@@ -292,6 +365,12 @@ export interface UNet2DDenoiserConfig extends UNetSharedConfig {
    * vector added to the time embedding). With c > 0 the context is height·width·c values per row.
    */
   contextChannels?: number;
+  /**
+   * Tokens of a sequence context attended to by cross-attention after every residual block
+   * (default 0: none). With T > 0 each context row is a pooled vector of D values, T·D token
+   * states and T flags (1 real, 0 padding): contextSize = D + T·(D + 1).
+   */
+  contextTokens?: number;
 }
 
 type Resolved2D = Required<UNet2DDenoiserConfig>;
@@ -306,7 +385,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
   const height = config.height ?? 14;
   const c: Resolved2D = {
     height, width: height, channels: 1, baseChannels: 16, channelMults: [1, 2], blocksPerLevel: 1, attention: true,
-    groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, contextChannels: 0, seed: 0, ...config,
+    groups: 8, timeEmbedding: 64, numClasses: 0, contextSize: 0, contextChannels: 0, contextTokens: 0, seed: 0, ...config,
   };
   const where = 'UNet2DDenoiser';
   positiveInt(where, 'baseChannels', c.baseChannels);
@@ -317,7 +396,7 @@ function resolve2D(config: UNet2DDenoiserConfig): { config: Resolved2D; spec: UN
     height: c.height, width: c.width, channels: c.channels, kernel: [3, 3], factor: [2, 2],
     levelChannels: c.channelMults.map((m) => m * c.baseChannels), blocksPerLevel: c.blocksPerLevel,
     attention: c.attention, groups: c.groups, timeEmbedding: c.timeEmbedding, numClasses: c.numClasses, contextSize: c.contextSize,
-    contextChannels: c.contextChannels,
+    contextChannels: c.contextChannels, contextTokens: c.contextTokens,
   };
   checkUNetSpec(where, spec);
   const halvings = c.channelMults.length - 1, f = 2 ** halvings;
