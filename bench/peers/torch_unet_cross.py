@@ -53,6 +53,11 @@ def f32(t):
     return t.to(torch.float32).to(torch.float64)
 
 
+def short(t):
+    """float32 values with the 9 significant digits that round-trip them (a smaller fixture)."""
+    return [float(f"{v:.9g}") for v in t.flatten().tolist()]
+
+
 def declare():
     """ardiff's parameter names and shapes, in its declaration order."""
     td = 4 * LEVELS[0]
@@ -184,7 +189,7 @@ def main():
         u = (torch.rand(shape, generator=gen) * 2 - 1) * BOUND
         v = f32(1 + u if name.endswith(".g") else u)
         p[name] = v
-        weights.append({"name": name, "shape": shape, "data": v.flatten().tolist()})
+        weights.append({"name": name, "shape": shape, "data": short(v)})
     x = f32(torch.randn((B, H, W, CH), generator=gen))  # ardiff's NHWC rows
     t = [0.0, 137.0, 501.0, 999.0]
     ctx = torch.zeros((B, D_TOK + T_TOK * (D_TOK + 1)))
@@ -208,8 +213,8 @@ def main():
         "config": {"height": H, "width": W, "channels": CH, "baseChannels": LEVELS[0], "channelMults": [1, LEVELS[1] // LEVELS[0]],
                    "groups": GROUPS, "timeEmbedding": TEMB, "contextTokens": T_TOK, "contextSize": D_TOK + T_TOK * (D_TOK + 1)},
         "tokenWidth": D_TOK, "validTokens": VALID,
-        "weights": weights, "x": x.flatten().tolist(), "t": t, "context": ctx.flatten().tolist(),
-        "output": out.flatten().tolist(),
+        "weights": weights, "x": short(x), "t": t, "context": short(ctx),
+        "output": [float(f"{v:.12g}") for v in out.flatten().tolist()],
     }
     with open(OUT, "w") as f:
         json.dump(fixture, f)
