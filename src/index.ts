@@ -25,4 +25,5 @@ export { backtestMulti, scoreWindows, formatMultiBacktestTable, type MultiBackte
 export * from './classical/index.js';
 export * from './risk/index.js';
 export { MODELS, fromJSON, fitModel, findModel, modelNames, modelsOf, type ModelJSON, type FittedModel } from './registry.js';
+export { GENERATIVE_MODELS, loadModel, modelKinds, findGenerative, type GenerativeModel, type GenerativeEntry } from './generative.js';
 export * from './charts/index.js';

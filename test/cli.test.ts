@@ -232,6 +232,9 @@ describe('the command line is built from the registry', () => {
     const list = await runCli(['models']);
     expect(list.code).toBe(0);
     for (const m of MODELS) expect(list.stdout).toMatch(new RegExp(`^  ${m.name} `, 'm'));
+    const { GENERATIVE_MODELS } = await import('../src/generative.js');
+    expect(GENERATIVE_MODELS.length).toBeGreaterThan(0);
+    for (const m of GENERATIVE_MODELS) expect(list.stdout).toMatch(new RegExp(`^  ${m.kind} .*\\(${m.entry}\\)$`, 'm'));
     const one = await runCliJson(['models', 'arima']);
     expect(one.code).toBe(0);
     const opts = one.json.options as { name: string; flag: string | null; default: unknown; required: boolean }[];

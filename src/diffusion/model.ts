@@ -155,6 +155,7 @@ const DENOISERS: Record<string, (json: DiffusionModelJSON['denoiser']) => Denois
 };
 
 export class DiffusionModel {
+  readonly kind = 'diffusion' as const;
   constructor(
     readonly denoiser: Denoiser,
     readonly schedule: ResolvedScheduleConfig,

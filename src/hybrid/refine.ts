@@ -223,6 +223,7 @@ export interface RefinerConfig {
 
 /** A diffusion model of windows that refines base forecasts; from {@link fitRefiner} or {@link refinerFromJSON}. */
 export class Refiner {
+  readonly kind = 'refiner' as const;
   constructor(
     /** The diffusion model of scaled windows (L = context + horizon columns). */
     readonly model: DiffusionModel,

@@ -37,6 +37,7 @@ export interface ClassifierJSON {
 }
 
 export class Classifier {
+  readonly kind = 'classifier' as const;
   constructor(
     readonly inputSize: number,
     readonly numClasses: number,

@@ -4,6 +4,7 @@
  */
 import type { Command } from 'commander';
 import { findModel, MODELS } from '../../registry.js';
+import { GENERATIVE_MODELS } from '../../generative.js';
 import { jsonSafe } from '../json.js';
 import { fail } from '../flags.js';
 import { entrySpecs } from '../model-flags.js';
@@ -65,6 +66,11 @@ export function registerModels(program: Command): void {
           console.log(`${SHAPE[shape]}:`);
           for (const m of list) console.log(`  ${m.name.padEnd(w)}  ${m.description}`);
         }
+        // The generative models are trained by their own commands (diffusion, train, image-gpt,
+        // video); their files load with loadModel like the forecasters'.
+        const g = Math.max(...GENERATIVE_MODELS.map((m) => m.kind.length));
+        console.log('Generative models (model files by kind; loadModel restores any of them):');
+        for (const m of GENERATIVE_MODELS) console.log(`  ${m.kind.padEnd(g)}  ${m.description} (${m.entry})`);
       } catch (e) {
         fail(e, !!flags.json);
       }
