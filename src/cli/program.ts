@@ -31,6 +31,7 @@ import { registerVideoCommands } from './commands/video.js';
 import { registerImpute } from './commands/impute.js';
 import { registerRisk } from './commands/risk.js';
 import { registerBatch } from './commands/batch.js';
+import { registerStudio } from './commands/studio.js';
 
 async function runDemo(outDir: string): Promise<void> {
   // The folder is checked (and made) before the work, so a bad --out costs nothing.
@@ -142,6 +143,7 @@ export function buildProgram(): Command {
   registerSpeechCommands(program);
   registerImageGptCommands(program);
   registerVideoCommands(program);
+  registerStudio(program);
   applyErrorContract(program, program, 'ardiff');
   return program;
 }

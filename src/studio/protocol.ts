@@ -1,0 +1,71 @@
+/**
+ * The messages between the studio page and its Web Worker. The page sends requests and draws what
+ * comes back; every model call happens in the worker, through the library.
+ */
+
+/** A CSV text and where it came from (a bundled data set's name or a file name), for messages. */
+export interface CsvSource {
+  csv: string;
+  source: string;
+}
+
+export type Request =
+  | { type: 'models'; id: number }
+  | ({ type: 'columns'; id: number } & CsvSource)
+  | ({ type: 'fit'; id: number } & CsvSource & FitSettings);
+
+/** What the forecast tab fits. */
+export interface FitSettings {
+  column: string;
+  models: string[];
+  horizon: number;
+  /** Seasonal period (1: none). */
+  period: number;
+  transform: 'none' | 'log';
+  seed: number;
+}
+
+/** A registered model of one series, for the model picker. */
+export interface ModelInfo {
+  name: string;
+  description: string;
+  /** Runs on the tensor engine (trains; slower). */
+  neural: boolean;
+}
+
+/** One model's forecast on the original scale (back-transformed: the median under a log). */
+export interface ModelResult {
+  model: string;
+  summary: string;
+  mean: number[];
+  lo80: number[];
+  hi80: number[];
+  lo95: number[];
+  hi95: number[];
+  svg: string;
+  seconds: number;
+}
+
+/** One row of the backtest table (the last `horizon` points held out). */
+export interface BacktestRow {
+  model: string;
+  mase: number;
+  smape: number;
+  crps: number;
+  cover80: number;
+  cover95: number;
+  seconds: number;
+}
+
+export interface StudioError {
+  type: string;
+  argument: string | null;
+  message: string;
+}
+
+export type Reply =
+  | { type: 'models'; id: number; models: ModelInfo[] }
+  | { type: 'columns'; id: number; columns: string[]; rows: number }
+  | { type: 'progress'; id: number; stage: 'fit' | 'backtest'; model: string; done: number; total: number }
+  | { type: 'result'; id: number; column: string; n: number; time: number[]; history: number[]; results: ModelResult[]; backtest: BacktestRow[]; backtestTable: string }
+  | { type: 'error'; id: number; error: StudioError };

@@ -1,0 +1,105 @@
+/**
+ * The studio's Web Worker: every model call of the page runs here, through the library's public
+ * API (the registry's fitModel, backtest, the fan chart), so the page never freezes and holds no
+ * model logic. The tensor engine runs on WebAssembly, its files served under /wasm/.
+ */
+import { ArdiffError, DataError } from '../core/errors.js';
+import { applyTransform, inverseTransform, numericColumn, parseCsv, parseDecimal, type Table } from '../core/series.js';
+import { modelsOf, fitModel } from '../registry.js';
+import { backtest, backtestModelOptions } from '../backtest.js';
+import { fanChartSvg } from '../charts/fan-chart.js';
+import type { Forecaster } from '../core/model.js';
+import type { BacktestRow, FitSettings, ModelInfo, ModelResult, Reply, Request, StudioError } from './protocol.js';
+
+interface WorkerScope {
+  onmessage: ((e: { data: Request }) => void) | null;
+  postMessage(message: Reply): void;
+}
+const scope = self as unknown as WorkerScope;
+
+/** The columns a series may come from (a 'time' column is the x axis, not a series). */
+function seriesColumns(table: Table): string[] {
+  return table.columns.filter((c) => c.toLowerCase() !== 'time');
+}
+
+/** A column of numbers without gaps (a typed error naming the cell otherwise). */
+function column(table: Table, name: string, argument: string): Float64Array {
+  const y = numericColumn(table, name, argument);
+  const gap = y.findIndex((v) => Number.isNaN(v));
+  if (gap >= 0) throw new DataError(`${table.source}: column '${name}' is missing a value in row ${gap + 1}; fill the gap or choose another column`, argument);
+  return y;
+}
+
+let engine: Promise<unknown> | undefined;
+/** The tensor engine on WebAssembly, started once (before the first neural model). */
+function startEngine(): Promise<unknown> {
+  engine ??= import('../neural/engine/init.js').then(({ initEngine }) => initEngine({ backend: 'wasm', wasmPaths: new URL('/wasm/', self.location.href).href }));
+  return engine;
+}
+
+async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
+  const raw = column(table, s.column, 'column');
+  const y = s.transform === 'log' ? applyTransform(raw, 'log', 'transform') : raw;
+  const tj = table.columns.findIndex((c) => c.toLowerCase() === 'time');
+  const times = tj >= 0 ? table.rows.map((r) => parseDecimal(r[tj])) : [];
+  const time = times.length > 0 && times.every(Number.isFinite) ? times : Array.from(raw, (_, i) => i + 1);
+  const step = time.length > 1 ? time[1] - time[0] : 1;
+  const known = new Map(modelsOf('series').map((m) => [m.name, m]));
+  if (s.models.length === 0) throw new DataError('choose at least one model', 'models');
+  const back = (v: number) => inverseTransform(v, s.transform);
+  const results: ModelResult[] = [];
+  for (const [k, name] of s.models.entries()) {
+    const entry = known.get(name);
+    if (!entry) throw new DataError(`unknown model '${name}'`, 'models');
+    if (entry.prepare) await startEngine();
+    scope.postMessage({ type: 'progress', id, stage: 'fit', model: name, done: k, total: s.models.length });
+    const t0 = performance.now();
+    const model = (await fitModel(name, y, { ...backtestModelOptions(name, { seasonalPeriod: s.period, seed: s.seed }) })) as Forecaster;
+    const fc = model.forecast(s.horizon);
+    const i80 = fc.interval(80), i95 = fc.interval(95);
+    const r: ModelResult = {
+      model: name, summary: model.summary(), seconds: (performance.now() - t0) / 1000,
+      mean: Array.from(fc.mean(), back), lo80: Array.from(i80.lower, back), hi80: Array.from(i80.upper, back), lo95: Array.from(i95.lower, back), hi95: Array.from(i95.upper, back), svg: '',
+    };
+    const last = time[time.length - 1];
+    r.svg = await fanChartSvg({
+      title: `${s.column}: ${name}${s.transform === 'log' ? ' (fitted on log scale)' : ''}, 80% and 95% intervals`, yLabel: s.column,
+      history: Array.from(raw, (v, i) => ({ t: time[i], y: v })),
+      forecast: r.mean.map((m, i) => ({ t: last + (i + 1) * step, mean: m, lo80: r.lo80[i], hi80: r.hi80[i], lo95: r.lo95[i], hi95: r.hi95[i] })),
+    });
+    results.push(r);
+  }
+  const bt = await backtest(raw, {
+    models: s.models, horizon: s.horizon, seasonalPeriod: s.period, transform: s.transform, seed: s.seed,
+    onModel: (p) => scope.postMessage({ type: 'progress', id, stage: 'backtest', model: p.model, done: p.done, total: p.total }),
+  });
+  const rows: BacktestRow[] = bt.results.map((b) => ({ model: b.model, mase: b.mase, smape: b.smape, crps: b.crps, cover80: b.coverage80, cover95: b.coverage95, seconds: b.seconds }));
+  return { type: 'result', id, column: s.column, n: raw.length, time, history: Array.from(raw), results, backtest: rows, backtestTable: '' };
+}
+
+function errorOf(e: unknown): StudioError {
+  if (e instanceof ArdiffError) return { type: e.name, argument: e.argument ?? null, message: e.message };
+  return { type: 'Error', argument: null, message: e instanceof Error ? e.message : String(e) };
+}
+
+async function handle(req: Request): Promise<Reply> {
+  switch (req.type) {
+    case 'models': {
+      const models: ModelInfo[] = modelsOf('series').map((m) => ({ name: m.name, description: m.description, neural: m.prepare !== undefined }));
+      return { type: 'models', id: req.id, models };
+    }
+    case 'columns': {
+      const table = parseCsv(req.csv, req.source, 'data');
+      const columns = seriesColumns(table);
+      if (columns.length === 0) throw new DataError(`${req.source} has only a time column; a series needs a column of numbers`, 'data');
+      return { type: 'columns', id: req.id, columns, rows: table.rows.length };
+    }
+    case 'fit':
+      return fit(req.id, parseCsv(req.csv, req.source, 'data'), req);
+  }
+}
+
+scope.onmessage = (e) => {
+  const req = e.data;
+  handle(req).then((reply) => scope.postMessage(reply), (err: unknown) => scope.postMessage({ type: 'error', id: req.id, error: errorOf(err) }));
+};

@@ -1,0 +1,127 @@
+// `ardiff studio` end to end: the CLI starts the server (from the fresh dist/ of the full tier), and
+// headless Chromium (Debian's, driven by playwright-core, which downloads nothing) loads the page
+// cold, fits auto-ARIMA and the naive baseline on AirPassengers from a link, and the numbers the
+// page shows must equal the library's in Node (1e-6 relative); then bad input in the page: a
+// malformed CSV, a non-numeric column, a series too short for the model — a visible error naming
+// the problem, the earlier results and the settings kept, the page still working. Screenshots go
+// to docs/ for the README. Skipped, saying so, when no Chromium is installed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH].find((p) => p && existsSync(p));
+if (!CHROMIUM) console.log('no Chromium found (/usr/bin/chromium): skipping the studio tests (apt-get install chromium runs them)');
+
+interface ShownResult {
+  results: { model: string; mean: number[]; lo95: number[]; hi95: number[] }[];
+  backtest: { model: string; mase: number; crps: number }[];
+}
+
+describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
+  let server: ChildProcess, url = '', browser: Browser, page: Page;
+  const errors: string[] = [];
+  let firstForecastSeconds = 0;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ardiff-studio-'));
+    writeFileSync(join(dir, 'mine.csv'), 'time,sales,label\n1,10,a\n2,12,b\n3,11,c\n4,13,d\n5,12,e\n6,14,f\n7,13,g\n8,15,h\n');
+    server = spawn(process.execPath, [join(ROOT, 'dist/cli/main.js'), 'studio', '--port', '0', '--data', join(dir, 'mine.csv'), '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      server.stdout!.on('data', (d: Buffer) => { out += d; const line = out.split('\n')[0]; if (out.includes('\n')) resolve((JSON.parse(line) as { url: string }).url); });
+      server.once('exit', (code) => reject(new Error(`ardiff studio exited with ${code}`)));
+    });
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    // Cold load straight into a fit: the link holds the data set, the settings and the models.
+    const t0 = performance.now();
+    await page.goto(`${url}#data=air-passengers&column=AirPassengers&h=24&period=12&transform=log&models=auto-arima,naive`);
+    await page.waitForSelector('#results[data-ready=true]', { timeout: 120_000 })
+      .catch((e: Error) => { throw new Error(`${e.message}; page errors: ${errors.join('\n') || 'none'}`); });
+    firstForecastSeconds = (performance.now() - t0) / 1000;
+  }, 180_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill('SIGTERM');
+  });
+
+  it('a cold link fits auto-ARIMA and naive on AirPassengers; the page shows the library\'s numbers (1e-6)', async () => {
+    expect(errors).toEqual([]);
+    const shown = await page.evaluate(() => (window as unknown as { studio: { last: () => ShownResult } }).studio.last());
+    const { fitModel, backtest, backtestModelOptions, DATASETS, readTable, numericColumn, applyTransform } = await import('../../dist/index.node.js');
+    const ds = DATASETS.find((d) => d.name === 'air-passengers')!;
+    const raw = numericColumn(readTable(join(ROOT, 'data', ds.file)), ds.column);
+    const y = applyTransform(raw, 'log');
+    for (const name of ['auto-arima', 'naive']) {
+      const fit = await fitModel(name, y, backtestModelOptions(name, { seasonalPeriod: 12, seed: 0 }));
+      const fc = fit.forecast(24);
+      const want = Array.from(fc.mean(), Math.exp), want95 = Array.from(fc.interval(95).upper, Math.exp);
+      const got = shown.results.find((r) => r.model === name)!;
+      want.forEach((v, i) => expect(Math.abs(got.mean[i] - v), `${name} mean ${i}`).toBeLessThanOrEqual(1e-6 * v));
+      want95.forEach((v, i) => expect(Math.abs(got.hi95[i] - v), `${name} hi95 ${i}`).toBeLessThanOrEqual(1e-6 * v));
+    }
+    const bt = await backtest(raw, { models: ['auto-arima', 'naive'], horizon: 24, seasonalPeriod: 12, transform: 'log', seed: 0 });
+    for (const r of bt.results) {
+      const got = shown.backtest.find((b) => b.model === r.model)!;
+      expect(Math.abs(got.mase - r.mase)).toBeLessThanOrEqual(1e-6 * r.mase);
+      expect(Math.abs(got.crps - r.crps)).toBeLessThanOrEqual(1e-6 * r.crps);
+    }
+    // What is drawn: one card with a fan chart per model, the backtest table, and the view in the URL.
+    expect(await page.locator('article.model svg').count()).toBe(2);
+    expect(await page.locator('#backtest tbody tr').count()).toBe(2);
+    expect(page.url()).toContain('models=auto-arima%2Cnaive');
+    await page.screenshot({ path: join(ROOT, 'docs/studio-forecast.png'), fullPage: false });
+    console.log(`studio: time to first forecast on AirPassengers (cold load, auto-ARIMA + naive + their backtest): ${firstForecastSeconds.toFixed(1)} s`);
+  });
+
+  it('exports: forecasts as CSV, a chart as SVG', async () => {
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Forecasts (CSV)' }).click()]);
+    expect(csv.suggestedFilename()).toBe('forecasts.csv');
+    const [svg] = await Promise.all([page.waitForEvent('download'), page.locator('article.model').first().getByRole('button', { name: 'SVG' }).click()]);
+    expect(svg.suggestedFilename()).toMatch(/\.svg$/);
+  });
+
+  it('bad input: a visible error naming the problem; the results and settings stay; the page keeps working', async () => {
+    const error = page.locator('#error');
+    const cards = () => page.locator('article.model').count();
+    // A malformed CSV (a row with a column too many).
+    await page.setInputFiles('#file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4,5\n') });
+    await expect.poll(() => error.isVisible()).toBe(true);
+    expect(await error.textContent()).toMatch(/DataError \(data\): broken\.csv: cannot parse CSV/);
+    expect(await cards()).toBe(2);
+    // The user's file (--data): a non-numeric column.
+    await page.selectOption('#dataset', 'mine.csv');
+    await expect.poll(() => page.locator('#column option').count()).toBe(2);
+    await page.selectOption('#column', 'label');
+    await page.click('#fit');
+    await expect.poll(() => error.textContent()).toMatch(/DataError \(column\): mine\.csv: column 'label', row 1 holds 'a', which is not a number/);
+    expect(await cards()).toBe(2);
+    // A series too short for the model: 8 points, a seasonal ARIMA of period 12, horizon 4.
+    await page.selectOption('#column', 'sales');
+    await page.fill('#horizon', '4');
+    await page.fill('#period', '12');
+    await page.click('#fit');
+    await expect.poll(() => error.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await error.textContent()).toMatch(/\w+Error/);
+    expect(await page.inputValue('#horizon')).toBe('4');
+    expect(await page.inputValue('#column')).toBe('sales');
+    const tooShort = await error.textContent();
+    // Still working: the same file with the naive model alone and no seasonal period fits.
+    await page.uncheck('#models input[value=auto-arima]');
+    await page.fill('#period', '1');
+    await page.click('#fit');
+    await expect.poll(() => page.locator('article.model').count(), { timeout: 30_000 }).toBe(1);
+    console.log(`studio: a series too short for the model: "${tooShort}"`);
+    expect(await error.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+  }, 120_000);
+});
