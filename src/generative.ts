@@ -63,14 +63,15 @@ export async function loadModel(json: unknown): Promise<FittedModel | Generative
   if (!json || typeof json !== 'object' || Array.isArray(json)) throw new DataError('model file: a model must be a JSON object with its kind, as written by toJSON', 'model');
   const kind = (json as { kind?: unknown }).kind;
   const forecaster = MODELS.find((m) => m.producesKind === kind || m.legacyKinds?.includes(String(kind)));
-  if (forecaster) {
-    await forecaster.prepare?.();
-    return fromJSON(json as ModelJSON);
+  if (forecaster) await forecaster.prepare?.();
+  const entry = forecaster || typeof kind !== 'string' ? undefined : findGenerative(kind);
+  if (!forecaster && !entry) throw new DataError(`model file: unknown model kind '${String(kind)}'; ardiff writes ${modelKinds().join(', ')}`, 'model');
+  let restore: (json: never) => FittedModel | GenerativeModel = fromJSON;
+  if (entry) {
+    const [r, { initEngine }] = await Promise.all([entry.restorer(), import('./neural/engine/init.js')]);
+    await initEngine();
+    restore = r;
   }
-  const entry = typeof kind === 'string' ? findGenerative(kind) : undefined;
-  if (!entry) throw new DataError(`model file: unknown model kind '${String(kind)}'; ardiff writes ${modelKinds().join(', ')}`, 'model');
-  const [restore, { initEngine }] = await Promise.all([entry.restorer(), import('./neural/engine/init.js')]);
-  await initEngine();
   try {
     return restore(json as never);
   } catch (e) {

@@ -1,273 +1,34 @@
 /**
- * The studio page (forecast tab): data in, settings, and the worker's results drawn — fan charts,
- * summaries, the backtest table — with exports and the view kept in the URL. No model logic here:
- * every computation is a message to worker.ts, which calls the library.
+ * The studio page: three tabs — forecast, diffusion, text — over one Web Worker that runs the
+ * library (worker.ts). The URL names the tab and its settings, so a link reproduces a view.
  */
-import type { BacktestRow, FitSettings, ModelInfo, ModelResult, Reply, Request, StudioError } from './protocol.js';
+import { $, viewParams } from './client.js';
+import { initForecast, lastForecast } from './forecast.js';
+import { initDiffusion, lastSamples } from './diffusion-tab.js';
+import { initText, lastText } from './text-tab.js';
 
-interface Dataset {
-  name: string;
-  file: string;
-  column: string;
-  frequency: number;
-  description: string;
-}
+const TABS = ['forecast', 'diffusion', 'text'] as const;
+type Tab = (typeof TABS)[number];
 
-const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
-const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-let nextId = 1;
-/** A request before it is numbered (Omit over each member of the union). */
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
-const pending = new Map<number, { resolve: (r: Reply) => void; onProgress?: (r: Extract<Reply, { type: 'progress' }>) => void }>();
-
-worker.onmessage = (e: MessageEvent<Reply>) => {
-  const r = e.data, p = pending.get(r.id);
-  if (!p) return;
-  if (r.type === 'progress') { p.onProgress?.(r); return; }
-  pending.delete(r.id);
-  p.resolve(r);
-};
-
-/** Sends a request to the worker; resolves with its reply (an error reply included). */
-function ask(req: WithoutId<Request>, onProgress?: (r: Extract<Reply, { type: 'progress' }>) => void): Promise<Reply> {
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, { resolve, ...(onProgress ? { onProgress } : {}) });
-    worker.postMessage({ ...req, id } as Request);
-  });
-}
-
-// ---- state: the data in use and the view in the URL ----------------------------------------
-
-let data: { csv: string; source: string; dataset: string | null } | null = null;
-let datasets: Dataset[] = [];
-let last: Extract<Reply, { type: 'result' }> | null = null;
-
-function showError(error: StudioError | null): void {
-  const box = $('error');
-  box.hidden = error === null;
-  box.textContent = error ? `${error.type}${error.argument ? ` (${error.argument})` : ''}: ${error.message}` : '';
-  box.dataset.type = error?.type ?? '';
-  box.dataset.argument = error?.argument ?? '';
-}
-
-function settings(): FitSettings {
-  const models = [...document.querySelectorAll<HTMLInputElement>('#models input:checked')].map((i) => i.value);
-  return {
-    column: $<HTMLSelectElement>('column').value, models,
-    horizon: Number($<HTMLInputElement>('horizon').value), period: Number($<HTMLInputElement>('period').value),
-    transform: $<HTMLSelectElement>('transform').value === 'log' ? 'log' : 'none', seed: 0,
-  };
-}
-
-/** The view as URL parameters (data set, column, horizon, period, transform, models). */
-function saveView(): void {
-  const s = settings();
-  const q = new URLSearchParams();
-  if (data?.dataset) q.set('data', data.dataset);
-  q.set('column', s.column);
-  q.set('h', String(s.horizon));
-  q.set('period', String(s.period));
-  q.set('transform', s.transform);
-  q.set('models', s.models.join(','));
-  history.replaceState(null, '', `#${q.toString()}`);
-}
-
-// ---- data -------------------------------------------------------------------------------------
-
-async function useData(csv: string, source: string, dataset: string | null, column?: string): Promise<boolean> {
-  const r = await ask({ type: 'columns', csv, source });
-  if (r.type === 'error') { showError(r.error); return false; }
-  if (r.type !== 'columns') return false;
-  data = { csv, source, dataset };
-  const select = $<HTMLSelectElement>('column');
-  select.replaceChildren(...r.columns.map((c) => new Option(c, c)));
-  if (column && r.columns.includes(column)) select.value = column;
-  $('data-info').textContent = `${source}: ${r.rows} rows, columns ${r.columns.join(', ')}`;
-  showError(null);
-  return true;
-}
-
-async function loadDataset(name: string, column?: string): Promise<boolean> {
-  const ds = datasets.find((d) => d.name === name);
-  if (!ds) { showError({ type: 'DataError', argument: 'data', message: `no bundled data set '${name}'` }); return false; }
-  const csv = await (await fetch(`data/${ds.file}`)).text();
-  const ok = await useData(csv, ds.name, ds.name, column ?? (ds.column || undefined));
-  if (ok && !column) $<HTMLInputElement>('period').value = String(ds.frequency);
-  return ok;
-}
-
-async function loadFile(file: File): Promise<void> {
-  await useData(await file.text(), file.name, null);
-  $<HTMLSelectElement>('dataset').value = '';
-}
-
-// ---- results ----------------------------------------------------------------------------------
-
-const fmt = (v: number, d = 3) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-
-function download(name: string, type: string, body: BlobPart): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([body], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
-/** The SVG drawn on a canvas at twice its size, as a PNG. */
-async function svgToPng(svg: string): Promise<Blob> {
-  const img = new Image();
-  const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
-  await new Promise<void>((resolve, reject) => { img.onload = () => resolve(); img.onerror = () => reject(new Error('the chart could not be drawn')); img.src = url; });
-  const canvas = document.createElement('canvas');
-  canvas.width = img.width * 2;
-  canvas.height = img.height * 2;
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
-  URL.revokeObjectURL(url);
-  return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('no PNG'))), 'image/png'));
-}
-
-function button(label: string, onClick: () => void): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.textContent = label;
-  b.onclick = onClick;
-  return b;
-}
-
-function forecastCsv(r: Extract<Reply, { type: 'result' }>): string {
-  const lines = ['model,step,mean,lo80,hi80,lo95,hi95'];
-  for (const m of r.results) m.mean.forEach((v, i) => lines.push([m.model, i + 1, v, m.lo80[i], m.hi80[i], m.lo95[i], m.hi95[i]].join(',')));
-  return `${lines.join('\n')}\n`;
-}
-
-function modelCard(m: ModelResult): HTMLElement {
-  const card = document.createElement('article');
-  card.className = 'model';
-  card.dataset.model = m.model;
-  const h = document.createElement('h3');
-  h.textContent = `${m.model} (${m.seconds.toFixed(2)} s)`;
-  const chart = document.createElement('div');
-  chart.className = 'chart';
-  chart.innerHTML = m.svg;
-  const table = document.createElement('table');
-  table.className = 'forecast';
-  table.innerHTML = '<thead><tr><th>step</th><th>mean</th><th>lo 80</th><th>hi 80</th><th>lo 95</th><th>hi 95</th></tr></thead>';
-  const body = table.createTBody();
-  m.mean.forEach((v, i) => {
-    const row = body.insertRow();
-    row.dataset.mean = String(v);
-    for (const c of [String(i + 1), fmt(v), fmt(m.lo80[i]), fmt(m.hi80[i]), fmt(m.lo95[i]), fmt(m.hi95[i])]) row.insertCell().textContent = c;
-  });
-  const summary = document.createElement('pre');
-  summary.className = 'summary';
-  summary.textContent = m.summary;
-  const details = document.createElement('details');
-  details.append(Object.assign(document.createElement('summary'), { textContent: 'summary and forecast table' }), summary, table);
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  actions.append(
-    button('SVG', () => download(`${m.model}.svg`, 'image/svg+xml', m.svg)),
-    button('PNG', () => { svgToPng(m.svg).then((b) => download(`${m.model}.png`, 'image/png', b), (e: Error) => showError({ type: 'Error', argument: null, message: e.message })); }),
-  );
-  card.append(h, chart, actions, details);
-  return card;
-}
-
-function backtestTable(rows: BacktestRow[], horizon: number): HTMLElement {
-  const wrap = document.createElement('section');
-  wrap.innerHTML = `<h2>Backtest: the last ${horizon} points held out</h2>`;
-  const table = document.createElement('table');
-  table.id = 'backtest';
-  table.innerHTML = '<thead><tr><th>model</th><th>MASE</th><th>sMAPE</th><th>CRPS</th><th>cover 80</th><th>cover 95</th><th>seconds</th></tr></thead>';
-  const body = table.createTBody();
-  for (const r of rows) {
-    const row = body.insertRow();
-    row.dataset.model = r.model;
-    row.dataset.mase = String(r.mase);
-    for (const c of [r.model, fmt(r.mase), fmt(r.smape, 2), fmt(r.crps), fmt(r.cover80, 2), fmt(r.cover95, 2), fmt(r.seconds, 2)]) row.insertCell().textContent = c;
+function show(tab: Tab): void {
+  for (const t of TABS) {
+    $(t).hidden = t !== tab;
+    $(`tab-${t}`).classList.toggle('active', t === tab);
   }
-  wrap.append(table);
-  return wrap;
-}
-
-function render(r: Extract<Reply, { type: 'result' }>, horizon: number): void {
-  const out = $('results');
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  actions.append(
-    button('Forecasts (CSV)', () => download('forecasts.csv', 'text/csv', forecastCsv(r))),
-    button('Results (JSON)', () => download('results.json', 'application/json', JSON.stringify({ column: r.column, n: r.n, results: r.results.map(({ svg: _s, ...rest }) => rest), backtest: r.backtest }, null, 1))),
-    button('Backtest (CSV)', () => download('backtest.csv', 'text/csv', ['model,mase,smape,crps,cover80,cover95,seconds', ...r.backtest.map((b) => [b.model, b.mase, b.smape, b.crps, b.cover80, b.cover95, b.seconds].join(','))].join('\n') + '\n')),
-  );
-  out.replaceChildren(actions, ...r.results.map(modelCard), backtestTable(r.backtest, horizon));
-  out.dataset.ready = 'true';
-}
-
-// ---- actions ----------------------------------------------------------------------------------
-
-async function runFit(): Promise<void> {
-  if (!data) { showError({ type: 'DataError', argument: 'data', message: 'choose a data set or drop a CSV file first' }); return; }
-  const s = settings();
-  saveView();
-  const bar = $<HTMLProgressElement>('progress'), status = $('status'), fit = $<HTMLButtonElement>('fit');
-  bar.hidden = false;
-  bar.value = 0;
-  fit.disabled = true;
-  status.textContent = 'starting…';
-  const started = performance.now();
-  const total = 2 * s.models.length;
-  const r = await ask({ type: 'fit', csv: data.csv, source: data.source, ...s }, (p) => {
-    bar.value = (p.stage === 'fit' ? p.done : s.models.length + p.done) / Math.max(1, total);
-    status.textContent = p.stage === 'fit' ? `fitting ${p.model} (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
-  });
-  fit.disabled = false;
-  bar.hidden = true;
-  if (r.type === 'error') { status.textContent = ''; showError(r.error); return; }
-  if (r.type !== 'result') return;
-  showError(null);
-  last = r;
-  status.textContent = `done in ${((performance.now() - started) / 1000).toFixed(1)} s`;
-  render(r, s.horizon);
 }
 
 async function start(): Promise<void> {
-  const [list, models] = await Promise.all([fetch('api/datasets').then((r) => r.json() as Promise<{ datasets: Dataset[]; default: string }>), ask({ type: 'models' })]);
-  datasets = list.datasets;
-  const select = $<HTMLSelectElement>('dataset');
-  select.replaceChildren(new Option('— choose —', ''), ...datasets.map((d) => new Option(`${d.name}: ${d.description}`, d.name)));
-  if (models.type === 'models') {
-    $('models').append(...models.models.map((m: ModelInfo) => {
-      const label = document.createElement('label');
-      label.title = m.description;
-      const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: m.name });
-      label.append(box, ` ${m.name}${m.neural ? ' (trains)' : ''}`);
-      return label;
-    }));
-  }
-  select.onchange = () => { if (select.value) void loadDataset(select.value); };
-  $<HTMLInputElement>('file').onchange = (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void loadFile(f); };
-  const drop = $('drop');
-  drop.ondragover = (e) => { e.preventDefault(); drop.classList.add('over'); };
-  drop.ondragleave = () => drop.classList.remove('over');
-  drop.ondrop = (e) => { e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer?.files[0]; if (f) void loadFile(f); };
-  $<HTMLButtonElement>('fit').onclick = () => void runFit();
-  // A link reproduces a view: the data set, the settings, and (with models) the fit itself.
-  const q = new URLSearchParams(location.hash.slice(1));
-  const chosen = q.get('data') ?? list.default;
-  select.value = chosen;
-  const loaded = await loadDataset(chosen, q.get('column') ?? undefined);
-  if (q.has('h')) $<HTMLInputElement>('horizon').value = q.get('h')!;
-  if (q.has('period')) $<HTMLInputElement>('period').value = q.get('period')!;
-  if (q.has('transform')) $<HTMLSelectElement>('transform').value = q.get('transform')!;
-  const wanted = (q.get('models') ?? 'auto-arima,naive').split(',');
-  for (const box of document.querySelectorAll<HTMLInputElement>('#models input')) box.checked = wanted.includes(box.value);
+  const view = viewParams();
+  const asked = view.get('tab') ?? 'forecast';
+  const tab: Tab = (TABS as readonly string[]).includes(asked) ? (asked as Tab) : 'forecast';
+  for (const t of TABS) $(`tab-${t}`).onclick = () => { show(t); history.replaceState(null, '', `#tab=${t}`); };
+  show(tab);
+  initDiffusion(tab === 'diffusion' ? view : null);
+  initText(tab === 'text' ? view : null);
+  await initForecast(tab === 'forecast' ? view : null);
   document.body.dataset.ready = 'true';
-  if (loaded && q.has('models')) await runFit();
 }
 
 void start();
-// For the end-to-end tests and the console: the last result as the page shows it.
-(window as unknown as { studio: { last: () => typeof last } }).studio = { last: () => last };
+// For the end-to-end tests and the console: what each tab last showed.
+(window as unknown as { studio: object }).studio = { last: lastForecast, lastSamples, lastText };

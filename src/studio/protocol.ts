@@ -12,7 +12,43 @@ export interface CsvSource {
 export type Request =
   | { type: 'models'; id: number }
   | ({ type: 'columns'; id: number } & CsvSource)
-  | ({ type: 'fit'; id: number } & CsvSource & FitSettings);
+  | ({ type: 'fit'; id: number } & CsvSource & FitSettings)
+  | ({ type: 'diffusion-train'; id: number } & DiffusionSettings)
+  | ({ type: 'diffusion-sample'; id: number } & SampleSettings)
+  | ({ type: 'gpt-train'; id: number } & GPTSettings)
+  | { type: 'gpt-load'; id: number; json: unknown; source: string }
+  | ({ type: 'gpt-generate'; id: number } & GenerateSettings);
+
+/** The diffusion tab: a 2-D toy data set and the training run. */
+export interface DiffusionSettings {
+  dataset: 'moons' | 'swissroll' | '8gaussians';
+  steps: number;
+  seed: number;
+}
+
+/** Drawing points from the trained 2-D model, with the reverse process kept for the animation. */
+export interface SampleSettings {
+  scheduler: 'ddpm' | 'ddim' | 'dpm++';
+  steps: number;
+  n: number;
+  seed: number;
+}
+
+/** The text tab: a tiny GPT trained on the bundled Shakespeare (the text comes with the request). */
+export interface GPTSettings {
+  text: string;
+  steps: number;
+  seed: number;
+}
+
+export interface GenerateSettings {
+  prompt: string;
+  tokens: number;
+  temperature: number;
+  topK: number | null;
+  topP: number | null;
+  seed: number;
+}
 
 /** What the forecast tab fits. */
 export interface FitSettings {
@@ -68,4 +104,9 @@ export type Reply =
   | { type: 'columns'; id: number; columns: string[]; rows: number }
   | { type: 'progress'; id: number; stage: 'fit' | 'backtest'; model: string; done: number; total: number }
   | { type: 'result'; id: number; column: string; n: number; time: number[]; history: number[]; results: ModelResult[]; backtest: BacktestRow[]; backtestTable: string }
+  | { type: 'loss'; id: number; step: number; steps: number; loss: number }
+  | { type: 'diffusion-trained'; id: number; data: number[]; losses: number[]; seconds: number }
+  | { type: 'diffusion-sampled'; id: number; samples: number[]; frames: number[][]; timesteps: number[]; seconds: number }
+  | { type: 'gpt-ready'; id: number; description: string; losses: number[]; seconds: number }
+  | { type: 'generated'; id: number; text: string; seconds: number }
   | { type: 'error'; id: number; error: StudioError };

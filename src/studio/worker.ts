@@ -9,7 +9,10 @@ import { modelsOf, fitModel } from '../registry.js';
 import { backtest, backtestModelOptions } from '../backtest.js';
 import { fanChartSvg } from '../charts/fan-chart.js';
 import type { Forecaster } from '../core/model.js';
-import type { BacktestRow, FitSettings, ModelInfo, ModelResult, Reply, Request, StudioError } from './protocol.js';
+import type { DiffusionModel } from '../diffusion/model.js';
+import type { GPT } from '../neural/gpt.js';
+import { createRng } from '../core/rng.js';
+import type { BacktestRow, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
 
 interface WorkerScope {
   onmessage: ((e: { data: Request }) => void) | null;
@@ -77,6 +80,73 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
   return { type: 'result', id, column: s.column, n: raw.length, time, history: Array.from(raw), results, backtest: rows, backtestTable: '' };
 }
 
+/** The models the page has trained or loaded, one of each kind at a time. */
+const held: { diffusion: DiffusionModel | null; gpt: GPT | null } = { diffusion: null, gpt: null };
+
+/** Progress of a training run: about a hundred loss reports whatever the number of steps. */
+function lossReporter(id: number, steps: number): (info: { step: number; loss: number }) => void {
+  const every = Math.max(1, Math.floor(steps / 100));
+  return ({ step, loss }) => { if (step % every === 0 || step === steps) scope.postMessage({ type: 'loss', id, step, steps, loss }); };
+}
+
+async function trainDiffusion(id: number, s: DiffusionSettings): Promise<Reply> {
+  await startEngine();
+  const [{ fitDiffusion }, { toyData }] = await Promise.all([import('../diffusion/model.js'), import('../diffusion/data/toy-data.js')]);
+  const data = toyData(s.dataset, 2000, createRng(s.seed));
+  const t0 = performance.now();
+  const losses: number[] = [];
+  const report = lossReporter(id, s.steps);
+  const model = fitDiffusion(data, 2, { steps: s.steps, seed: s.seed, onStep: (i) => { losses.push(i.loss); report(i); } });
+  held.diffusion?.denoiser.params.dispose();
+  held.diffusion = model;
+  return { type: 'diffusion-trained', id, data: Array.from(data), losses, seconds: (performance.now() - t0) / 1000 };
+}
+
+function sampleDiffusion(id: number, s: SampleSettings): Reply {
+  const model = held.diffusion;
+  if (!model) throw new DataError('train a model first', 'model');
+  const t0 = performance.now();
+  const r = model.sample(s.n, { scheduler: s.scheduler, steps: s.steps, rng: createRng(s.seed), trajectory: true });
+  const seconds = (performance.now() - t0) / 1000;
+  // About sixty frames of the reverse process for the animation, the last one the samples.
+  const traj = r.trajectory ?? [];
+  const every = Math.max(1, Math.ceil(traj.length / 60));
+  const keep = traj.map((_, i) => i).filter((i) => i % every === 0 || i === traj.length - 1);
+  return { type: 'diffusion-sampled', id, samples: Array.from(r.samples), frames: keep.map((i) => Array.from(traj[i])), timesteps: keep, seconds };
+}
+
+async function trainTinyGPT(id: number, s: GPTSettings): Promise<Reply> {
+  await startEngine();
+  const { trainGPT } = await import('../neural/gpt.js');
+  const t0 = performance.now();
+  const losses: number[] = [];
+  const report = lossReporter(id, s.steps);
+  const model = trainGPT(s.text, { preset: 'tiny', steps: s.steps, seed: s.seed, onStep: (i) => { losses.push(i.loss); report(i); } });
+  held.gpt?.dispose();
+  held.gpt = model;
+  const c = model.config;
+  return { type: 'gpt-ready', id, description: `GPT trained here: ${c.nLayer} layer, width ${c.dModel}, context ${c.blockSize}, ${model.tokenizer.vocabSize} characters`, losses, seconds: (performance.now() - t0) / 1000 };
+}
+
+async function loadGPT(id: number, json: unknown, source: string): Promise<Reply> {
+  const kind = (json as { kind?: unknown } | null)?.kind;
+  if (kind !== 'gpt') throw new DataError(`${source} holds ${typeof kind === 'string' ? `a '${kind}' model` : 'no model (no kind)'}; the text tab takes a GPT (ardiff train gpt)`, 'model');
+  await startEngine();
+  const { loadModel } = await import('../generative.js');
+  const model = await loadModel(json);
+  held.gpt?.dispose();
+  held.gpt = model as GPT;
+  const c = held.gpt.config;
+  return { type: 'gpt-ready', id, description: `${source}: GPT of ${c.nLayer} layer${c.nLayer === 1 ? '' : 's'}, width ${c.dModel}, context ${c.blockSize}, ${held.gpt.tokenizer.vocabSize} characters`, losses: [], seconds: 0 };
+}
+
+function generate(id: number, s: GenerateSettings): Reply {
+  if (!held.gpt) throw new DataError('train or load a GPT first', 'model');
+  const t0 = performance.now();
+  const text = held.gpt.generate(s.prompt, { tokens: s.tokens, temperature: s.temperature, rng: createRng(s.seed), ...(s.topK === null ? {} : { topK: s.topK }), ...(s.topP === null ? {} : { topP: s.topP }) });
+  return { type: 'generated', id, text, seconds: (performance.now() - t0) / 1000 };
+}
+
 function errorOf(e: unknown): StudioError {
   if (e instanceof ArdiffError) return { type: e.name, argument: e.argument ?? null, message: e.message };
   return { type: 'Error', argument: null, message: e instanceof Error ? e.message : String(e) };
@@ -96,6 +166,16 @@ async function handle(req: Request): Promise<Reply> {
     }
     case 'fit':
       return fit(req.id, parseCsv(req.csv, req.source, 'data'), req);
+    case 'diffusion-train':
+      return trainDiffusion(req.id, req);
+    case 'diffusion-sample':
+      return sampleDiffusion(req.id, req);
+    case 'gpt-train':
+      return trainTinyGPT(req.id, req);
+    case 'gpt-load':
+      return loadGPT(req.id, req.json, req.source);
+    case 'gpt-generate':
+      return generate(req.id, req);
   }
 }
 

@@ -56,7 +56,7 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
 
   it('a cold link fits auto-ARIMA and naive on AirPassengers; the page shows the library\'s numbers (1e-6)', async () => {
     expect(errors).toEqual([]);
-    const shown = await page.evaluate(() => (window as unknown as { studio: { last: () => ShownResult } }).studio.last());
+    const shown = await page.evaluate(() => (globalThis as unknown as { studio: { last: () => ShownResult } }).studio.last());
     const { fitModel, backtest, backtestModelOptions, DATASETS, readTable, numericColumn, applyTransform } = await import('../../dist/index.node.js');
     const ds = DATASETS.find((d) => d.name === 'air-passengers')!;
     const raw = numericColumn(readTable(join(ROOT, 'data', ds.file)), ds.column);
@@ -91,7 +91,7 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
   });
 
   it('bad input: a visible error naming the problem; the results and settings stay; the page keeps working', async () => {
-    const error = page.locator('#error');
+    const error = page.locator('#forecast-error');
     const cards = () => page.locator('article.model').count();
     // A malformed CSV (a row with a column too many).
     await page.setInputFiles('#file', { name: 'broken.csv', mimeType: 'text/csv', buffer: Buffer.from('a,b\n1,2\n3,4,5\n') });
@@ -123,5 +123,83 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     console.log(`studio: a series too short for the model: "${tooShort}"`);
     expect(await error.isVisible()).toBe(false);
     expect(errors).toEqual([]);
+  }, 120_000);
+
+  it('diffusion tab: trains on the two moons in the page and samples with DPM-Solver++ 20 and DDPM 1000; the points equal Node\'s (1e-5)', async () => {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${url}#tab=diffusion&dataset=moons&steps=300&seed=3`);
+    await p.waitForSelector('body[data-ready=true]');
+    await p.click('#diff-train');
+    await p.waitForSelector('#diff-sample:not([disabled])', { timeout: 60_000 });
+    await p.selectOption('#diff-scheduler', 'ddpm');
+    expect(await p.inputValue('#diff-sample-steps')).toBe('1000');
+    await p.fill('#diff-n', '200');
+    await p.click('#diff-sample');
+    await p.waitForSelector('article.model[data-scheduler=ddpm]', { timeout: 60_000 });
+    await p.selectOption('#diff-scheduler', 'dpm++');
+    await p.click('#diff-sample');
+    await p.waitForSelector('article.model[data-scheduler="dpm++"]', { timeout: 60_000 });
+    const shown = await p.evaluate(() => (globalThis as unknown as { studio: { lastSamples: () => { samples: number[]; frames: number[][] } } }).studio.lastSamples());
+    const { initEngine } = await import('../../dist/neural/index.js');
+    const { fitDiffusion, toyData } = await import('../../dist/diffusion/index.js');
+    const { createRng } = await import('../../dist/index.js');
+    await initEngine({ backend: 'wasm' });
+    const model = fitDiffusion(toyData('moons', 2000, createRng(3)), 2, { steps: 300, seed: 3 });
+    const want = model.sample(200, { scheduler: 'dpm++', steps: 20, rng: createRng(3) }).samples;
+    expect(shown.samples.length).toBe(want.length);
+    want.forEach((v, i) => expect(Math.abs(shown.samples[i] - v), `sample ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+    // The animation holds the reverse process: the first frame is noise, the last the samples.
+    expect(shown.frames.at(-1)).toEqual(shown.samples);
+    expect(await p.locator('#diff-loss svg').count()).toBe(1);
+    expect(p.url()).toContain('tab=diffusion');
+    await p.screenshot({ path: join(ROOT, 'docs/studio-diffusion.png') });
+    await p.close();
+  }, 120_000);
+
+  it('text tab: a tiny GPT trained in the page generates Node\'s text for the same seed; bad model files and prompts are typed errors', async () => {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(`${url}#tab=text&tokens=80&temperature=0.8&seed=1&prompt=ROMEO%3A`);
+    await p.waitForSelector('body[data-ready=true]');
+    await p.fill('#text-steps', '40');
+    await p.click('#text-train');
+    await p.waitForSelector('#text-generate:not([disabled])', { timeout: 60_000 });
+    await p.click('#text-generate');
+    await expect.poll(() => p.evaluate(() => (globalThis as unknown as { studio: { lastText: () => unknown } }).studio.lastText()), { timeout: 30_000 }).not.toBeNull();
+    const shown = await p.evaluate(() => (globalThis as unknown as { studio: { lastText: () => { prompt: string; text: string } } }).studio.lastText());
+    const { readFileSync } = await import('node:fs');
+    const { initEngine, trainGPT } = await import('../../dist/neural/index.js');
+    const { createRng } = await import('../../dist/index.js');
+    await initEngine({ backend: 'wasm' });
+    const gpt = trainGPT(readFileSync(join(ROOT, 'data/text/tinyshakespeare.txt'), 'utf8'), { preset: 'tiny', steps: 40, seed: 1 });
+    expect(shown).toEqual({ prompt: 'ROMEO:', text: gpt.generate('ROMEO:', { tokens: 80, temperature: 0.8, rng: createRng(1) }) });
+    await p.screenshot({ path: join(ROOT, 'docs/studio-text.png') });
+    const error = p.locator('#text-error');
+    // A model file from a newer ardiff, a file that is not JSON, a model of another kind.
+    const newer = { ...gpt.toJSON(), version: 99 };
+    for (const [name, body, message] of [
+      ['newer.json', JSON.stringify(newer), /version 99/],
+      ['notes.json', 'not json', /notes\.json is not JSON/],
+      ['moons.json', JSON.stringify({ kind: 'naive', y: [1, 2] }), /holds a 'naive' model|malformed|corrupt/],
+    ] as const) {
+      await p.setInputFiles('#text-file', { name, mimeType: 'application/json', buffer: Buffer.from(body) });
+      await expect.poll(() => error.textContent(), { timeout: 15_000 }).toMatch(message);
+    }
+    // The trained model is still there: a prompt outside its characters names the prompt; a fine one generates.
+    await p.fill('#text-prompt', 'héllo ☃');
+    await p.click('#text-generate');
+    await expect.poll(() => error.textContent()).toMatch(/\(prompt\)/);
+    await p.fill('#text-prompt', 'JULIET:');
+    await p.fill('#text-temperature', '0');
+    await p.click('#text-generate');
+    await expect.poll(() => error.textContent()).toMatch(/ArgumentError \(temperature\): temperature must be a number from 0\.01/);
+    await p.fill('#text-temperature', '1');
+    await p.click('#text-generate');
+    await expect.poll(() => p.evaluate(() => (globalThis as unknown as { studio: { lastText: () => { prompt: string } } }).studio.lastText().prompt)).toBe('JULIET:');
+    expect(await error.isVisible()).toBe(false);
+    expect(errors).toEqual([]);
+    gpt.dispose();
+    await p.close();
   }, 120_000);
 });

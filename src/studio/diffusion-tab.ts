@@ -1,0 +1,122 @@
+/**
+ * The diffusion tab: a 2-D diffusion model trained live in the page on a toy data set (moons, swiss
+ * roll, 8 gaussians) with its loss curve, then the reverse process animated — points flowing from
+ * noise to the data — for each sampler run (DDPM 1000 beside DDIM or DPM-Solver++ 20). The worker
+ * trains and samples through the library; this file only draws.
+ */
+import { $, ask, button, download, lossSvg, numberField, pageError, saveView, showError } from './client.js';
+import type { DiffusionSettings, Reply, SampleSettings, StudioError } from './protocol.js';
+
+const error = (e: StudioError | null) => showError($('diff-error'), e);
+let data: number[] = [];
+let last: Extract<Reply, { type: 'diffusion-sampled' }> | null = null;
+const STEPS: Record<SampleSettings['scheduler'], number> = { 'ddpm': 1000, 'ddim': 20, 'dpm++': 20 };
+
+/** Draws the data (grey) and one frame of points (blue) on a canvas, both in [−limit, limit]². */
+function draw(canvas: HTMLCanvasElement, frame: readonly number[]): void {
+  const ctx = canvas.getContext('2d')!, w = canvas.width, h = canvas.height;
+  let limit = 0;
+  for (const v of data) limit = Math.max(limit, Math.abs(v));
+  limit = 1.15 * (limit || 1);
+  const px = (x: number) => ((x + limit) / (2 * limit)) * w, py = (y: number) => h - ((y + limit) / (2 * limit)) * h;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, w, h);
+  ctx.fillStyle = '#c8c8c8';
+  for (let i = 0; i < data.length; i += 2) ctx.fillRect(px(data[i]) - 1, py(data[i + 1]) - 1, 2, 2);
+  ctx.fillStyle = '#1f4e99';
+  for (let i = 0; i < frame.length; i += 2) ctx.fillRect(px(frame[i]) - 1.5, py(frame[i + 1]) - 1.5, 3, 3);
+}
+
+function settings(): DiffusionSettings {
+  const dataset = $<HTMLSelectElement>('diff-dataset').value as DiffusionSettings['dataset'];
+  return { dataset, steps: numberField('diff-steps', 'training steps', 10, 20_000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
+}
+
+async function train(): Promise<void> {
+  let s: DiffusionSettings;
+  try { s = settings(); } catch (e) { error(pageError(e)); return; }
+  saveView('diffusion', { dataset: s.dataset, steps: String(s.steps), seed: String(s.seed) });
+  const bar = $<HTMLProgressElement>('diff-progress'), status = $('diff-status'), chart = $('diff-loss'), go = $<HTMLButtonElement>('diff-train');
+  bar.hidden = false;
+  go.disabled = true;
+  const losses: number[] = [];
+  const r = await ask({ type: 'diffusion-train', ...s }, (p) => {
+    if (p.type !== 'loss') return;
+    losses.push(p.loss);
+    bar.value = p.step / p.steps;
+    status.textContent = `step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(4)}`;
+    chart.innerHTML = lossSvg(losses);
+  });
+  bar.hidden = true;
+  go.disabled = false;
+  if (r.type === 'error') { error(r.error); return; }
+  if (r.type !== 'diffusion-trained') return;
+  error(null);
+  data = r.data;
+  chart.innerHTML = lossSvg(r.losses);
+  chart.dataset.steps = String(r.losses.length);
+  status.textContent = `trained ${r.losses.length} steps in ${r.seconds.toFixed(1)} s; now sample`;
+  $<HTMLButtonElement>('diff-sample').disabled = false;
+  $('diff-train-actions').replaceChildren(button('Loss curve (SVG)', () => download('loss.svg', 'image/svg+xml', lossSvg(r.losses))), button('Losses (CSV)', () => download('losses.csv', 'text/csv', `step,loss\n${r.losses.map((l, i) => `${i + 1},${l}`).join('\n')}\n`)));
+}
+
+/** One panel per sampler run: the canvas, a frame slider, play, and exports. */
+function panel(r: Extract<Reply, { type: 'diffusion-sampled' }>, s: SampleSettings): HTMLElement {
+  const card = document.createElement('article');
+  card.className = 'model';
+  card.dataset.scheduler = s.scheduler;
+  const title = document.createElement('h3');
+  title.textContent = `${s.scheduler.toUpperCase()} ${s.steps} steps: ${s.n} points in ${r.seconds.toFixed(2)} s`;
+  const canvas = Object.assign(document.createElement('canvas'), { width: 360, height: 360 });
+  const slider = Object.assign(document.createElement('input'), { type: 'range', min: '0', max: String(r.frames.length - 1), value: String(r.frames.length - 1) });
+  const label = document.createElement('span');
+  const show = (k: number) => { draw(canvas, r.frames[k]); label.textContent = ` step ${r.timesteps[k] + 1} of ${s.steps}`; };
+  slider.oninput = () => show(Number(slider.value));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const play = button('Play', () => {
+    clearInterval(timer);
+    let k = 0;
+    timer = setInterval(() => { slider.value = String(k); show(k); if (++k >= r.frames.length) clearInterval(timer); }, 60);
+  });
+  show(r.frames.length - 1);
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(play,
+    button('PNG', () => canvas.toBlob((b) => { if (b) download(`${s.scheduler}-${s.steps}.png`, 'image/png', b); })),
+    button('Samples (CSV)', () => download(`${s.scheduler}-${s.steps}.csv`, 'text/csv', `x,y\n${r.samples.reduce<string[]>((rows, v, i) => (i % 2 ? rows : [...rows, `${v},${r.samples[i + 1]}`]), []).join('\n')}\n`)));
+  card.append(title, canvas, document.createElement('br'), slider, label, actions);
+  return card;
+}
+
+async function sample(): Promise<void> {
+  let s: SampleSettings;
+  try {
+    s = { scheduler: $<HTMLSelectElement>('diff-scheduler').value as SampleSettings['scheduler'], steps: numberField('diff-sample-steps', 'sampling steps', 1, 1000), n: numberField('diff-n', 'points', 1, 5000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
+  } catch (e) { error(pageError(e)); return; }
+  const go = $<HTMLButtonElement>('diff-sample');
+  go.disabled = true;
+  $('diff-status').textContent = `sampling with ${s.scheduler} (${s.steps} steps)…`;
+  const r = await ask({ type: 'diffusion-sample', ...s });
+  go.disabled = false;
+  if (r.type === 'error') { error(r.error); return; }
+  if (r.type !== 'diffusion-sampled') return;
+  error(null);
+  last = r;
+  $('diff-status').textContent = '';
+  $('diff-runs').prepend(panel(r, s));
+}
+
+export function initDiffusion(view: URLSearchParams | null): void {
+  const scheduler = $<HTMLSelectElement>('diff-scheduler');
+  scheduler.onchange = () => { $<HTMLInputElement>('diff-sample-steps').value = String(STEPS[scheduler.value as SampleSettings['scheduler']]); };
+  $<HTMLButtonElement>('diff-train').onclick = () => void train();
+  $<HTMLButtonElement>('diff-sample').onclick = () => void sample();
+  if (view?.has('dataset')) $<HTMLSelectElement>('diff-dataset').value = view.get('dataset')!;
+  if (view?.has('steps')) $<HTMLInputElement>('diff-steps').value = view.get('steps')!;
+  if (view?.has('seed')) $<HTMLInputElement>('diff-seed').value = view.get('seed')!;
+}
+
+/** The last sampler run as the page shows it (for the end-to-end tests and the console). */
+export function lastSamples(): Extract<Reply, { type: 'diffusion-sampled' }> | null {
+  return last;
+}
