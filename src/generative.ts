@@ -6,7 +6,7 @@
  * the tensor engine) is loaded on first use, so this file is as light as the registry.
  */
 import { ArdiffError, DataError } from './core/errors.js';
-import { MODELS, fromJSON, type FittedModel, type ModelJSON } from './registry.js';
+import { MODELS, fromJSON, type FittedModel } from './registry.js';
 
 /** What every restored generative model has: its kind, its JSON, and the tensors to free. */
 export interface GenerativeModel {
