@@ -6,7 +6,7 @@ import { initEngine } from '../src/neural/engine/index.js';
 import { trainGPT } from '../src/neural/gpt.js';
 import { UNet2DDenoiser } from '../src/diffusion/denoisers/unet2d.js';
 import { contextGuidedPredict, plainPredict } from '../src/diffusion/guidance.js';
-import { encodeCaptionTokens, encodeCaptions, fitTextToImage, textToImageFromJSON } from '../src/hybrid/text-to-image.js';
+import { captionTokenWidth, encodeCaptionTokens, encodeCaptions, fitTextToImage, textToImageFromJSON } from '../src/hybrid/text-to-image.js';
 import { createRng } from '../src/core/rng.js';
 import { ArgumentError, DataError } from '../src/core/errors.js';
 
@@ -33,18 +33,29 @@ describe('text → image', () => {
     gpt.dispose();
   });
 
-  it('a caption\'s token context is [mean state | states padded to T | flags]; repeated captions are encoded once', () => {
+  it('a caption\'s token context is [mean state, mean embedding | per character: state, embedding (unit RMS), padded to T | flags]; repeated captions are encoded once', () => {
     const gpt = trainGPT('a bold seven\na thin one\n'.repeat(20), { preset: 'tiny', steps: 5, blockSize: 16 });
-    const D = gpt.config.dModel, T = 12, K = D + T * (D + 1);
+    const C = gpt.config.dModel, W = captionTokenWidth(gpt), T = 12, K = W + T * (W + 1);
+    expect(W).toBe(2 * C);
     const rows = encodeCaptionTokens(gpt, ['a bold', 'thin one', 'a bold'], T);
     expect(rows.length).toBe(3 * K);
     const pooled = encodeCaptions(gpt, ['a bold', 'thin one']);
+    const wte = gpt.params.get('wte').dataSync();
     ['a bold', 'thin one'].forEach((caption, r) => {
       const ids = gpt.tokenizer.encode(caption), h = gpt.hiddenStates(ids), row = rows.subarray(r * K, (r + 1) * K);
-      for (let c = 0; c < D; c++) expect(row[c]).toBeCloseTo(pooled[r * D + c], 6);
-      for (let i = 0; i < ids.length * D; i++) expect(row[D + i]).toBe(h[i]);
-      for (let i = ids.length * D; i < T * D; i++) expect(row[D + i]).toBe(0);
-      for (let t = 0; t < T; t++) expect(row[D + T * D + t]).toBe(t < ids.length ? 1 : 0);
+      for (let c = 0; c < C; c++) expect(row[c]).toBeCloseTo(pooled[r * C + c], 6);
+      ids.forEach((v, t) => {
+        const e = Array.from(wte.subarray(v * C, (v + 1) * C)), rms = Math.sqrt(e.reduce((s, x) => s + x * x, 0) / C);
+        for (let c = 0; c < C; c++) {
+          expect(row[W + t * W + c]).toBe(h[t * C + c]);
+          expect(row[W + t * W + C + c]).toBeCloseTo(e[c] / rms, 5);
+        }
+      });
+      let ss = 0;
+      for (let c = 0; c < C; c++) ss += row[W + C + c] ** 2;
+      expect(Math.sqrt(ss / C)).toBeCloseTo(1, 5);
+      for (let i = ids.length * W; i < T * W; i++) expect(row[W + i]).toBe(0);
+      for (let t = 0; t < T; t++) expect(row[W + T * W + t]).toBe(t < ids.length ? 1 : 0);
     });
     expect(rows.subarray(2 * K)).toEqual(rows.subarray(0, K));
     expect(() => encodeCaptionTokens(gpt, ['a bold seven and more'], 8)).toThrow(expect.objectContaining({ argument: 'prompt' }));

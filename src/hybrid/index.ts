@@ -20,6 +20,6 @@ export {
 export { garchVolatility } from './garch-volatility.js';
 export { scenarioRiskModel, SCENARIO_RISK_DEFAULTS, type ScenarioRiskOptions } from './scenario-risk.js';
 export { refineText, type TextRefineOptions, type RefinedText } from './text-refine.js';
-export { fitTextToImage, textToImageFromJSON, encodeCaptions, encodeCaptionTokens, TextToImage, TEXT_TO_IMAGE_VERSION, type TextConditioning, type TextToImageOptions, type TextToImageSampleOptions, type TextToImageJSON } from './text-to-image.js';
+export { fitTextToImage, textToImageFromJSON, encodeCaptions, encodeCaptionTokens, captionTokenWidth, TextToImage, TEXT_TO_IMAGE_VERSION, type TextConditioning, type TextToImageOptions, type TextToImageSampleOptions, type TextToImageJSON } from './text-to-image.js';
 export { lpcContext, lpcTrainingRows, fitLpcRestorer, restoreSpeech, LPC_CONTEXT_DEFAULTS, type LpcContextOptions, type LpcContext, type LpcTrainingOptions, type FitLpcRestorerOptions, type RestoredSpeech, type RestoreSpeechOptions } from './lpc-restore.js';
 export { fitVideoDiffusion, videoDiffusionFromJSON, frameScores, copyLastFrame, VideoDiffusion, VIDEO_DIFFUSION_VERSION, type FrameSequences, type VideoDiffusionOptions, type VideoSampleOptions, type VideoDiffusionJSON, type FrameScores } from './video.js';

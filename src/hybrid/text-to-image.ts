@@ -8,10 +8,11 @@
  * 1. Encoder: a GPT given, or trained here on the captions (one per line; byte fallback, so any
  *    prompt can be encoded).
  * 2. Context, by `conditioning`:
- *    - 'cross-attention' (the default; Imagen §2.2, Rombach et al. 2022 §3.3): the per-token states
- *      of the caption (padded to the encoder's context, with flags marking real tokens) are attended
- *      to by a cross-attention block after every residual block of the U-Net, and their mean (the
- *      pooled embedding) is added to the time embedding; used as given (a zero context is "no text").
+ *    - 'cross-attention' (the default; Imagen §2.2, Rombach et al. 2022 §3.3): per character, its
+ *      final state and its own embedding (see encodeCaptionTokens), padded to the encoder's context
+ *      with flags marking real tokens, are attended to by a cross-attention block after every
+ *      residual block of the U-Net, and their means (the pooled embedding) are added to the time
+ *      embedding; used as given (a zero context is "no text").
  *    - 'pooled': the mean of the final states over the caption's characters alone, added to the
  *      time embedding; standardised by fitDiffusion like any context.
  * 3. The U-Net (fitDiffusion with `context`, images scaled to [−1, 1]) and sampling with
@@ -65,7 +66,7 @@ export class TextToImage {
     const tokens = model.extras.context?.source?.tokens ?? 0;
     if (!Number.isInteger(tokens) || typeof tokens !== 'number' || tokens < 0 || tokens > encoder.config.blockSize) throw new ArgumentError(`the model's context names ${String(tokens)} tokens; the encoder reads 0 to ${encoder.config.blockSize}`, 'model');
     this.tokens = tokens;
-    const D = encoder.config.dModel, size = tokens > 0 ? D + tokens * (D + 1) : D;
+    const D = encoder.config.dModel, W = captionTokenWidth(encoder), size = tokens > 0 ? W + tokens * (W + 1) : D;
     if (model.extras.context?.size !== size) throw new ArgumentError(`the U-Net takes a context of ${model.extras.context?.size ?? 0} values; the encoder's states make ${size}`, 'model');
   }
 
@@ -100,20 +101,20 @@ export class TextToImage {
 }
 
 /**
- * One row of `width` values per caption, written by `write` from the caption's final states
- * [ids.length × dModel] (byte fallback for characters outside the vocabulary); a caption that
- * occurs several times is encoded once.
+ * One row of `width` values per caption, written by `write` from the caption's token ids and final
+ * states [ids.length × dModel] (byte fallback for characters outside the vocabulary); a caption
+ * that occurs several times is encoded once.
  */
-function encodeEach(encoder: GPT, captions: readonly string[], width: number, maxTokens: number, write: (h: Float32Array, T: number, row: Float32Array) => void): Float32Array {
+function encodeEach(encoder: GPT, captions: readonly string[], width: number, maxTokens: number, write: (ids: Int32Array, h: Float32Array, row: Float32Array) => void): Float32Array {
   const out = new Float32Array(captions.length * width);
   const done = new Map<string, number>();
   captions.forEach((caption, i) => {
     const seen = done.get(caption);
     if (seen !== undefined) { out.copyWithin(i * width, seen * width, (seen + 1) * width); return; }
     if (typeof caption !== 'string' || caption.trim().length === 0) throw new DataError(`caption ${i} is empty; give some text`, 'prompt');
-    const ids = encoder.tokenizer.encode(caption, { unknown: encoder.tokenizer.byteFallback ? 'bytes' : 'error', argument: 'prompt' });
+    const ids = Int32Array.from(encoder.tokenizer.encode(caption, { unknown: encoder.tokenizer.byteFallback ? 'bytes' : 'error', argument: 'prompt' }));
     if (ids.length > maxTokens) throw new ArgumentError(`caption ${i} is ${ids.length} tokens long; the encoder reads at most ${maxTokens}`, 'prompt');
-    write(encoder.hiddenStates(ids), ids.length, out.subarray(i * width, (i + 1) * width));
+    write(ids, encoder.hiddenStates(ids), out.subarray(i * width, (i + 1) * width));
     done.set(caption, i);
   });
   return out;
@@ -122,25 +123,50 @@ function encodeEach(encoder: GPT, captions: readonly string[], width: number, ma
 /** Mean final state over each caption's characters: n × dModel row-major (the pooled embedding). */
 export function encodeCaptions(encoder: GPT, captions: readonly string[]): Float32Array {
   const C = encoder.config.dModel;
-  return encodeEach(encoder, captions, C, encoder.config.blockSize, (h, T, row) => {
+  return encodeEach(encoder, captions, C, encoder.config.blockSize, (ids, h, row) => {
+    const T = ids.length;
     for (let t = 0; t < T; t++) for (let c = 0; c < C; c++) row[c] += h[t * C + c] / T;
   });
 }
 
+/** Width of one context token of {@link encodeCaptionTokens}: the final state and the character's embedding. */
+export function captionTokenWidth(encoder: GPT): number {
+  return 2 * encoder.config.dModel;
+}
+
 /**
- * The token context of each caption for a U-Net with `tokens` context tokens (UNetSpec.contextTokens):
- * per caption D + tokens·(D + 1) values, D = dModel — the mean final state (as
- * {@link encodeCaptions}), the final state of each character padded with zeros to `tokens`, and one
- * flag per token (1 real, 0 padding).
+ * The token context of each caption for a U-Net with `tokens` context tokens (UNetSpec.contextTokens).
+ * Each character is described by its final state h_t and by its own input embedding e_t (the GPT's
+ * `wte` row, scaled to unit root mean square): a causal character model's final state is shaped to
+ * predict the next character and keeps little of which digit was named (a nearest-centroid probe
+ * reads the digit from the state at the end of its word 55% of the time), while the embedding is the
+ * character itself. Per caption W + tokens·(W + 1) values, W = 2·dModel: the means of h and e over
+ * the characters (the pooled vector), [h_t, e_t] per character padded with zeros to `tokens`, and
+ * one flag per token (1 real, 0 padding).
  */
 export function encodeCaptionTokens(encoder: GPT, captions: readonly string[], tokens: number): Float32Array {
-  const D = encoder.config.dModel;
+  const C = encoder.config.dModel, W = captionTokenWidth(encoder);
   checkPositiveInt(tokens, 'tokens');
   if (tokens > encoder.config.blockSize) throw new ArgumentError(`tokens ${tokens} is more than the encoder's context of ${encoder.config.blockSize}`, 'tokens');
-  return encodeEach(encoder, captions, D + tokens * (D + 1), tokens, (h, T, row) => {
-    for (let t = 0; t < T; t++) for (let c = 0; c < D; c++) row[c] += h[t * D + c] / T;
-    row.set(h.subarray(0, T * D), D);
-    row.fill(1, D + tokens * D, D + tokens * D + T);
+  const wte = encoder.params.get('wte').dataSync() as Float32Array;
+  const scale = new Float64Array(encoder.config.vocabSize).map((_, v) => {
+    let ss = 0;
+    for (let c = 0; c < C; c++) ss += wte[v * C + c] ** 2;
+    return ss > 0 ? 1 / Math.sqrt(ss / C) : 0;
+  });
+  return encodeEach(encoder, captions, W + tokens * (W + 1), tokens, (ids, h, row) => {
+    const T = ids.length;
+    for (let t = 0; t < T; t++) {
+      const at = W + t * W, v = ids[t];
+      for (let c = 0; c < C; c++) {
+        const e = wte[v * C + c] * scale[v];
+        row[at + c] = h[t * C + c];
+        row[at + C + c] = e;
+        row[c] += h[t * C + c] / T;
+        row[C + c] += e / T;
+      }
+    }
+    row.fill(1, W + tokens * W, W + tokens * W + T);
   });
 }
 

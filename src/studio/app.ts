@@ -4,7 +4,7 @@
  */
 import { $, viewParams } from './client.js';
 import { initForecast, lastForecast } from './forecast.js';
-import { initDiffusion, lastSamples } from './diffusion-tab.js';
+import { initDiffusion, lastDigitGrid, lastSamples } from './diffusion-tab.js';
 import { initText, lastText } from './text-tab.js';
 
 const TABS = ['forecast', 'diffusion', 'text'] as const;
@@ -31,4 +31,4 @@ async function start(): Promise<void> {
 
 void start();
 // For the end-to-end tests and the console: what each tab last showed.
-(window as unknown as { studio: object }).studio = { last: lastForecast, lastSamples, lastText };
+(window as unknown as { studio: object }).studio = { last: lastForecast, lastSamples, lastDigitGrid, lastText };

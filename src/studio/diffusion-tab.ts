@@ -106,7 +106,67 @@ async function sample(): Promise<void> {
   $('diff-runs').prepend(panel(r, s));
 }
 
+/** Draws rows × cols grey images (values in [0, 1], size × size each) as one grid, 4× enlarged. */
+function drawGrid(canvas: HTMLCanvasElement, r: Extract<Reply, { type: 'digits' }>): void {
+  const zoom = 4, pad = 2, cell = r.size * zoom + pad;
+  canvas.width = r.cols * cell + pad;
+  canvas.height = r.rows * cell + pad;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#888';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const img = ctx.createImageData(r.size, r.size), px = r.size * r.size;
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = r.size;
+  const tctx = tile.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
+  for (let k = 0; k < r.rows * r.cols; k++) {
+    for (let i = 0; i < px; i++) {
+      const g = Math.round(255 * r.images[k * px + i]);
+      img.data.set([g, g, g, 255], 4 * i);
+    }
+    tctx.putImageData(img, 0, 0);
+    ctx.drawImage(tile, pad + (k % r.cols) * cell, pad + Math.floor(k / r.cols) * cell, r.size * zoom, r.size * zoom);
+  }
+}
+
+let lastDigits: Extract<Reply, { type: 'digits' }> | null = null;
+
+async function drawDigits(): Promise<void> {
+  let settings: { digit: number | null; guidance: number; perClass: number; steps: number; seed: number };
+  try {
+    const d = $<HTMLSelectElement>('digit-class').value;
+    settings = { digit: d === 'all' ? null : Number(d), guidance: numberField('digit-guidance', 'guidance', 0, 20, false), perClass: numberField('digit-n', 'digits per class', 1, 32), steps: numberField('digit-steps', 'sampling steps', 1, 1000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
+  } catch (e) { error(pageError(e)); return; }
+  const go = $<HTMLButtonElement>('digit-draw');
+  go.disabled = true;
+  $('digit-status').textContent = 'drawing…';
+  let r = await ask({ type: 'digits', ...settings });
+  if (r.type === 'digits' && r.needsModel) {
+    // The bundled model is fetched once and handed to the worker.
+    $('digit-status').textContent = 'loading the bundled digit model…';
+    const model = await (await fetch('data/models/digits14.json')).json() as unknown;
+    r = await ask({ type: 'digits', ...settings, model });
+  }
+  go.disabled = false;
+  if (r.type === 'error') { $('digit-status').textContent = ''; error(r.error); return; }
+  if (r.type !== 'digits') return;
+  error(null);
+  lastDigits = r;
+  const canvas = $<HTMLCanvasElement>('digit-grid');
+  drawGrid(canvas, r);
+  $('digit-status').textContent = `${r.rows * r.cols} digits in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${settings.steps}, guidance ${settings.guidance})`;
+  $('digit-actions').replaceChildren(button('PNG', () => canvas.toBlob((b) => { if (b) download('digits.png', 'image/png', b); })));
+}
+
+/** The last digit grid (for the end-to-end tests and the console). */
+export function lastDigitGrid(): Extract<Reply, { type: 'digits' }> | null {
+  return lastDigits;
+}
+
 export function initDiffusion(view: URLSearchParams | null): void {
+  const guidance = $<HTMLInputElement>('digit-guidance');
+  guidance.oninput = () => { $('digit-guidance-value').textContent = guidance.value; };
+  $<HTMLButtonElement>('digit-draw').onclick = () => void drawDigits();
   const scheduler = $<HTMLSelectElement>('diff-scheduler');
   scheduler.onchange = () => { $<HTMLInputElement>('diff-sample-steps').value = String(STEPS[scheduler.value as SampleSettings['scheduler']]); };
   $<HTMLButtonElement>('diff-train').onclick = () => void train();

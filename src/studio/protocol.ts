@@ -17,7 +17,20 @@ export type Request =
   | ({ type: 'diffusion-sample'; id: number } & SampleSettings)
   | ({ type: 'gpt-train'; id: number } & GPTSettings)
   | { type: 'gpt-load'; id: number; json: unknown; source: string }
-  | ({ type: 'gpt-generate'; id: number } & GenerateSettings);
+  | ({ type: 'gpt-generate'; id: number } & GenerateSettings)
+  | ({ type: 'digits'; id: number } & DigitSettings);
+
+/** A grid of digits from the bundled class-conditional U-Net (the page sends the model file once). */
+export interface DigitSettings {
+  /** The model file's JSON, on the first request only (the worker keeps the model). */
+  model?: unknown;
+  /** A class 0–9, or null for one row per class. */
+  digit: number | null;
+  guidance: number;
+  perClass: number;
+  steps: number;
+  seed: number;
+}
 
 /** The diffusion tab: a 2-D toy data set and the training run. */
 export interface DiffusionSettings {
@@ -109,4 +122,5 @@ export type Reply =
   | { type: 'diffusion-sampled'; id: number; samples: number[]; frames: number[][]; timesteps: number[]; seconds: number }
   | { type: 'gpt-ready'; id: number; description: string; losses: number[]; seconds: number }
   | { type: 'generated'; id: number; text: string; seconds: number }
+  | { type: 'digits'; id: number; images: number[]; size: number; rows: number; cols: number; seconds: number; needsModel: boolean }
   | { type: 'error'; id: number; error: StudioError };

@@ -12,7 +12,7 @@ import type { Forecaster } from '../core/model.js';
 import type { DiffusionModel } from '../diffusion/model.js';
 import type { GPT } from '../neural/gpt.js';
 import { createRng } from '../core/rng.js';
-import type { BacktestRow, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
+import type { BacktestRow, DigitSettings, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
 
 interface WorkerScope {
   onmessage: ((e: { data: Request }) => void) | null;
@@ -81,7 +81,7 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
 }
 
 /** The models the page has trained or loaded, one of each kind at a time. */
-const held: { diffusion: DiffusionModel | null; gpt: GPT | null } = { diffusion: null, gpt: null };
+const held: { diffusion: DiffusionModel | null; gpt: GPT | null; digits: DiffusionModel | null } = { diffusion: null, gpt: null, digits: null };
 
 /** Progress of a training run: about a hundred loss reports whatever the number of steps. */
 function lossReporter(id: number, steps: number): (info: { step: number; loss: number }) => void {
@@ -147,6 +147,27 @@ function generate(id: number, s: GenerateSettings): Reply {
   return { type: 'generated', id, text, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** A grid of digits (rows of 14×14 grey levels) drawn by the bundled class-conditional U-Net. */
+async function digits(id: number, s: DigitSettings): Promise<Reply> {
+  if (!held.digits) {
+    if (s.model === undefined) return { type: 'digits', id, images: [], size: 0, rows: 0, cols: 0, seconds: 0, needsModel: true };
+    await startEngine();
+    const { loadModel } = await import('../generative.js');
+    const model = await loadModel(s.model);
+    if (model.kind !== 'diffusion' || !(model as DiffusionModel).conditional || !(model as DiffusionModel).extras.image) throw new DataError('the digits model must be a class-conditional image diffusion model', 'model');
+    held.digits = model as DiffusionModel;
+  }
+  const m = held.digits, image = m.extras.image!;
+  const classes = s.digit === null ? Array.from({ length: m.classNames.length }, (_, c) => c) : [s.digit];
+  const t0 = performance.now();
+  const images: number[] = [];
+  for (const c of classes) {
+    const r = m.sample(s.perClass, { classLabel: c, guidance: s.guidance, scheduler: 'dpm++', steps: s.steps, rng: createRng(s.seed + c) });
+    for (const v of r.samples) images.push(Math.min(1, Math.max(0, v)));
+  }
+  return { type: 'digits', id, images, size: image.height, rows: classes.length, cols: s.perClass, seconds: (performance.now() - t0) / 1000, needsModel: false };
+}
+
 function errorOf(e: unknown): StudioError {
   if (e instanceof ArdiffError) return { type: e.name, argument: e.argument ?? null, message: e.message };
   return { type: 'Error', argument: null, message: e instanceof Error ? e.message : String(e) };
@@ -176,6 +197,8 @@ async function handle(req: Request): Promise<Reply> {
       return loadGPT(req.id, req.json, req.source);
     case 'gpt-generate':
       return generate(req.id, req);
+    case 'digits':
+      return digits(req.id, req);
   }
 }
 
