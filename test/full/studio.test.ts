@@ -152,8 +152,20 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     // The animation holds the reverse process: the first frame is noise, the last the samples.
     expect(shown.frames.at(-1)).toEqual(shown.samples);
     expect(await p.locator('#diff-loss svg').count()).toBe(1);
+    // The digit grid of the bundled class-conditional U-Net: a 7, guidance 3, equal to Node's draws.
+    await p.selectOption('#digit-class', '7');
+    await p.fill('#digit-n', '4');
+    await p.click('#digit-draw');
+    await expect.poll(() => p.evaluate(() => (globalThis as unknown as { studio: { lastDigitGrid: () => unknown } }).studio.lastDigitGrid()), { timeout: 60_000 }).not.toBeNull();
+    const grid = await p.evaluate(() => (globalThis as unknown as { studio: { lastDigitGrid: () => { images: number[]; rows: number; cols: number } } }).studio.lastDigitGrid());
+    expect([grid.rows, grid.cols]).toEqual([1, 4]);
+    const { DiffusionModel } = await import('../../dist/diffusion/index.js');
+    const { readFileSync } = await import('node:fs');
+    const digits = DiffusionModel.fromJSON(JSON.parse(readFileSync(join(ROOT, 'data/models/digits14.json'), 'utf8')));
+    const sevens = digits.sample(4, { classLabel: 7, guidance: 3, scheduler: 'dpm++', steps: 20, rng: createRng(3 + 7) }).samples;
+    sevens.forEach((v, i) => expect(Math.abs(grid.images[i] - Math.min(1, Math.max(0, v))), `pixel ${i}`).toBeLessThanOrEqual(1e-5));
     expect(p.url()).toContain('tab=diffusion');
-    await p.screenshot({ path: join(ROOT, 'docs/studio-diffusion.png') });
+    await p.screenshot({ path: join(ROOT, 'docs/studio-diffusion.png'), fullPage: true });
     await p.close();
   }, 120_000);
 
