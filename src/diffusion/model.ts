@@ -179,6 +179,11 @@ export class DiffusionModel {
     return this.extras.image;
   }
 
+  /** Frees the denoiser's tensors (the model cannot be used afterwards). */
+  dispose(): void {
+    this.denoiser.params.dispose();
+  }
+
   get conditional(): boolean {
     return this.classNames.length > 0;
   }
@@ -434,7 +439,8 @@ export function fitDiffusion(data: ArrayLike<number> | readonly ArrayLike<number
   // A token context (cross-attention) carries padding flags and a zero "no text" row that a
   // per-entry standardisation would shift: it is used as given.
   const tokenContext = ((options.denoiser as { contextTokens?: number } | undefined)?.contextTokens ?? 0) > 0;
-  if (tokenContext && options.contextScaling !== undefined && (options.contextScaling === 'entry' || options.contextScaling.center !== 0 || options.contextScaling.scale !== 1)) {
+  const cs = options.contextScaling as unknown;
+  if (tokenContext && cs !== undefined && !(typeof cs === 'object' && cs !== null && (cs as { center?: unknown }).center === 0 && (cs as { scale?: unknown }).scale === 1)) {
     throw new ArgumentError('fitDiffusion: a token context (contextTokens > 0) is used as given; leave contextScaling out or give { center: 0, scale: 1 }', 'contextScaling');
   }
   const context = options.context === undefined ? undefined : contextOf(options.context, n, options.contextSource, options.contextScaling ?? (tokenContext ? { center: 0, scale: 1 } : 'entry'));

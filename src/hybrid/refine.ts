@@ -434,6 +434,11 @@ export class Refiner {
     return z;
   }
 
+  /** Frees the diffusion model's tensors. */
+  dispose(): void {
+    this.model.dispose();
+  }
+
   toJSON(): RefinerJSON {
     const c = this.config;
     return {

@@ -84,7 +84,8 @@ export class TextToImage {
   sample(prompt: string | readonly string[], n: number, options: TextToImageSampleOptions): Float64Array {
     // Before the prompts and their encodings are made: the rows' buffers as DiffusionModel.sample counts them.
     checkPositiveInt(n, 'n');
-    checkBudget(n, this.model.columns.length * 8 * 16 + this.encoder.config.dModel * 4, 'n', `images of ${this.model.columns.length} pixels`);
+    // Each image's context row is encoded, standardised and doubled under guidance.
+    checkBudget(n, this.model.columns.length * 8 * 16 + (this.model.extras.context?.size ?? 0) * 4 * 4, 'n', `images of ${this.model.columns.length} pixels`);
     const prompts = typeof prompt === 'string' ? new Array<string>(n).fill(prompt) : prompt;
     if (prompts.length !== n) throw new ArgumentError(`${prompts.length} prompts for ${n} images; give one prompt, or one per image`, 'prompt');
     const context = this.encode(prompts);
@@ -95,8 +96,10 @@ export class TextToImage {
     return { kind: 'text-to-image', version: TEXT_TO_IMAGE_VERSION, encoder: this.encoder.toJSON(), diffusion: this.model.toJSON() };
   }
 
+  /** Frees the encoder's and the U-Net's tensors. */
   dispose(): void {
     this.encoder.dispose();
+    this.model.dispose();
   }
 }
 
@@ -180,16 +183,20 @@ export function fitTextToImage(images: ArrayLike<number>, captions: readonly str
   if (height * width !== P) throw new DataError(`images of ${P} pixels are not ${height}×${width}; give height and width`, 'height');
   const dropout = options.captionDropout ?? 0.1;
   if (!(dropout >= 0 && dropout < 1)) throw new ArgumentError(`captionDropout must be in [0, 1), got ${dropout}`, 'captionDropout');
+  // The options first: a typo should not wait for the encoder's training.
+  const conditioning = options.conditioning ?? 'cross-attention';
+  if (conditioning !== 'cross-attention' && conditioning !== 'pooled') throw new ArgumentError(`conditioning must be 'cross-attention' or 'pooled', got '${String(conditioning)}'`, 'conditioning');
+  const { encoder: _e, captionDropout: _d, height: _h, width: _w, conditioning: _c, ...fit } = options;
+  if (fit.denoiser !== undefined && fit.denoiser.kind !== 'unet2d') throw new ArgumentError(`text → image needs a 2-D U-Net denoiser (kind 'unet2d'), got '${String(fit.denoiser.kind)}'`, 'denoiser');
   const longest = captions.reduce((m, c) => Math.max(m, [...c].length), 0);
   const encoder = options.encoder instanceof GPT ? options.encoder
     : trainGPT(captions.join('\n') + '\n', { preset: 'tiny', steps: 600, blockSize: Math.max(48, longest + 1), byteFallback: true, ...(options.encoder ?? {}) });
-  const conditioning = options.conditioning ?? 'cross-attention';
-  if (conditioning !== 'cross-attention' && conditioning !== 'pooled') throw new ArgumentError(`conditioning must be 'cross-attention' or 'pooled', got '${String(conditioning)}'`, 'conditioning');
   // Cross-attention reads every position the encoder can read, so unseen prompts up to its context fit.
   const tokens = conditioning === 'cross-attention' ? encoder.config.blockSize : 0;
+  // The contexts as encoded (float32), standardised (float64) and in the training batches.
+  const tokenWidth = captionTokenWidth(encoder), rowSize = tokens > 0 ? tokenWidth + tokens * (tokenWidth + 1) : encoder.config.dModel;
+  checkBudget(n, rowSize * 16, 'captions', `caption contexts of ${rowSize} values (an encoder context of ${encoder.config.blockSize} tokens of width ${tokenWidth})`);
   const context = tokens > 0 ? encodeCaptionTokens(encoder, captions, tokens) : encodeCaptions(encoder, captions);
-  const { encoder: _e, captionDropout: _d, height: _h, width: _w, conditioning: _c, ...fit } = options;
-  if (fit.denoiser !== undefined && fit.denoiser.kind !== 'unet2d') throw new ArgumentError(`text → image needs a 2-D U-Net denoiser (kind 'unet2d'), got '${String(fit.denoiser.kind)}'`, 'denoiser');
   const unet = { kind: 'unet2d' as const, height, width, baseChannels: 16, channelMults: [1, 2], ...(fit.denoiser?.kind === 'unet2d' ? fit.denoiser : {}), ...(tokens > 0 ? { contextTokens: tokens } : {}) };
   const model = fitDiffusion(images, P, {
     scaling: { center: 0.5, scale: 0.5 }, batchSize: 32, lr: 5e-4,

@@ -236,6 +236,11 @@ export class VideoDiffusion {
     return history.future();
   }
 
+  /** Frees the U-Net's tensors. */
+  dispose(): void {
+    this.model.dispose();
+  }
+
   toJSON(): VideoDiffusionJSON {
     return { kind: 'video-diffusion', version: VIDEO_DIFFUSION_VERSION, past: this.past, size: this.size, condition: this.condition, model: this.model.toJSON() };
   }

@@ -51,6 +51,11 @@ export class Classifier {
     this.hidden.forEach((_, i) => (h = tf.relu(dense(this.params, `h${i}`, h))));
     return h;
   }
+  /** Frees the network's tensors. */
+  dispose(): void {
+    this.params.dispose();
+  }
+
 
   /** Logits [B, numClasses] of x [B, inputSize]. */
   logits(x: Tensor): Tensor {

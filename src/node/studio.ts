@@ -67,8 +67,13 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
     res.end(body);
   };
+  // Only this machine's names (and the address given) may reach the page: a web page that
+  // rebinds its own name to 127.0.0.1 (DNS rebinding) must not read the user's --data file.
+  const allowedHosts = new Set(['localhost', '127.0.0.1', '[::1]', host.includes(':') ? `[${host}]` : host]);
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     try {
+      const hostName = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+      if (!allowedHosts.has(hostName)) return send(res, 403, 'text/plain', `host '${hostName}' is not this studio; open it at 127.0.0.1 or localhost`);
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'text/plain', 'only GET');
       if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
@@ -103,7 +108,8 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
     server.listen(port, host, () => resolve());
   });
   const actual = (server.address() as { port: number }).port;
-  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  // The address a browser opens: the loopback one for a wildcard address.
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${shown}:${actual}/`, port: actual,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),

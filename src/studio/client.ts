@@ -11,6 +11,13 @@ let nextId = 1;
 type Progress = Extract<Reply, { type: 'progress' | 'loss' }>;
 const pending = new Map<number, { resolve: (r: Reply) => void; onProgress?: (r: Progress) => void }>();
 
+// A worker that fails to load or dies answers every open request with an error, not silence.
+worker.onerror = (e: ErrorEvent) => {
+  e.preventDefault();
+  for (const [id, p] of pending) p.resolve({ type: 'error', id, error: { type: 'Error', argument: null, message: `the page's worker failed (${e.message || 'it could not be loaded'}); reload the page` } });
+  pending.clear();
+};
+
 worker.onmessage = (e: MessageEvent<Reply>) => {
   const r = e.data, p = pending.get(r.id);
   if (!p) return;
@@ -29,6 +36,18 @@ export function ask(req: WithoutId<Request>, onProgress?: (r: Progress) => void)
     pending.set(id, { resolve, ...(onProgress ? { onProgress } : {}) });
     worker.postMessage({ ...req, id } as Request);
   });
+}
+
+/** The body of a file the server serves, or a typed error naming `what` (a stopped server, a missing file). */
+export async function fetchText(url: string, what: string): Promise<string> {
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw Object.assign(new Error(`cannot reach the studio server for ${what} (${(e as Error).message}); is ardiff studio still running?`), { argument: what });
+  }
+  if (!res.ok) throw Object.assign(new Error(`the studio server could not serve ${what} (HTTP ${res.status}: ${(await res.text()).slice(0, 200)})`), { argument: what });
+  return res.text();
 }
 
 /** Shows a typed error in a tab's error box (null hides it); nothing else on the page changes. */
@@ -76,8 +95,8 @@ export function numberField(id: string, label: string, min: number, max: number,
 }
 
 /** An error thrown in the page itself (a field out of range) as the worker reports errors. */
-export function pageError(e: unknown): StudioError {
-  return { type: 'ArgumentError', argument: (e as { argument?: string }).argument ?? null, message: e instanceof Error ? e.message : String(e) };
+export function pageError(e: unknown, type = 'ArgumentError'): StudioError {
+  return { type, argument: (e as { argument?: string }).argument ?? null, message: e instanceof Error ? e.message : String(e) };
 }
 
 /** A line chart of losses (SVG string, no axes library needed for one series). */

@@ -4,16 +4,17 @@
  * noise to the data — for each sampler run (DDPM 1000 beside DDIM or DPM-Solver++ 20). The worker
  * trains and samples through the library; this file only draws.
  */
-import { $, ask, button, download, lossSvg, numberField, pageError, saveView, showError } from './client.js';
+import { $, ask, button, download, fetchText, lossSvg, numberField, pageError, saveView, showError } from './client.js';
 import type { DiffusionSettings, Reply, SampleSettings, StudioError } from './protocol.js';
 
 const error = (e: StudioError | null) => showError($('diff-error'), e);
-let data: number[] = [];
+/** The training data of the model the next sampler run uses (each panel keeps its own). */
+let trained: number[] = [];
 let last: Extract<Reply, { type: 'diffusion-sampled' }> | null = null;
 const STEPS: Record<SampleSettings['scheduler'], number> = { 'ddpm': 1000, 'ddim': 20, 'dpm++': 20 };
 
-/** Draws the data (grey) and one frame of points (blue) on a canvas, both in [−limit, limit]². */
-function draw(canvas: HTMLCanvasElement, frame: readonly number[]): void {
+/** Draws the training data (grey) and one frame of points (blue) on a canvas, both in [−limit, limit]². */
+function draw(canvas: HTMLCanvasElement, data: readonly number[], frame: readonly number[]): void {
   const ctx = canvas.getContext('2d')!, w = canvas.width, h = canvas.height;
   let limit = 0;
   for (const v of data) limit = Math.max(limit, Math.abs(v));
@@ -52,7 +53,7 @@ async function train(): Promise<void> {
   if (r.type === 'error') { error(r.error); return; }
   if (r.type !== 'diffusion-trained') return;
   error(null);
-  data = r.data;
+  trained = r.data;
   chart.innerHTML = lossSvg(r.losses);
   chart.dataset.steps = String(r.losses.length);
   status.textContent = `trained ${r.losses.length} steps in ${r.seconds.toFixed(1)} s; now sample`;
@@ -61,7 +62,7 @@ async function train(): Promise<void> {
 }
 
 /** One panel per sampler run: the canvas, a frame slider, play, and exports. */
-function panel(r: Extract<Reply, { type: 'diffusion-sampled' }>, s: SampleSettings): HTMLElement {
+function panel(r: Extract<Reply, { type: 'diffusion-sampled' }>, s: SampleSettings, data: readonly number[]): HTMLElement {
   const card = document.createElement('article');
   card.className = 'model';
   card.dataset.scheduler = s.scheduler;
@@ -70,7 +71,7 @@ function panel(r: Extract<Reply, { type: 'diffusion-sampled' }>, s: SampleSettin
   const canvas = Object.assign(document.createElement('canvas'), { width: 360, height: 360 });
   const slider = Object.assign(document.createElement('input'), { type: 'range', min: '0', max: String(r.frames.length - 1), value: String(r.frames.length - 1) });
   const label = document.createElement('span');
-  const show = (k: number) => { draw(canvas, r.frames[k]); label.textContent = ` step ${r.timesteps[k] + 1} of ${s.steps}`; };
+  const show = (k: number) => { draw(canvas, data, r.frames[k]); label.textContent = ` step ${r.timesteps[k] + 1} of ${s.steps}`; };
   slider.oninput = () => show(Number(slider.value));
   let timer: ReturnType<typeof setInterval> | undefined;
   const play = button('Play', () => {
@@ -96,6 +97,7 @@ async function sample(): Promise<void> {
   const go = $<HTMLButtonElement>('diff-sample');
   go.disabled = true;
   $('diff-status').textContent = `sampling with ${s.scheduler} (${s.steps} steps)…`;
+  const data = trained;
   const r = await ask({ type: 'diffusion-sample', ...s });
   go.disabled = false;
   if (r.type === 'error') { error(r.error); return; }
@@ -103,7 +105,7 @@ async function sample(): Promise<void> {
   error(null);
   last = r;
   $('diff-status').textContent = '';
-  $('diff-runs').prepend(panel(r, s));
+  $('diff-runs').prepend(panel(r, s, data));
 }
 
 /** Draws rows × cols grey images (values in [0, 1], size × size each) as one grid, 4× enlarged. */
@@ -140,14 +142,22 @@ async function drawDigits(): Promise<void> {
   const go = $<HTMLButtonElement>('digit-draw');
   go.disabled = true;
   $('digit-status').textContent = 'drawing…';
-  let r = await ask({ type: 'digits', ...settings });
-  if (r.type === 'digits' && r.needsModel) {
-    // The bundled model is fetched once and handed to the worker.
-    $('digit-status').textContent = 'loading the bundled digit model…';
-    const model = await (await fetch('data/models/digits14.json')).json() as unknown;
-    r = await ask({ type: 'digits', ...settings, model });
+  let r: Reply;
+  try {
+    r = await ask({ type: 'digits', ...settings });
+    if (r.type === 'digits' && r.needsModel) {
+      // The bundled model is fetched once and handed to the worker.
+      $('digit-status').textContent = 'loading the bundled digit model…';
+      const model = JSON.parse(await fetchText('data/models/digits14.json', 'model')) as unknown;
+      r = await ask({ type: 'digits', ...settings, model });
+    }
+  } catch (e) {
+    $('digit-status').textContent = '';
+    error(pageError(e, 'DataError'));
+    return;
+  } finally {
+    go.disabled = false;
   }
-  go.disabled = false;
   if (r.type === 'error') { $('digit-status').textContent = ''; error(r.error); return; }
   if (r.type !== 'digits') return;
   error(null);

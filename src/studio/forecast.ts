@@ -3,7 +3,7 @@
  * drawn — fan charts, summaries, the backtest table — with exports and the view in the URL. No
  * model logic here: every computation is a message to worker.ts, which calls the library.
  */
-import { $, ask, button, download, numberField, pageError, saveView, showError } from './client.js';
+import { $, ask, button, download, fetchText, numberField, pageError, saveView, showError } from './client.js';
 import type { BacktestRow, FitSettings, ModelInfo, ModelResult, Reply, StudioError } from './protocol.js';
 
 interface Dataset {
@@ -38,8 +38,12 @@ function saveForecastView(s: FitSettings): void {
 
 // ---- data -------------------------------------------------------------------------------------
 
-async function useData(csv: string, source: string, dataset: string | null, column?: string): Promise<boolean> {
+/** Loads are numbered: a reply for an older load (the user picked again meanwhile) is dropped. */
+let loadSeq = 0;
+
+async function useData(csv: string, source: string, dataset: string | null, seq: number, column?: string): Promise<boolean> {
   const r = await ask({ type: 'columns', csv, source });
+  if (seq !== loadSeq) return false;
   if (r.type === 'error') { error(r.error); return false; }
   if (r.type !== 'columns') return false;
   data = { csv, source, dataset };
@@ -52,17 +56,26 @@ async function useData(csv: string, source: string, dataset: string | null, colu
 }
 
 async function loadDataset(name: string, column?: string): Promise<boolean> {
+  const seq = ++loadSeq;
   const ds = datasets.find((d) => d.name === name);
   if (!ds) { error({ type: 'DataError', argument: 'data', message: `no bundled data set '${name}'` }); return false; }
-  const csv = await (await fetch(`data/${ds.file}`)).text();
-  const ok = await useData(csv, ds.name, ds.name, column ?? (ds.column || undefined));
+  let csv: string;
+  try {
+    csv = await fetchText(`data/${ds.file}`, 'data');
+  } catch (e) {
+    if (seq === loadSeq) error(pageError(e, 'DataError'));
+    return false;
+  }
+  if (seq !== loadSeq) return false;
+  const ok = await useData(csv, ds.name, ds.name, seq, column ?? (ds.column || undefined));
   if (ok && !column) $<HTMLInputElement>('period').value = String(ds.frequency);
   return ok;
 }
 
 async function loadFile(file: File): Promise<void> {
-  await useData(await file.text(), file.name, null);
+  const seq = ++loadSeq;
   $<HTMLSelectElement>('dataset').value = '';
+  await useData(await file.text(), file.name, null, seq);
 }
 
 // ---- results ----------------------------------------------------------------------------------
@@ -173,13 +186,17 @@ async function runFit(): Promise<void> {
   status.textContent = 'starting…';
   const started = performance.now();
   const total = 2 * s.models.length;
-  const r = await ask({ type: 'fit', csv: data.csv, source: data.source, ...s }, (p) => {
+  let r: Reply;
+  try {
+    r = await ask({ type: 'fit', csv: data.csv, source: data.source, ...s }, (p) => {
     if (p.type !== 'progress') return;
     bar.value = (p.stage === 'fit' ? p.done : s.models.length + p.done) / Math.max(1, total);
     status.textContent = p.stage === 'fit' ? `fitting ${p.model} (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
-  });
-  fit.disabled = false;
-  bar.hidden = true;
+    });
+  } finally {
+    fit.disabled = false;
+    bar.hidden = true;
+  }
   if (r.type === 'error') { status.textContent = ''; error(r.error); return; }
   if (r.type !== 'result') return;
   error(null);
@@ -190,7 +207,14 @@ async function runFit(): Promise<void> {
 
 /** Sets up the forecast tab; with `view` (the URL's parameters for this tab) restores it, fit included. */
 export async function initForecast(view: URLSearchParams | null): Promise<void> {
-  const [list, models] = await Promise.all([fetch('api/datasets').then((r) => r.json() as Promise<{ datasets: Dataset[]; default: string }>), ask({ type: 'models' })]);
+  let list: { datasets: Dataset[]; default: string };
+  let models: Reply;
+  try {
+    [list, models] = await Promise.all([fetchText('api/datasets', 'data').then((t) => JSON.parse(t) as { datasets: Dataset[]; default: string }), ask({ type: 'models' })]);
+  } catch (e) {
+    error(pageError(e, 'DataError'));
+    return;
+  }
   datasets = list.datasets;
   const select = $<HTMLSelectElement>('dataset');
   select.replaceChildren(new Option('— choose —', ''), ...datasets.map((d) => new Option(`${d.name}: ${d.description}`, d.name)));

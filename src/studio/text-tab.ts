@@ -3,7 +3,7 @@
  * file of `ardiff train gpt` — generating from a prompt with temperature, top-k and top-p. The
  * worker trains, loads and samples through the library; this file only reads fields and shows text.
  */
-import { $, ask, button, download, lossSvg, numberField, pageError, saveView, showError } from './client.js';
+import { $, ask, button, download, fetchText, lossSvg, numberField, pageError, saveView, showError } from './client.js';
 import type { GenerateSettings, Reply, StudioError } from './protocol.js';
 
 const error = (e: StudioError | null) => showError($('text-error'), e);
@@ -24,17 +24,25 @@ async function train(): Promise<void> {
   go.disabled = true;
   bar.hidden = false;
   $('text-model').textContent = 'reading the bundled Shakespeare…';
-  const text = await (await fetch('data/text/tinyshakespeare.txt')).text();
   const losses: number[] = [];
-  const r = await ask({ type: 'gpt-train', text, steps, seed }, (p) => {
-    if (p.type !== 'loss') return;
-    losses.push(p.loss);
-    bar.value = p.step / p.steps;
-    $('text-model').textContent = `training: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)} nats/char`;
-    chart.innerHTML = lossSvg(losses);
-  });
-  go.disabled = false;
-  bar.hidden = true;
+  let r: Reply;
+  try {
+    const text = await fetchText('data/text/tinyshakespeare.txt', 'text');
+    r = await ask({ type: 'gpt-train', text, steps, seed }, (p) => {
+      if (p.type !== 'loss') return;
+      losses.push(p.loss);
+      bar.value = p.step / p.steps;
+      $('text-model').textContent = `training: step ${p.step} of ${p.steps}, loss ${p.loss.toFixed(3)} nats/char`;
+      chart.innerHTML = lossSvg(losses);
+    });
+  } catch (e) {
+    $('text-model').textContent = '';
+    error(pageError(e, 'DataError'));
+    return;
+  } finally {
+    go.disabled = false;
+    bar.hidden = true;
+  }
   if (r.type === 'error') { error(r.error); return; }
   if (r.type !== 'gpt-ready') return;
   error(null);

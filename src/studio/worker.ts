@@ -71,6 +71,8 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
       forecast: r.mean.map((m, i) => ({ t: last + (i + 1) * step, mean: m, lo80: r.lo80[i], hi80: r.hi80[i], lo95: r.lo95[i], hi95: r.hi95[i] })),
     });
     results.push(r);
+    // Models on the tensor engine (LSTM, GRU) hold tensors; the page keeps only the numbers.
+    (model as { dispose?: () => void }).dispose?.();
   }
   const bt = await backtest(raw, {
     models: s.models, horizon: s.horizon, seasonalPeriod: s.period, transform: s.transform, seed: s.seed,
@@ -97,7 +99,7 @@ async function trainDiffusion(id: number, s: DiffusionSettings): Promise<Reply> 
   const losses: number[] = [];
   const report = lossReporter(id, s.steps);
   const model = fitDiffusion(data, 2, { steps: s.steps, seed: s.seed, onStep: (i) => { losses.push(i.loss); report(i); } });
-  held.diffusion?.denoiser.params.dispose();
+  held.diffusion?.dispose();
   held.diffusion = model;
   return { type: 'diffusion-trained', id, data: Array.from(data), losses, seconds: (performance.now() - t0) / 1000 };
 }
@@ -154,7 +156,10 @@ async function digits(id: number, s: DigitSettings): Promise<Reply> {
     await startEngine();
     const { loadModel } = await import('../generative.js');
     const model = await loadModel(s.model);
-    if (model.kind !== 'diffusion' || !(model as DiffusionModel).conditional || !(model as DiffusionModel).extras.image) throw new DataError('the digits model must be a class-conditional image diffusion model', 'model');
+    if (model.kind !== 'diffusion' || !(model as DiffusionModel).conditional || !(model as DiffusionModel).extras.image) {
+      (model as { dispose?: () => void }).dispose?.();
+      throw new DataError('the digits model must be a class-conditional image diffusion model', 'model');
+    }
     held.digits = model as DiffusionModel;
   }
   const m = held.digits, image = m.extras.image!;

@@ -78,7 +78,10 @@ export async function compute(data, wasmPaths) {
         out.webgpuRefused = { name: e.name, message: e.message };
       }
     } else out.webgpuSkipped = navigator.gpu ? 'no WebGPU adapter' : 'no navigator.gpu';
+    // Asked for again (refused or not), and then back on wasm: the engine still trains Node's numbers.
+    out.webgpuAgain = await initEngine({ backend: 'webgpu' }).then((e) => e.backend, (e) => e.name);
     await initEngine({ backend: 'wasm' });
+    out.afterWebgpu = Array.from(fitDiffusion(toyData('moons', 256, createRng(1)), 2, { steps: 30, denoiser: { width: 16, blocks: 1 }, seed: 2 }).sample(8, { scheduler: 'ddim', steps: 10, rng: createRng(4) }).samples);
   }
   return out;
 }
@@ -188,11 +191,13 @@ describe.skipIf(!CHROMIUM)('every entry in headless Chromium, with Node\'s numbe
     } else if (browser.webgpuRefused) {
       expect(browser.webgpuRefused).toMatchObject({ name: 'ArdiffError', message: expect.stringMatching(/WebGPU adapter gives wrong results when read synchronously/) });
       console.log(`WebGPU refused in this Chromium: ${(browser.webgpuRefused as { message: string }).message}`);
-      // The page went on with wasm afterwards: the numbers above were checked after this.
+      expect(browser.webgpuAgain).toBe('ArdiffError');
     } else {
       close(browser.webgpu as { loss: number[]; mean: number[] }, node.deepar, 1e-3, 'webgpu');
       console.log(`DeepAR fit in the page on WebGPU: ${(browser.webgpuSeconds as number).toFixed(2)} s`);
     }
+    // Whatever happened on WebGPU, the engine went back to wasm and trains Node's numbers.
+    close(browser.afterWebgpu, node.diffusion, 1e-5, 'afterWebgpu');
     const { initEngine } = await import('../../dist/neural/index.js');
     await expect(initEngine({ backend: 'webgpu' })).rejects.toMatchObject({ argument: 'backend', message: expect.stringMatching(/needs a browser with WebGPU/) });
   });

@@ -105,13 +105,14 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     await page.click('#fit');
     await expect.poll(() => error.textContent()).toMatch(/DataError \(column\): mine\.csv: column 'label', row 1 holds 'a', which is not a number/);
     expect(await cards()).toBe(2);
-    // A series too short for the model: 8 points, a seasonal ARIMA of period 12, horizon 4.
+    // A series too short for the model: 8 points, a seasonal period of 12, horizon 4 (the error box
+    // is reset first, so the message checked is this one).
     await page.selectOption('#column', 'sales');
     await page.fill('#horizon', '4');
     await page.fill('#period', '12');
+    await page.evaluate("{ const box = document.getElementById('forecast-error'); box.textContent = ''; box.hidden = true; }");
     await page.click('#fit');
-    await expect.poll(() => error.isVisible(), { timeout: 30_000 }).toBe(true);
-    expect(await error.textContent()).toMatch(/\w+Error/);
+    await expect.poll(() => error.textContent(), { timeout: 30_000 }).toMatch(/^DataError \(\w+\): .*(too short|needs at least)/);
     expect(await page.inputValue('#horizon')).toBe('4');
     expect(await page.inputValue('#column')).toBe('sales');
     const tooShort = await error.textContent();
@@ -137,6 +138,7 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     await p.fill('#diff-n', '200');
     await p.click('#diff-sample');
     await p.waitForSelector('article.model[data-scheduler=ddpm]', { timeout: 60_000 });
+    const ddpm = await p.evaluate(() => (globalThis as unknown as { studio: { lastSamples: () => { samples: number[] } } }).studio.lastSamples().samples);
     await p.selectOption('#diff-scheduler', 'dpm++');
     await p.click('#diff-sample');
     await p.waitForSelector('article.model[data-scheduler="dpm++"]', { timeout: 60_000 });
@@ -149,8 +151,11 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     const want = model.sample(200, { scheduler: 'dpm++', steps: 20, rng: createRng(3) }).samples;
     expect(shown.samples.length).toBe(want.length);
     want.forEach((v, i) => expect(Math.abs(shown.samples[i] - v), `sample ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
-    // The animation holds the reverse process: the first frame is noise, the last the samples.
+    const wantDdpm = model.sample(200, { scheduler: 'ddpm', steps: 1000, rng: createRng(3) }).samples;
+    wantDdpm.forEach((v, i) => expect(Math.abs(ddpm[i] - v), `DDPM sample ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+    // The animation holds the reverse process, ending at the samples, starting far from them (noise).
     expect(shown.frames.at(-1)).toEqual(shown.samples);
+    expect(Math.max(...shown.frames[0].map((v, i) => Math.abs(v - shown.samples[i])))).toBeGreaterThan(0.5);
     expect(await p.locator('#diff-loss svg').count()).toBe(1);
     // The digit grid of the bundled class-conditional U-Net: a 7, guidance 3, equal to Node's draws.
     await p.selectOption('#digit-class', '7');

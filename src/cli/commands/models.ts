@@ -56,6 +56,8 @@ export function registerModels(program: Command): void {
           return;
         }
         if (flags.json) {
+          // The forecasters with their options (what `ardiff fit` takes); the generative kinds are
+          // listed in the text output.
           console.log(JSON.stringify(MODELS.map((m) => describeModel(m).json)));
           return;
         }

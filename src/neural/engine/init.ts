@@ -40,6 +40,8 @@ export interface EngineInfo {
 }
 
 let current: EngineInfo | undefined;
+/** Why WebGPU was refused in this page, once its check failed. */
+let webgpuRefused: string | undefined;
 
 /** The running engine, or undefined before {@link initEngine} has finished. */
 export function engineInfo(): EngineInfo | undefined {
@@ -121,15 +123,20 @@ export async function initEngine(options: EngineOptions = {}): Promise<EngineInf
   if (backend === 'webgpu' && tf.findBackendFactory('webgpu') === null) await import('@tensorflow/tfjs-backend-webgpu');
   // Production mode: no per-op debug checks, and no advice to install the native backend.
   tf.enableProdMode();
+  if (backend === 'webgpu' && webgpuRefused) throw new ArdiffError(webgpuRefused);
+  // A backend that fails to start leaves tfjs pointing at it: go back to the running one.
+  const fallBack = async (message: string): Promise<never> => {
+    if (current) await tf.setBackend(current.backend);
+    throw new ArdiffError(message);
+  };
   const ok = await tf.setBackend(backend);
-  if (!ok) throw new ArdiffError(`initEngine: the '${backend}' backend failed to start${backend === 'webgl' ? ' (no WebGL in this browser: use wasm)' : backend === 'webgpu' ? ' (no WebGPU adapter in this browser: use wasm)' : ''}`);
+  if (!ok) await fallBack(`initEngine: the '${backend}' backend failed to start${backend === 'webgl' ? ' (no WebGL in this browser: use wasm)' : backend === 'webgpu' ? ' (no WebGPU adapter in this browser: use wasm)' : ''}`);
   await tf.ready();
   if (backend === 'webgpu' && !productIsRight()) {
     // Some adapters (headless Chromium's software one) return zeros when a result on the GPU is
-    // read synchronously: refuse rather than train on wrong numbers.
-    tf.removeBackend('webgpu');
-    if (current) await tf.setBackend(current.backend);
-    throw new ArdiffError("initEngine: this browser's WebGPU adapter gives wrong results when read synchronously (a matrix product checked against the host's came back wrong; software adapters do this); use wasm");
+    // read synchronously: refuse rather than train on wrong numbers (and refuse again on a retry).
+    webgpuRefused = "initEngine: this browser's WebGPU adapter gives wrong results when read synchronously (a matrix product checked against the host's came back wrong; software adapters do this); use wasm";
+    await fallBack(webgpuRefused);
   }
   if (backend === 'wasm') patchWasmKernels();
   current = { backend, patchedKernels: backend === 'wasm' ? PATCHED_KERNELS : [] };
