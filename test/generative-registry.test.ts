@@ -2,7 +2,7 @@
 // steps, saved, restored by the root `loadModel` (by kind, without naming the model), and saved
 // again to the same JSON; forecasters go through the same call; bad files are typed errors.
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initEngine } from '../src/neural/engine/index.js';
+import { initEngine, tf } from '../src/neural/engine/index.js';
 import { GENERATIVE_MODELS, loadModel, modelKinds, type GenerativeModel } from '../src/generative.js';
 import { MODELS } from '../src/registry.js';
 import { createRng } from '../src/core/rng.js';
@@ -60,7 +60,8 @@ describe('generative registry', () => {
     expect(modelKinds()).toEqual(expect.arrayContaining([...kinds, 'arima', 'timegrad']));
   });
 
-  it.each(GENERATIVE_MODELS.map((m) => [m.kind] as const))('%s: saved, restored by loadModel, saved again to the same JSON', async (kind) => {
+  it.each(GENERATIVE_MODELS.map((m) => [m.kind] as const))('%s: saved, restored by loadModel, saved again to the same JSON; dispose frees every tensor', async (kind) => {
+    const before = tf.memory().numTensors;
     const model = BUILD[kind]();
     expect(model.kind).toBe(kind);
     const json = JSON.parse(JSON.stringify(model.toJSON())) as unknown;
@@ -73,6 +74,7 @@ describe('generative registry', () => {
     await expect(loadModel(broken)).rejects.toMatchObject({ argument: 'model' });
     (restored as GenerativeModel).dispose?.();
     model.dispose?.();
+    expect(tf.memory().numTensors, 'tensors left after dispose').toBe(before);
   }, 60_000);
 
   it('restores forecasters through the same call', async () => {
