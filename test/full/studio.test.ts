@@ -129,13 +129,13 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
   it('diffusion tab: trains on the two moons in the page and samples with DPM-Solver++ 20 and DDPM 1000; the points equal Node\'s (1e-5)', async () => {
     const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     p.on('pageerror', (e) => errors.push(String(e)));
-    await p.goto(`${url}#tab=diffusion&dataset=moons&steps=300&seed=3`);
+    await p.goto(`${url}#tab=diffusion&dataset=moons&steps=150&seed=3`);
     await p.waitForSelector('body[data-ready=true]');
     await p.click('#diff-train');
     await p.waitForSelector('#diff-sample:not([disabled])', { timeout: 60_000 });
     await p.selectOption('#diff-scheduler', 'ddpm');
     expect(await p.inputValue('#diff-sample-steps')).toBe('1000');
-    await p.fill('#diff-n', '200');
+    await p.fill('#diff-n', '100');
     await p.click('#diff-sample');
     await p.waitForSelector('article.model[data-scheduler=ddpm]', { timeout: 60_000 });
     const ddpm = await p.evaluate(() => (globalThis as unknown as { studio: { lastSamples: () => { samples: number[] } } }).studio.lastSamples().samples);
@@ -147,11 +147,11 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     const { fitDiffusion, toyData } = await import('../../dist/diffusion/index.js');
     const { createRng } = await import('../../dist/index.js');
     await initEngine({ backend: 'wasm' });
-    const model = fitDiffusion(toyData('moons', 2000, createRng(3)), 2, { steps: 300, seed: 3 });
-    const want = model.sample(200, { scheduler: 'dpm++', steps: 20, rng: createRng(3) }).samples;
+    const model = fitDiffusion(toyData('moons', 2000, createRng(3)), 2, { steps: 150, seed: 3 });
+    const want = model.sample(100, { scheduler: 'dpm++', steps: 20, rng: createRng(3) }).samples;
     expect(shown.samples.length).toBe(want.length);
     want.forEach((v, i) => expect(Math.abs(shown.samples[i] - v), `sample ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
-    const wantDdpm = model.sample(200, { scheduler: 'ddpm', steps: 1000, rng: createRng(3) }).samples;
+    const wantDdpm = model.sample(100, { scheduler: 'ddpm', steps: 1000, rng: createRng(3) }).samples;
     wantDdpm.forEach((v, i) => expect(Math.abs(ddpm[i] - v), `DDPM sample ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
     // The animation holds the reverse process, ending at the samples, starting far from them (noise).
     expect(shown.frames.at(-1)).toEqual(shown.samples);
