@@ -79,7 +79,7 @@ export async function startStudio(options: StudioOptions = {}): Promise<StudioSe
       if (path === '/favicon.ico') { res.writeHead(204).end(); return; }
       if (path === '/api/datasets') return send(res, 200, TYPES['.json'], JSON.stringify({ datasets, default: user ? user.name : 'air-passengers' }));
       if (path === '/data/text/tinyshakespeare.txt') return send(res, 200, 'text/plain; charset=utf-8', readFileSync(dataPath('text/tinyshakespeare.txt')));
-      if (path === '/data/models/digits14.json') return send(res, 200, TYPES['.json'], readFileSync(dataPath('models/digits14.json')));
+      if (path === '/data/models/digits14.json' || path === '/data/models/text2image14.json') return send(res, 200, TYPES['.json'], readFileSync(dataPath(path.slice('/data/'.length))));
       if (path === '/data/user.csv' && user) return send(res, 200, TYPES['.csv'], readFileSync(user.path));
       if (path.startsWith('/data/')) {
         const ds = DATASETS.find((d) => `/data/${d.file}` === path);

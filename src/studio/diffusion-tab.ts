@@ -168,6 +168,40 @@ async function drawDigits(): Promise<void> {
   $('digit-actions').replaceChildren(button('PNG', () => canvas.toBlob((b) => { if (b) download('digits.png', 'image/png', b); })));
 }
 
+/** Images drawn for a caption by the bundled text → image model, shown in the same grid. */
+async function drawPrompt(): Promise<void> {
+  let settings: { prompt: string; n: number; guidance: number; steps: number; seed: number };
+  try {
+    settings = { prompt: $<HTMLInputElement>('digit-prompt').value, n: numberField('digit-n', 'digits per class', 1, 32), guidance: numberField('digit-guidance', 'guidance', 0, 20, false), steps: numberField('digit-steps', 'sampling steps', 1, 1000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
+  } catch (e) { error(pageError(e)); return; }
+  const go = $<HTMLButtonElement>('digit-draw-prompt');
+  go.disabled = true;
+  $('digit-status').textContent = 'drawing…';
+  let r: Reply;
+  try {
+    r = await ask({ type: 'prompt', ...settings });
+    if (r.type === 'digits' && r.needsModel) {
+      $('digit-status').textContent = 'loading the bundled text → image model…';
+      const model = JSON.parse(await fetchText('data/models/text2image14.json', 'model')) as unknown;
+      r = await ask({ type: 'prompt', ...settings, model });
+    }
+  } catch (e) {
+    $('digit-status').textContent = '';
+    error(pageError(e, 'DataError'));
+    return;
+  } finally {
+    go.disabled = false;
+  }
+  if (r.type === 'error') { $('digit-status').textContent = ''; error(r.error); return; }
+  if (r.type !== 'digits') return;
+  error(null);
+  lastDigits = r;
+  const canvas = $<HTMLCanvasElement>('digit-grid');
+  drawGrid(canvas, r);
+  $('digit-status').textContent = `"${settings.prompt}": ${r.cols} images in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${settings.steps}, guidance ${settings.guidance})`;
+  $('digit-actions').replaceChildren(button('PNG', () => canvas.toBlob((b) => { if (b) download('caption.png', 'image/png', b); })));
+}
+
 /** The last digit grid (for the end-to-end tests and the console). */
 export function lastDigitGrid(): Extract<Reply, { type: 'digits' }> | null {
   return lastDigits;
@@ -177,6 +211,7 @@ export function initDiffusion(view: URLSearchParams | null): void {
   const guidance = $<HTMLInputElement>('digit-guidance');
   guidance.oninput = () => { $('digit-guidance-value').textContent = guidance.value; };
   $<HTMLButtonElement>('digit-draw').onclick = () => void drawDigits();
+  $<HTMLButtonElement>('digit-draw-prompt').onclick = () => void drawPrompt();
   const scheduler = $<HTMLSelectElement>('diff-scheduler');
   scheduler.onchange = () => { $<HTMLInputElement>('diff-sample-steps').value = String(STEPS[scheduler.value as SampleSettings['scheduler']]); };
   $<HTMLButtonElement>('diff-train').onclick = () => void train();

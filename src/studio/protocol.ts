@@ -18,7 +18,18 @@ export type Request =
   | ({ type: 'gpt-train'; id: number } & GPTSettings)
   | { type: 'gpt-load'; id: number; json: unknown; source: string }
   | ({ type: 'gpt-generate'; id: number } & GenerateSettings)
-  | ({ type: 'digits'; id: number } & DigitSettings);
+  | ({ type: 'digits'; id: number } & DigitSettings)
+  | ({ type: 'prompt'; id: number } & PromptSettings);
+
+/** Images for a caption from the bundled text → image model (the page sends the file once). */
+export interface PromptSettings {
+  model?: unknown;
+  prompt: string;
+  n: number;
+  guidance: number;
+  steps: number;
+  seed: number;
+}
 
 /** A grid of digits from the bundled class-conditional U-Net (the page sends the model file once). */
 export interface DigitSettings {

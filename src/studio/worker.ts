@@ -11,8 +11,9 @@ import { fanChartSvg } from '../charts/fan-chart.js';
 import type { Forecaster } from '../core/model.js';
 import type { DiffusionModel } from '../diffusion/model.js';
 import type { GPT } from '../neural/gpt.js';
+import type { TextToImage } from '../hybrid/text-to-image.js';
 import { createRng } from '../core/rng.js';
-import type { BacktestRow, DigitSettings, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
+import type { BacktestRow, DigitSettings, PromptSettings, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
 
 interface WorkerScope {
   onmessage: ((e: { data: Request }) => void) | null;
@@ -83,7 +84,7 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
 }
 
 /** The models the page has trained or loaded, one of each kind at a time. */
-const held: { diffusion: DiffusionModel | null; gpt: GPT | null; digits: DiffusionModel | null } = { diffusion: null, gpt: null, digits: null };
+const held: { diffusion: DiffusionModel | null; gpt: GPT | null; digits: DiffusionModel | null; text2image: TextToImage | null } = { diffusion: null, gpt: null, digits: null, text2image: null };
 
 /** Progress of a training run: about a hundred loss reports whatever the number of steps. */
 function lossReporter(id: number, steps: number): (info: { step: number; loss: number }) => void {
@@ -173,6 +174,25 @@ async function digits(id: number, s: DigitSettings): Promise<Reply> {
   return { type: 'digits', id, images, size: image.height, rows: classes.length, cols: s.perClass, seconds: (performance.now() - t0) / 1000, needsModel: false };
 }
 
+/** Images for a caption drawn by the bundled text → image model (rows of grey levels in [0, 1]). */
+async function fromPrompt(id: number, s: PromptSettings): Promise<Reply> {
+  if (!held.text2image) {
+    if (s.model === undefined) return { type: 'digits', id, images: [], size: 0, rows: 0, cols: 0, seconds: 0, needsModel: true };
+    await startEngine();
+    const { loadModel } = await import('../generative.js');
+    const model = await loadModel(s.model);
+    if (model.kind !== 'text-to-image') {
+      (model as { dispose?: () => void }).dispose?.();
+      throw new DataError(`the caption box needs a text-to-image model, got '${model.kind}'`, 'model');
+    }
+    held.text2image = model as TextToImage;
+  }
+  const m = held.text2image, size = m.model.extras.image?.height ?? Math.round(Math.sqrt(m.model.columns.length));
+  const t0 = performance.now();
+  const samples = m.sample(s.prompt, s.n, { rng: createRng(s.seed), guidance: s.guidance, scheduler: 'dpm++', steps: s.steps });
+  return { type: 'digits', id, images: Array.from(samples, (v) => Math.min(1, Math.max(0, v))), size, rows: 1, cols: s.n, seconds: (performance.now() - t0) / 1000, needsModel: false };
+}
+
 function errorOf(e: unknown): StudioError {
   if (e instanceof ArdiffError) return { type: e.name, argument: e.argument ?? null, message: e.message };
   return { type: 'Error', argument: null, message: e instanceof Error ? e.message : String(e) };
@@ -204,6 +224,8 @@ async function handle(req: Request): Promise<Reply> {
       return generate(req.id, req);
     case 'digits':
       return digits(req.id, req);
+    case 'prompt':
+      return fromPrompt(req.id, req);
   }
 }
 

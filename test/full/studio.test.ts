@@ -169,8 +169,21 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     const digits = DiffusionModel.fromJSON(JSON.parse(readFileSync(join(ROOT, 'data/models/digits14.json'), 'utf8')));
     const sevens = digits.sample(4, { classLabel: 7, guidance: 3, scheduler: 'dpm++', steps: 20, rng: createRng(3 + 7) }).samples;
     sevens.forEach((v, i) => expect(Math.abs(grid.images[i] - Math.min(1, Math.max(0, v))), `pixel ${i}`).toBeLessThanOrEqual(1e-5));
-    expect(p.url()).toContain('tab=diffusion');
+    // A caption drawn by the bundled text → image model, equal to Node's; an empty one is an error.
+    await p.fill('#digit-prompt', 'a bold seven');
+    await p.click('#digit-draw-prompt');
+    await expect.poll(() => p.locator('#digit-status').textContent(), { timeout: 60_000 }).toMatch(/^"a bold seven": 4 images/);
+    const drawn = await p.evaluate(() => (globalThis as unknown as { studio: { lastDigitGrid: () => { images: number[] } } }).studio.lastDigitGrid().images);
+    const { textToImageFromJSON } = await import('../../dist/hybrid/index.js');
+    const t2i = textToImageFromJSON(JSON.parse(readFileSync(join(ROOT, 'data/models/text2image14.json'), 'utf8')));
+    const boldSevens = t2i.sample('a bold seven', 4, { rng: createRng(3), guidance: 3, scheduler: 'dpm++', steps: 20 });
+    boldSevens.forEach((v, i) => expect(Math.abs(drawn[i] - Math.min(1, Math.max(0, v))), `caption pixel ${i}`).toBeLessThanOrEqual(1e-5));
+    t2i.dispose();
     await p.screenshot({ path: join(ROOT, 'docs/studio-diffusion.png'), fullPage: true });
+    await p.fill('#digit-prompt', '   ');
+    await p.click('#digit-draw-prompt');
+    await expect.poll(() => p.locator('#diff-error').textContent()).toMatch(/DataError \(prompt\): caption 0 is empty/);
+    expect(p.url()).toContain('tab=diffusion');
     await p.close();
   }, 120_000);
 
