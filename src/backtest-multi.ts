@@ -171,7 +171,7 @@ export async function backtestMulti(data: MultiSeriesData, options: MultiBacktes
   const results: MultiBacktestResult[] = [];
   for (const { entry, name } of entries) {
     const opts = {
-      ...((entry.backtestOptions?.(settings) ?? entry.example.options) as Record<string, unknown>),
+      ...entryBacktestOptions(entry, settings),
       ...(options.modelOptions?.[name] ?? options.modelOptions?.[entry.name] ?? {}),
     };
     const checked = parseOptions(entry, opts);
@@ -208,6 +208,22 @@ export interface WindowScores {
  * the energy score is averaged over windows. Used by {@link backtestMulti}, and by anything that
  * must score paths from elsewhere (another implementation's) exactly the same way.
  */
+/** The options a model's entry gives for a backtest (its `backtestOptions`, else its example's). */
+function entryBacktestOptions(entry: ModelEntry, settings: BacktestSettings): Record<string, unknown> {
+  return { ...((entry.backtestOptions?.(settings) ?? entry.example.options) as Record<string, unknown>) };
+}
+
+/**
+ * The options {@link backtestMulti} fits a model of several series (or of one series, per column)
+ * with, for the seasonal period, seed, epochs and context given: what the studio and scripts use
+ * to fit the same model outside a backtest.
+ */
+export function multiBacktestModelOptions(name: string, settings: { seasonalPeriod?: number; epochs?: number; seed?: number; context?: number } = {}): Record<string, unknown> {
+  const entry = findModel(name, 'models');
+  if (entry.shape !== 'multiseries' && entry.shape !== 'series') throw new ArgumentError(`model '${name}' fits a regression table, not series`, 'models');
+  return entryBacktestOptions(entry, { seasonalPeriod: settings.seasonalPeriod ?? 1, epochs: settings.epochs, seed: settings.seed, context: settings.context });
+}
+
 export function scoreWindows(actual: readonly (readonly Float64Array[])[], draws: readonly (readonly Float64Array[][])[]): WindowScores {
   const W = actual.length;
   if (W < 1 || draws.length !== W) throw new ArgumentError(`scoreWindows needs the same number (≥ 1) of actual windows and path sets; got ${W} and ${draws.length}`, 'draws');

@@ -21,7 +21,7 @@ export { acf, acovf, ljungBox, jarqueBera, durbinWatson } from './core/stats.js'
 export { mase, maseScale, smape, crpsGaussian, crpsLogNormal, crpsSample, meanCrpsSample, intervalCoverage } from './core/metrics.js';
 export { ssim, ssimBatch, type SsimOptions } from './core/ssim.js';
 export { backtest, backtestModelOptions, formatBacktestTable, type Backtest, type BacktestOptions, type BacktestProgress, type BacktestResult, type CrpsMethod } from './backtest.js';
-export { backtestMulti, scoreWindows, formatMultiBacktestTable, type MultiBacktest, type MultiBacktestOptions, type MultiBacktestResult, type WindowScores } from './backtest-multi.js';
+export { backtestMulti, multiBacktestModelOptions, scoreWindows, formatMultiBacktestTable, type MultiBacktest, type MultiBacktestOptions, type MultiBacktestResult, type WindowScores } from './backtest-multi.js';
 export * from './classical/index.js';
 export * from './risk/index.js';
 export { MODELS, fromJSON, fitModel, findModel, modelNames, modelsOf, type ModelJSON, type FittedModel } from './registry.js';

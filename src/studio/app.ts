@@ -3,7 +3,7 @@
  * library (worker.ts). The URL names the tab and its settings, so a link reproduces a view.
  */
 import { $, viewParams } from './client.js';
-import { initForecast, lastForecast } from './forecast.js';
+import { initForecast, lastForecast, lastMultiForecast } from './forecast.js';
 import { initDiffusion, lastDigitGrid, lastSamples } from './diffusion-tab.js';
 import { initText, lastText } from './text-tab.js';
 
@@ -31,4 +31,4 @@ async function start(): Promise<void> {
 
 void start();
 // For the end-to-end tests and the console: what each tab last showed.
-(window as unknown as { studio: object }).studio = { last: lastForecast, lastSamples, lastDigitGrid, lastText };
+(window as unknown as { studio: object }).studio = { last: lastForecast, lastMulti: lastMultiForecast, lastSamples, lastDigitGrid, lastText };

@@ -4,7 +4,7 @@
  * model logic here: every computation is a message to worker.ts, which calls the library.
  */
 import { $, ask, button, download, fetchText, numberField, pageError, saveView, showError } from './client.js';
-import type { BacktestRow, FitSettings, ModelInfo, ModelResult, Reply, StudioError } from './protocol.js';
+import type { BacktestRow, FitSettings, ModelInfo, ModelResult, MultiFitSettings, MultiModelResult, Reply, StudioError } from './protocol.js';
 
 interface Dataset {
   name: string;
@@ -27,8 +27,13 @@ function settings(): FitSettings {
   return {
     column: $<HTMLSelectElement>('column').value, models,
     horizon: numberField('horizon', 'horizon', 1, 10_000), period: numberField('period', 'seasonal period', 1, 10_000),
-    transform: $<HTMLSelectElement>('transform').value === 'log' ? 'log' : 'none', seed: 0,
+    transform: $<HTMLSelectElement>('transform').value === 'log' ? 'log' : 'none', seed: 0, epochs: epochsField(),
   };
+}
+
+/** The epochs field: empty for each neural model's default. */
+function epochsField(): number | null {
+  return $<HTMLInputElement>('epochs').value.trim() === '' ? null : numberField('epochs', 'epochs', 1, 10_000);
 }
 
 /** The view as URL parameters (data set, column, horizon, period, transform, models). */
@@ -49,6 +54,7 @@ async function useData(csv: string, source: string, dataset: string | null, seq:
   data = { csv, source, dataset };
   const select = $<HTMLSelectElement>('column');
   select.replaceChildren(...r.columns.map((c) => new Option(c, c)));
+  $<HTMLSelectElement>('columns-multi').replaceChildren(...r.columns.map((c) => new Option(c, c)));
   if (column && r.columns.includes(column)) select.value = column;
   $('data-info').textContent = `${source}: ${r.rows} rows, columns ${r.columns.join(', ')}`;
   error(null);
@@ -219,13 +225,14 @@ export async function initForecast(view: URLSearchParams | null): Promise<void> 
   const select = $<HTMLSelectElement>('dataset');
   select.replaceChildren(new Option('— choose —', ''), ...datasets.map((d) => new Option(`${d.name}: ${d.description}`, d.name)));
   if (models.type === 'models') {
-    $('models').append(...models.models.map((m: ModelInfo) => {
+    const box = (m: ModelInfo) => {
       const label = document.createElement('label');
       label.title = m.description;
-      const box = Object.assign(document.createElement('input'), { type: 'checkbox', value: m.name });
-      label.append(box, ` ${m.name}${m.neural ? ' (trains)' : ''}`);
+      label.append(Object.assign(document.createElement('input'), { type: 'checkbox', value: m.name }), ` ${m.name}${m.neural ? ' (trains)' : ''}`);
       return label;
-    }));
+    };
+    $('models').append(...models.models.filter((m) => m.shape === 'series').map(box));
+    $('models-multi').append(...models.models.filter((m) => m.shape === 'multi').map(box));
   }
   select.onchange = () => { if (select.value) void loadDataset(select.value); };
   $<HTMLInputElement>('file').onchange = (e) => { const f = (e.target as HTMLInputElement).files?.[0]; if (f) void loadFile(f); };
@@ -234,6 +241,7 @@ export async function initForecast(view: URLSearchParams | null): Promise<void> 
   drop.ondragleave = () => drop.classList.remove('over');
   drop.ondrop = (e) => { e.preventDefault(); drop.classList.remove('over'); const f = e.dataTransfer?.files[0]; if (f) void loadFile(f); };
   $<HTMLButtonElement>('fit').onclick = () => void runFit();
+  $<HTMLButtonElement>('fit-multi').onclick = () => void runFitMulti();
   // A link reproduces a view: the data set, the settings, and (with models) the fit itself.
   const q = view ?? new URLSearchParams();
   const chosen = q.get('data') ?? list.default;
@@ -245,6 +253,87 @@ export async function initForecast(view: URLSearchParams | null): Promise<void> 
   const wanted = (q.get('models') ?? 'auto-arima,naive').split(',');
   for (const box of document.querySelectorAll<HTMLInputElement>('#models input')) box.checked = wanted.includes(box.value);
   if (loaded && q.has('models')) await runFit();
+}
+
+// ---- several series jointly ---------------------------------------------------------------------
+
+let lastMulti: Extract<Reply, { type: 'result-multi' }> | null = null;
+
+function multiCard(m: MultiModelResult): HTMLElement {
+  const card = document.createElement('article');
+  card.className = 'model multi';
+  card.dataset.model = m.model;
+  const h = document.createElement('h3');
+  h.textContent = `${m.model} (${m.seconds.toFixed(2)} s)`;
+  const chart = document.createElement('div');
+  chart.className = 'chart';
+  chart.innerHTML = m.svg;
+  const summary = Object.assign(document.createElement('pre'), { className: 'summary', textContent: m.summary });
+  const details = document.createElement('details');
+  details.append(Object.assign(document.createElement('summary'), { textContent: 'summary' }), summary);
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(
+    button('SVG', () => download(`${m.model}.svg`, 'image/svg+xml', m.svg)),
+    button('PNG', () => { svgToPng(m.svg).then((b) => download(`${m.model}.png`, 'image/png', b), (e: Error) => error({ type: 'Error', argument: null, message: e.message })); }),
+    button('Forecasts (CSV)', () => download(`${m.model}-forecasts.csv`, 'text/csv', `step,${m.names.flatMap((n) => [n, `${n} lo80`, `${n} hi80`]).join(',')}\n${m.mean.map((row, i) => [i + 1, ...row.flatMap((v, d) => [v, m.lo80[i][d], m.hi80[i][d]])].join(',')).join('\n')}\n`)),
+  );
+  card.append(h, chart, actions, details);
+  return card;
+}
+
+async function runFitMulti(): Promise<void> {
+  if (!data) { error({ type: 'DataError', argument: 'data', message: 'choose a data set or drop a CSV file first' }); return; }
+  let s: MultiFitSettings;
+  try {
+    s = {
+      columns: [...$<HTMLSelectElement>('columns-multi').selectedOptions].map((o) => o.value),
+      models: [...document.querySelectorAll<HTMLInputElement>('#models-multi input:checked')].map((i) => i.value),
+      horizon: numberField('horizon', 'horizon', 1, 10_000), period: numberField('period', 'seasonal period', 1, 10_000), seed: 0, epochs: epochsField(),
+    };
+  } catch (e) {
+    error(pageError(e));
+    return;
+  }
+  const go = $<HTMLButtonElement>('fit-multi'), status = $('status'), bar = $<HTMLProgressElement>('progress');
+  go.disabled = true;
+  bar.hidden = false;
+  let r: Reply;
+  try {
+    r = await ask({ type: 'fit-multi', csv: data.csv, source: data.source, ...s }, (p) => {
+      if (p.type !== 'progress') return;
+      bar.value = (p.stage === 'fit' ? p.done : s.models.length + p.done) / Math.max(1, 2 * s.models.length);
+      status.textContent = p.stage === 'fit' ? `fitting ${p.model} jointly (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
+    });
+  } finally {
+    go.disabled = false;
+    bar.hidden = true;
+  }
+  if (r.type === 'error') { status.textContent = ''; error(r.error); return; }
+  if (r.type !== 'result-multi') return;
+  error(null);
+  lastMulti = r;
+  status.textContent = `${s.columns.length} series fitted jointly`;
+  const table = document.createElement('table');
+  table.id = 'backtest-multi';
+  table.innerHTML = '<thead><tr><th>model</th><th>CRPS sum</th><th>wQL</th><th>energy</th><th>cover 80</th><th>cover 90</th><th>seconds</th></tr></thead>';
+  const body = table.createTBody();
+  for (const b of r.backtest) {
+    const row = body.insertRow();
+    row.dataset.model = b.model;
+    for (const c of [b.model, fmt(b.crpsSum), fmt(b.wql, 4), fmt(b.energy), fmt(b.cover80, 2), fmt(b.cover90, 2), fmt(b.seconds, 2)]) row.insertCell().textContent = c;
+  }
+  const wrap = document.createElement('section');
+  wrap.innerHTML = `<h2>Joint backtest: the last ${s.horizon} rows held out</h2>`;
+  wrap.append(table);
+  const out = $('results-multi');
+  out.replaceChildren(...r.results.map(multiCard), wrap);
+  out.dataset.ready = 'true';
+}
+
+/** The last joint result (for the end-to-end tests and the console). */
+export function lastMultiForecast(): Extract<Reply, { type: 'result-multi' }> | null {
+  return lastMulti;
 }
 
 /** The last forecast result as the page shows it (for the end-to-end tests and the console). */

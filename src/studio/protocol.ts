@@ -13,6 +13,7 @@ export type Request =
   | { type: 'models'; id: number }
   | ({ type: 'columns'; id: number } & CsvSource)
   | ({ type: 'fit'; id: number } & CsvSource & FitSettings)
+  | ({ type: 'fit-multi'; id: number } & CsvSource & MultiFitSettings)
   | ({ type: 'diffusion-train'; id: number } & DiffusionSettings)
   | ({ type: 'diffusion-sample'; id: number } & SampleSettings)
   | ({ type: 'gpt-train'; id: number } & GPTSettings)
@@ -83,6 +84,18 @@ export interface FitSettings {
   period: number;
   transform: 'none' | 'log';
   seed: number;
+  /** Training epochs of the neural models (null: each model's default). */
+  epochs: number | null;
+}
+
+/** What the forecast tab fits jointly on several columns (VAR, the sparse VARs, TimeGrad). */
+export interface MultiFitSettings {
+  columns: string[];
+  models: string[];
+  horizon: number;
+  period: number;
+  seed: number;
+  epochs: number | null;
 }
 
 /** A registered model of one series, for the model picker. */
@@ -91,6 +104,32 @@ export interface ModelInfo {
   description: string;
   /** Runs on the tensor engine (trains; slower). */
   neural: boolean;
+  /** Models one series, or several jointly. */
+  shape: 'series' | 'multi';
+}
+
+/** One jointly fitted model: per series, the forecast on the data's scale. */
+export interface MultiModelResult {
+  model: string;
+  summary: string;
+  names: string[];
+  /** h × D. */
+  mean: number[][];
+  lo80: number[][];
+  hi80: number[][];
+  svg: string;
+  seconds: number;
+}
+
+/** One row of the joint backtest table (the last `horizon` rows held out). */
+export interface MultiBacktestRow {
+  model: string;
+  crpsSum: number;
+  wql: number;
+  energy: number;
+  cover80: number;
+  cover90: number;
+  seconds: number;
 }
 
 /** One model's forecast on the original scale (back-transformed: the median under a log). */
@@ -128,6 +167,7 @@ export type Reply =
   | { type: 'columns'; id: number; columns: string[]; rows: number }
   | { type: 'progress'; id: number; stage: 'fit' | 'backtest'; model: string; done: number; total: number }
   | { type: 'result'; id: number; column: string; n: number; time: number[]; history: number[]; results: ModelResult[]; backtest: BacktestRow[]; backtestTable: string }
+  | { type: 'result-multi'; id: number; names: string[]; n: number; results: MultiModelResult[]; backtest: MultiBacktestRow[] }
   | { type: 'loss'; id: number; step: number; steps: number; loss: number }
   | { type: 'diffusion-trained'; id: number; data: number[]; losses: number[]; seconds: number }
   | { type: 'diffusion-sampled'; id: number; samples: number[]; frames: number[][]; timesteps: number[]; seconds: number }

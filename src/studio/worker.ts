@@ -6,6 +6,9 @@
 import { ArdiffError, DataError } from '../core/errors.js';
 import { applyTransform, inverseTransform, numericColumn, parseCsv, parseDecimal, type Table } from '../core/series.js';
 import { modelsOf, fitModel } from '../registry.js';
+import { backtestMulti, multiBacktestModelOptions } from '../backtest-multi.js';
+import { multiFanChartSvg } from '../charts/multi-charts.js';
+import type { MultiForecaster } from '../core/model.js';
 import { backtest, backtestModelOptions } from '../backtest.js';
 import { fanChartSvg } from '../charts/fan-chart.js';
 import type { Forecaster } from '../core/model.js';
@@ -13,7 +16,7 @@ import type { DiffusionModel } from '../diffusion/model.js';
 import type { GPT } from '../neural/gpt.js';
 import type { TextToImage } from '../hybrid/text-to-image.js';
 import { createRng } from '../core/rng.js';
-import type { BacktestRow, DigitSettings, PromptSettings, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
+import type { BacktestRow, DigitSettings, MultiBacktestRow, MultiFitSettings, MultiModelResult, PromptSettings, DiffusionSettings, FitSettings, GenerateSettings, GPTSettings, ModelInfo, ModelResult, Reply, Request, SampleSettings, StudioError } from './protocol.js';
 
 interface WorkerScope {
   onmessage: ((e: { data: Request }) => void) | null;
@@ -58,7 +61,7 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
     if (entry.prepare) await startEngine();
     scope.postMessage({ type: 'progress', id, stage: 'fit', model: name, done: k, total: s.models.length });
     const t0 = performance.now();
-    const model = (await fitModel(name, y, { ...backtestModelOptions(name, { seasonalPeriod: s.period, seed: s.seed }) })) as Forecaster;
+    const model = (await fitModel(name, y, { ...backtestModelOptions(name, { seasonalPeriod: s.period, seed: s.seed, ...(s.epochs === null ? {} : { epochs: s.epochs }) }) })) as Forecaster;
     const fc = model.forecast(s.horizon);
     const i80 = fc.interval(80), i95 = fc.interval(95);
     const r: ModelResult = {
@@ -76,7 +79,7 @@ async function fit(id: number, table: Table, s: FitSettings): Promise<Reply> {
     (model as { dispose?: () => void }).dispose?.();
   }
   const bt = await backtest(raw, {
-    models: s.models, horizon: s.horizon, seasonalPeriod: s.period, transform: s.transform, seed: s.seed,
+    models: s.models, horizon: s.horizon, seasonalPeriod: s.period, transform: s.transform, seed: s.seed, ...(s.epochs === null ? {} : { epochs: s.epochs }),
     onModel: (p) => scope.postMessage({ type: 'progress', id, stage: 'backtest', model: p.model, done: p.done, total: p.total }),
   });
   const rows: BacktestRow[] = bt.results.map((b) => ({ model: b.model, mase: b.mase, smape: b.smape, crps: b.crps, cover80: b.coverage80, cover95: b.coverage95, seconds: b.seconds }));
@@ -193,6 +196,33 @@ async function fromPrompt(id: number, s: PromptSettings): Promise<Reply> {
   return { type: 'digits', id, images: Array.from(samples, (v) => Math.min(1, Math.max(0, v))), size, rows: 1, cols: s.n, seconds: (performance.now() - t0) / 1000, needsModel: false };
 }
 
+/** Several columns fitted jointly by each model, forecast, drawn one panel per series, backtested. */
+async function fitMulti(id: number, table: Table, s: MultiFitSettings): Promise<Reply> {
+  if (s.columns.length < 2) throw new DataError('choose at least two columns to model jointly', 'columns');
+  if (s.models.length === 0) throw new DataError('choose at least one model of several series', 'models');
+  const data = { names: s.columns, columns: s.columns.map((c) => column(table, c, 'columns')) };
+  const known = new Map(modelsOf('multiseries').map((m) => [m.name, m]));
+  const settings = { seasonalPeriod: s.period, seed: s.seed, ...(s.epochs === null ? {} : { epochs: s.epochs }) };
+  const results: MultiModelResult[] = [];
+  for (const [k, name] of s.models.entries()) {
+    const entry = known.get(name);
+    if (!entry) throw new DataError(`unknown model of several series '${name}'`, 'models');
+    if (entry.prepare) await startEngine();
+    scope.postMessage({ type: 'progress', id, stage: 'fit', model: name, done: k, total: s.models.length });
+    const t0 = performance.now();
+    const model = (await fitModel(name, data, multiBacktestModelOptions(name, settings))) as MultiForecaster;
+    const fc = model.forecast(s.horizon);
+    const i80 = fc.interval(80);
+    const tail = Math.min(data.columns[0].length, 4 * s.horizon + 24);
+    const svg = await multiFanChartSvg({ title: `${name}: ${s.columns.join(', ')}, 80% and 95% intervals`, history: data.columns.map((c) => c.subarray(c.length - tail)), start: data.columns[0].length - tail + 1, forecast: fc });
+    results.push({ model: name, summary: model.summary(), names: [...fc.names], mean: fc.mean().map((r) => Array.from(r)), lo80: i80.lower.map((r) => Array.from(r)), hi80: i80.upper.map((r) => Array.from(r)), svg, seconds: (performance.now() - t0) / 1000 });
+    (model as { dispose?: () => void }).dispose?.();
+  }
+  const bt = await backtestMulti(data, { models: s.models, horizon: s.horizon, seasonalPeriod: s.period, seed: s.seed, ...(s.epochs === null ? {} : { epochs: s.epochs }), onModel: (p) => scope.postMessage({ type: 'progress', id, stage: 'backtest', model: p.model, done: p.done, total: p.total }) });
+  const rows: MultiBacktestRow[] = bt.results.map((r) => ({ model: r.model, crpsSum: r.crpsSum, wql: r.wql, energy: r.energy, cover80: r.coverage80, cover90: r.coverage90, seconds: r.fitSeconds + r.forecastSeconds }));
+  return { type: 'result-multi', id, names: s.columns, n: data.columns[0].length, results, backtest: rows };
+}
+
 function errorOf(e: unknown): StudioError {
   if (e instanceof ArdiffError) return { type: e.name, argument: e.argument ?? null, message: e.message };
   return { type: 'Error', argument: null, message: e instanceof Error ? e.message : String(e) };
@@ -201,7 +231,10 @@ function errorOf(e: unknown): StudioError {
 async function handle(req: Request): Promise<Reply> {
   switch (req.type) {
     case 'models': {
-      const models: ModelInfo[] = modelsOf('series').map((m) => ({ name: m.name, description: m.description, neural: m.prepare !== undefined }));
+      const models: ModelInfo[] = [
+        ...modelsOf('series').map((m) => ({ name: m.name, description: m.description, neural: m.prepare !== undefined, shape: 'series' as const })),
+        ...modelsOf('multiseries').map((m) => ({ name: m.name, description: m.description, neural: m.prepare !== undefined, shape: 'multi' as const })),
+      ];
       return { type: 'models', id: req.id, models };
     }
     case 'columns': {
@@ -212,6 +245,8 @@ async function handle(req: Request): Promise<Reply> {
     }
     case 'fit':
       return fit(req.id, parseCsv(req.csv, req.source, 'data'), req);
+    case 'fit-multi':
+      return fitMulti(req.id, parseCsv(req.csv, req.source, 'data'), req);
     case 'diffusion-train':
       return trainDiffusion(req.id, req);
     case 'diffusion-sample':

@@ -126,6 +126,48 @@ describe.skipIf(!CHROMIUM)('ardiff studio in headless Chromium', () => {
     expect(errors).toEqual([]);
   }, 120_000);
 
+  it('several series jointly: VAR and TimeGrad on two columns of a dropped CSV; the forecasts equal Node\'s (VAR 1e-6, TimeGrad 1e-5)', async () => {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    p.on('pageerror', (e) => errors.push(String(e)));
+    await p.goto(url);
+    await p.waitForSelector('body[data-ready=true]');
+    const rows = Array.from({ length: 80 }, (_, i) => `${i + 1},${(10 + Math.sin(i / 3) + 0.1 * ((i * 7) % 5)).toFixed(4)},${(5 + Math.cos(i / 4) + 0.05 * ((i * 3) % 7)).toFixed(4)}`);
+    const csv = `time,a,b\n${rows.join('\n')}\n`;
+    await p.setInputFiles('#file', { name: 'two.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await expect.poll(() => p.locator('#columns-multi option').count()).toBe(2);
+    await p.selectOption('#columns-multi', ['a', 'b']);
+    await p.check('#models-multi input[value=var]');
+    await p.check('#models-multi input[value=timegrad]');
+    await p.fill('#horizon', '6');
+    await p.fill('#period', '1');
+    await p.fill('#epochs', '2');
+    await p.click('#fit-multi');
+    await p.waitForSelector('#results-multi[data-ready=true], #forecast-error:not([hidden])', { timeout: 120_000 });
+    expect(await p.locator('#forecast-error').isVisible() ? await p.locator('#forecast-error').textContent() : '').toBe('');
+    const shown = await p.evaluate(() => (globalThis as unknown as { studio: { lastMulti: () => { results: { model: string; mean: number[][] }[]; backtest: { model: string }[] } } }).studio.lastMulti());
+    expect(shown.backtest.map((b) => b.model)).toEqual(['var', 'timegrad']);
+    const { fitModel, multiBacktestModelOptions } = await import('../../dist/index.node.js');
+    const { initEngine } = await import('../../dist/neural/index.js');
+    await initEngine({ backend: 'wasm' });
+    const col = (j: number) => Float64Array.from(rows, (r) => Number(r.split(',')[j]));
+    const data = { names: ['a', 'b'], columns: [col(1), col(2)] };
+    for (const [name, tol] of [['var', 1e-6], ['timegrad', 1e-5]] as const) {
+      const fit = await fitModel(name, data, multiBacktestModelOptions(name, { seasonalPeriod: 1, seed: 0, epochs: 2 }));
+      const want = fit.forecast(6).mean();
+      const got = shown.results.find((r) => r.model === name)!.mean;
+      want.forEach((row, i) => row.forEach((v, d) => expect(Math.abs(got[i][d] - v), `${name} step ${i + 1}, ${data.names[d]}`).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(v)))));
+      (fit as { dispose?: () => void }).dispose?.();
+    }
+    expect(await p.locator('#results-multi article.model svg').count()).toBe(2);
+    // One column only: a typed error naming the columns; the joint results stay.
+    await p.selectOption('#columns-multi', ['a']);
+    await p.click('#fit-multi');
+    await expect.poll(() => p.locator('#forecast-error').textContent()).toMatch(/DataError \(columns\): choose at least two columns/);
+    expect(await p.locator('#results-multi article.model').count()).toBe(2);
+    expect(errors).toEqual([]);
+    await p.close();
+  }, 180_000);
+
   it('diffusion tab: trains on the two moons in the page and samples with DPM-Solver++ 20 and DDPM 1000; the points equal Node\'s (1e-5)', async () => {
     const p = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     p.on('pageerror', (e) => errors.push(String(e)));
