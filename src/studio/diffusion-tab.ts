@@ -133,73 +133,61 @@ function drawGrid(canvas: HTMLCanvasElement, r: Extract<Reply, { type: 'digits' 
 
 let lastDigits: Extract<Reply, { type: 'digits' }> | null = null;
 
-async function drawDigits(): Promise<void> {
-  let settings: { digit: number | null; guidance: number; perClass: number; steps: number; seed: number };
-  try {
-    const d = $<HTMLSelectElement>('digit-class').value;
-    settings = { digit: d === 'all' ? null : Number(d), guidance: numberField('digit-guidance', 'guidance', 0, 20, false), perClass: numberField('digit-n', 'digits per class', 1, 32), steps: numberField('digit-steps', 'sampling steps', 1, 1000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
-  } catch (e) { error(pageError(e)); return; }
-  const go = $<HTMLButtonElement>('digit-draw');
+/** The grid's shared settings: guidance, images per row, sampling steps, seed. */
+function gridSettings(): { guidance: number; n: number; steps: number; seed: number } {
+  return { guidance: numberField('digit-guidance', 'guidance', 0, 20, false), n: numberField('digit-n', 'digits per class', 1, 32), steps: numberField('digit-steps', 'sampling steps', 1, 1000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
+}
+
+/**
+ * Draws a grid with a bundled model: asks the worker, which asks for the model file once (fetched
+ * here and handed over), then shows the images, a status line and the PNG export.
+ */
+async function drawWith(buttonId: string, modelFile: string, what: string, request: (model?: unknown) => Promise<Reply>, describe: (r: Extract<Reply, { type: 'digits' }>) => string): Promise<void> {
+  const go = $<HTMLButtonElement>(buttonId), status = $('digit-status');
   go.disabled = true;
-  $('digit-status').textContent = 'drawing…';
+  status.textContent = 'drawing…';
   let r: Reply;
   try {
-    r = await ask({ type: 'digits', ...settings });
+    r = await request();
     if (r.type === 'digits' && r.needsModel) {
-      // The bundled model is fetched once and handed to the worker.
-      $('digit-status').textContent = 'loading the bundled digit model…';
-      const model = JSON.parse(await fetchText('data/models/digits14.json', 'model')) as unknown;
-      r = await ask({ type: 'digits', ...settings, model });
+      status.textContent = `loading the bundled ${what}…`;
+      r = await request(JSON.parse(await fetchText(`data/models/${modelFile}`, 'model')) as unknown);
     }
   } catch (e) {
-    $('digit-status').textContent = '';
+    status.textContent = '';
     error(pageError(e, 'DataError'));
     return;
   } finally {
     go.disabled = false;
   }
-  if (r.type === 'error') { $('digit-status').textContent = ''; error(r.error); return; }
+  if (r.type === 'error') { status.textContent = ''; error(r.error); return; }
   if (r.type !== 'digits') return;
   error(null);
   lastDigits = r;
   const canvas = $<HTMLCanvasElement>('digit-grid');
   drawGrid(canvas, r);
-  $('digit-status').textContent = `${r.rows * r.cols} digits in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${settings.steps}, guidance ${settings.guidance})`;
+  status.textContent = describe(r);
   $('digit-actions').replaceChildren(button('PNG', () => canvas.toBlob((b) => { if (b) download('digits.png', 'image/png', b); })));
+}
+
+async function drawDigits(): Promise<void> {
+  let s: ReturnType<typeof gridSettings>, digit: number | null;
+  try {
+    const d = $<HTMLSelectElement>('digit-class').value;
+    digit = d === 'all' ? null : Number(d);
+    s = gridSettings();
+  } catch (e) { error(pageError(e)); return; }
+  await drawWith('digit-draw', 'digits14.json', 'digit model', (model) => ask({ type: 'digits', digit, guidance: s.guidance, perClass: s.n, steps: s.steps, seed: s.seed, ...(model === undefined ? {} : { model }) }),
+    (r) => `${r.rows * r.cols} digits in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${s.steps}, guidance ${s.guidance})`);
 }
 
 /** Images drawn for a caption by the bundled text → image model, shown in the same grid. */
 async function drawPrompt(): Promise<void> {
-  let settings: { prompt: string; n: number; guidance: number; steps: number; seed: number };
-  try {
-    settings = { prompt: $<HTMLInputElement>('digit-prompt').value, n: numberField('digit-n', 'digits per class', 1, 32), guidance: numberField('digit-guidance', 'guidance', 0, 20, false), steps: numberField('digit-steps', 'sampling steps', 1, 1000), seed: numberField('diff-seed', 'seed', 0, 2 ** 31) };
-  } catch (e) { error(pageError(e)); return; }
-  const go = $<HTMLButtonElement>('digit-draw-prompt');
-  go.disabled = true;
-  $('digit-status').textContent = 'drawing…';
-  let r: Reply;
-  try {
-    r = await ask({ type: 'prompt', ...settings });
-    if (r.type === 'digits' && r.needsModel) {
-      $('digit-status').textContent = 'loading the bundled text → image model…';
-      const model = JSON.parse(await fetchText('data/models/text2image14.json', 'model')) as unknown;
-      r = await ask({ type: 'prompt', ...settings, model });
-    }
-  } catch (e) {
-    $('digit-status').textContent = '';
-    error(pageError(e, 'DataError'));
-    return;
-  } finally {
-    go.disabled = false;
-  }
-  if (r.type === 'error') { $('digit-status').textContent = ''; error(r.error); return; }
-  if (r.type !== 'digits') return;
-  error(null);
-  lastDigits = r;
-  const canvas = $<HTMLCanvasElement>('digit-grid');
-  drawGrid(canvas, r);
-  $('digit-status').textContent = `"${settings.prompt}": ${r.cols} images in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${settings.steps}, guidance ${settings.guidance})`;
-  $('digit-actions').replaceChildren(button('PNG', () => canvas.toBlob((b) => { if (b) download('caption.png', 'image/png', b); })));
+  let s: ReturnType<typeof gridSettings>;
+  const prompt = $<HTMLInputElement>('digit-prompt').value;
+  try { s = gridSettings(); } catch (e) { error(pageError(e)); return; }
+  await drawWith('digit-draw-prompt', 'text2image14.json', 'text → image model', (model) => ask({ type: 'prompt', prompt, ...s, ...(model === undefined ? {} : { model }) }),
+    (r) => `"${prompt}": ${r.cols} images in ${r.seconds.toFixed(2)} s (DPM-Solver++ ${s.steps}, guidance ${s.guidance})`);
 }
 
 /** The last digit grid (for the end-to-end tests and the console). */

@@ -110,15 +110,34 @@ function forecastCsv(r: Extract<Reply, { type: 'result' }>): string {
   return `${lines.join('\n')}\n`;
 }
 
-function modelCard(m: ModelResult): HTMLElement {
-  const card = document.createElement('article');
-  card.className = 'model';
-  card.dataset.model = m.model;
+/**
+ * A model's card: title, chart, SVG/PNG (and any further) exports, and a fold with its summary
+ * (and any further details).
+ */
+function card(m: { model: string; seconds: number; svg: string; summary: string }, className: string, foldLabel: string, extraDetails: HTMLElement[], extraActions: HTMLButtonElement[]): HTMLElement {
+  const article = document.createElement('article');
+  article.className = className;
+  article.dataset.model = m.model;
   const h = document.createElement('h3');
   h.textContent = `${m.model} (${m.seconds.toFixed(2)} s)`;
   const chart = document.createElement('div');
   chart.className = 'chart';
   chart.innerHTML = m.svg;
+  const summary = Object.assign(document.createElement('pre'), { className: 'summary', textContent: m.summary });
+  const details = document.createElement('details');
+  details.append(Object.assign(document.createElement('summary'), { textContent: foldLabel }), summary, ...extraDetails);
+  const actions = document.createElement('div');
+  actions.className = 'actions';
+  actions.append(
+    button('SVG', () => download(`${m.model}.svg`, 'image/svg+xml', m.svg)),
+    button('PNG', () => { svgToPng(m.svg).then((b) => download(`${m.model}.png`, 'image/png', b), (e: Error) => error({ type: 'Error', argument: null, message: e.message })); }),
+    ...extraActions,
+  );
+  article.append(h, chart, actions, details);
+  return article;
+}
+
+function modelCard(m: ModelResult): HTMLElement {
   const table = document.createElement('table');
   table.className = 'forecast';
   table.innerHTML = '<thead><tr><th>step</th><th>mean</th><th>lo 80</th><th>hi 80</th><th>lo 95</th><th>hi 95</th></tr></thead>';
@@ -128,19 +147,7 @@ function modelCard(m: ModelResult): HTMLElement {
     row.dataset.mean = String(v);
     for (const c of [String(i + 1), fmt(v), fmt(m.lo80[i]), fmt(m.hi80[i]), fmt(m.lo95[i]), fmt(m.hi95[i])]) row.insertCell().textContent = c;
   });
-  const summary = document.createElement('pre');
-  summary.className = 'summary';
-  summary.textContent = m.summary;
-  const details = document.createElement('details');
-  details.append(Object.assign(document.createElement('summary'), { textContent: 'summary and forecast table' }), summary, table);
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  actions.append(
-    button('SVG', () => download(`${m.model}.svg`, 'image/svg+xml', m.svg)),
-    button('PNG', () => { svgToPng(m.svg).then((b) => download(`${m.model}.png`, 'image/png', b), (e: Error) => error({ type: 'Error', argument: null, message: e.message })); }),
-  );
-  card.append(h, chart, actions, details);
-  return card;
+  return card(m, 'model', 'summary and forecast table', [table], []);
 }
 
 function backtestTable(rows: BacktestRow[], horizon: number): HTMLElement {
@@ -260,26 +267,8 @@ export async function initForecast(view: URLSearchParams | null): Promise<void> 
 let lastMulti: Extract<Reply, { type: 'result-multi' }> | null = null;
 
 function multiCard(m: MultiModelResult): HTMLElement {
-  const card = document.createElement('article');
-  card.className = 'model multi';
-  card.dataset.model = m.model;
-  const h = document.createElement('h3');
-  h.textContent = `${m.model} (${m.seconds.toFixed(2)} s)`;
-  const chart = document.createElement('div');
-  chart.className = 'chart';
-  chart.innerHTML = m.svg;
-  const summary = Object.assign(document.createElement('pre'), { className: 'summary', textContent: m.summary });
-  const details = document.createElement('details');
-  details.append(Object.assign(document.createElement('summary'), { textContent: 'summary' }), summary);
-  const actions = document.createElement('div');
-  actions.className = 'actions';
-  actions.append(
-    button('SVG', () => download(`${m.model}.svg`, 'image/svg+xml', m.svg)),
-    button('PNG', () => { svgToPng(m.svg).then((b) => download(`${m.model}.png`, 'image/png', b), (e: Error) => error({ type: 'Error', argument: null, message: e.message })); }),
-    button('Forecasts (CSV)', () => download(`${m.model}-forecasts.csv`, 'text/csv', `step,${m.names.flatMap((n) => [n, `${n} lo80`, `${n} hi80`]).join(',')}\n${m.mean.map((row, i) => [i + 1, ...row.flatMap((v, d) => [v, m.lo80[i][d], m.hi80[i][d]])].join(',')).join('\n')}\n`)),
-  );
-  card.append(h, chart, actions, details);
-  return card;
+  const csv = () => `step,${m.names.flatMap((n) => [n, `${n} lo80`, `${n} hi80`]).join(',')}\n${m.mean.map((row, i) => [i + 1, ...row.flatMap((v, d) => [v, m.lo80[i][d], m.hi80[i][d]])].join(',')).join('\n')}\n`;
+  return card(m, 'model multi', 'summary', [], [button('Forecasts (CSV)', () => download(`${m.model}-forecasts.csv`, 'text/csv', csv()))]);
 }
 
 async function runFitMulti(): Promise<void> {
