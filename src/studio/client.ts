@@ -27,7 +27,7 @@ worker.onmessage = (e: MessageEvent<Reply>) => {
 };
 
 /** A request before it is numbered (Omit over each member of the union). */
-type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+export type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 
 /** Sends a request to the worker; resolves with its reply (an error reply included). */
 export function ask(req: WithoutId<Request>, onProgress?: (r: Progress) => void): Promise<Reply> {

@@ -3,8 +3,8 @@
  * drawn — fan charts, summaries, the backtest table — with exports and the view in the URL. No
  * model logic here: every computation is a message to worker.ts, which calls the library.
  */
-import { $, ask, button, download, fetchText, numberField, pageError, saveView, showError } from './client.js';
-import type { BacktestRow, FitSettings, ModelInfo, ModelResult, MultiFitSettings, MultiModelResult, Reply, StudioError } from './protocol.js';
+import { $, ask, button, download, fetchText, numberField, pageError, saveView, showError, type WithoutId } from './client.js';
+import type { BacktestRow, FitSettings, ModelInfo, ModelResult, MultiFitSettings, MultiModelResult, Reply, Request, StudioError } from './protocol.js';
 
 interface Dataset {
   name: string;
@@ -182,6 +182,28 @@ function render(r: Extract<Reply, { type: 'result' }>, horizon: number): void {
 
 // ---- actions ----------------------------------------------------------------------------------
 
+/**
+ * Sends a fit request with its button disabled and the progress bar following the worker (each
+ * model fitted, then backtested); resolves with the reply, an error reply included.
+ */
+async function fitWithProgress(req: WithoutId<Extract<Request, { type: 'fit' | 'fit-multi' }>>, buttonId: string, models: number, how: string): Promise<Reply> {
+  const bar = $<HTMLProgressElement>('progress'), status = $('status'), go = $<HTMLButtonElement>(buttonId);
+  bar.hidden = false;
+  bar.value = 0;
+  go.disabled = true;
+  status.textContent = 'starting…';
+  try {
+    return await ask(req, (p) => {
+      if (p.type !== 'progress') return;
+      bar.value = (p.stage === 'fit' ? p.done : models + p.done) / Math.max(1, 2 * models);
+      status.textContent = p.stage === 'fit' ? `fitting ${p.model}${how} (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
+    });
+  } finally {
+    go.disabled = false;
+    bar.hidden = true;
+  }
+}
+
 async function runFit(): Promise<void> {
   if (!data) { error({ type: 'DataError', argument: 'data', message: 'choose a data set or drop a CSV file first' }); return; }
   let s: FitSettings;
@@ -192,24 +214,9 @@ async function runFit(): Promise<void> {
     return;
   }
   saveForecastView(s);
-  const bar = $<HTMLProgressElement>('progress'), status = $('status'), fit = $<HTMLButtonElement>('fit');
-  bar.hidden = false;
-  bar.value = 0;
-  fit.disabled = true;
-  status.textContent = 'starting…';
   const started = performance.now();
-  const total = 2 * s.models.length;
-  let r: Reply;
-  try {
-    r = await ask({ type: 'fit', csv: data.csv, source: data.source, ...s }, (p) => {
-    if (p.type !== 'progress') return;
-    bar.value = (p.stage === 'fit' ? p.done : s.models.length + p.done) / Math.max(1, total);
-    status.textContent = p.stage === 'fit' ? `fitting ${p.model} (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
-    });
-  } finally {
-    fit.disabled = false;
-    bar.hidden = true;
-  }
+  const status = $('status');
+  const r = await fitWithProgress({ type: 'fit', csv: data.csv, source: data.source, ...s }, 'fit', s.models.length, '');
   if (r.type === 'error') { status.textContent = ''; error(r.error); return; }
   if (r.type !== 'result') return;
   error(null);
@@ -284,20 +291,8 @@ async function runFitMulti(): Promise<void> {
     error(pageError(e));
     return;
   }
-  const go = $<HTMLButtonElement>('fit-multi'), status = $('status'), bar = $<HTMLProgressElement>('progress');
-  go.disabled = true;
-  bar.hidden = false;
-  let r: Reply;
-  try {
-    r = await ask({ type: 'fit-multi', csv: data.csv, source: data.source, ...s }, (p) => {
-      if (p.type !== 'progress') return;
-      bar.value = (p.stage === 'fit' ? p.done : s.models.length + p.done) / Math.max(1, 2 * s.models.length);
-      status.textContent = p.stage === 'fit' ? `fitting ${p.model} jointly (${p.done + 1} of ${p.total})` : `backtest: ${p.model} done (${p.done} of ${p.total})`;
-    });
-  } finally {
-    go.disabled = false;
-    bar.hidden = true;
-  }
+  const status = $('status');
+  const r = await fitWithProgress({ type: 'fit-multi', csv: data.csv, source: data.source, ...s }, 'fit-multi', s.models.length, ' jointly');
   if (r.type === 'error') { status.textContent = ''; error(r.error); return; }
   if (r.type !== 'result-multi') return;
   error(null);

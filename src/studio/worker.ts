@@ -134,14 +134,32 @@ async function trainTinyGPT(id: number, s: GPTSettings): Promise<Reply> {
   return { type: 'gpt-ready', id, description: `GPT trained here: ${c.nLayer} layer, width ${c.dModel}, context ${c.blockSize}, ${model.tokenizer.vocabSize} characters`, losses, seconds: (performance.now() - t0) / 1000 };
 }
 
+/**
+ * A model file restored (the engine started first) and kept only if `accept` takes it; otherwise
+ * its tensors are freed and a DataError says what was expected.
+ */
+async function restoreModel<T extends { kind: string }>(json: unknown, accept: (m: { kind: string }) => boolean, expected: string): Promise<T> {
+  await startEngine();
+  const { loadModel } = await import('../generative.js');
+  const model = await loadModel(json) as { kind: string; dispose?: () => void };
+  if (!accept(model)) {
+    model.dispose?.();
+    throw new DataError(`${expected}, got a '${model.kind}' model`, 'model');
+  }
+  return model as unknown as T;
+}
+
+/** The reply that asks the page for a bundled model file (sent once, on the first request). */
+function needsModel(id: number): Reply {
+  return { type: 'digits', id, images: [], size: 0, rows: 0, cols: 0, seconds: 0, needsModel: true };
+}
+
 async function loadGPT(id: number, json: unknown, source: string): Promise<Reply> {
   const kind = (json as { kind?: unknown } | null)?.kind;
   if (kind !== 'gpt') throw new DataError(`${source} holds ${typeof kind === 'string' ? `a '${kind}' model` : 'no model (no kind)'}; the text tab takes a GPT (ardiff train gpt)`, 'model');
-  await startEngine();
-  const { loadModel } = await import('../generative.js');
-  const model = await loadModel(json);
+  const model = await restoreModel<GPT>(json, (m) => m.kind === 'gpt', 'the text tab takes a GPT (ardiff train gpt)');
   held.gpt?.dispose();
-  held.gpt = model as GPT;
+  held.gpt = model;
   const c = held.gpt.config;
   return { type: 'gpt-ready', id, description: `${source}: GPT of ${c.nLayer} layer${c.nLayer === 1 ? '' : 's'}, width ${c.dModel}, context ${c.blockSize}, ${held.gpt.tokenizer.vocabSize} characters`, losses: [], seconds: 0 };
 }
@@ -156,15 +174,9 @@ function generate(id: number, s: GenerateSettings): Reply {
 /** A grid of digits (rows of 14×14 grey levels) drawn by the bundled class-conditional U-Net. */
 async function digits(id: number, s: DigitSettings): Promise<Reply> {
   if (!held.digits) {
-    if (s.model === undefined) return { type: 'digits', id, images: [], size: 0, rows: 0, cols: 0, seconds: 0, needsModel: true };
-    await startEngine();
-    const { loadModel } = await import('../generative.js');
-    const model = await loadModel(s.model);
-    if (model.kind !== 'diffusion' || !(model as DiffusionModel).conditional || !(model as DiffusionModel).extras.image) {
-      (model as { dispose?: () => void }).dispose?.();
-      throw new DataError('the digits model must be a class-conditional image diffusion model', 'model');
-    }
-    held.digits = model as DiffusionModel;
+    if (s.model === undefined) return needsModel(id);
+    held.digits = await restoreModel<DiffusionModel>(s.model, (m) => m.kind === 'diffusion' && (m as DiffusionModel).conditional && (m as DiffusionModel).extras.image !== undefined,
+      'the digits model must be a class-conditional image diffusion model');
   }
   const m = held.digits, image = m.extras.image!;
   const classes = s.digit === null ? Array.from({ length: m.classNames.length }, (_, c) => c) : [s.digit];
@@ -180,15 +192,8 @@ async function digits(id: number, s: DigitSettings): Promise<Reply> {
 /** Images for a caption drawn by the bundled text → image model (rows of grey levels in [0, 1]). */
 async function fromPrompt(id: number, s: PromptSettings): Promise<Reply> {
   if (!held.text2image) {
-    if (s.model === undefined) return { type: 'digits', id, images: [], size: 0, rows: 0, cols: 0, seconds: 0, needsModel: true };
-    await startEngine();
-    const { loadModel } = await import('../generative.js');
-    const model = await loadModel(s.model);
-    if (model.kind !== 'text-to-image') {
-      (model as { dispose?: () => void }).dispose?.();
-      throw new DataError(`the caption box needs a text-to-image model, got '${model.kind}'`, 'model');
-    }
-    held.text2image = model as TextToImage;
+    if (s.model === undefined) return needsModel(id);
+    held.text2image = await restoreModel<TextToImage>(s.model, (m) => m.kind === 'text-to-image', 'the caption box needs a text-to-image model');
   }
   const m = held.text2image, size = m.model.extras.image?.height ?? Math.round(Math.sqrt(m.model.columns.length));
   const t0 = performance.now();
